@@ -1,0 +1,95 @@
+# hugeplan: plan, apply and verify boot-time huge page reservations.
+#
+#   make            build build/hugeplan, build/hugeplan-verify, build/hugeplan-generator
+#   make check      every test tier; ends with "N passed, N failed"
+#   make demo       plan the bundled example against the bundled example host
+#   make deps       install the Debian packages the build and the tests need
+#
+# Folders tell the architecture:
+#   generator/core     pure planner: sizes, kernel command line simulation, placement, rendering
+#   generator/sys      the edges that read the system, all through one sysroot path layer (libc only)
+#   generator/config   hugeplan.conf / vms.d loader (libinih)
+#   generator/cli      the hugeplan command (libsmartcols)
+#   generator/verify   the lean early-boot verifier (libc only: it goes into every initramfs)
+#   generator/systemd  the systemd generator
+
+VERSION := 0.1.0
+B ?= build
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith -Wundef -Werror=implicit-function-declaration
+override CPPFLAGS += -D_GNU_SOURCE -DHP_VERSION='"$(VERSION)"' -Igenerator
+override CFLAGS += -std=gnu11 $(WARNFLAGS) -MMD -MP
+
+CLI_PKGS := smartcols inih
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
+
+CORE_SRCS := $(sort $(wildcard generator/core/*.c) $(wildcard generator/sys/*.c))
+CONF_SRCS := $(sort $(wildcard generator/config/*.c))
+CLI_SRCS := $(sort $(wildcard generator/cli/*.c))
+VERIFY_SRCS := $(sort $(wildcard generator/verify/*.c))
+GEN_SRCS := $(sort $(wildcard generator/systemd/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+CORE_OBJS := $(call obj,$(CORE_SRCS))
+CONF_OBJS := $(call obj,$(CONF_SRCS))
+CLI_OBJS := $(call obj,$(CLI_SRCS))
+VERIFY_OBJS := $(call obj,$(VERIFY_SRCS))
+GEN_OBJS := $(call obj,$(GEN_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+PROGRAMS := $(B)/hugeplan $(if $(VERIFY_SRCS),$(B)/hugeplan-verify) $(if $(GEN_SRCS),$(B)/hugeplan-generator)
+
+all: $(PROGRAMS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# libc-only core: the verifier and the generator link nothing else.
+$(B)/libhugeplan-core.a: $(CORE_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/libhugeplan-config.a: $(CONF_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/hugeplan-verify: $(VERIFY_OBJS) $(B)/libhugeplan-core.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(B)/hugeplan-generator: $(GEN_OBJS) $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+
+unit-tests: $(UNIT_BINS)
+
+deps:
+	tests/install-deps.sh
+
+# Both install what is missing first, so they work on a machine that never saw the project.
+check:
+	tests/install-deps.sh
+	$(MAKE) all unit-tests
+	B=$(B) tests/run-tests.sh
+
+demo:
+	tests/install-deps.sh build
+	$(MAKE) all
+	$(B)/hugeplan plan --config examples/config --root examples/host
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all check demo deps clean unit-tests
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
