@@ -91,8 +91,8 @@ struct sim {
 	struct hp_kreq *r;
 	bool parsed_valid_hugepagesz;
 	bool parsed_default_hugepagesz;
-	int parsed_hstate;  /* index into r->pools, -1 none */
-	int default_idx;    /* default_hstate_idx, -1 until known */
+	int parsed_hstate; /* index into r->pools, -1 none */
+	int default_idx;   /* default_hstate_idx, -1 until known */
 	uint64_t default_hstate_max_huge_pages;
 	uint64_t default_hugepages_in_node[HP_MAX_NODES];
 	uint64_t *last_mhp;
@@ -318,16 +318,19 @@ static bool kstrtobool_true(const char *v)
 
 int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struct hp_kreq *out)
 {
-	struct sim s = { .arch = arch, .r = out, .parsed_valid_hugepagesz = true,
-			 .parsed_hstate = -1, .default_idx = -1 };
+	struct sim s = { .arch = arch,
+			 .r = out,
+			 .parsed_valid_hugepagesz = true,
+			 .parsed_hstate = -1,
+			 .default_idx = -1 };
 	char param[64], val[512];
 	bool has_val, seen = false;
 	const char *p = cmdline ? cmdline : "";
 
 	memset(out, 0, sizeof(*out));
 	/* early parameters are read before any __setup() handler, wherever they stand */
-	for (const char *q = p; (q = hp_kcmdline_next(q, param, sizeof(param), val, sizeof(val),
-						       &has_val));) {
+	for (const char *q = p;
+	     (q = hp_kcmdline_next(q, param, sizeof(param), val, sizeof(val), &has_val));) {
 		if (!has_val && !strcmp(param, "--"))
 			break;
 		if (!has_val)
@@ -378,9 +381,13 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 				char buf[32];
 
 				hp_size_human(d->size, buf, sizeof(buf));
-				kmsg(&s, "HugeTLB: Ignoring hugepages=%llu associated with %s page size",
+				kmsg(&s,
+				     "HugeTLB: Ignoring hugepages=%llu associated with %s page "
+				     "size",
 				     (unsigned long long)d->pages, buf);
-				kmsg(&s, "HugeTLB: Using hugepages=%llu for number of default huge pages",
+				kmsg(&s,
+				     "HugeTLB: Using hugepages=%llu for number of default huge "
+				     "pages",
 				     (unsigned long long)s.default_hstate_max_huge_pages);
 			}
 			copy_default_counts(&s, d);

@@ -20,7 +20,7 @@
 #define HP_MAX_NODES 64 /* node ids 0..63; the kernel's MAX_NUMNODES is larger */
 #define HP_MAX_SIZES 8
 #define HP_MAX_KMSGS 32
-#define HP_KMSG_LEN 192
+#define HP_KMSG_LEN  192
 
 #define HP_KVER(a, b, c) (((unsigned)(a) << 16) | ((unsigned)(b) << 8) | (unsigned)(c))
 
@@ -28,17 +28,17 @@
 struct hp_karch {
 	uint64_t sizes[HP_MAX_SIZES]; /* valid huge page sizes (arch_hugetlb_valid_size) */
 	size_t nr_sizes;
-	uint64_t hpage_size;     /* HPAGE_SIZE, the default without default_hugepagesz: 2M on x86 */
-	uint64_t gigantic_min;   /* smallest gigantic size, PAGE_SIZE << MAX_ORDER: 8M on x86 */
-	uint64_t online_nodes;   /* bit N set: node N online */
-	unsigned kver;           /* HP_KVER(); 0 means "assume recent" */
-	bool node_alloc;         /* hugetlb_node_alloc_supported() */
+	uint64_t hpage_size;   /* HPAGE_SIZE, the default without default_hugepagesz: 2M on x86 */
+	uint64_t gigantic_min; /* smallest gigantic size, PAGE_SIZE << MAX_ORDER: 8M on x86 */
+	uint64_t online_nodes; /* bit N set: node N online */
+	unsigned kver;	       /* HP_KVER(); 0 means "assume recent" */
+	bool node_alloc;       /* hugetlb_node_alloc_supported() */
 	bool hugepages_supported;
 };
 
 struct hp_kpool {
 	uint64_t size;
-	uint64_t pages;                    /* max_huge_pages asked for, all nodes */
+	uint64_t pages;			   /* max_huge_pages asked for, all nodes */
 	uint64_t node_pages[HP_MAX_NODES]; /* per node, when node_form */
 	bool node_form;
 	bool gigantic;
@@ -48,12 +48,12 @@ struct hp_kpool {
 struct hp_kreq {
 	struct hp_kpool pools[HP_MAX_SIZES]; /* in the order the kernel registered them */
 	size_t nr_pools;
-	uint64_t default_size;  /* 0 when huge pages are not supported */
-	bool default_explicit;  /* default_hugepagesz= took effect */
-	bool free_vmemmap;      /* hugetlb_free_vmemmap=on (or 1, y) */
-	uint64_t cma_bytes;     /* hugetlb_cma= total */
-	bool any_param;         /* any hugetlb parameter was seen */
-	char plan_id[65];       /* value of hugeplan.plan=, "" when absent */
+	uint64_t default_size; /* 0 when huge pages are not supported */
+	bool default_explicit; /* default_hugepagesz= took effect */
+	bool free_vmemmap;     /* hugetlb_free_vmemmap=on (or 1, y) */
+	uint64_t cma_bytes;    /* hugetlb_cma= total */
+	bool any_param;	       /* any hugetlb parameter was seen */
+	char plan_id[65];      /* value of hugeplan.plan=, "" when absent */
 	/* What the kernel prints while parsing, in order, as it prints it ("HugeTLB: ..."). */
 	char msgs[HP_MAX_KMSGS][HP_KMSG_LEN];
 	size_t nr_msgs;

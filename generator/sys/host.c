@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/size.h"
+#include "sys/host.h"
+#include "sys/path.h"
+
+#define TEXT_MAX (4U << 20)
+
+unsigned hp_kver_parse(const char *s)
+{
+	unsigned long a, b, c = 0;
+	char *e;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return 0;
+	a = strtoul(s, &e, 10);
+	if (*e != '.' || !isdigit((unsigned char)e[1]))
+		return 0;
+	b = strtoul(e + 1, &e, 10);
+	if (*e == '.' && isdigit((unsigned char)e[1]))
+		c = strtoul(e + 1, &e, 10);
+	if (a > 255 || b > 255)
+		return 0;
+	return HP_KVER(a, b, c > 255 ? 255 : c);
+}
+
+int hp_nodelist_parse(const char *s, uint64_t *mask)
+{
+	uint64_t m = 0;
+	const char *p = s;
+
+	while (*p && *p != '\n') {
+		unsigned long a, b;
+		char *e;
+
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		a = strtoul(p, &e, 10);
+		b = a;
+		if (*e == '-') {
+			if (!isdigit((unsigned char)e[1]))
+				return -EINVAL;
+			b = strtoul(e + 1, &e, 10);
+		}
+		if (b < a)
+			return -EINVAL;
+		if (b >= HP_MAX_NODES)
+			return -ERANGE;
+		for (unsigned long i = a; i <= b; i++)
+			m |= 1ULL << i;
+		p = e;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -EINVAL;
+	}
+	*mask = m;
+	return 0;
+}
+
+/* "MemTotal:       32768000 kB", optionally after "Node 0 " */
+static int meminfo_total(const char *text, uint64_t *bytes)
+{
+	const char *p = strstr(text, "MemTotal:");
+	unsigned long long kb;
+
+	if (!p || sscanf(p, "MemTotal: %llu kB", &kb) != 1)
+		return -EINVAL;
+	*bytes = kb * 1024ULL;
+	return 0;
+}
+
+static int fail(struct hp_host *h, int r, const char *path, const char *what)
+{
+	snprintf(h->err, sizeof(h->err), "%s: %s", path, what ? what : strerror(-r));
+	return r;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int read_sizes(const char *root, struct hp_host *h)
+{
+	char dir[4096];
+	struct dirent *de;
+	DIR *d;
+
+	if (hp_path(dir, sizeof(dir), root, HP_P_HUGEPAGES) < 0)
+		return fail(h, -ENAMETOOLONG, HP_P_HUGEPAGES, NULL);
+	d = opendir(dir);
+	if (!d) {
+		/* a kernel without hugetlbfs has no directory: no sizes, which the planner reports
+		 */
+		if (errno == ENOENT)
+			return 0;
+		return fail(h, -errno, dir, NULL);
+	}
+	while ((de = readdir(d))) {
+		unsigned long long kb;
+		char tail[4];
+
+		if (sscanf(de->d_name, "hugepages-%llukB%3s", &kb, tail) != 1)
+			continue;
+		if (h->nr_sizes < HP_MAX_SIZES && kb)
+			h->sizes[h->nr_sizes++] = kb * 1024ULL;
+	}
+	closedir(d);
+	qsort(h->sizes, h->nr_sizes, sizeof(h->sizes[0]), cmp_u64);
+	return 0;
+}
+
+static void read_cpuinfo(const char *root, struct hp_host *h)
+{
+	char *text, *line, *save = NULL;
+
+	if (hp_read_text(root, &text, NULL, TEXT_MAX, HP_P_CPUINFO) < 0)
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		if (!strncmp(line, "flags", 5) && isspace((unsigned char)line[5])) {
+			/* the first processor's flags speak for all */
+			if (h->x86)
+				continue;
+			h->x86 = true;
+			h->pdpe1gb = strstr(colon, " pdpe1gb") != NULL;
+		} else if (!strncmp(line, "vendor_id", 9) && !h->cpu_vendor[0]) {
+			sscanf(colon + 1, " %31s", h->cpu_vendor);
+		}
+	}
+	free(text);
+}
+
+static int read_nodes(const char *root, struct hp_host *h)
+{
+	char *text;
+	int r;
+
+	r = hp_read_text(root, &text, NULL, 4096, HP_P_NODE_ONLINE);
+	if (r == -ENOENT) {
+		/* no NUMA in this kernel: one node holding everything */
+		h->numa_sysfs = false;
+		h->online_mask = 1;
+		h->nr_nodes = 1;
+		h->nodes[0].id = 0;
+		h->nodes[0].mem_total = h->mem_total;
+		return 0;
+	}
+	if (r < 0)
+		return fail(h, r, HP_P_NODE_ONLINE, NULL);
+	h->numa_sysfs = true;
+	r = hp_nodelist_parse(text, &h->online_mask);
+	free(text);
+	if (r < 0)
+		return fail(h, r, HP_P_NODE_ONLINE,
+			    r == -ERANGE ? "node id above 63 is not supported"
+					 : "malformed node list");
+	for (unsigned n = 0; n < HP_MAX_NODES; n++) {
+		struct hp_node *node;
+		char path[64];
+
+		if (!((h->online_mask >> n) & 1))
+			continue;
+		node = &h->nodes[h->nr_nodes++];
+		node->id = n;
+		snprintf(path, sizeof(path), HP_P_NODE_MEMINFO, n);
+		r = hp_read_text(root, &text, NULL, TEXT_MAX, HP_P_NODE_MEMINFO, n);
+		if (r < 0)
+			return fail(h, r, path, NULL);
+		r = meminfo_total(text, &node->mem_total);
+		free(text);
+		if (r < 0)
+			return fail(h, r, path, "no MemTotal line");
+	}
+	return 0;
+}
+
+int hp_host_read(const char *root, struct hp_host *h)
+{
+	char *text;
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	r = hp_read_text(root, &text, NULL, TEXT_MAX, HP_P_MEMINFO);
+	if (r < 0)
+		return fail(h, r, HP_P_MEMINFO, NULL);
+	r = meminfo_total(text, &h->mem_total);
+	free(text);
+	if (r < 0)
+		return fail(h, r, HP_P_MEMINFO, "no MemTotal line");
+
+	r = read_nodes(root, h);
+	if (r < 0)
+		return r;
+	r = read_sizes(root, h);
+	if (r < 0)
+		return r;
+	read_cpuinfo(root, h);
+
+	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
+		h->kver = hp_kver_parse(text);
+		free(text);
+	}
+	if (hp_read_text(root, &text, NULL, sizeof(h->cmdline) - 1, HP_P_CMDLINE) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(h->cmdline, sizeof(h->cmdline), "%s", text);
+		free(text);
+	}
+	return 0;
+}
+
+void hp_host_karch(const struct hp_host *h, struct hp_karch *a)
+{
+	memset(a, 0, sizeof(*a));
+	memcpy(a->sizes, h->sizes, sizeof(a->sizes));
+	a->nr_sizes = h->nr_sizes;
+	/* HPAGE_SIZE is the PMD size: 2M on x86 and on arm64/ppc64-radix with 4K pages */
+	a->hpage_size =
+		hp_host_has_size(h, 2 * HP_MIB) ? 2 * HP_MIB : (h->nr_sizes ? h->sizes[0] : 0);
+	/* PAGE_SIZE << MAX_ORDER with 4K pages and MAX_ORDER 11 */
+	a->gigantic_min = 8 * HP_MIB;
+	a->online_nodes = h->online_mask;
+	a->kver = h->kver;
+	a->node_alloc = true;
+	a->hugepages_supported = h->nr_sizes > 0;
+}
+
+bool hp_host_has_size(const struct hp_host *h, uint64_t size)
+{
+	for (size_t i = 0; i < h->nr_sizes; i++)
+		if (h->sizes[i] == size)
+			return true;
+	return false;
+}
+
+const struct hp_node *hp_host_node(const struct hp_host *h, unsigned id)
+{
+	for (size_t i = 0; i < h->nr_nodes; i++)
+		if (h->nodes[i].id == id)
+			return &h->nodes[i];
+	return NULL;
+}

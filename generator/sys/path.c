@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sys/path.h"
+
+static int vpath(char *buf, size_t len, const char *root, const char *fmt, va_list ap)
+{
+	int n = 0, m;
+
+	if (root && *root && strcmp(root, "/") != 0) {
+		size_t rl = strlen(root);
+
+		while (rl > 1 && root[rl - 1] == '/')
+			rl--;
+		n = snprintf(buf, len, "%.*s", (int)rl, root);
+		if (n < 0 || (size_t)n >= len)
+			return -ENAMETOOLONG;
+	}
+	m = vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+	if (m < 0 || (size_t)m >= len - (size_t)n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int hp_path(char *buf, size_t len, const char *root, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vpath(buf, len, root, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int read_fd(int fd, char **out, size_t *len, size_t max)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t k;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap > max) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		k = read(fd, buf + n, cap - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			k = -errno;
+			free(buf);
+			return (int)k;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		if (n > max) {
+			free(buf);
+			return -EFBIG;
+		}
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+int hp_read_text(const char *root, char **out, size_t *len, size_t max, const char *fmt, ...)
+{
+	char p[4096];
+	va_list ap;
+	int fd, r;
+
+	va_start(ap, fmt);
+	r = vpath(p, sizeof(p), root, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	r = read_fd(fd, out, len, max);
+	close(fd);
+	return r;
+}
+
+int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
+{
+	char p[4096], *text, *end;
+	unsigned long long v;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vpath(p, sizeof(p), root, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return r;
+	r = hp_read_text(NULL, &text, NULL, 4096, "%s", p);
+	if (r < 0)
+		return r;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || end == text || (*end && *end != '\n') || text[0] == '-') {
+		free(text);
+		return -EINVAL;
+	}
+	free(text);
+	*out = v;
+	return 0;
+}
+
+int hp_path_exists(const char *root, const char *fmt, ...)
+{
+	char p[4096];
+	struct stat st;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vpath(p, sizeof(p), root, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return 0;
+	return lstat(p, &st) == 0;
+}

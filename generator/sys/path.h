@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one place that knows where things live on a Linux system. Every read or write of the
+ * system goes through a root directory ("/" or NULL for the running system, a fixture tree or
+ * an offline image otherwise), in the spirit of util-linux's --sysroot: tests point the whole
+ * tool at a directory laid out like a real machine. No other file spells /proc or /sys.
+ */
+#ifndef HP_PATH_H
+#define HP_PATH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HP_P_MEMINFO	    "/proc/meminfo"
+#define HP_P_CMDLINE	    "/proc/cmdline"
+#define HP_P_CPUINFO	    "/proc/cpuinfo"
+#define HP_P_OSRELEASE	    "/proc/sys/kernel/osrelease"
+#define HP_P_NODE_ONLINE    "/sys/devices/system/node/online"
+#define HP_P_NODE_MEMINFO   "/sys/devices/system/node/node%u/meminfo"
+#define HP_P_HUGEPAGES	    "/sys/kernel/mm/hugepages"
+#define HP_P_HSTATE_ATTR    "/sys/kernel/mm/hugepages/hugepages-%llukB/%s"
+#define HP_P_NODE_HSTATE    "/sys/devices/system/node/node%u/hugepages/hugepages-%llukB/%s"
+#define HP_P_THP_ENABLED    "/sys/kernel/mm/transparent_hugepage/enabled"
+#define HP_P_KMSG	    "/dev/kmsg"
+#define HP_P_KCONFIG	    "/boot/config-%s"
+#define HP_P_MODULES	    "/lib/modules/%s"
+#define HP_P_RUN_DIR	    "/run/hugeplan"
+#define HP_P_BOOT_REPORT    "/run/hugeplan/boot-report.json"
+#define HP_P_STATE_DIR	    "/var/lib/hugeplan"
+#define HP_P_GRUB_DEFAULT   "/etc/default/grub"
+#define HP_P_GRUB_D	    "/etc/default/grub.d"
+#define HP_P_KERNEL_CMDLINE "/etc/kernel/cmdline"
+
+/* Configuration search path, highest priority first. */
+#define HP_P_CONF_ETC "/etc/hugeplan"
+#define HP_P_CONF_RUN "/run/hugeplan"
+#define HP_P_CONF_LIB "/usr/lib/hugeplan"
+
+/*
+ * hp_path - root followed by the formatted absolute path. A NULL, empty or "/" root is the
+ * running system. Returns 0, or -ENAMETOOLONG when it does not fit len.
+ */
+int hp_path(char *buf, size_t len, const char *root, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * hp_read_text - the whole file at root+path, NUL-terminated, in a malloc'd buffer. Files
+ * larger than max bytes give -EFBIG (sysfs and procfs files report size 0, so the file is
+ * read until EOF). *len, if given, is the byte count. -errno on failure.
+ */
+int hp_read_text(const char *root, char **out, size_t *len, size_t max, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* hp_read_u64 - a file holding one decimal number (sysfs style). -EINVAL if it does not. */
+int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* hp_path_exists - 1 if root+path exists (any type), 0 if not. */
+int hp_path_exists(const char *root, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
