@@ -1,58 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Host facts the planner needs, read through the path layer: memory per node, the huge page
- * sizes the running kernel registered, the CPU's 1G flag, the kernel version and command line.
- * libc only: the early-boot verifier links it too.
+ * Reads host facts (core/host.h) through the path layer. libc only: the early-boot verifier
+ * links it too.
  */
 #ifndef HP_HOST_H
 #define HP_HOST_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "core/kcmdline.h"
-
-struct hp_node {
-	unsigned id;
-	uint64_t mem_total; /* bytes, the node's MemTotal (includes boot-time gigantic pages) */
-};
-
-struct hp_host {
-	uint64_t mem_total; /* /proc/meminfo MemTotal, bytes */
-	struct hp_node nodes[HP_MAX_NODES];
-	size_t nr_nodes;
-	uint64_t online_mask;
-	bool numa_sysfs; /* /sys/devices/system/node exists (else one node 0 is assumed) */
-	uint64_t sizes[HP_MAX_SIZES]; /* huge page sizes, ascending, from hugepages-<kB>kB dirs */
-	size_t nr_sizes;
-	bool x86;     /* /proc/cpuinfo has x86 "flags" lines */
-	bool pdpe1gb; /* the CPU can map 1G pages */
-	char cpu_vendor[32];
-	char kver_str[128]; /* /proc/sys/kernel/osrelease */
-	unsigned kver;	    /* HP_KVER() of kver_str, 0 unknown */
-	char cmdline[4096]; /* /proc/cmdline, "" when unreadable */
-	char err[300];	    /* on failure: the file and what was wrong */
-};
+#include "core/host.h"
 
 /* hp_host_read - read every fact under root. -errno on failure, with h->err set. */
 int hp_host_read(const char *root, struct hp_host *h);
-
-/* hp_host_karch - what the simulation must assume about this host's kernel. */
-void hp_host_karch(const struct hp_host *h, struct hp_karch *a);
-
-/* hp_host_has_size - whether the host lists that huge page size. */
-bool hp_host_has_size(const struct hp_host *h, uint64_t size);
-
-/* hp_host_node - the node with that id, or NULL when it is not online. */
-const struct hp_node *hp_host_node(const struct hp_host *h, unsigned id);
-
-/* hp_kver_parse - "6.1.0-27-cloud-amd64" -> HP_KVER(6, 1, 0); 0 if it does not start "A.B". */
-unsigned hp_kver_parse(const char *s);
-
-/*
- * hp_nodelist_parse - a kernel node list ("0", "0-3,8"), as in /sys/.../node/online, into a
- * mask of node ids below HP_MAX_NODES. -EINVAL if malformed, -ERANGE for ids too large.
- */
-int hp_nodelist_parse(const char *s, uint64_t *mask);
 
 #endif
