@@ -31,7 +31,7 @@ struct hp_host {
 	char kver_str[128]; /* /proc/sys/kernel/osrelease */
 	unsigned kver;	    /* HP_KVER() of kver_str, 0 unknown */
 	char cmdline[4096]; /* /proc/cmdline, "" when unreadable */
-	char err[300];	    /* on failure: the file and what was wrong */
+	char err[4400];	    /* on failure: the file and what was wrong */
 };
 
 /* hp_host_karch - what the simulation must assume about this host's kernel. */

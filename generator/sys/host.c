@@ -169,4 +169,3 @@ int hp_host_read(const char *root, struct hp_host *h)
 	}
 	return 0;
 }
-

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the hugeplan commands share: the common options, and loading host + configuration +
+ * plan + rendering in one step, reporting problems the way every command reports them.
+ * Exit statuses: 0 fine, 1 the plan does not fit (or, per command, the check failed), 2 bad
+ * configuration, bad usage or an error of hugeplan's own.
+ */
+#ifndef HP_CLI_H
+#define HP_CLI_H
+
+#include <stdbool.h>
+#include <errno.h> /* program_invocation_short_name */
+#include <stdio.h>
+
+#include "config/config.h"
+#include "core/host.h"
+#include "core/plan.h"
+#include "core/render.h"
+
+#define EXIT_NOFIT 1
+#define EXIT_USAGE 2
+
+struct hp_cli {
+	const char *root;    /* --root: read the system (and the config) under this directory */
+	const char *confdir; /* --config: the one configuration directory */
+	const char *kver;    /* --kver: plan for this kernel version */
+	bool json;
+	bool bytes;
+	bool balanced; /* --balanced */
+};
+
+struct hp_loaded {
+	struct hp_host host;
+	struct hp_karch arch;
+	struct hp_config cfg;
+	struct hp_plan plan;
+	struct hp_kargs args;
+	char cmdline[HP_MAX_TOKENS * HP_TOKEN_MAX]; /* args joined */
+	bool loaded_cfg, planned;
+};
+
+struct hp_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+};
+
+/* Common long options for getopt_long, values from 0x100 up. */
+enum {
+	OPT_ROOT = 0x100,
+	OPT_CONFIG,
+	OPT_KVER,
+	OPT_JSON,
+	OPT_BYTES,
+	OPT_BALANCED,
+	OPT_CLI_LAST,
+};
+
+#define HP_CLI_COMMON_OPTIONS                                                                      \
+	{ "root", required_argument, NULL, OPT_ROOT },                                             \
+		{ "config", required_argument, NULL, OPT_CONFIG },                                 \
+		{ "kver", required_argument, NULL, OPT_KVER },                                     \
+		{ "balanced", no_argument, NULL, OPT_BALANCED },                                   \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
+
+/* hp_cli_common_opt - apply a common option; 1 handled, 0 not one of them. */
+int hp_cli_common_opt(struct hp_cli *o, int c, const char *arg);
+
+/* hp_cli_usage_error - "hugeplan CMD: msg" + "Try ..." on stderr; returns EXIT_USAGE. */
+int hp_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* hp_cli_print_diag - "FILE:LINE: msg" (or "hugeplan: msg") on stderr. */
+void hp_cli_print_diag(const struct hp_diag *d);
+
+/*
+ * hp_cli_load - read the host and the configuration, plan, render and check the rendering.
+ * Returns 0 (the plan may still be infeasible: l->plan.feasible), or EXIT_USAGE after
+ * printing why. hp_cli_unload() in every case.
+ */
+int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l);
+void hp_cli_unload(struct hp_loaded *l);
+
+/* hp_cli_warnings - facts about this host that put the plan at risk, printed to f. */
+void hp_cli_warnings(const struct hp_loaded *l, FILE *f);
+
+int cmd_plan(int argc, char **argv);
+int cmd_cmdline(int argc, char **argv);
+
+#endif

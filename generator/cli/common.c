@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/size.h"
+#include "sys/host.h"
+
+int hp_cli_common_opt(struct hp_cli *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_ROOT:
+		o->root = arg;
+		return 1;
+	case OPT_CONFIG:
+		o->confdir = arg;
+		return 1;
+	case OPT_KVER:
+		o->kver = arg;
+		return 1;
+	case OPT_JSON:
+		o->json = true;
+		return 1;
+	case OPT_BYTES:
+		o->bytes = true;
+		return 1;
+	case OPT_BALANCED:
+		o->balanced = true;
+		return 1;
+	}
+	return 0;
+}
+
+int hp_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", program_invocation_short_name, cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %s --help' for more information.\n",
+		program_invocation_short_name, cmd);
+	return EXIT_USAGE;
+}
+
+void hp_cli_print_diag(const struct hp_diag *d)
+{
+	if (d->file[0] && d->line)
+		fprintf(stderr, "%s:%u: %s\n", d->file, d->line, d->msg);
+	else if (d->file[0])
+		fprintf(stderr, "%s: %s\n", d->file, d->msg);
+	else
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, d->msg);
+}
+
+void hp_cli_unload(struct hp_loaded *l)
+{
+	if (l->planned)
+		hp_plan_free(&l->plan);
+	if (l->loaded_cfg)
+		hp_config_free(&l->cfg);
+	l->planned = l->loaded_cfg = false;
+}
+
+int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
+{
+	struct hp_plan_opts po = { .allow_balanced = o->balanced };
+	struct hp_diag d = { 0 };
+	char why[256];
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	r = hp_host_read(o->root, &l->host);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot read the host's facts: %s%s%s\n",
+			program_invocation_short_name, o->root ? o->root : "", l->host.err,
+			r == -ENOENT && o->root ? " (is --root a system tree?)" : "");
+		return EXIT_USAGE;
+	}
+	if (o->kver) {
+		po.kver = hp_kver_parse(o->kver);
+		if (!po.kver)
+			return hp_cli_usage_error("", "--kver=%s: expected a version such as 6.1.0",
+						  o->kver);
+		l->host.kver = po.kver;
+		snprintf(l->host.kver_str, sizeof(l->host.kver_str), "%s", o->kver);
+	}
+	hp_host_karch(&l->host, &l->arch);
+
+	r = hp_config_load(o->root, o->confdir, &l->cfg, &d);
+	if (r < 0) {
+		hp_cli_print_diag(&d);
+		return EXIT_USAGE;
+	}
+	l->loaded_cfg = true;
+
+	r = hp_plan_compute(&l->host, &l->cfg.host, l->cfg.vms, l->cfg.nr_vms, &po, &l->plan, &d);
+	if (r < 0) {
+		hp_cli_print_diag(&d);
+		hp_cli_unload(l);
+		return EXIT_USAGE;
+	}
+	l->planned = true;
+
+	r = hp_render(&l->plan, &l->args);
+	if (r == 0)
+		r = hp_render_check(&l->plan, &l->args, &l->arch, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "%s", strerror(-r));
+	if (r < 0) {
+		/* a bug of ours, or a plan the kernel cannot be told: never write it */
+		fprintf(stderr, "%s: cannot render this plan safely: %s\n",
+			program_invocation_short_name, why);
+		hp_cli_unload(l);
+		return EXIT_USAGE;
+	}
+	hp_kargs_join(&l->args, l->cmdline, sizeof(l->cmdline));
+	return 0;
+}
+
+void hp_cli_warnings(const struct hp_loaded *l, FILE *f)
+{
+	struct hp_kreq now;
+	char sizes[64] = "";
+	size_t o = 0;
+
+	hp_kcmdline_simulate(l->host.cmdline, &l->arch, &now);
+	for (size_t i = 0; i < l->plan.nr_pools && o < sizeof(sizes) - 24; i++) {
+		if (l->plan.pools[i].size < l->arch.gigantic_min)
+			continue;
+		o += (size_t)snprintf(sizes + o, sizeof(sizes) - o, "%s", o ? " and " : "");
+		hp_size_token(l->plan.pools[i].size, sizes + o, sizeof(sizes) - o);
+		o = strlen(sizes);
+	}
+	if (o && now.cma_bytes)
+		fprintf(f,
+			"warning: hugetlb_cma= is on this boot's command line: the kernel then "
+			"skips "
+			"the boot-time allocation of gigantic pages, so the planned %s pool would "
+			"stay "
+			"empty; remove hugetlb_cma=\n",
+			sizes);
+}

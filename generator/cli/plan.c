@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* hugeplan plan, hugeplan cmdline */
+#include <getopt.h>
+#include <inttypes.h>
+#include <libsmartcols.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/json.h"
+#include "core/size.h"
+
+static void size_cell(struct libscols_line *ln, size_t col, uint64_t v, bool bytes)
+{
+	char buf[32];
+
+	if (bytes)
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	else
+		hp_size_human(v, buf, sizeof(buf));
+	scols_line_set_data(ln, col, buf);
+}
+
+static void u64_cell(struct libscols_line *ln, size_t col, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	scols_line_set_data(ln, col, buf);
+}
+
+static void node_list(uint64_t mask, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (!mask) {
+		snprintf(buf, len, "any");
+		return;
+	}
+	buf[0] = '\0';
+	for (unsigned i = 0; i < HP_MAX_NODES && o < len; i++)
+		if ((mask >> i) & 1)
+			o += (size_t)snprintf(buf + o, len - o, "%s%u", o ? "," : "", i);
+}
+
+static struct libscols_table *new_table(const char *title, const char *const *cols, size_t n)
+{
+	struct libscols_table *t = scols_new_table();
+
+	if (!t)
+		return NULL;
+	scols_table_set_name(t, title);
+	scols_table_new_column(t, cols[0], 0, 0);
+	for (size_t i = 1; i < n; i++)
+		scols_table_new_column(t, cols[i], 0, SCOLS_FL_RIGHT);
+	return t;
+}
+
+static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
+{
+	static const char *const vm_cols[] = { "VM",	"MEMORY", "PAGESIZE", "INSTANCES",
+					       "PAGES", "NODES",  "ROUNDING" };
+	static const char *const pool_cols[] = { "PAGESIZE", "NODE", "PAGES", "BYTES" };
+	static const char *const node_cols[] = { "NODE", "MEMTOTAL", "POOL", "VMEMMAP",
+						 "LEFT", "RESERVE",  "FITS" };
+	const struct hp_plan *p = &l->plan;
+	struct libscols_table *t;
+	char buf[64];
+
+	printf("Host: %zu node%s, MemTotal ", l->host.nr_nodes, l->host.nr_nodes == 1 ? "" : "s");
+	hp_size_human(l->host.mem_total, buf, sizeof(buf));
+	printf("%s, kernel %s, huge page sizes:", buf,
+	       l->host.kver_str[0] ? l->host.kver_str : "unknown");
+	for (size_t i = 0; i < l->host.nr_sizes; i++) {
+		hp_size_token(l->host.sizes[i], buf, sizeof(buf));
+		printf(" %s", buf);
+	}
+	printf("\n\n");
+
+	t = new_table("vms", vm_cols, 7);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < p->nr_vms; i++) {
+		const struct hp_vm_plan *v = &p->vms[i];
+		struct libscols_line *ln = scols_table_new_line(t, NULL);
+
+		if (!ln)
+			break;
+		scols_line_set_data(ln, 0, v->vm->name);
+		size_cell(ln, 1, v->vm->memory, o->bytes);
+		hp_size_token(v->page_size, buf, sizeof(buf));
+		scols_line_set_data(ln, 2, buf);
+		u64_cell(ln, 3, v->vm->instances);
+		u64_cell(ln, 4, v->pages);
+		node_list(p->node_form ? v->vm->nodes : 0, buf, sizeof(buf));
+		scols_line_set_data(ln, 5, buf);
+		size_cell(ln, 6, v->loss, o->bytes);
+	}
+	if (p->nr_vms)
+		scols_print_table(t);
+	else
+		printf("No enabled VM in the configuration.\n");
+	scols_unref_table(t);
+
+	if (p->nr_pools) {
+		printf("\n");
+		t = new_table("pools", pool_cols, 4);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < p->nr_pools; i++) {
+			const struct hp_pool_plan *pool = &p->pools[i];
+
+			for (size_t k = 0; k < p->nr_nodes; k++) {
+				unsigned id = p->nodes[k].id;
+				struct libscols_line *ln;
+
+				if (!pool->node_pages[id] && p->nr_nodes > 1)
+					continue;
+				ln = scols_table_new_line(t, NULL);
+				if (!ln)
+					break;
+				hp_size_token(pool->size, buf, sizeof(buf));
+				scols_line_set_data(ln, 0, buf);
+				snprintf(buf, sizeof(buf), "%u%s", id,
+					 p->node_form || p->nr_nodes == 1 ? "" : " (est.)");
+				scols_line_set_data(ln, 1, buf);
+				u64_cell(ln, 2, pool->node_pages[id]);
+				size_cell(ln, 3, pool->node_pages[id] * pool->size, o->bytes);
+			}
+		}
+		scols_print_table(t);
+		scols_unref_table(t);
+	}
+
+	printf("\n");
+	t = new_table("nodes", node_cols, 7);
+	if (!t)
+		return -1;
+	for (size_t k = 0; k < p->nr_nodes; k++) {
+		const struct hp_node_plan *np = &p->nodes[k];
+		struct libscols_line *ln = scols_table_new_line(t, NULL);
+
+		if (!ln)
+			break;
+		u64_cell(ln, 0, np->id);
+		size_cell(ln, 1, np->mem_total, o->bytes);
+		size_cell(ln, 2, np->pool, o->bytes);
+		size_cell(ln, 3, np->vmemmap, o->bytes);
+		if (np->left < 0) {
+			char neg[40];
+
+			size_cell(ln, 4, (uint64_t)(-(np->left + 1)) + 1, o->bytes);
+			snprintf(neg, sizeof(neg), "-%s",
+				 scols_cell_get_data(scols_line_get_cell(ln, 4)));
+			scols_line_set_data(ln, 4, neg);
+		} else {
+			size_cell(ln, 4, (uint64_t)np->left, o->bytes);
+		}
+		size_cell(ln, 5, np->reserve, o->bytes);
+		scols_line_set_data(ln, 6, np->ok ? "yes" : "NO");
+	}
+	scols_print_table(t);
+	scols_unref_table(t);
+
+	printf("\n");
+	if (p->feasible) {
+		printf("Verdict: the plan fits this host.\n");
+		printf("Kernel arguments: %s\n",
+		       l->cmdline[0] ? l->cmdline : "(none: nothing to reserve)");
+	} else {
+		printf("Verdict: the plan does NOT fit this host:\n");
+		for (size_t i = 0; i < p->nr_problems; i++)
+			printf("  %s\n", p->problems[i]);
+		printf("Kernel arguments: none (a plan that does not fit is never rendered)\n");
+	}
+	return 0;
+}
+
+static int print_json(const struct hp_loaded *l)
+{
+	const struct hp_plan *p = &l->plan;
+	struct hp_json j;
+	char *out;
+	size_t len;
+	int r;
+
+	hp_json_init(&j);
+	hp_json_object(&j, NULL);
+	hp_json_bool(&j, "feasible", p->feasible);
+	hp_json_str(&j, "kernel_args", p->feasible ? l->cmdline : "");
+	hp_json_str(&j, "plan_id", p->feasible ? l->args.plan_id : "");
+	hp_json_u64(&j, "default_page_size_kb", p->default_size / 1024);
+	hp_json_bool(&j, "node_form", p->node_form);
+	hp_json_bool(&j, "free_vmemmap", p->free_vmemmap);
+	hp_json_u64(&j, "reserve", p->reserve);
+	hp_json_u64(&j, "reserve_per_node", p->reserve_per_node);
+	hp_json_str(&j, "kernel", l->host.kver_str);
+	hp_json_array(&j, "pools");
+	for (size_t i = 0; i < p->nr_pools; i++) {
+		const struct hp_pool_plan *pool = &p->pools[i];
+
+		hp_json_object(&j, NULL);
+		hp_json_u64(&j, "page_size_kb", pool->size / 1024);
+		hp_json_u64(&j, "pages", pool->pages);
+		hp_json_u64(&j, "bytes", pool->pages * pool->size);
+		hp_json_array(&j, "nodes");
+		for (size_t k = 0; k < p->nr_nodes; k++) {
+			unsigned id = p->nodes[k].id;
+
+			hp_json_object(&j, NULL);
+			hp_json_u64(&j, "node", id);
+			hp_json_u64(&j, "pages", pool->node_pages[id]);
+			hp_json_end(&j);
+		}
+		hp_json_end(&j);
+		hp_json_end(&j);
+	}
+	hp_json_end(&j);
+	hp_json_array(&j, "vms");
+	for (size_t i = 0; i < p->nr_vms; i++) {
+		const struct hp_vm_plan *v = &p->vms[i];
+
+		hp_json_object(&j, NULL);
+		hp_json_str(&j, "name", v->vm->name);
+		hp_json_str(&j, "file", v->vm->loc.file);
+		hp_json_u64(&j, "memory", v->vm->memory);
+		hp_json_u64(&j, "page_size_kb", v->page_size / 1024);
+		hp_json_u64(&j, "instances", v->vm->instances);
+		hp_json_u64(&j, "pages", v->pages);
+		hp_json_u64(&j, "rounding_loss", v->loss);
+		hp_json_array(&j, "nodes");
+		for (unsigned k = 0; k < HP_MAX_NODES && p->node_form; k++)
+			if ((v->vm->nodes >> k) & 1)
+				hp_json_u64(&j, NULL, k);
+		hp_json_end(&j);
+		hp_json_end(&j);
+	}
+	hp_json_end(&j);
+	hp_json_array(&j, "nodes");
+	for (size_t k = 0; k < p->nr_nodes; k++) {
+		const struct hp_node_plan *np = &p->nodes[k];
+
+		hp_json_object(&j, NULL);
+		hp_json_u64(&j, "node", np->id);
+		hp_json_u64(&j, "mem_total", np->mem_total);
+		hp_json_u64(&j, "pool", np->pool);
+		hp_json_u64(&j, "vmemmap", np->vmemmap);
+		hp_json_i64(&j, "left", np->left);
+		hp_json_u64(&j, "reserve", np->reserve);
+		hp_json_bool(&j, "fits", np->ok);
+		hp_json_end(&j);
+	}
+	hp_json_end(&j);
+	hp_json_array(&j, "problems");
+	for (size_t i = 0; i < p->nr_problems; i++)
+		hp_json_str(&j, NULL, p->problems[i]);
+	hp_json_end(&j);
+	hp_json_end(&j);
+	r = hp_json_finish(&j, &out, &len);
+	if (r < 0)
+		return r;
+	fwrite(out, 1, len, stdout);
+	free(out);
+	return 0;
+}
+
+static void usage(const char *cmd)
+{
+	printf("Usage:\n %s %s [options]\n\n", program_invocation_short_name, cmd);
+	if (!strcmp(cmd, "plan"))
+		printf("Compute the static huge page reservation for the planned VMs and check\n"
+		       "that it fits this host.\n");
+	else
+		printf("Print the kernel arguments of the plan on one line.\n");
+	printf("\nOptions:\n"
+	       "     --config DIR   read the configuration from DIR only\n"
+	       "     --root DIR     read the system (and the configuration) under DIR\n"
+	       "     --kver VER     plan for kernel version VER (default: the running one)\n"
+	       "     --balanced     accept the balanced form on kernels before 5.16\n");
+	if (!strcmp(cmd, "plan"))
+		printf("  -J, --json         JSON output\n"
+		       "  -b, --bytes        print sizes in bytes\n");
+	printf("  -h, --help         display this help\n"
+	       "\nExit status: 0 the plan fits, 1 it does not fit this host, 2 invalid\n"
+	       "configuration or usage.\n\nSee hugeplan(8).\n");
+}
+
+static int run(int argc, char **argv, const char *cmd)
+{
+	static const struct option longopts[] = {
+		HP_CLI_COMMON_OPTIONS,
+		{ "json", no_argument, NULL, 'J' },
+		{ "bytes", no_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool is_plan = !strcmp(cmd, "plan");
+	struct hp_cli o = { 0 };
+	struct hp_loaded l;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, is_plan ? "+hJb" : "+h", longopts, NULL)) != -1) {
+		if (hp_cli_common_opt(&o, c, optarg))
+			continue;
+		switch (c) {
+		case 'J':
+		case 'b':
+			if (!is_plan)
+				return hp_cli_usage_error(cmd, "unrecognized option '%s'",
+							  argv[optind - 1]);
+			if (c == 'J')
+				o.json = true;
+			else
+				o.bytes = true;
+			break;
+		case 'h':
+			usage(cmd);
+			return 0;
+		default:
+			return hp_cli_usage_error(cmd, "invalid option");
+		}
+	}
+	if (optind < argc)
+		return hp_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+
+	r = hp_cli_load(&o, &l);
+	if (r)
+		return r;
+	hp_cli_warnings(&l, stderr);
+	if (is_plan) {
+		r = o.json ? print_json(&l) : print_human(&o, &l);
+		if (r < 0) {
+			fprintf(stderr, "%s: cannot print the plan: out of memory\n",
+				program_invocation_short_name);
+			hp_cli_unload(&l);
+			return EXIT_USAGE;
+		}
+	} else if (l.plan.feasible) {
+		printf("%s\n", l.cmdline);
+	}
+	if (!l.plan.feasible) {
+		if (!is_plan || o.json)
+			for (size_t i = 0; i < l.plan.nr_problems; i++)
+				fprintf(stderr, "%s: plan does not fit: %s\n",
+					program_invocation_short_name, l.plan.problems[i]);
+		r = EXIT_NOFIT;
+	}
+	hp_cli_unload(&l);
+	return r;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	return run(argc, argv, "plan");
+}
+
+int cmd_cmdline(int argc, char **argv)
+{
+	return run(argc, argv, "cmdline");
+}

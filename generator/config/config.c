@@ -1,0 +1,681 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "core/host.h"
+#include "core/size.h"
+#include "sys/path.h"
+
+enum kind { KIND_HOST, KIND_VM };
+
+struct parse {
+	struct hp_config *c;
+	const char *file; /* pooled */
+	enum kind kind;
+	struct hp_vm *vm;
+	bool saw_section;
+	struct hp_diag *err;
+	bool failed;
+	/* the reader's view of the buffer */
+	const char *pos, *end;
+	unsigned line;
+	char line_text[64];
+};
+
+struct entry {
+	char name[256];
+	char path[4096 + 256];
+};
+
+void hp_config_defaults(struct hp_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->reserve_per_node = 512 * HP_MIB;
+}
+
+void hp_config_free(struct hp_config *c)
+{
+	for (size_t i = 0; i < c->nr_files; i++)
+		free(c->files[i]);
+	for (size_t i = 0; i < c->nr_dirs; i++)
+		free(c->dirs[i]);
+	free(c->files);
+	free(c->dirs);
+	free(c->vms);
+	memset(c, 0, sizeof(*c));
+}
+
+static const char *pool_file(struct hp_config *c, const char *path)
+{
+	char **nf = realloc(c->files, (c->nr_files + 1) * sizeof(*nf));
+
+	if (!nf)
+		return NULL;
+	c->files = nf;
+	c->files[c->nr_files] = strdup(path);
+	if (!c->files[c->nr_files])
+		return NULL;
+	return c->files[c->nr_files++];
+}
+
+__attribute__((format(printf, 2, 3))) static int perr(struct parse *p, const char *fmt, ...)
+{
+	struct hp_loc loc = { p->file, p->line };
+	char msg[512];
+	va_list ap;
+
+	if (p->failed)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hp_diag_set(p->err, &loc, "%s", msg);
+	p->failed = true;
+	return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
+	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int size_value(struct parse *p, const char *key, const char *v, uint64_t *out, bool zero_ok)
+{
+	int unit_err, r = hp_size_parse(v, out, &unit_err);
+
+	if (r == -ERANGE)
+		return perr(p, "%s=%s: value too large", key, v);
+	if (r < 0 && unit_err)
+		return perr(p, "%s=%s: unknown unit (use K, M, G, T)", key, v);
+	if (r < 0)
+		return perr(p, "%s=%s: not a size (a whole number, then K, M, G or T)", key, v);
+	if (!zero_ok && *out == 0)
+		return perr(p, "%s=%s: must be more than 0", key, v);
+	return 1;
+}
+
+static int page_value(struct parse *p, const char *key, const char *v, uint64_t *out)
+{
+	if (!size_value(p, key, v, out, false))
+		return 0;
+	if (*out < 4096 || (*out & (*out - 1)))
+		return perr(p, "%s=%s: a huge page size is a power of two, such as 2M or 1G", key,
+			    v);
+	return 1;
+}
+
+/* "any", or node ids and ranges: "1", "0,1", "0-3" */
+static int node_value(struct parse *p, const char *v, uint64_t *out)
+{
+	uint64_t mask = 0;
+	const char *s = v;
+
+	if (!strcmp(v, "any")) {
+		*out = 0;
+		return 1;
+	}
+	while (*s) {
+		unsigned long a, b;
+		char *e;
+
+		if (*s < '0' || *s > '9')
+			goto bad;
+		a = strtoul(s, &e, 10);
+		b = a;
+		if (*e == '-') {
+			if (e[1] < '0' || e[1] > '9')
+				goto bad;
+			b = strtoul(e + 1, &e, 10);
+		}
+		if (b < a)
+			goto bad;
+		if (b >= HP_MAX_NODES)
+			return perr(p, "Node=%s: node %lu is beyond the %u nodes hugeplan supports",
+				    v, b, HP_MAX_NODES);
+		for (unsigned long i = a; i <= b; i++) {
+			if (mask & (1ULL << i))
+				return perr(p, "Node=%s: node %lu is listed twice", v, i);
+			mask |= 1ULL << i;
+		}
+		s = e;
+		if (*s == ',' && s[1])
+			s++;
+		else if (*s)
+			goto bad;
+	}
+	*out = mask;
+	return 1;
+bad:
+	return perr(p, "Node=%s: expected \"any\", a node number, or a list such as 0,1 or 0-3", v);
+}
+
+static int host_key(struct parse *p, const char *key, const char *v)
+{
+	struct hp_settings *h = &p->c->host;
+	struct hp_loc here = { p->file, p->line };
+	bool empty = !*v;
+
+	if (!strcmp(key, "ReserveMemory")) {
+		h->reserve_set = !empty;
+		h->reserve = 0;
+		h->reserve_loc = here;
+		return empty || size_value(p, key, v, &h->reserve, true);
+	}
+	if (!strcmp(key, "ReserveMemoryPerNode")) {
+		h->reserve_per_node = 512 * HP_MIB;
+		h->reserve_per_node_loc = here;
+		return empty || size_value(p, key, v, &h->reserve_per_node, true);
+	}
+	if (!strcmp(key, "DefaultPageSize")) {
+		h->default_page = 0;
+		h->default_page_loc = here;
+		return empty || page_value(p, key, v, &h->default_page);
+	}
+	if (!strcmp(key, "FreeVmemmap") || !strcmp(key, "Strict")) {
+		bool *b = key[0] == 'F' ? &h->free_vmemmap : &h->strict;
+
+		*b = false;
+		if (!empty && parse_bool(v, b) < 0)
+			return perr(p, "%s=%s: expected yes or no", key, v);
+		return 1;
+	}
+	return perr(p,
+		    "unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, "
+		    "DefaultPageSize, FreeVmemmap, Strict)",
+		    key);
+}
+
+static int vm_key(struct parse *p, const char *key, const char *v)
+{
+	struct hp_vm *vm = p->vm;
+	struct hp_loc here = { p->file, p->line };
+	bool empty = !*v;
+
+	if (!strcmp(key, "Name")) {
+		if (!hp_vm_name_valid(v))
+			return perr(p,
+				    "Name=%s: a VM name is 1 to %d letters, digits, '_', '.' or "
+				    "'-', starting with a letter or digit",
+				    v, HP_NAME_MAX);
+		snprintf(vm->name, sizeof(vm->name), "%s", v);
+		return 1;
+	}
+	if (!strcmp(key, "Memory")) {
+		vm->memory = 0;
+		vm->memory_loc = here;
+		return empty || size_value(p, key, v, &vm->memory, false);
+	}
+	if (!strcmp(key, "PageSize")) {
+		vm->page_size = 0;
+		vm->page_loc = here;
+		return empty || page_value(p, key, v, &vm->page_size);
+	}
+	if (!strcmp(key, "Node")) {
+		vm->nodes = 0;
+		vm->node_loc = here;
+		return empty || node_value(p, v, &vm->nodes);
+	}
+	if (!strcmp(key, "Instances")) {
+		char *e;
+		unsigned long n;
+
+		vm->instances = 1;
+		if (empty)
+			return 1;
+		errno = 0;
+		n = strtoul(v, &e, 10);
+		if (v[0] < '0' || v[0] > '9' || *e || errno)
+			return perr(p, "Instances=%s: not a whole number", v);
+		if (n < 1 || n > 65535)
+			return perr(p, "Instances=%s: must be from 1 to 65535", v);
+		vm->instances = (unsigned)n;
+		return 1;
+	}
+	if (!strcmp(key, "Enabled") || !strcmp(key, "Passthrough")) {
+		bool *b = key[0] == 'E' ? &vm->enabled : &vm->passthrough;
+
+		*b = key[0] == 'E';
+		if (!empty && parse_bool(v, b) < 0)
+			return perr(p, "%s=%s: expected yes or no", key, v);
+		return 1;
+	}
+	return perr(p,
+		    "unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, "
+		    "Enabled, Passthrough)",
+		    key);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	const char *want = p->kind == KIND_HOST ? "Host" : "VM";
+
+	if (p->failed)
+		return 0;
+	if (!*section)
+		return perr(p, "%s=%s is outside of a [%s] section", name, value, want);
+	/* the reader refused other section names already */
+	return p->kind == KIND_HOST ? host_key(p, name, value) : vm_key(p, name, value);
+}
+
+/* fgets() over the buffer, one line a call, with our checks on the way */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	const char *nl, *s;
+	size_t n;
+
+	if (p->failed || p->pos >= p->end)
+		return NULL;
+	p->line++;
+	nl = memchr(p->pos, '\n', (size_t)(p->end - p->pos));
+	n = nl ? (size_t)(nl - p->pos) : (size_t)(p->end - p->pos);
+	s = p->pos;
+	p->pos += n + (nl ? 1 : 0);
+	/* leading blanks: systemd ignores them, inih would read a continuation line */
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	if (n + 2 > (size_t)num || n > HP_CONF_LINE_MAX) {
+		perr(p, "line too long (%zu characters, at most %d)", n,
+		     num - 2 < HP_CONF_LINE_MAX ? num - 2 : HP_CONF_LINE_MAX);
+		return NULL;
+	}
+	if (n && *s == '[') {
+		const char *want = p->kind == KIND_HOST ? "[Host]" : "[VM]";
+		size_t wl = strlen(want), k = n;
+
+		while (k && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+			k--;
+		if (k != wl || memcmp(s, want, wl)) {
+			perr(p, "unknown section %.*s (this file takes %s)", (int)(k > 60 ? 60 : k),
+			     s, want);
+			return NULL;
+		}
+		if (p->saw_section) {
+			perr(p, "%s given twice in one file", want);
+			return NULL;
+		}
+		p->saw_section = true;
+	}
+	memcpy(str, s, n);
+	str[n] = '\n';
+	str[n + 1] = '\0';
+	snprintf(p->line_text, sizeof(p->line_text), "%.*s", (int)(n > 60 ? 60 : n), s);
+	return str;
+}
+
+static int read_file(const char *path, char **out, size_t *len, struct hp_diag *err)
+{
+	struct hp_loc loc = { path, 0 };
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		hp_diag_set(err, &loc, "cannot open: %s", strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		hp_diag_set(err, &loc, "not a regular file");
+		return -EINVAL;
+	}
+	if (st.st_size > HP_CONF_FILE_MAX) {
+		close(fd);
+		hp_diag_set(err, &loc, "file too large (%lld bytes, at most %u)",
+			    (long long)st.st_size, HP_CONF_FILE_MAX);
+		return -EFBIG;
+	}
+	close(fd);
+	r = hp_read_text(NULL, out, len, HP_CONF_FILE_MAX, "%s", path);
+	if (r < 0)
+		hp_diag_set(err, &loc, "cannot read: %s", strerror(-r));
+	return r;
+}
+
+static int parse_file(struct hp_config *c, const char *path, enum kind kind, struct hp_vm *vm,
+		      struct hp_diag *err)
+{
+	struct parse p = { .c = c, .kind = kind, .vm = vm, .err = err };
+	char *text;
+	size_t len;
+	int r;
+
+	p.file = pool_file(c, path);
+	if (!p.file)
+		return -ENOMEM;
+	r = read_file(path, &text, &len, err);
+	if (r < 0)
+		return r;
+	{
+		const char *nul = memchr(text, '\0', len);
+
+		if (nul) {
+			unsigned line = 1;
+
+			for (const char *q = text; q < nul; q++)
+				line += *q == '\n';
+			p.line = line;
+			perr(&p, "binary data (a NUL byte) in a configuration file");
+			free(text);
+			return -EINVAL;
+		}
+	}
+	p.pos = text;
+	p.end = text + len;
+	r = ini_parse_stream(reader, &p, handler, &p);
+	if (!p.failed && r > 0) {
+		p.line = (unsigned)r;
+		perr(&p, "expected KEY=VALUE, [Section] or a comment, not \"%s\"", p.line_text);
+	}
+	free(text);
+	if (p.failed)
+		return -EINVAL;
+	if (kind == KIND_VM && !p.saw_section) {
+		struct hp_loc loc = { p.file, 0 };
+
+		hp_diag_set(err, &loc, "no [VM] section");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* 1 masked (symlink to /dev/null, a character device, or empty), 0 not, -errno */
+static int masked(const char *path)
+{
+	struct stat st;
+	char target[64];
+	ssize_t n;
+
+	if (lstat(path, &st) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = '\0';
+			if (!strcmp(target, "/dev/null"))
+				return 1;
+		}
+		if (stat(path, &st) < 0)
+			return -errno;
+	}
+	return S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* every NAME.conf in DIR/sub over the search path, the highest directory winning */
+static int gather(struct hp_config *c, const char *sub, struct entry **out, size_t *nr,
+		  struct hp_diag *err)
+{
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t i = 0; i < c->nr_dirs; i++) {
+		char dir[4096];
+		struct dirent *de;
+
+		if (snprintf(dir, sizeof(dir), "%s/%s", c->dirs[i], sub) >= (int)sizeof(dir)) {
+			free(v);
+			return -ENAMETOOLONG;
+		}
+		DIR *d;
+
+		d = opendir(dir);
+		if (!d) {
+			struct hp_loc loc = { dir, 0 };
+			int r = -errno;
+
+			if (r == -ENOENT)
+				continue;
+			hp_diag_set(err, &loc, "cannot read directory: %s", strerror(-r));
+			free(v);
+			return r;
+		}
+		while ((de = readdir(d))) {
+			size_t l = strlen(de->d_name);
+			bool dup = false;
+
+			if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".conf"))
+				continue;
+			for (size_t k = 0; k < n && !dup; k++)
+				dup = !strcmp(v[k].name, de->d_name);
+			if (dup)
+				continue;
+			if (n == cap) {
+				struct entry *nv;
+
+				cap = cap ? cap * 2 : 16;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv) {
+					closedir(d);
+					free(v);
+					return -ENOMEM;
+				}
+				v = nv;
+			}
+			snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
+			snprintf(v[n].path, sizeof(v[n].path), "%s/%s", dir, de->d_name);
+			n++;
+		}
+		closedir(d);
+	}
+	qsort(v, n, sizeof(*v), cmp_entry);
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
+static int check_masked(const char *path, struct hp_diag *err)
+{
+	int m = masked(path);
+
+	if (m < 0) {
+		struct hp_loc loc = { path, 0 };
+
+		hp_diag_set(err, &loc, "cannot open: %s", strerror(-m));
+	}
+	return m;
+}
+
+static int load_host(struct hp_config *c, struct hp_diag *err)
+{
+	struct entry *drop = NULL;
+	size_t nd = 0;
+	int r;
+
+	for (size_t i = 0; i < c->nr_dirs; i++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/hugeplan.conf", c->dirs[i]);
+		r = check_masked(path, err);
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			r = parse_file(c, path, KIND_HOST, NULL, err);
+			if (r < 0)
+				return r;
+		}
+		break;
+	}
+	r = gather(c, "hugeplan.conf.d", &drop, &nd, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < nd && r >= 0; i++) {
+		r = check_masked(drop[i].path, err);
+		if (r == 0)
+			r = parse_file(c, drop[i].path, KIND_HOST, NULL, err);
+	}
+	free(drop);
+	return r < 0 ? r : 0;
+}
+
+static int cmp_vm_name(const void *a, const void *b)
+{
+	const struct hp_vm *x = *(const struct hp_vm *const *)a,
+			   *y = *(const struct hp_vm *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int check_duplicates(struct hp_config *c, struct hp_diag *err)
+{
+	const struct hp_vm **v;
+	int r = 0;
+
+	if (c->nr_vms < 2)
+		return 0;
+	v = malloc(c->nr_vms * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nr_vms; i++)
+		v[i] = &c->vms[i];
+	qsort(v, c->nr_vms, sizeof(*v), cmp_vm_name);
+	for (size_t i = 1; i < c->nr_vms; i++) {
+		if (strcmp(v[i - 1]->name, v[i]->name))
+			continue;
+		/* report the later file, naming the earlier */
+		const struct hp_vm *a = v[i - 1] < v[i] ? v[i - 1] : v[i];
+		const struct hp_vm *b = v[i - 1] < v[i] ? v[i] : v[i - 1];
+
+		hp_diag_set(err, &b->loc, "VM name \"%s\" is already used by %s", b->name,
+			    a->loc.file);
+		r = -EEXIST;
+		break;
+	}
+	free(v);
+	return r;
+}
+
+static int load_vms(struct hp_config *c, struct hp_diag *err)
+{
+	struct entry *e = NULL;
+	size_t n = 0;
+	int r;
+
+	r = gather(c, "vms.d", &e, &n, err);
+	if (r < 0)
+		return r;
+	c->vms = calloc(n ? n : 1, sizeof(*c->vms));
+	if (!c->vms) {
+		free(e);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct hp_vm *vm = &c->vms[c->nr_vms];
+
+		r = check_masked(e[i].path, err);
+		if (r < 0)
+			break;
+		if (r == 1)
+			continue;
+		vm->instances = 1;
+		vm->enabled = true;
+		r = parse_file(c, e[i].path, KIND_VM, vm, err);
+		if (r < 0)
+			break;
+		vm->loc.file = c->files[c->nr_files - 1];
+		if (!vm->name[0]) {
+			size_t l = strlen(e[i].name) - 5;
+
+			snprintf(vm->name, sizeof(vm->name), "%.*s", (int)l, e[i].name);
+			if (l > HP_NAME_MAX || !hp_vm_name_valid(vm->name)) {
+				hp_diag_set(
+					err, &vm->loc,
+					"\"%.*s\" is not a valid VM name: rename the file or set "
+					"Name=",
+					(int)(l > 80 ? 80 : l), e[i].name);
+				r = -EINVAL;
+				break;
+			}
+		}
+		if (!vm->memory) {
+			hp_diag_set(err, &vm->loc, "Memory= is required");
+			r = -EINVAL;
+			break;
+		}
+		c->nr_vms++;
+	}
+	free(e);
+	if (r < 0)
+		return r;
+	return check_duplicates(c, err);
+}
+
+static int add_dir(struct hp_config *c, const char *root, const char *dir)
+{
+	char p[4096], **nd;
+
+	if (root) {
+		if (hp_path(p, sizeof(p), root, "%s", dir) < 0)
+			return -ENAMETOOLONG;
+	} else {
+		snprintf(p, sizeof(p), "%s", dir);
+	}
+	nd = realloc(c->dirs, (c->nr_dirs + 1) * sizeof(*nd));
+	if (!nd)
+		return -ENOMEM;
+	c->dirs = nd;
+	c->dirs[c->nr_dirs] = strdup(p);
+	if (!c->dirs[c->nr_dirs])
+		return -ENOMEM;
+	c->nr_dirs++;
+	return 0;
+}
+
+int hp_config_load(const char *root, const char *confdir, struct hp_config *c, struct hp_diag *err)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	hp_config_defaults(&c->host);
+	if (confdir) {
+		r = add_dir(c, NULL, confdir);
+	} else {
+		r = add_dir(c, root, HP_P_CONF_ETC);
+		if (r >= 0)
+			r = add_dir(c, root, HP_P_CONF_RUN);
+		if (r >= 0)
+			r = add_dir(c, root, HP_P_CONF_LIB);
+	}
+	if (r >= 0)
+		r = load_host(c, err);
+	if (r >= 0)
+		r = load_vms(c, err);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			hp_diag_set(err, NULL, "out of memory");
+		hp_config_free(c);
+	}
+	return r;
+}

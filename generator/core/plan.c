@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/plan.h"
+#include "core/size.h"
+
+typedef unsigned __int128 u128;
+
+uint64_t hp_vmemmap_cost(uint64_t page_size, bool free_vmemmap)
+{
+	/* HVO keeps one vmemmap page per huge page ("16380 KiB ... can be freed" of 16384) */
+	if (free_vmemmap)
+		return HP_BASE_PAGE;
+	return page_size / HP_BASE_PAGE * HP_STRUCT_PAGE;
+}
+
+static unsigned popcount64(uint64_t m)
+{
+	return (unsigned)__builtin_popcountll(m);
+}
+
+uint64_t hp_vm_node_pages(const struct hp_vm *vm, uint64_t page_size, unsigned node)
+{
+	unsigned k = popcount64(vm->nodes), j;
+	uint64_t share;
+
+	if (!k || !((vm->nodes >> node) & 1))
+		return 0;
+	j = popcount64(vm->nodes & ((1ULL << node) - 1)); /* rank among the VM's nodes */
+	share = vm->memory / k + (j < vm->memory % k ? 1 : 0);
+	return share / page_size + (share % page_size ? 1 : 0);
+}
+
+static uint64_t vm_instance_pages(const struct hp_vm *vm, uint64_t page_size, bool pinned)
+{
+	uint64_t n = 0;
+
+	if (!pinned)
+		return vm->memory / page_size + (vm->memory % page_size ? 1 : 0);
+	for (unsigned i = 0; i < HP_MAX_NODES; i++)
+		n += hp_vm_node_pages(vm, page_size, i);
+	return n;
+}
+
+const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t size)
+{
+	for (size_t i = 0; i < plan->nr_pools; i++)
+		if (plan->pools[i].size == size)
+			return &plan->pools[i];
+	return NULL;
+}
+
+void hp_plan_free(struct hp_plan *plan)
+{
+	free(plan->vms);
+	plan->vms = NULL;
+	plan->nr_vms = 0;
+}
+
+static void size_list(const struct hp_host *h, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < h->nr_sizes && o < len; i++) {
+		char t[24];
+
+		hp_size_token(h->sizes[i], t, sizeof(t));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", t);
+	}
+	if (!h->nr_sizes)
+		snprintf(buf, len, "none");
+}
+
+static int check_size(const struct hp_host *h, uint64_t size, const struct hp_loc *loc,
+		      const char *key, struct hp_diag *err)
+{
+	char tok[24], list[128];
+
+	if (hp_host_has_size(h, size))
+		return 0;
+	hp_size_token(size, tok, sizeof(tok));
+	size_list(h, list, sizeof(list));
+	if (h->x86 && size == HP_GIB && !h->pdpe1gb)
+		hp_diag_set(
+			err, loc,
+			"%s=%s: this CPU cannot map 1G pages (no pdpe1gb flag in /proc/cpuinfo; "
+			"nested guests often hide it); use 2M",
+			key, tok);
+	else
+		hp_diag_set(err, loc, "%s=%s: this host has no %s huge pages (it lists: %s)", key,
+			    tok, tok, list);
+	return -EINVAL;
+}
+
+static void nodes_text(uint64_t mask, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < HP_MAX_NODES && o < len; i++)
+		if ((mask >> i) & 1)
+			o += (size_t)snprintf(buf + o, len - o, "%s%u", o ? "," : "", i);
+}
+
+static int pool_index(struct hp_plan *plan, uint64_t size)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nr_pools; i++)
+		if (plan->pools[i].size == size)
+			return (int)i;
+	/* keep ascending order */
+	for (i = 0; i < plan->nr_pools && plan->pools[i].size < size; i++)
+		;
+	memmove(&plan->pools[i + 1], &plan->pools[i],
+		(plan->nr_pools - i) * sizeof(plan->pools[0]));
+	memset(&plan->pools[i], 0, sizeof(plan->pools[0]));
+	plan->pools[i].size = size;
+	plan->nr_pools++;
+	return (int)i;
+}
+
+/*
+ * Spread `pages` over the nodes in proportion to weight[] by the largest remainder method,
+ * never more than cap[] on a node while some node has room: a node that reaches its cap
+ * drops out and what it could not take is spread again over the others. What no node has
+ * room for goes by weight alone (the plan then fails its node check, which says where).
+ * Totals are exact and the result is deterministic (ties go to the lower node).
+ */
+static void spread(uint64_t pages, const uint64_t *weight, const uint64_t *cap, size_t n,
+		   uint64_t *out)
+{
+	u128 rem[HP_MAX_NODES];
+	bool capped = true;
+
+	memset(out, 0, n * sizeof(*out));
+	while (pages > 0) {
+		u128 total = 0;
+		uint64_t given = 0;
+		bool hit_cap = false;
+
+		for (size_t i = 0; i < n; i++)
+			if (weight[i] && (!capped || out[i] < cap[i]))
+				total += weight[i];
+		if (total == 0) {
+			if (!capped)
+				break;
+			capped = false;
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t q;
+
+			rem[i] = 0;
+			if (!weight[i] || (capped && out[i] >= cap[i]))
+				continue;
+			q = (uint64_t)((u128)pages * weight[i] / total);
+			rem[i] = (u128)pages * weight[i] % total +
+				 1; /* +1: 0 means "not eligible" */
+			if (capped && q > cap[i] - out[i]) {
+				q = cap[i] - out[i];
+				hit_cap = true;
+			}
+			out[i] += q;
+			given += q;
+		}
+		pages -= given;
+		if (hit_cap)
+			continue; /* spread the rest over the nodes that still have room */
+		/* fewer pages left than eligible nodes: one each, largest remainder first */
+		while (pages > 0) {
+			size_t best = n;
+
+			for (size_t i = 0; i < n; i++)
+				if (rem[i] && (!capped || out[i] < cap[i]) &&
+				    (best == n || rem[i] > rem[best]))
+					best = i;
+			if (best == n)
+				break;
+			out[best]++;
+			rem[best] = 0;
+			pages--;
+		}
+	}
+	if (pages > 0 && n > 0) {
+		/* no weight anywhere: even split */
+		for (size_t i = 0; pages > 0; i = (i + 1) % n, pages--)
+			out[i]++;
+	}
+}
+
+static void problem(struct hp_plan *plan, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(struct hp_plan *plan, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (plan->nr_problems >= HP_MAX_PROBLEMS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(plan->problems[plan->nr_problems++], sizeof(plan->problems[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
+{
+	char mt[24], pool[24], vm[24], left[24], res[24], names[200];
+	size_t o = 0, pinned = 0, unpinned = 0;
+
+	hp_size_human(np->mem_total, mt, sizeof(mt));
+	hp_size_human(np->pool, pool, sizeof(pool));
+	hp_size_human(np->vmemmap, vm, sizeof(vm));
+	if (np->left >= 0)
+		hp_size_human((uint64_t)np->left, left, sizeof(left));
+	else
+		snprintf(left, sizeof(left), "nothing");
+	hp_size_human(np->reserve, res, sizeof(res));
+	names[0] = '\0';
+	for (size_t i = 0; i < plan->nr_vms; i++) {
+		const struct hp_vm *v = plan->vms[i].vm;
+
+		if (v->nodes && plan->node_form) {
+			if (!((v->nodes >> np->id) & 1))
+				continue;
+			pinned++;
+			if (o < sizeof(names) - 80)
+				o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+						      o ? ", " : "", v->name);
+		} else {
+			unpinned++;
+		}
+	}
+	if (pinned > 0 && o >= sizeof(names) - 80)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, ", ...");
+	if (unpinned)
+		snprintf(names + o, sizeof(names) - o, "%s%zu unpinned VM%s spread over all nodes",
+			 o ? "; " : "", unpinned, unpinned == 1 ? "" : "s");
+	problem(plan,
+		"node %u: MemTotal %s - pool %s - vmemmap %s leaves %s, below the %s it must "
+		"keep (placed there: %s)",
+		np->id, mt, pool, vm, left, res, names);
+}
+
+int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
+		    const struct hp_vm *vms, size_t nr_vms, const struct hp_plan_opts *opts,
+		    struct hp_plan *plan, struct hp_diag *err)
+{
+	size_t n = host->nr_nodes;
+	uint64_t weight[HP_MAX_NODES], cap[HP_MAX_NODES], used[HP_MAX_NODES], out[HP_MAX_NODES];
+	uint64_t sum_mem = 0, def_page;
+	u128 plan_bytes = 0;
+	bool multi = n > 1;
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->kver = opts && opts->kver ? opts->kver : host->kver;
+	plan->free_vmemmap = set->free_vmemmap;
+	plan->reserve_per_node = set->reserve_per_node;
+	plan->reserve = set->reserve_set ? set->reserve : host->mem_total / 20;
+	if (!set->reserve_set && plan->reserve < 2 * HP_GIB)
+		plan->reserve = 2 * HP_GIB;
+	if (n == 0) {
+		hp_diag_set(err, NULL, "the host reports no online memory node");
+		return -EINVAL;
+	}
+
+	def_page = set->default_page;
+	if (def_page) {
+		r = check_size(host, def_page, &set->default_page_loc, "DefaultPageSize", err);
+		if (r < 0)
+			return r;
+	} else if (host->nr_sizes) {
+		def_page = host->sizes[host->nr_sizes - 1];
+	}
+
+	/* per-node form needs 5.16; an unknown version (0) is taken as recent */
+	plan->node_form = multi && !(plan->kver && plan->kver < HP_KVER(5, 16, 0));
+
+	plan->vms = calloc(nr_vms ? nr_vms : 1, sizeof(*plan->vms));
+	if (!plan->vms)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < nr_vms; i++) {
+		const struct hp_vm *v = &vms[i];
+		struct hp_vm_plan *vp;
+		struct hp_pool_plan *pool;
+		uint64_t ps = v->page_size ? v->page_size : def_page;
+		uint64_t inst;
+		bool pinned;
+
+		if (!v->enabled)
+			continue;
+		if (!host->nr_sizes) {
+			hp_diag_set(
+				err, &v->loc,
+				"this kernel lists no huge page sizes (%s is empty or missing): "
+				"it was built without hugetlbfs, or the CPU has none",
+				"/sys/kernel/mm/hugepages");
+			goto fail;
+		}
+		if (v->page_size && check_size(host, ps, &v->page_loc, "PageSize", err) < 0)
+			goto fail;
+		if (v->nodes & ~host->online_mask) {
+			char want[200], have[200];
+			uint64_t bad = v->nodes & ~host->online_mask;
+
+			nodes_text(bad, want, sizeof(want));
+			nodes_text(host->online_mask, have, sizeof(have));
+			hp_diag_set(err, &v->node_loc, "Node=: node %s %s not online (online: %s)",
+				    want, popcount64(bad) > 1 ? "are" : "is", have);
+			goto fail;
+		}
+		if (v->nodes && multi && !plan->node_form && !(opts && opts->allow_balanced)) {
+			hp_diag_set(
+				err, &v->node_loc,
+				"Node=: the target kernel %u.%u cannot reserve per node (the "
+				"hugepages=NODE:COUNT form needs Linux 5.16); the balanced form "
+				"would spread the pages over all nodes and lose this pinning: "
+				"remove Node= or accept that with --balanced",
+				plan->kver >> 16, (plan->kver >> 8) & 0xff);
+			goto fail;
+		}
+		/* on one node, pinning to it changes nothing */
+		pinned = v->nodes && plan->node_form;
+		inst = vm_instance_pages(v, ps, pinned);
+		/* bounds every sum below: no machine addresses an exbibyte */
+		plan_bytes += (u128)inst * ps * v->instances;
+		if (plan_bytes > HP_PLAN_MAX_BYTES) {
+			hp_diag_set(err, &v->memory_loc,
+				    "Memory= x Instances= takes the plan past 1 EiB, more than any "
+				    "machine has");
+			goto fail;
+		}
+		vp = &plan->vms[plan->nr_vms++];
+		vp->vm = v;
+		vp->page_size = ps;
+		vp->pages = inst * v->instances;
+		vp->loss = (uint64_t)(((u128)inst * ps - v->memory) * v->instances);
+		pool = &plan->pools[pool_index(plan, ps)];
+		pool->pages += vp->pages;
+		pool->nr_vms++;
+		if (pinned) {
+			for (unsigned k = 0; k < HP_MAX_NODES; k++)
+				if ((v->nodes >> k) & 1)
+					pool->node_pages[k] +=
+						hp_vm_node_pages(v, ps, k) * v->instances;
+		} else {
+			pool->any_pages += vp->pages;
+		}
+	}
+
+	plan->default_size = set->default_page ? set->default_page
+			     : plan->nr_pools  ? plan->pools[plan->nr_pools - 1].size
+					       : 0;
+
+	/* per-node accounting: reserve, pinned demand, then spread, largest size first */
+	for (size_t i = 0; i < n; i++)
+		sum_mem += host->nodes[i].mem_total;
+	for (size_t i = 0; i < n; i++) {
+		struct hp_node_plan *np = &plan->nodes[i];
+		uint64_t share = sum_mem ? (uint64_t)((u128)plan->reserve *
+						      host->nodes[i].mem_total / sum_mem)
+					 : 0;
+
+		np->id = host->nodes[i].id;
+		np->mem_total = host->nodes[i].mem_total;
+		np->reserve = share > plan->reserve_per_node ? share : plan->reserve_per_node;
+		used[i] = np->reserve;
+		for (size_t p = 0; p < plan->nr_pools; p++) {
+			const struct hp_pool_plan *pool = &plan->pools[p];
+
+			used[i] += pool->node_pages[np->id] *
+				   (pool->size + hp_vmemmap_cost(pool->size, plan->free_vmemmap));
+		}
+	}
+	plan->nr_nodes = n;
+	for (size_t p = plan->nr_pools; p-- > 0;) {
+		struct hp_pool_plan *pool = &plan->pools[p];
+		uint64_t cost = pool->size + hp_vmemmap_cost(pool->size, plan->free_vmemmap);
+
+		if (!pool->any_pages)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t room = host->nodes[i].mem_total > used[i]
+						? host->nodes[i].mem_total - used[i]
+						: 0;
+
+			cap[i] = room / cost;
+			/* the kernel's balanced form interleaves: equal weights */
+			weight[i] = plan->node_form ? room : 1;
+		}
+		spread(pool->any_pages, weight, cap, n, out);
+		for (size_t i = 0; i < n; i++) {
+			pool->node_pages[host->nodes[i].id] += out[i];
+			used[i] += out[i] * cost;
+		}
+	}
+
+	plan->feasible = true;
+	for (size_t i = 0; i < n; i++) {
+		struct hp_node_plan *np = &plan->nodes[i];
+		u128 pool = 0, vmem = 0;
+
+		for (size_t p = 0; p < plan->nr_pools; p++) {
+			u128 pages = plan->pools[p].node_pages[np->id];
+
+			pool += pages * plan->pools[p].size;
+			vmem += pages * hp_vmemmap_cost(plan->pools[p].size, plan->free_vmemmap);
+		}
+		if (pool + vmem > (u128)np->mem_total + INT64_MAX) {
+			np->left = INT64_MIN;
+		} else {
+			np->left = (int64_t)((__int128)np->mem_total - (__int128)pool -
+					     (__int128)vmem);
+		}
+		np->pool = pool > UINT64_MAX ? UINT64_MAX : (uint64_t)pool;
+		np->vmemmap = vmem > UINT64_MAX ? UINT64_MAX : (uint64_t)vmem;
+		np->ok = np->left >= 0 && (uint64_t)np->left >= np->reserve;
+		if (!np->ok) {
+			plan->feasible = false;
+			node_problem(plan, np);
+		}
+	}
+	return 0;
+fail:
+	hp_plan_free(plan);
+	return -EINVAL;
+}

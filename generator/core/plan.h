@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The planner: from the planned VMs and the host's facts to a static reservation per page
+ * size and per NUMA node, with the per-node memory accounting that decides whether the host
+ * keeps enough for itself. Pure: no I/O.
+ *
+ * Rules (each one is a kernel fact or a stated policy):
+ * - a VM needs ceil(memory / page size) pages per instance; pinned to several nodes, the
+ *   memory is split evenly and each node's part is rounded up on its own (each guest NUMA
+ *   node is its own memory backend);
+ * - pinned pages go to their nodes; unpinned ("any") pages of a size are spread over the
+ *   nodes in proportion to what each node has left after its reserve, the pinned pages and
+ *   the larger sizes already spread, never more on a node than fits there while another node
+ *   has room, so totals are exact;
+ * - every page also costs its struct pages (the vmemmap): size/64 with 4 KiB base pages
+ *   (16 MiB per 1G page, 32 KiB per 2M page), or one 4 KiB page when FreeVmemmap=yes;
+ * - a node must keep max(its MemTotal-proportional share of ReserveMemory,
+ *   ReserveMemoryPerNode) outside the pool and the vmemmap.
+ * - with one node, or a kernel before 5.16 (balanced form only), the kernel spreads a plain
+ *   count evenly over the nodes and makes up a short node from the others: the accounting
+ *   models that instead.
+ */
+#ifndef HP_PLAN_H
+#define HP_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/host.h"
+#include "core/kcmdline.h"
+#include "core/vm.h"
+
+#define HP_BASE_PAGE	  4096ULL
+#define HP_STRUCT_PAGE	  64ULL
+#define HP_MAX_PROBLEMS	  16
+#define HP_PLAN_MAX_BYTES (1ULL << 60)
+
+struct hp_plan_opts {
+	unsigned kver;	     /* target kernel; 0: the host's running kernel */
+	bool allow_balanced; /* accept losing Node= pinning on kernels before 5.16 */
+};
+
+struct hp_vm_plan {
+	const struct hp_vm *vm;
+	uint64_t page_size;
+	uint64_t pages; /* all instances, all nodes */
+	uint64_t loss;	/* bytes reserved beyond Memory= x Instances by rounding up */
+};
+
+struct hp_pool_plan {
+	uint64_t size;
+	uint64_t pages;
+	uint64_t node_pages[HP_MAX_NODES]; /* indexed by node id */
+	uint64_t any_pages;		   /* of pages, how many are unpinned */
+	size_t nr_vms;
+};
+
+struct hp_node_plan {
+	unsigned id;
+	uint64_t mem_total;
+	uint64_t pool;	  /* bytes of huge pages */
+	uint64_t vmemmap; /* bytes of struct pages behind them */
+	int64_t left;	  /* mem_total - pool - vmemmap, may go below 0 */
+	uint64_t reserve; /* what it must keep */
+	bool ok;
+};
+
+struct hp_plan {
+	struct hp_vm_plan *vms; /* enabled VMs, in configuration order */
+	size_t nr_vms;
+	struct hp_pool_plan pools[HP_MAX_SIZES]; /* ascending size, only sizes with pages */
+	size_t nr_pools;
+	struct hp_node_plan nodes[HP_MAX_NODES];
+	size_t nr_nodes;
+	uint64_t default_size; /* default_hugepagesz, 0 when nothing is planned */
+	uint64_t reserve;      /* ReserveMemory in force */
+	uint64_t reserve_per_node;
+	bool free_vmemmap;
+	bool node_form; /* render hugepages=N:M,... */
+	unsigned kver;	/* the kernel planned for */
+	bool feasible;
+	char problems[HP_MAX_PROBLEMS][512];
+	size_t nr_problems;
+};
+
+/*
+ * hp_plan_compute - plan the enabled VMs of vms[] on host. Errors in the configuration
+ * against this host (a size it does not list, 1G without pdpe1gb, a node not online, pinning
+ * on a kernel before 5.16 without allow_balanced) return -EINVAL with err naming the file and
+ * line. An infeasible plan is not an error: plan->feasible is false and plan->problems say
+ * why. hp_plan_free() releases plan->vms.
+ */
+int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
+		    const struct hp_vm *vms, size_t nr_vms, const struct hp_plan_opts *opts,
+		    struct hp_plan *plan, struct hp_diag *err);
+void hp_plan_free(struct hp_plan *plan);
+
+/* hp_vmemmap_cost - bytes of struct page behind one huge page of that size. */
+uint64_t hp_vmemmap_cost(uint64_t page_size, bool free_vmemmap);
+
+/* hp_vm_node_pages - pages of one instance of vm on one of its nodes (pinned VMs). */
+uint64_t hp_vm_node_pages(const struct hp_vm *vm, uint64_t page_size, unsigned node);
+
+/* hp_plan_pool - the pool of that size, or NULL. */
+const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t size);
+
+#endif

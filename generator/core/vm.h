@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The configuration as data: host settings from hugeplan.conf and the planned VMs from vms.d.
+ * Every value remembers the file and line it came from, so that anything refused later (by the
+ * planner, against the host) is reported at its source.
+ */
+#ifndef HP_VM_H
+#define HP_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HP_NAME_MAX 64
+
+struct hp_loc {
+	const char *file; /* owned by the configuration's string pool, NULL when defaulted */
+	unsigned line;
+};
+
+struct hp_vm {
+	char name[HP_NAME_MAX + 1];
+	struct hp_loc loc; /* the file; line 0 */
+	uint64_t memory;   /* bytes, per instance */
+	struct hp_loc memory_loc;
+	uint64_t page_size; /* 0: the host's default */
+	struct hp_loc page_loc;
+	uint64_t nodes; /* bit N: pinned to node N; 0 means any */
+	struct hp_loc node_loc;
+	unsigned instances;
+	bool enabled;
+	bool passthrough;
+};
+
+struct hp_settings {
+	uint64_t reserve; /* ReserveMemory=, bytes */
+	bool reserve_set; /* else max(2G, 5% of MemTotal) */
+	struct hp_loc reserve_loc;
+	uint64_t reserve_per_node; /* ReserveMemoryPerNode=, default 512M */
+	struct hp_loc reserve_per_node_loc;
+	uint64_t default_page; /* DefaultPageSize=, 0: the largest size in the plan */
+	struct hp_loc default_page_loc;
+	bool free_vmemmap; /* FreeVmemmap= */
+	bool strict;	   /* Strict= */
+};
+
+/* A message about a place in the configuration: "FILE:LINE: msg" (line 0: "FILE: msg"). */
+struct hp_diag {
+	char file[512];
+	unsigned line;
+	char msg[512];
+};
+
+void hp_diag_set(struct hp_diag *d, const struct hp_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* hp_vm_name_valid - [A-Za-z0-9][A-Za-z0-9_.-]*, at most HP_NAME_MAX */
+bool hp_vm_name_valid(const char *s);
+
+#endif
