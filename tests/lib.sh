@@ -5,7 +5,7 @@
 T_N=0
 T_FAIL=0
 : "${B:=build}"
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd) # tiers live in tests/<tier>/
 case $B in /*) ;; *) B=$TOP/$B ;; esac
 
 t_ok() {

@@ -21,6 +21,7 @@
 #define EXIT_USAGE 2
 
 struct hp_cli {
+	const char *cmd;     /* the command's name, for messages */
 	const char *root;    /* --root: read the system (and the config) under this directory */
 	const char *confdir; /* --config: the one configuration directory */
 	const char *kver;    /* --kver: plan for this kernel version */

@@ -84,8 +84,8 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	if (o->kver) {
 		po.kver = hp_kver_parse(o->kver);
 		if (!po.kver)
-			return hp_cli_usage_error("", "--kver=%s: expected a version such as 6.1.0",
-						  o->kver);
+			return hp_cli_usage_error(
+				o->cmd, "--kver=%s: expected a version such as 6.1.0", o->kver);
 		l->host.kver = po.kver;
 		snprintf(l->host.kver_str, sizeof(l->host.kver_str), "%s", o->kver);
 	}

@@ -295,9 +295,11 @@ static int run(int argc, char **argv, const char *cmd)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool is_plan = !strcmp(cmd, "plan");
-	struct hp_cli o = { 0 };
+	struct hp_cli o = { .cmd = cmd };
 	struct hp_loaded l;
 	int c, r;
+
+	opterr = 0;
 
 	while ((c = getopt_long(argc, argv, is_plan ? "+hJb" : "+h", longopts, NULL)) != -1) {
 		if (hp_cli_common_opt(&o, c, optarg))
@@ -317,7 +319,8 @@ static int run(int argc, char **argv, const char *cmd)
 			usage(cmd);
 			return 0;
 		default:
-			return hp_cli_usage_error(cmd, "invalid option");
+			return hp_cli_usage_error(cmd, "unrecognized option '%s'",
+						  argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

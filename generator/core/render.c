@@ -114,7 +114,7 @@ int hp_render(const struct hp_plan *plan, struct hp_kargs *out)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < out->n; i++)
-		h = fnv1a(out->tok[i], fnv1a(" ", h));
+		h = fnv1a(out->tok[i], i ? fnv1a(" ", h) : h);
 	snprintf(out->plan_id, sizeof(out->plan_id), "%016" PRIx64, h);
 	return add(out, "hugeplan.plan=%s", out->plan_id);
 }
@@ -133,13 +133,17 @@ int hp_render_check(const struct hp_plan *plan, const struct hp_kargs *args,
 		    const struct hp_karch *arch, char *why, size_t whylen)
 {
 	char line[HP_MAX_TOKENS * HP_TOKEN_MAX];
+	struct hp_karch target = *arch;
 	struct hp_kreq req;
 	char sz[24];
 
 	if (why && whylen)
 		why[0] = '\0';
+	/* the kernel the plan was made for */
+	if (plan->kver)
+		target.kver = plan->kver;
 	hp_kargs_join(args, line, sizeof(line));
-	hp_kcmdline_simulate(line, arch, &req);
+	hp_kcmdline_simulate(line, &target, &req);
 	if (req.nr_msgs) {
 		if (why)
 			snprintf(why, whylen, "the kernel would say: %s", req.msgs[0]);
@@ -192,7 +196,7 @@ int hp_render_check(const struct hp_plan *plan, const struct hp_kargs *args,
 				snprintf(why, whylen, "the kernel would not register %s pages", sz);
 			return -EPROTO;
 		}
-	if (req.free_vmemmap != plan->free_vmemmap) {
+	if (plan->nr_pools && req.free_vmemmap != plan->free_vmemmap) {
 		if (why)
 			snprintf(why, whylen, "hugetlb_free_vmemmap would not be %s",
 				 plan->free_vmemmap ? "on" : "off");

@@ -3,9 +3,9 @@
  * Renders a plan as kernel arguments in the one form the kernel parses safely
  * (KERNEL-NOTES.md): default_hugepagesz=S first, then exactly one "hugepagesz=S hugepages=..."
  * pair per size, ascending, then hugetlb_free_vmemmap=on if asked, then hugeplan.plan=<id>,
- * an identifier of the reservation (FNV-1a 64 of the tokens before it). Never a bare leading
- * hugepages=, never a size twice. The rendering is parsed back with the kernel simulation and
- * refused (-EPROTO) unless the kernel would reserve exactly the plan.
+ * an identifier of the reservation (FNV-1a 64 of the tokens before it, joined by blanks). Never a
+ * bare leading hugepages=, never a size twice. The rendering is parsed back with the kernel
+ * simulation and refused (-EPROTO) unless the kernel would reserve exactly the plan.
  */
 #ifndef HP_RENDER_H
 #define HP_RENDER_H
@@ -29,7 +29,8 @@ struct hp_kargs {
 int hp_render(const struct hp_plan *plan, struct hp_kargs *out);
 
 /*
- * hp_render_check - whether a kernel described by arch, booted with these tokens, asks for
+ * hp_render_check - whether a kernel described by arch (its version taken from the plan when
+ * the plan names one), booted with these tokens, asks for
  * exactly the plan's pools per size and node and has its default size. 0 yes, -EPROTO no
  * (what differs in why[], when given).
  */
