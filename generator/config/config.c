@@ -31,9 +31,10 @@ struct parse {
 	char line_text[64];
 };
 
+/* a NAME.conf found in one directory of the search path */
 struct entry {
-	char name[256];
-	char path[4096 + 256];
+	char *name;
+	size_t dir; /* index in c->dirs: the lower, the higher its priority */
 };
 
 void hp_config_defaults(struct hp_settings *s)
@@ -351,8 +352,9 @@ static int read_file(const char *path, char **out, size_t *len, struct hp_diag *
 			    (long long)st.st_size, HP_CONF_FILE_MAX);
 		return -EFBIG;
 	}
+	/* the same descriptor: a file swapped after the checks is not read */
+	r = hp_read_fd(fd, out, len, HP_CONF_FILE_MAX);
 	close(fd);
-	r = hp_read_text(NULL, out, len, HP_CONF_FILE_MAX, "%s", path);
 	if (r < 0)
 		hp_diag_set(err, &loc, "cannot read: %s", strerror(-r));
 	return r;
@@ -427,28 +429,63 @@ static int masked(const char *path)
 	return S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
 }
 
+/* by name, then by priority: the first of a run of equal names is the one that counts */
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+	const struct entry *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	if (r)
+		return r;
+	return x->dir < y->dir ? -1 : x->dir > y->dir;
 }
 
-/* every NAME.conf in DIR/sub over the search path, the highest directory winning */
+static void free_entries(struct entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+static int push_entry(struct entry **v, size_t *n, size_t *cap, const char *name, size_t dir)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		struct entry *nv = realloc(*v, nc * sizeof(**v));
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[*n].name = strdup(name);
+	if (!(*v)[*n].name)
+		return -ENOMEM;
+	(*v)[*n].dir = dir;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Every NAME.conf in DIR/sub over the search path, sorted by NAME, the highest directory
+ * winning. Sorted, then de-duplicated, so that a vms.d of thousands of files costs
+ * O(n log n), not a comparison of every pair.
+ */
 static int gather(struct hp_config *c, const char *sub, struct entry **out, size_t *nr,
 		  struct hp_diag *err)
 {
 	struct entry *v = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, kept = 0;
 
 	for (size_t i = 0; i < c->nr_dirs; i++) {
 		char dir[4096];
 		struct dirent *de;
-
-		if (snprintf(dir, sizeof(dir), "%s/%s", c->dirs[i], sub) >= (int)sizeof(dir)) {
-			free(v);
-			return -ENAMETOOLONG;
-		}
 		DIR *d;
 
+		if (snprintf(dir, sizeof(dir), "%s/%s", c->dirs[i], sub) >= (int)sizeof(dir)) {
+			free_entries(v, n);
+			return -ENAMETOOLONG;
+		}
 		d = opendir(dir);
 		if (!d) {
 			struct hp_loc loc = { dir, 0 };
@@ -457,40 +494,41 @@ static int gather(struct hp_config *c, const char *sub, struct entry **out, size
 			if (r == -ENOENT)
 				continue;
 			hp_diag_set(err, &loc, "cannot read directory: %s", strerror(-r));
-			free(v);
+			free_entries(v, n);
 			return r;
 		}
 		while ((de = readdir(d))) {
 			size_t l = strlen(de->d_name);
-			bool dup = false;
 
 			if (de->d_name[0] == '.' || l < 6 || strcmp(de->d_name + l - 5, ".conf"))
 				continue;
-			for (size_t k = 0; k < n && !dup; k++)
-				dup = !strcmp(v[k].name, de->d_name);
-			if (dup)
-				continue;
-			if (n == cap) {
-				struct entry *nv;
-
-				cap = cap ? cap * 2 : 16;
-				nv = realloc(v, cap * sizeof(*v));
-				if (!nv) {
-					closedir(d);
-					free(v);
-					return -ENOMEM;
-				}
-				v = nv;
+			if (push_entry(&v, &n, &cap, de->d_name, i) < 0) {
+				closedir(d);
+				free_entries(v, n);
+				return -ENOMEM;
 			}
-			snprintf(v[n].name, sizeof(v[n].name), "%s", de->d_name);
-			snprintf(v[n].path, sizeof(v[n].path), "%s/%s", dir, de->d_name);
-			n++;
 		}
 		closedir(d);
 	}
-	qsort(v, n, sizeof(*v), cmp_entry);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_entry);
+	for (size_t i = 0; i < n; i++) {
+		if (kept && !strcmp(v[kept - 1].name, v[i].name)) {
+			free(v[i].name);
+			continue;
+		}
+		v[kept++] = v[i];
+	}
 	*out = v;
-	*nr = n;
+	*nr = kept;
+	return 0;
+}
+
+static int entry_path(const struct hp_config *c, const char *sub, const struct entry *e, char *buf,
+		      size_t len)
+{
+	if (snprintf(buf, len, "%s/%s/%s", c->dirs[e->dir], sub, e->name) >= (int)len)
+		return -ENAMETOOLONG;
 	return 0;
 }
 
@@ -532,11 +570,15 @@ static int load_host(struct hp_config *c, struct hp_diag *err)
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < nd && r >= 0; i++) {
-		r = check_masked(drop[i].path, err);
+		char path[4096 + 256];
+
+		r = entry_path(c, "hugeplan.conf.d", &drop[i], path, sizeof(path));
 		if (r == 0)
-			r = parse_file(c, drop[i].path, KIND_HOST, NULL, err);
+			r = check_masked(path, err);
+		if (r == 0)
+			r = parse_file(c, path, KIND_HOST, NULL, err);
 	}
-	free(drop);
+	free_entries(drop, nd);
 	return r < 0 ? r : 0;
 }
 
@@ -577,59 +619,93 @@ static int check_duplicates(struct hp_config *c, struct hp_diag *err)
 	return r;
 }
 
+/* one vms.d entry into *vm: 1 masked (vm untouched), 0 loaded, -errno with err set */
+static int load_vm(struct hp_config *c, const struct entry *e, struct hp_vm *vm,
+		   struct hp_diag *err)
+{
+	char path[4096 + 256];
+	size_t l;
+	int r;
+
+	r = entry_path(c, "vms.d", e, path, sizeof(path));
+	if (r < 0)
+		return r;
+	r = check_masked(path, err);
+	if (r != 0)
+		return r;
+	memset(vm, 0, sizeof(*vm));
+	vm->instances = 1;
+	vm->enabled = true;
+	r = parse_file(c, path, KIND_VM, vm, err);
+	if (r < 0)
+		return r;
+	vm->loc.file = c->files[c->nr_files - 1];
+	if (!vm->name[0]) {
+		l = strlen(e->name) - 5;
+		snprintf(vm->name, sizeof(vm->name), "%.*s", (int)l, e->name);
+		if (l > HP_NAME_MAX || !hp_vm_name_valid(vm->name)) {
+			hp_diag_set(err, &vm->loc,
+				    "\"%.*s\" is not a valid VM name: rename the file or set Name=",
+				    (int)(l > 80 ? 80 : l), e->name);
+			return -EINVAL;
+		}
+	}
+	if (!vm->memory) {
+		hp_diag_set(err, &vm->loc, "Memory= is required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int load_vms(struct hp_config *c, struct hp_diag *err)
 {
 	struct entry *e = NULL;
 	size_t n = 0;
-	int r;
+	int r = 0;
 
 	r = gather(c, "vms.d", &e, &n, err);
 	if (r < 0)
 		return r;
 	c->vms = calloc(n ? n : 1, sizeof(*c->vms));
 	if (!c->vms) {
-		free(e);
+		free_entries(e, n);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct hp_vm *vm = &c->vms[c->nr_vms];
-
-		r = check_masked(e[i].path, err);
+		r = load_vm(c, &e[i], &c->vms[c->nr_vms], err);
 		if (r < 0)
 			break;
-		if (r == 1)
-			continue;
-		vm->instances = 1;
-		vm->enabled = true;
-		r = parse_file(c, e[i].path, KIND_VM, vm, err);
-		if (r < 0)
-			break;
-		vm->loc.file = c->files[c->nr_files - 1];
-		if (!vm->name[0]) {
-			size_t l = strlen(e[i].name) - 5;
-
-			snprintf(vm->name, sizeof(vm->name), "%.*s", (int)l, e[i].name);
-			if (l > HP_NAME_MAX || !hp_vm_name_valid(vm->name)) {
-				hp_diag_set(
-					err, &vm->loc,
-					"\"%.*s\" is not a valid VM name: rename the file or set "
-					"Name=",
-					(int)(l > 80 ? 80 : l), e[i].name);
-				r = -EINVAL;
-				break;
-			}
-		}
-		if (!vm->memory) {
-			hp_diag_set(err, &vm->loc, "Memory= is required");
-			r = -EINVAL;
-			break;
-		}
-		c->nr_vms++;
+		if (r == 0)
+			c->nr_vms++;
 	}
-	free(e);
+	free_entries(e, n);
 	if (r < 0)
 		return r;
 	return check_duplicates(c, err);
+}
+
+int hp_config_any_vm(struct hp_config *c, struct hp_diag *err)
+{
+	struct entry *e = NULL;
+	struct hp_vm vm;
+	size_t n = 0;
+	int r;
+
+	r = gather(c, "vms.d", &e, &n, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		r = load_vm(c, &e[i], &vm, err);
+		if (r < 0)
+			break;
+		r = r == 0 && vm.enabled;
+		if (r)
+			break;
+	}
+	free_entries(e, n);
+	if (r == -ENOMEM)
+		hp_diag_set(err, NULL, "out of memory");
+	return r;
 }
 
 static int add_dir(struct hp_config *c, const char *root, const char *dir)
@@ -653,7 +729,8 @@ static int add_dir(struct hp_config *c, const char *root, const char *dir)
 	return 0;
 }
 
-int hp_config_load(const char *root, const char *confdir, struct hp_config *c, struct hp_diag *err)
+static int load(const char *root, const char *confdir, bool vms, struct hp_config *c,
+		struct hp_diag *err)
 {
 	int r;
 
@@ -670,7 +747,7 @@ int hp_config_load(const char *root, const char *confdir, struct hp_config *c, s
 	}
 	if (r >= 0)
 		r = load_host(c, err);
-	if (r >= 0)
+	if (r >= 0 && vms)
 		r = load_vms(c, err);
 	if (r < 0) {
 		if (r == -ENOMEM)
@@ -678,4 +755,15 @@ int hp_config_load(const char *root, const char *confdir, struct hp_config *c, s
 		hp_config_free(c);
 	}
 	return r;
+}
+
+int hp_config_load(const char *root, const char *confdir, struct hp_config *c, struct hp_diag *err)
+{
+	return load(root, confdir, true, c, err);
+}
+
+int hp_config_load_host(const char *root, const char *confdir, struct hp_config *c,
+			struct hp_diag *err)
+{
+	return load(root, confdir, false, c, err);
 }

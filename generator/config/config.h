@@ -44,6 +44,21 @@ struct hp_config {
 int hp_config_load(const char *root, const char *confdir, struct hp_config *c, struct hp_diag *err);
 void hp_config_free(struct hp_config *c);
 
+/*
+ * hp_config_load_host - as hp_config_load(), but only the [Host] settings (hugeplan.conf and
+ * its drop-ins): c->vms stays empty. For the generator, which runs at every boot and needs
+ * Strict= but not a whole vms.d.
+ */
+int hp_config_load_host(const char *root, const char *confdir, struct hp_config *c,
+			struct hp_diag *err);
+
+/*
+ * hp_config_any_vm - whether the search path of c (as loaded by either function) holds an
+ * enabled VM: reads vms.d in order and stops at the first one. 1 yes, 0 no, -errno with err
+ * set when a file on the way cannot be read or is malformed.
+ */
+int hp_config_any_vm(struct hp_config *c, struct hp_diag *err);
+
 /* hp_config_defaults - the settings of an empty configuration. */
 void hp_config_defaults(struct hp_settings *s);
 

@@ -41,7 +41,7 @@ int hp_path(char *buf, size_t len, const char *root, const char *fmt, ...)
 	return r;
 }
 
-static int read_fd(int fd, char **out, size_t *len, size_t max)
+int hp_read_fd(int fd, char **out, size_t *len, size_t max)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
@@ -103,7 +103,7 @@ int hp_read_text(const char *root, char **out, size_t *len, size_t max, const ch
 	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	r = read_fd(fd, out, len, max);
+	r = hp_read_fd(fd, out, len, max);
 	close(fd);
 	return r;
 }

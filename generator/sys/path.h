@@ -51,6 +51,9 @@ int hp_path(char *buf, size_t len, const char *root, const char *fmt, ...)
 int hp_read_text(const char *root, char **out, size_t *len, size_t max, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* hp_read_fd - the rest of an open file, as hp_read_text() reads it. The caller closes fd. */
+int hp_read_fd(int fd, char **out, size_t *len, size_t max);
+
 /* hp_read_u64 - a file holding one decimal number (sysfs style). -EINVAL if it does not. */
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

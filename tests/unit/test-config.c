@@ -297,6 +297,76 @@ static void test_unreadable(void **state)
 	assert_non_null(strstr(d.msg, "cannot open"));
 }
 
+static void test_host_only_and_any_vm(void **state)
+{
+	struct hp_config c;
+	struct hp_diag d;
+
+	(void)state;
+	put("etc/hugeplan/hugeplan.conf", "[Host]\nStrict=yes\n");
+	/* no vms.d at all: no VM */
+	assert_int_equal(hp_config_load_host(root, NULL, &c, &d), 0);
+	assert_true(c.host.strict);
+	assert_int_equal(c.nr_vms, 0);
+	assert_int_equal(hp_config_any_vm(&c, &d), 0);
+	hp_config_free(&c);
+
+	/* a masked and a disabled VM come first: not a plan; then an enabled one is */
+	put("usr/lib/hugeplan/vms.d/a.conf", "[VM]\nMemory=1G\n");
+	put("etc/hugeplan/vms.d/a.conf", "");
+	put("etc/hugeplan/vms.d/b.conf", "[VM]\nMemory=1G\nEnabled=no\n");
+	assert_int_equal(hp_config_load_host(root, NULL, &c, &d), 0);
+	assert_int_equal(hp_config_any_vm(&c, &d), 0);
+	hp_config_free(&c);
+	put("run/hugeplan/vms.d/c.conf", "[VM]\nMemory=1G\n");
+	/* d.conf is malformed, but the walk stops at c.conf before reading it */
+	put("run/hugeplan/vms.d/d.conf", "[VM]\nMemory=lots\n");
+	assert_int_equal(hp_config_load_host(root, NULL, &c, &d), 0);
+	assert_int_equal(c.nr_vms, 0);
+	assert_int_equal(hp_config_any_vm(&c, &d), 1);
+	hp_config_free(&c);
+
+	/* a malformed file before any enabled VM is an error, with its place */
+	put("etc/hugeplan/vms.d/b.conf", "[VM]\nMemory=1G\nEnabled=perhaps\n");
+	assert_int_equal(hp_config_load_host(root, NULL, &c, &d), 0);
+	assert_int_equal(hp_config_any_vm(&c, &d), -EINVAL);
+	assert_non_null(strstr(d.file, "etc/hugeplan/vms.d/b.conf"));
+	assert_int_equal(d.line, 3);
+	hp_config_free(&c);
+}
+
+/* many files over three directories: lexical order, the highest directory winning each name */
+static void test_many_files(void **state)
+{
+	static const char *const dirs[] = { "usr/lib", "run", "etc" };
+	struct hp_config c;
+	struct hp_diag d;
+	char rel[128], text[64];
+
+	(void)state;
+	/* vm000..vm599: every name in /usr/lib (1G), every third also in /run (2G), every
+	 * fifth also in /etc (3G); written highest directory first so that no readdir order
+	 * can pass for the sorted one */
+	for (int k = 2; k >= 0; k--)
+		for (int i = 599; i >= 0; i--) {
+			if ((k == 1 && i % 3) || (k == 2 && i % 5))
+				continue;
+			snprintf(rel, sizeof(rel), "%s/hugeplan/vms.d/vm%03d.conf", dirs[k], i);
+			snprintf(text, sizeof(text), "[VM]\nMemory=%dG\n", k + 1);
+			put(rel, text);
+		}
+	assert_int_equal(hp_config_load(root, NULL, &c, &d), 0);
+	assert_int_equal(c.nr_vms, 600);
+	for (int i = 0; i < 600; i++) {
+		uint64_t want = i % 5 == 0 ? 3 : i % 3 == 0 ? 2 : 1;
+
+		snprintf(text, sizeof(text), "vm%03d", i);
+		assert_string_equal(c.vms[i].name, text);
+		assert_true(c.vms[i].memory == want * HP_GIB);
+	}
+	hp_config_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +377,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line_binary_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_only_and_any_vm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
