@@ -15,17 +15,23 @@
 
 VERSION := 0.1.0
 B ?= build
+prefix ?= /usr
+bindir ?= $(prefix)/bin
+# where hugeplan-verify.service is installed: the generator links to it there
+systemdsystemunitdir ?= /usr/lib/systemd/system
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith -Wundef -Werror=implicit-function-declaration
-override CPPFLAGS += -D_GNU_SOURCE -DHP_VERSION='"$(VERSION)"' -Igenerator
+override CPPFLAGS += -D_GNU_SOURCE -DHP_VERSION='"$(VERSION)"' -Igenerator \
+	-DHP_UNITDIR='"$(systemdsystemunitdir)"'
 override CFLAGS += -std=gnu11 $(WARNFLAGS) -MMD -MP
 
 CLI_PKGS := smartcols inih
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
+GEN_LIBS = $(shell $(PKG_CONFIG) --libs inih)
 
 CORE_SRCS := $(sort $(wildcard generator/core/*.c) $(wildcard generator/sys/*.c))
 CONF_SRCS := $(sort $(wildcard generator/config/*.c))
@@ -43,8 +49,13 @@ GEN_OBJS := $(call obj,$(GEN_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 PROGRAMS := $(B)/hugeplan $(if $(VERIFY_SRCS),$(B)/hugeplan-verify) $(if $(GEN_SRCS),$(B)/hugeplan-generator)
+UNITS := $(patsubst units/%.in,$(B)/units/%,$(wildcard units/*.in))
 
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(UNITS)
+
+$(B)/units/%: units/%.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@bindir@|$(bindir)|g' $< >$@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -65,8 +76,9 @@ $(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
 $(B)/hugeplan-verify: $(VERIFY_OBJS) $(B)/libhugeplan-core.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
+# runs at every boot: libinih and libc only
 $(B)/hugeplan-generator: $(GEN_OBJS) $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
 	@mkdir -p $(@D)

@@ -90,7 +90,8 @@ static void read_cpuinfo(const char *root, struct hp_host *h)
 	free(text);
 }
 
-static int read_nodes(const char *root, struct hp_host *h)
+/* the online node ids; without NUMA in sysfs, one node 0 */
+static int read_online(const char *root, struct hp_host *h)
 {
 	char *text;
 	int r;
@@ -102,7 +103,6 @@ static int read_nodes(const char *root, struct hp_host *h)
 		h->online_mask = 1;
 		h->nr_nodes = 1;
 		h->nodes[0].id = 0;
-		h->nodes[0].mem_total = h->mem_total;
 		return 0;
 	}
 	if (r < 0)
@@ -114,16 +114,30 @@ static int read_nodes(const char *root, struct hp_host *h)
 		return fail(h, r, HP_P_NODE_ONLINE,
 			    r == -ERANGE ? "node id above 63 is not supported"
 					 : "malformed node list");
-	for (unsigned n = 0; n < HP_MAX_NODES; n++) {
-		struct hp_node *node;
+	for (unsigned n = 0; n < HP_MAX_NODES; n++)
+		if ((h->online_mask >> n) & 1)
+			h->nodes[h->nr_nodes++].id = n;
+	return 0;
+}
+
+static int read_nodes(const char *root, struct hp_host *h)
+{
+	char *text;
+	int r;
+
+	r = read_online(root, h);
+	if (r < 0)
+		return r;
+	if (!h->numa_sysfs) {
+		h->nodes[0].mem_total = h->mem_total;
+		return 0;
+	}
+	for (size_t i = 0; i < h->nr_nodes; i++) {
+		struct hp_node *node = &h->nodes[i];
 		char path[64];
 
-		if (!((h->online_mask >> n) & 1))
-			continue;
-		node = &h->nodes[h->nr_nodes++];
-		node->id = n;
-		snprintf(path, sizeof(path), HP_P_NODE_MEMINFO, n);
-		r = hp_read_text(root, &text, NULL, TEXT_MAX, HP_P_NODE_MEMINFO, n);
+		snprintf(path, sizeof(path), HP_P_NODE_MEMINFO, node->id);
+		r = hp_read_text(root, &text, NULL, TEXT_MAX, HP_P_NODE_MEMINFO, node->id);
 		if (r < 0)
 			return fail(h, r, path, NULL);
 		r = meminfo_total(text, &node->mem_total);
@@ -131,6 +145,39 @@ static int read_nodes(const char *root, struct hp_host *h)
 		if (r < 0)
 			return fail(h, r, path, "no MemTotal line");
 	}
+	return 0;
+}
+
+/* the kernel version and command line; either may be missing (then "" and 0) */
+static void read_kernel(const char *root, struct hp_host *h)
+{
+	char *text;
+
+	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
+		h->kver = hp_kver_parse(text);
+		free(text);
+	}
+	if (hp_read_text(root, &text, NULL, sizeof(h->cmdline) - 1, HP_P_CMDLINE) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(h->cmdline, sizeof(h->cmdline), "%s", text);
+		free(text);
+	}
+}
+
+int hp_host_read_kernel(const char *root, struct hp_host *h)
+{
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	r = read_online(root, h);
+	if (r < 0)
+		return r;
+	r = read_sizes(root, h);
+	if (r < 0)
+		return r;
+	read_kernel(root, h);
 	return 0;
 }
 
@@ -155,17 +202,6 @@ int hp_host_read(const char *root, struct hp_host *h)
 	if (r < 0)
 		return r;
 	read_cpuinfo(root, h);
-
-	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
-		h->kver = hp_kver_parse(text);
-		free(text);
-	}
-	if (hp_read_text(root, &text, NULL, sizeof(h->cmdline) - 1, HP_P_CMDLINE) == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(h->cmdline, sizeof(h->cmdline), "%s", text);
-		free(text);
-	}
+	read_kernel(root, h);
 	return 0;
 }

@@ -36,6 +36,16 @@
 #define HP_P_CONF_RUN "/run/hugeplan"
 #define HP_P_CONF_LIB "/usr/lib/hugeplan"
 
+/* The generator and the units it writes. */
+#define HP_P_HSTATE_DIR	     "/sys/kernel/mm/hugepages/hugepages-%llukB"
+#define HP_P_HUGETLBFS_MOUNT "/dev/hugepages%s" /* + "1G": the names libvirt's docs use */
+#define HP_P_FSTAB	     "/etc/fstab"
+#define HP_P_STATE_FILE	     "/var/lib/hugeplan/applied" /* written by hugeplan apply */
+/* where hugeplan-verify.service is installed; make passes the packager's choice */
+#ifndef HP_UNITDIR
+#define HP_UNITDIR "/usr/lib/systemd/system"
+#endif
+
 /*
  * hp_path - root followed by the formatted absolute path. A NULL, empty or "/" root is the
  * running system. Returns 0, or -ENAMETOOLONG when it does not fit len.

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hugeplan-generator: a systemd generator (man systemd.generator). At every boot, and on
+ * daemon-reload, it turns this boot's kernel command line and the [Host] settings into:
+ * hugetlbfs mount units for the pool's page sizes other than the default, the enablement of
+ * hugeplan-verify.service, and under Strict=yes the drop-ins that make the VM managers require
+ * it. What to write is decided in core/units.c; this file reads, writes and logs.
+ *
+ * Contract: called with one or three output directories (one: the same three), writes only
+ * under the first (the "normal" one: an administrator's units in /etc override it), talks to
+ * no other process, and exits 0 whatever it finds: a generator must never fail a boot, so
+ * every problem is logged and the rest carries on. hugeplan=0 on the kernel command line turns
+ * it off; in the initrd it does nothing (hugeplan-verify covers early boot).
+ * $HUGEPLAN_ROOT reads the system (/proc, /sys, /etc, /dev/kmsg) under a directory: tests.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "core/kcmdline.h"
+#include "core/units.h"
+#include "sys/host.h"
+#include "sys/path.h"
+#include "systemd/fstab.h"
+#include "systemd/log.h"
+#include "systemd/output.h"
+
+#define DROPIN_NAME "50-hugeplan-generator.conf"
+
+struct gen {
+	const char *root, *dest;
+	struct hp_host host;
+	struct hp_karch arch;
+	struct hp_kreq req;
+	struct hp_units units;
+	bool strict, plan_exists;
+};
+
+static bool parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
+	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcmp(v, yes[i]) || !strcmp(v, no[i])) {
+			*out = !strcmp(v, yes[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* hugeplan=0 (or no, off, false): the last one on the line counts, as systemd reads them */
+static bool disabled(const char *cmdline)
+{
+	char param[64], val[64];
+	const char *p = cmdline;
+	bool has_val, on = true;
+
+	while ((p = hp_kcmdline_next(p, param, sizeof(param), val, sizeof(val), &has_val))) {
+		bool b;
+
+		if (!hp_param_eq(param, "hugeplan"))
+			continue;
+		if (!has_val)
+			on = true;
+		else if (parse_bool(val, &b))
+			on = b;
+		else
+			gen_log(GEN_LOG_WARNING,
+				"hugeplan=%s on the kernel command line: expected 0 or 1, ignored",
+				val);
+	}
+	return !on;
+}
+
+static void log_diag(int level, const struct hp_diag *d, const char *then)
+{
+	if (d->file[0] && d->line)
+		gen_log(level, "%s:%u: %s; %s", d->file, d->line, d->msg, then);
+	else if (d->file[0])
+		gen_log(level, "%s: %s; %s", d->file, d->msg, then);
+	else
+		gen_log(level, "configuration: %s; %s", d->msg, then);
+}
+
+/*
+ * Strict= and whether a VM is planned. The VMs are read only when the command line asks for
+ * no pool (else the service is enabled anyway), and only up to the first enabled one.
+ * A configuration that cannot be read enables the service: hugeplan status then says why.
+ */
+static void read_config(struct gen *g, bool pool)
+{
+	struct hp_config cfg;
+	struct hp_diag d = { 0 };
+	int r;
+
+	r = hp_config_load_host(g->root, NULL, &cfg, &d);
+	if (r < 0) {
+		log_diag(GEN_LOG_WARNING, &d,
+			 "Strict= taken as no; " HP_VERIFY_UNIT " enabled to report it");
+		g->plan_exists = true;
+		return;
+	}
+	g->strict = cfg.host.strict;
+	if (!pool) {
+		r = hp_config_any_vm(&cfg, &d);
+		if (r < 0)
+			log_diag(GEN_LOG_WARNING, &d, HP_VERIFY_UNIT " enabled to report it");
+		g->plan_exists = r != 0;
+	}
+	hp_config_free(&cfg);
+}
+
+static void write_text(const struct gen *g, const char *rel, int (*render)(char **), char *ready)
+{
+	char *text = ready;
+	int r = 0;
+
+	if (!text)
+		r = render(&text);
+	if (r == 0)
+		r = gen_write_file(g->dest, rel, text);
+	free(text);
+	if (r == -EEXIST)
+		gen_log(GEN_LOG_WARNING,
+			"%s/%s exists already (written by another generator?), "
+			"left as it is",
+			g->dest, rel);
+	else if (r < 0)
+		gen_log(GEN_LOG_ERR, "cannot write %s/%s: %s", g->dest, rel, strerror(-r));
+}
+
+static void link_unit(const struct gen *g, const char *rel, const char *target)
+{
+	int r = gen_symlink(g->dest, rel, target);
+
+	if (r < 0)
+		gen_log(r == -EEXIST ? GEN_LOG_WARNING : GEN_LOG_ERR, "cannot link %s/%s: %s",
+			g->dest, rel, strerror(-r));
+}
+
+static void write_mounts(struct gen *g)
+{
+	for (size_t i = 0; i < g->units.nr_mounts; i++) {
+		const struct hp_unit_mount *m = &g->units.mounts[i];
+		char rel[HP_UNIT_NAME_MAX + 64], target[HP_UNIT_NAME_MAX + 8];
+		char *text;
+		int r;
+
+		r = gen_fstab_has(g->root, m->where);
+		if (r < 0)
+			gen_log(GEN_LOG_WARNING, "cannot read " HP_P_FSTAB ": %s", strerror(-r));
+		if (r > 0) {
+			gen_log(GEN_LOG_NOTICE, HP_P_FSTAB " mounts %s: no %s generated", m->where,
+				m->unit);
+			continue;
+		}
+		if (hp_unit_mount_text(m, &text) < 0) {
+			gen_log(GEN_LOG_ERR, "out of memory writing %s", m->unit);
+			continue;
+		}
+		write_text(g, m->unit, NULL, text);
+		/* pulled in as systemd's dev-hugepages.mount is */
+		snprintf(rel, sizeof(rel), "sysinit.target.wants/%s", m->unit);
+		snprintf(target, sizeof(target), "../%s", m->unit);
+		link_unit(g, rel, target);
+	}
+}
+
+static void write_verify(struct gen *g)
+{
+	char *text;
+
+	link_unit(g, "multi-user.target.wants/" HP_VERIFY_UNIT, HP_UNITDIR "/" HP_VERIFY_UNIT);
+	if (hp_unit_verify_dropin_text(&g->units, &text) < 0)
+		gen_log(GEN_LOG_ERR, "out of memory writing the " HP_VERIFY_UNIT " drop-in");
+	else if (text)
+		write_text(g, HP_VERIFY_UNIT ".d/" DROPIN_NAME, NULL, text);
+	if (!g->units.strict)
+		return;
+	for (const char *const *m = hp_vm_managers; *m; m++) {
+		char rel[128];
+
+		snprintf(rel, sizeof(rel), "%s.d/" DROPIN_NAME, *m);
+		write_text(g, rel, hp_unit_strict_dropin_text, NULL);
+	}
+}
+
+static void usage(void)
+{
+	printf("Usage: %s NORMAL-DIR [EARLY-DIR LATE-DIR]\n\n"
+	       "A systemd generator: hugetlbfs mounts for this boot's huge page sizes, and\n"
+	       "hugeplan-verify.service when there is a pool or a plan. Run by systemd at boot;\n"
+	       "hugeplan=0 on the kernel command line turns it off. See hugeplan-generator(8).\n",
+	       program_invocation_short_name);
+}
+
+int main(int argc, char **argv)
+{
+	struct gen *g;
+	bool pool = false;
+	int r;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage();
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("%s %s\n", HP_GENERATOR, HP_VERSION);
+		return 0;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		fprintf(stderr, "%s: out of memory\n", HP_GENERATOR);
+		return 0;
+	}
+	g->root = getenv("HUGEPLAN_ROOT");
+	gen_log_open(g->root);
+	if (argc != 2 && argc != 4) {
+		gen_log(GEN_LOG_ERR, "expected one or three output directories, not %d arguments",
+			argc - 1);
+		goto out;
+	}
+	g->dest = argv[1];
+	if (getenv("SYSTEMD_IN_INITRD") && !strcmp(getenv("SYSTEMD_IN_INITRD"), "1")) {
+		gen_log(GEN_LOG_DEBUG, "in the initrd: nothing to do (hugeplan-verify covers it)");
+		goto out;
+	}
+	r = hp_host_read_kernel(g->root, &g->host);
+	if (r < 0) {
+		gen_log(GEN_LOG_ERR, "cannot read the kernel's facts: %s%s; nothing generated",
+			g->root ? g->root : "", g->host.err);
+		goto out;
+	}
+	gen_log_cmdline(g->host.cmdline);
+	if (disabled(g->host.cmdline)) {
+		gen_log(GEN_LOG_INFO, "disabled by hugeplan=0 on the kernel command line");
+		goto out;
+	}
+	hp_host_karch(&g->host, &g->arch);
+	hp_kcmdline_simulate(g->host.cmdline, &g->arch, &g->req);
+	for (size_t i = 0; i < g->req.nr_msgs; i++)
+		gen_log(GEN_LOG_DEBUG, "the command line made the kernel say: %s", g->req.msgs[i]);
+	for (size_t i = 0; i < g->req.nr_pools; i++)
+		pool = pool || g->req.pools[i].pages;
+
+	read_config(g, pool);
+	r = hp_units_decide(&g->req, g->plan_exists, g->strict, &g->units);
+	if (r < 0) {
+		gen_log(GEN_LOG_ERR, "cannot name the mount units: %s", strerror(-r));
+		goto out;
+	}
+	write_mounts(g);
+	if (g->units.verify)
+		write_verify(g);
+	gen_log(GEN_LOG_DEBUG, "%zu mount unit%s; " HP_VERIFY_UNIT " %s%s", g->units.nr_mounts,
+		g->units.nr_mounts == 1 ? "" : "s",
+		g->units.verify ? "enabled" : "not enabled (no pool, no VM planned)",
+		g->units.strict ? ", required by the VM managers (Strict=yes)" : "");
+out:
+	gen_log_close();
+	free(g);
+	return 0;
+}
