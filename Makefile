@@ -93,7 +93,7 @@ deps:
 check:
 	tests/install-deps.sh
 	$(MAKE) all unit-tests
-	B=$(B) tests/run-tests.sh
+	B=$(B) HP_UNITDIR=$(systemdsystemunitdir) HP_BINDIR=$(bindir) tests/run-tests.sh
 
 demo:
 	tests/install-deps.sh build
