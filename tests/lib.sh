@@ -5,7 +5,8 @@
 T_N=0
 T_FAIL=0
 : "${B:=build}"
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+# tier scripts live in tests/<tier>/: the top is two levels up
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 case $B in /*) ;; *) B=$TOP/$B ;; esac
 
 t_ok() {
