@@ -89,6 +89,20 @@ $(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
 
 unit-tests: $(UNIT_BINS)
 
+# Reports, never fails a build: not part of check (tests/bench/run.sh says what it measures).
+BENCH_BINS := $(B)/bench/bench-spawn $(B)/bench/bench-plan
+$(B)/bench/bench-spawn: tests/bench/spawn.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/bench/bench-plan: tests/bench/plan.c $(B)/libhugeplan-core.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+bench:
+	tests/install-deps.sh
+	$(MAKE) all $(BENCH_BINS)
+	B=$(B) tests/bench/run.sh
+
 deps:
 	tests/install-deps.sh
 
@@ -106,5 +120,5 @@ demo:
 clean:
 	rm -rf $(B)
 
-.PHONY: all check demo deps clean unit-tests
+.PHONY: all bench check demo deps clean unit-tests
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

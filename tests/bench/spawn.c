@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bench-spawn: wall time of two commands, measured side by side.
+ *
+ *   bench-spawn RUNS NAME_A NAME_B -- CMD_A ARGS... -- CMD_B ARGS...
+ *
+ * Each run starts both commands once, from fork to exit, in alternating order (A B, then B A:
+ * drift in the machine's load hits both alike), each with "@OUT@" in its arguments replaced by
+ * a fresh empty directory (generator output), removed after the clock stops. Those go to
+ * $BENCH_OUTDIR, else /dev/shm: generators write to /run/systemd, a tmpfs, and a directory on
+ * a disk would time the disk instead. Three unmeasured
+ * runs come first. Prints the median, minimum and 90th percentile of each, and the ratio A/B
+ * of the medians, of the minimums (the least disturbed runs) and the median of the per-run
+ * ratios. The commands' output goes to /dev/null; their exit status is not judged (a verifier
+ * exits 1 on a short pool), but a signal or a failed exec is. Exit 0, or 2 if a run failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WARMUP 3
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* one run of argv with @OUT@ replaced; returns ns, or 0 on failure */
+static uint64_t run_once(char **argv, int argc)
+{
+	const char *base = getenv("BENCH_OUTDIR") ? getenv("BENCH_OUTDIR") : "/dev/shm";
+	char dir[4096], **av;
+	uint64_t t0, t1;
+	int st;
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/bench-spawn.XXXXXX", base);
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "bench-spawn: %s: %s\n", dir, strerror(errno));
+		return 0;
+	}
+	av = calloc((size_t)argc + 1, sizeof(*av));
+	if (!av)
+		return 0;
+	for (int i = 0; i < argc; i++)
+		av[i] = strcmp(argv[i], "@OUT@") ? argv[i] : dir;
+	t0 = now_ns();
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execv(av[0], av);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		st = -1;
+	t1 = now_ns();
+	free(av);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) >= 126) {
+		fprintf(stderr, "bench-spawn: %s failed (wait status %d)\n", argv[0], st);
+		return 0;
+	}
+	return t1 - t0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void stats(const char *name, uint64_t *v, int n)
+{
+	uint64_t *s = malloc((size_t)n * sizeof(*s));
+
+	if (!s)
+		return;
+	memcpy(s, v, (size_t)n * sizeof(*s));
+	qsort(s, (size_t)n, sizeof(*s), cmp_u64);
+	printf("  %-34s median %8.3f ms   min %8.3f ms   p90 %8.3f ms\n", name, s[n / 2] / 1e6,
+	       s[0] / 1e6, s[(n * 9) / 10] / 1e6);
+	free(s);
+}
+
+static uint64_t nth(const uint64_t *v, int n, int k)
+{
+	uint64_t *s = malloc((size_t)n * sizeof(*s)), m;
+
+	if (!s)
+		return 0;
+	memcpy(s, v, (size_t)n * sizeof(*s));
+	qsort(s, (size_t)n, sizeof(*s), cmp_u64);
+	m = s[k];
+	free(s);
+	return m;
+}
+
+int main(int argc, char **argv)
+{
+	int runs, a0, b0 = -1, an, bn;
+	uint64_t *ta, *tb;
+	double *ratio;
+
+	if (argc < 7 || strcmp(argv[4], "--")) {
+		fprintf(stderr, "usage: bench-spawn RUNS NAME_A NAME_B -- CMD_A... -- CMD_B...\n");
+		return 2;
+	}
+	runs = atoi(argv[1]);
+	if (runs < 1)
+		runs = 1;
+	a0 = 5;
+	for (int i = a0; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			b0 = i + 1;
+			break;
+		}
+	if (b0 < 0 || b0 >= argc) {
+		fprintf(stderr, "bench-spawn: no second command\n");
+		return 2;
+	}
+	an = b0 - 1 - a0;
+	bn = argc - b0;
+	ta = calloc((size_t)runs, sizeof(*ta));
+	tb = calloc((size_t)runs, sizeof(*tb));
+	ratio = calloc((size_t)runs, sizeof(*ratio));
+	if (!ta || !tb || !ratio)
+		return 2;
+	for (int i = -WARMUP; i < runs; i++) {
+		uint64_t x, y;
+
+		if (i % 2) {
+			y = run_once(argv + b0, bn);
+			x = run_once(argv + a0, an);
+		} else {
+			x = run_once(argv + a0, an);
+			y = run_once(argv + b0, bn);
+		}
+		if (!x || !y)
+			return 2;
+		if (i < 0)
+			continue;
+		ta[i] = x;
+		tb[i] = y;
+		ratio[i] = (double)x / (double)y;
+	}
+	stats(argv[2], ta, runs);
+	stats(argv[3], tb, runs);
+	qsort(ratio, (size_t)runs, sizeof(*ratio), cmp_dbl);
+	printf("  ratio %s / %s: %.2fx (medians), %.2fx (minimums), %.2fx (median of %d "
+	       "paired runs)\n",
+	       argv[2], argv[3], (double)nth(ta, runs, runs / 2) / (double)nth(tb, runs, runs / 2),
+	       (double)nth(ta, runs, 0) / (double)nth(tb, runs, 0), ratio[runs / 2], runs);
+	return 0;
+}
