@@ -24,12 +24,24 @@
 #define HP_P_KMSG	    "/dev/kmsg"
 #define HP_P_KCONFIG	    "/boot/config-%s"
 #define HP_P_MODULES	    "/lib/modules/%s"
+#define HP_P_MODULES_DEP    "/lib/modules/%s/modules.dep.bin"
+#define HP_P_IOMMU_GROUPS   "/sys/kernel/iommu_groups"
 #define HP_P_RUN_DIR	    "/run/hugeplan"
 #define HP_P_BOOT_REPORT    "/run/hugeplan/boot-report.json"
 #define HP_P_STATE_DIR	    "/var/lib/hugeplan"
 #define HP_P_GRUB_DEFAULT   "/etc/default/grub"
 #define HP_P_GRUB_D	    "/etc/default/grub.d"
 #define HP_P_KERNEL_CMDLINE "/etc/kernel/cmdline"
+
+/*
+ * modprobe configuration folders, highest priority first: libkmod's defaults (kmod 30 reads
+ * /usr/local/lib, later releases /usr/lib; a merged-/usr system has both through /lib).
+ */
+#define HP_P_MODPROBE_ETC      "/etc/modprobe.d"
+#define HP_P_MODPROBE_RUN      "/run/modprobe.d"
+#define HP_P_MODPROBE_USRLOCAL "/usr/local/lib/modprobe.d"
+#define HP_P_MODPROBE_USR      "/usr/lib/modprobe.d"
+#define HP_P_MODPROBE_LIB      "/lib/modprobe.d"
 
 /* Configuration search path, highest priority first. */
 #define HP_P_CONF_ETC "/etc/hugeplan"
