@@ -77,7 +77,8 @@ int hp_check_collect(const char *root, const char *kver, struct hp_check_facts *
 	}
 	if (r < 0) {
 		f->host_err = r;
-		snprintf(f->host_errmsg, sizeof(f->host_errmsg), "%s", h->err);
+		snprintf(f->host_errmsg, sizeof(f->host_errmsg), "%.*s",
+			 (int)sizeof(f->host_errmsg) - 1, h->err);
 	}
 	if (r == 0) {
 		snprintf(f->running_kver, sizeof(f->running_kver), "%s", h->kver_str);

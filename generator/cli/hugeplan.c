@@ -13,6 +13,7 @@
 static const struct hp_command commands[] = {
 	{ "plan", cmd_plan, "compute the reservation and check that it fits this host" },
 	{ "cmdline", cmd_cmdline, "print the kernel arguments of the plan" },
+	{ "check", cmd_check, "check that the kernel that will boot can serve the plan" },
 };
 
 static void usage(void)

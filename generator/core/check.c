@@ -707,6 +707,18 @@ static void check_thp(struct ctx *c)
 		add(c, "thp", HP_CHECK_OK, "transparent huge pages: %s", mode);
 }
 
+void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (size_t i = 0; i < p->nr_pools && n->nr_sizes < HP_MAX_SIZES; i++)
+		if (p->pools[i].pages)
+			n->sizes[n->nr_sizes++] = p->pools[i].size;
+	n->free_vmemmap = p->free_vmemmap;
+	n->node_form = p->node_form;
+	for (size_t i = 0; i < p->nr_vms; i++)
+		n->passthrough |= p->vms[i].vm->passthrough;
+}
+
 int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_needs *n,
 		      struct hp_findings *out)
 {

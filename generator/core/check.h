@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/kcmdline.h"
+#include "core/plan.h"
 
 #define HP_CHECK_MAX_FINDINGS 40
 #define HP_CHECK_ID_LEN	      48
@@ -108,6 +109,12 @@ struct hp_check_facts {
  */
 int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_needs *n,
 		      struct hp_findings *out);
+
+/*
+ * hp_check_needs_from_plan - what a computed plan needs: its pool sizes, FreeVmemmap, the
+ * node form, and whether any of its VMs says Passthrough=yes.
+ */
+void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n);
 
 /* hp_check_level_name - "ok", "warning", "error". */
 const char *hp_check_level_name(enum hp_check_level l);

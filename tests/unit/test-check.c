@@ -578,15 +578,44 @@ static void test_install_disables(void **state)
 	}
 }
 
+static void test_needs_from_plan(void **state)
+{
+	struct hp_vm vms[2] = { { .name = "db" }, { .name = "gpu", .passthrough = true } };
+	struct hp_vm_plan vp[2] = { { .vm = &vms[0] }, { .vm = &vms[1] } };
+	struct hp_plan p = { .vms = vp, .nr_vms = 1, .nr_pools = 3 };
+	struct hp_check_needs n;
+
+	(void)state;
+	p.pools[0] = (struct hp_pool_plan){ .size = 2 * HP_MIB, .pages = 4096 };
+	p.pools[1] = (struct hp_pool_plan){ .size = 32 * HP_MIB, .pages = 0 };
+	p.pools[2] = (struct hp_pool_plan){ .size = HP_GIB, .pages = 16 };
+	memset(&n, 0xff, sizeof(n));
+	hp_check_needs_from_plan(&p, &n);
+	/* a size with no pages is not needed: the kernel is not asked for it */
+	assert_int_equal(n.nr_sizes, 2);
+	assert_true(n.sizes[0] == 2 * HP_MIB && n.sizes[1] == HP_GIB);
+	assert_false(n.passthrough);
+	assert_false(n.free_vmemmap);
+	assert_false(n.node_form);
+	p.nr_vms = 2;
+	p.free_vmemmap = true;
+	p.node_form = true;
+	hp_check_needs_from_plan(&p, &n);
+	assert_true(n.passthrough);
+	assert_true(n.free_vmemmap);
+	assert_true(n.node_form);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_healthy),	     cmocka_unit_test(test_kernel_version),
-		cmocka_unit_test(test_kconfig),	     cmocka_unit_test(test_cpu_and_sizes),
-		cmocka_unit_test(test_hugetlb_cma),  cmocka_unit_test(test_modules),
-		cmocka_unit_test(test_module_tree),  cmocka_unit_test(test_passthrough),
-		cmocka_unit_test(test_host_and_thp), cmocka_unit_test(test_kconfig_get),
-		cmocka_unit_test(test_thp_mode),     cmocka_unit_test(test_install_disables),
+		cmocka_unit_test(test_healthy),		 cmocka_unit_test(test_kernel_version),
+		cmocka_unit_test(test_kconfig),		 cmocka_unit_test(test_cpu_and_sizes),
+		cmocka_unit_test(test_hugetlb_cma),	 cmocka_unit_test(test_modules),
+		cmocka_unit_test(test_module_tree),	 cmocka_unit_test(test_passthrough),
+		cmocka_unit_test(test_host_and_thp),	 cmocka_unit_test(test_kconfig_get),
+		cmocka_unit_test(test_thp_mode),	 cmocka_unit_test(test_needs_from_plan),
+		cmocka_unit_test(test_install_disables),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
