@@ -89,6 +89,16 @@ static void target_path(const struct hp_kmod *k, const char *path, char *buf, si
 		snprintf(buf, len, "%s", path);
 }
 
+/* whether the module of list entry l has the name of mod */
+static bool named(const struct kmod_list *l, const struct kmod_module *mod)
+{
+	struct kmod_module *m = kmod_module_get_module(l); /* takes a reference */
+	bool same = !strcmp(kmod_module_get_name(m), kmod_module_get_name(mod));
+
+	kmod_module_unref(m);
+	return same;
+}
+
 /*
  * Whether a modprobe blacklist line applies. kmod_module_apply_filter() wants a list, and
  * only lookups make lists: look the name up as modprobe would and see whether the module of
@@ -109,17 +119,9 @@ static int is_blacklisted(struct hp_kmod *k, struct kmod_module *mod, bool *out)
 		return r;
 	}
 	kmod_list_foreach(l, list)
-	{
-		listed |= !strcmp(kmod_module_get_name(kmod_module_get_module(l)),
-				  kmod_module_get_name(mod));
-		kmod_module_unref(kmod_module_get_module(l));
-	}
+		listed |= named(l, mod);
 	kmod_list_foreach(l, kept)
-	{
-		survived |= !strcmp(kmod_module_get_name(kmod_module_get_module(l)),
-				    kmod_module_get_name(mod));
-		kmod_module_unref(kmod_module_get_module(l));
-	}
+		survived |= named(l, mod);
 	kmod_module_unref_list(list);
 	kmod_module_unref_list(kept);
 	*out = listed && !survived;
