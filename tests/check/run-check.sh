@@ -72,6 +72,15 @@ for m in kvm kvm_intel vfio vfio_pci vfio_iommu_type1; do
 		"$(our_state "$T_TMP/intel.out" $m)"
 done
 
+# --- libkmod references: every context and module released (a leak here once kept each
+# context alive), and no invalid reads in the checks
+if valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+	"$HP" check --root "$r" --json >/dev/null 2>"$T_TMP/vg.err"; then
+	t_ok "valgrind: clean"
+else
+	t_fail "valgrind: clean" "$(head -n 30 "$T_TMP/vg.err")"
+fi
+
 # --- blacklisted: a warning, still exit 0; /etc overrides a same-named /usr/lib file
 mkdir -p "$r/etc/modprobe.d" "$r/usr/lib/modprobe.d"
 echo "blacklist kvm_intel" >"$r/usr/lib/modprobe.d/kvm.conf"
