@@ -12,12 +12,12 @@ log=$(mktemp "${TMPDIR:-/tmp}/hugeplan-run.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
 run_tier() {
-	tier=$1
+	label=$1
 	shift
-	echo "== tier $tier"
+	echo "== tier $label"
 	start=$(date +%s)
 	"$@" 2>&1 | tee -a "$log"
-	echo "== tier $tier: $(($(date +%s) - start)) s"
+	echo "== tier $label: $(($(date +%s) - start)) s"
 }
 
 for tier in $TIERS; do
