@@ -55,30 +55,16 @@ static bool is_init_separator(const char *word, size_t len)
 	return !has_val && strcmp(param, "--") == 0;
 }
 
-static bool token_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '.' || c == ',' || c == ':' || c == '=' || c == '-';
-}
-
 int hp_token_check(const char *tok)
 {
-	size_t len;
-
-	if (!tok)
+	if (!tok || !hp_token_valid(tok))
 		return -EINVAL;
-	len = strnlen(tok, HP_TOKEN_MAX + 1);
-	if (len == 0 || len > HP_TOKEN_MAX)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++)
-		if (!token_char(tok[i]))
-			return -EINVAL;
-	return hp_word_owned(tok, len) ? 0 : -EINVAL;
+	return hp_word_owned(tok, strlen(tok)) ? 0 : -EINVAL;
 }
 
 int hp_tokens_check(const char *const *toks, size_t n, size_t *bad)
 {
-	if (n > HP_TOKENS_MAX) {
+	if (n > HP_MAX_TOKENS) {
 		if (bad)
 			*bad = n;
 		return -EINVAL;

@@ -10,9 +10,14 @@
  * hugepagesz= pair for a size is ignored by the kernel, which is why every owned word found
  * elsewhere is removed before hugeplan's tokens go in.
  *
- * Tokens (what hugeplan writes) must be owned words made only of [A-Za-z0-9_.,:=-]: nothing
- * that a shell or the kernel's tokenizer would treat specially, so they can be pasted into
- * shell text and command lines without quoting, and a later edit always finds them again.
+ * Tokens (what hugeplan writes, core/render.h) must be owned words that hp_token_valid()
+ * accepts ([A-Za-z0-9_.,:=-], bounded): nothing that a shell or the kernel's tokenizer would
+ * treat specially, so they can be pasted into shell text and command lines without quoting,
+ * and a later edit always finds them again.
+ *
+ * hp_word_owned() differs from render.h's hp_is_hugepage_word() on text hugeplan did not
+ * write: it follows next_arg() (a leading quote is stripped, quotes group blanks) and wants
+ * the '=' the kernel's __setup() names include, so a bare "hugepages" is not owned.
  */
 #ifndef HP_CMDLINE_EDIT_H
 #define HP_CMDLINE_EDIT_H
@@ -20,8 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HP_TOKEN_MAX  128 /* bytes, without the NUL */
-#define HP_TOKENS_MAX 32
+#include "core/render.h" /* HP_MAX_TOKENS, HP_TOKEN_MAX, hp_token_valid() */
 
 /* hp_param_owned - whether a parameter name (as next_arg() returns it) is one hugeplan owns. */
 bool hp_param_owned(const char *param, bool has_val);
@@ -29,14 +33,11 @@ bool hp_param_owned(const char *param, bool has_val);
 /* hp_word_owned - whether one raw command line word (quotes included) is owned. */
 bool hp_word_owned(const char *word, size_t len);
 
-/*
- * hp_token_check - 0 when tok is 1..HP_TOKEN_MAX characters of [A-Za-z0-9_.,:=-] and an owned
- * word; -EINVAL otherwise.
- */
+/* hp_token_check - 0 when tok passes hp_token_valid() and is an owned word; -EINVAL otherwise. */
 int hp_token_check(const char *tok);
 
 /*
- * hp_tokens_check - hp_token_check() on every token; at most HP_TOKENS_MAX of them. On
+ * hp_tokens_check - hp_token_check() on every token; at most HP_MAX_TOKENS of them. On
  * -EINVAL, *bad (if given) is the index of the first bad token (n when there are too many).
  */
 int hp_tokens_check(const char *const *toks, size_t n, size_t *bad);

@@ -23,7 +23,7 @@
 #define HP_GRUB_SNIPPET_NAME "99-hugeplan.cfg"
 
 /*
- * hp_grub_snippet - render the snippet for toks (1..HP_TOKENS_MAX tokens, each passing
+ * hp_grub_snippet - render the snippet for toks (1..HP_MAX_TOKENS tokens, each passing
  * hp_token_check()). Returns 0 and sets *out (malloc'd; free() it), -EINVAL for no tokens or a
  * bad one (*bad, if given, is its index), -ENOMEM.
  */

@@ -53,20 +53,20 @@ static void test_token_bad(void **state)
 		assert_int_equal(hp_token_check(bad[i]), -EINVAL);
 	assert_int_equal(hp_token_check(NULL), -EINVAL);
 
-	/* length bound: HP_TOKEN_MAX is fine, one more is not */
+	/* length bound: HP_TOKEN_MAX - 1 characters fit its buffers, HP_TOKEN_MAX do not */
 	memcpy(longtok, "hugeplan.x=", 11);
 	memset(longtok + 11, 'a', sizeof(longtok) - 11);
-	longtok[HP_TOKEN_MAX] = '\0';
+	longtok[HP_TOKEN_MAX - 1] = '\0';
 	assert_int_equal(hp_token_check(longtok), 0);
-	longtok[HP_TOKEN_MAX] = 'a';
-	longtok[HP_TOKEN_MAX + 1] = '\0';
+	longtok[HP_TOKEN_MAX - 1] = 'a';
+	longtok[HP_TOKEN_MAX] = '\0';
 	assert_int_equal(hp_token_check(longtok), -EINVAL);
 }
 
 static void test_tokens_check_index(void **state)
 {
 	static const char *const toks[] = { "hugepagesz=1G", "hugepages=4", "x;y" };
-	const char *many[HP_TOKENS_MAX + 1];
+	const char *many[HP_MAX_TOKENS + 1];
 	size_t bad = 99;
 
 	(void)state;
@@ -74,11 +74,11 @@ static void test_tokens_check_index(void **state)
 	assert_int_equal(bad, 99);
 	assert_int_equal(hp_tokens_check(toks, 3, &bad), -EINVAL);
 	assert_int_equal(bad, 2);
-	for (size_t i = 0; i < HP_TOKENS_MAX + 1; i++)
+	for (size_t i = 0; i < HP_MAX_TOKENS + 1; i++)
 		many[i] = "hugepages=1";
-	assert_int_equal(hp_tokens_check(many, HP_TOKENS_MAX, NULL), 0);
-	assert_int_equal(hp_tokens_check(many, HP_TOKENS_MAX + 1, &bad), -EINVAL);
-	assert_int_equal(bad, HP_TOKENS_MAX + 1);
+	assert_int_equal(hp_tokens_check(many, HP_MAX_TOKENS, NULL), 0);
+	assert_int_equal(hp_tokens_check(many, HP_MAX_TOKENS + 1, &bad), -EINVAL);
+	assert_int_equal(bad, HP_MAX_TOKENS + 1);
 }
 
 static void test_owned_words(void **state)
