@@ -100,5 +100,7 @@ void hp_cli_print_findings(const struct hp_findings *fs, FILE *f, bool problems_
 int cmd_plan(int argc, char **argv);
 int cmd_cmdline(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
 
 #endif

@@ -32,6 +32,16 @@
 #define HP_P_GRUB_DEFAULT   "/etc/default/grub"
 #define HP_P_GRUB_D	    "/etc/default/grub.d"
 #define HP_P_KERNEL_CMDLINE "/etc/kernel/cmdline"
+#define HP_P_GRUB_SNIPPET   "/etc/default/grub.d/99-hugeplan.cfg"
+#define HP_P_GRUB_CFG	    "/boot/grub/grub.cfg"
+#define HP_P_STATE_FILE	    "/var/lib/hugeplan/applied"
+
+/* Boot loader tools: Debian/Ubuntu, Arch, Fedora/RHEL; the first found is used. */
+#define HP_P_UPDATE_GRUB     "/usr/sbin/update-grub"
+#define HP_P_GRUB_MKCONFIG   "/usr/sbin/grub-mkconfig"
+#define HP_P_GRUB_MKCONFIG_B "/usr/bin/grub-mkconfig"
+#define HP_P_GRUB2_MKCONFIG  "/usr/sbin/grub2-mkconfig"
+#define HP_P_KERNEL_INSTALL  "/usr/bin/kernel-install"
 
 /*
  * modprobe configuration folders, highest priority first: libkmod's defaults (kmod 30 reads
