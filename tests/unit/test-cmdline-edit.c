@@ -164,7 +164,7 @@ static void test_edit_table(void **state)
 		char *out = NULL;
 		int r = hp_cmdline_edit(c->in, plan, c->n, c->flags, &out);
 
-		print_message("case %zu: \"%s\"\n", i, c->in);
+		print_message("# case %zu\n", i);
 		if (!c->out) {
 			assert_int_equal(r, -EINVAL);
 			assert_null(out);
