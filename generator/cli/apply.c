@@ -3,8 +3,9 @@
  * hugeplan apply, hugeplan remove: put the plan's kernel arguments into the boot loader's
  * configuration and take them out again. Everything is computed and checked first; files are
  * then replaced atomically (sys/atomic-file.h), the boot menu regenerated, and what was done
- * recorded in the state file. Exit: 0 done (or unchanged), 1 the plan does not fit (nothing
- * written), 2 bad configuration or usage, or a step that failed (named in the message).
+ * recorded in the state file. apply runs the checks of "hugeplan check" first and refuses on
+ * errors. Exit: 0 done (or unchanged), 1 the plan does not fit or the checks found errors
+ * (nothing written), 2 bad configuration or usage, or a step that failed (named).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check/check.h"
 #include "cli/cli.h"
 #include "core/bootloader.h"
 #include "core/cmdline-edit.h"
@@ -81,7 +83,9 @@ static void usage(bool apply)
 	       "\nExit status: 0 done or unchanged, %s2 invalid configuration or usage, or\n"
 	       "a step that failed (the message names it).\n\nSee hugeplan(8).\n",
 	       HP_P_GRUB_SNIPPET, HP_P_KERNEL_CMDLINE, HP_P_STATE_FILE,
-	       apply ? "1 the plan does not fit (nothing written),\n" : "");
+	       apply ? "1 the plan does not fit or 'hugeplan check' finds\nerrors (nothing "
+		       "written), "
+		     : "");
 }
 
 static int parse(int argc, char **argv, struct opts *o, bool apply)
@@ -454,6 +458,33 @@ static void print_nofit(const struct hp_loaded *l)
 	fprintf(stderr, "%s apply: nothing written\n", program_invocation_short_name);
 }
 
+/* The checks of "hugeplan check" (issue 6): errors refuse the plan, warnings are shown. */
+static int preflight(const struct opts *o, const struct hp_loaded *l)
+{
+	struct hp_findings *fs = calloc(1, sizeof(*fs));
+	int ret = 0;
+
+	if (!fs) {
+		fprintf(stderr, "%s apply: out of memory\n", program_invocation_short_name);
+		return EXIT_ERROR;
+	}
+	if (hp_cli_preflight(&o->cli, l, fs) < 0) {
+		free(fs);
+		return EXIT_ERROR;
+	}
+	hp_cli_print_findings(fs, stderr, true);
+	if (fs->nr_errors) {
+		fprintf(stderr,
+			"%s apply: the kernel that will boot cannot serve this plan (%zu error%s "
+			"above, see 'hugeplan check'): nothing written\n",
+			program_invocation_short_name, fs->nr_errors,
+			fs->nr_errors == 1 ? "" : "s");
+		ret = EXIT_NOFIT;
+	}
+	free(fs);
+	return ret;
+}
+
 /* The new text for the chosen boot loader; 0, or EXIT_ERROR after the message. */
 static int apply_text(const struct opts *o, enum hp_bootloader bl, const char *const *toks,
 		      size_t n, struct change *c, bool *created)
@@ -533,6 +564,9 @@ int cmd_apply(int argc, char **argv)
 		toks[i] = l.args.tok[i];
 
 	/* everything computed and checked before the first write */
+	ret = preflight(&o, &l);
+	if (ret)
+		goto out;
 	r = hp_boot_probe(o.cli.root, &facts);
 	if (r < 0) {
 		fprintf(stderr, "%s apply: cannot read %s: %s\n", program_invocation_short_name,
