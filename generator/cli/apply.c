@@ -667,10 +667,15 @@ int cmd_apply(int argc, char **argv)
 		if (r && !ret)
 			ret = r;
 	}
-	if (!ret && l.args.n)
-		printf("The reservation (plan %s) takes effect at the next boot%s.\n",
-		       l.args.plan_id,
-		       bl == HP_BL_GRUB ? "" : " of a kernel installed with kernel-install");
+	if (!ret && l.args.n) {
+		const char *when = "at the next boot";
+
+		if (bl == HP_BL_KERNEL_INSTALL)
+			when = "at the next boot of a kernel installed with kernel-install";
+		else if (st.update == HP_UPDATE_PENDING)
+			when = "at the first boot after the boot menu is regenerated";
+		printf("The reservation (plan %s) takes effect %s.\n", l.args.plan_id, when);
+	}
 out:
 	free(c.text);
 	hp_cli_unload(&l);
