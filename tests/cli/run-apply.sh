@@ -245,6 +245,23 @@ t_eq "unreadable state: nothing written" no "$([ -e "$R/$SNIP" ] && echo yes || 
 run usage apply --bootloader=lilo
 t_eq "--bootloader=lilo: exits 2" 2 "$RC"
 
+# --- memory: no invalid access, no definite leak, on every path above that writes
+if command -v valgrind >/dev/null 2>&1; then
+	mkroot vg
+	for args in "apply" "apply" "apply --dry-run" "remove --dry-run" "remove" \
+		"apply --bootloader=kernel-install" "remove"; do
+		# shellcheck disable=SC2086
+		if valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
+			"$HP" $args --root "$R" >/dev/null 2>"$T_TMP/vg.err"; then
+			t_ok "valgrind: $args"
+		else
+			t_fail "valgrind: $args" "$(grep '^==' "$T_TMP/vg.err" | head -n 20)"
+		fi
+	done
+else
+	t_skip "valgrind runs of apply and remove" "valgrind is not installed"
+fi
+
 # --- a failed write through the command: fsync of the temporary file fails
 if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
 	mkroot io
