@@ -15,9 +15,8 @@
  * treat specially, so they can be pasted into shell text and command lines without quoting,
  * and a later edit always finds them again.
  *
- * hp_word_owned() differs from render.h's hp_is_hugepage_word() on text hugeplan did not
- * write: it follows next_arg() (a leading quote is stripped, quotes group blanks) and wants
- * the '=' the kernel's __setup() names include, so a bare "hugepages" is not owned.
+ * hp_word_owned() follows next_arg() (a leading quote is stripped, quotes group blanks) and
+ * wants the '=' the kernel's __setup() names include, so a bare "hugepages" is not owned.
  */
 #ifndef HP_CMDLINE_EDIT_H
 #define HP_CMDLINE_EDIT_H
