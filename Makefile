@@ -9,6 +9,7 @@
 #   generator/core     pure planner: sizes, kernel command line simulation, placement, rendering
 #   generator/sys      the edges that read the system, all through one sysroot path layer (libc only)
 #   generator/config   hugeplan.conf / vms.d loader (libinih)
+#   generator/check    preflight checks of the kernel that will boot (libkmod); CLI only
 #   generator/cli      the hugeplan command (libsmartcols)
 #   generator/verify   the lean early-boot verifier (libc only: it goes into every initramfs)
 #   generator/systemd  the systemd generator
@@ -29,12 +30,15 @@ override CPPFLAGS += -D_GNU_SOURCE -DHP_VERSION='"$(VERSION)"' -Igenerator \
 override CFLAGS += -std=gnu11 $(WARNFLAGS) -MMD -MP -ffunction-sections -fdata-sections
 
 CLI_PKGS := smartcols inih
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS))
+CHECK_PKGS := libkmod
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) $(CHECK_PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs $(CHECK_PKGS))
 GEN_LIBS = $(shell $(PKG_CONFIG) --libs inih)
 
 CORE_SRCS := $(sort $(wildcard generator/core/*.c) $(wildcard generator/sys/*.c))
 CONF_SRCS := $(sort $(wildcard generator/config/*.c))
+CHECK_SRCS := $(sort $(wildcard generator/check/*.c))
 CLI_SRCS := $(sort $(wildcard generator/cli/*.c))
 VERIFY_SRCS := $(sort $(wildcard generator/verify/*.c))
 GEN_SRCS := $(sort $(wildcard generator/systemd/*.c))
@@ -43,6 +47,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 CORE_OBJS := $(call obj,$(CORE_SRCS))
 CONF_OBJS := $(call obj,$(CONF_SRCS))
+CHECK_OBJS := $(call obj,$(CHECK_SRCS))
 CLI_OBJS := $(call obj,$(CLI_SRCS))
 VERIFY_OBJS := $(call obj,$(VERIFY_SRCS))
 GEN_OBJS := $(call obj,$(GEN_SRCS))
@@ -70,8 +75,13 @@ $(B)/libhugeplan-config.a: $(CONF_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# libkmod: only the CLI reads module trees; the verifier and the generator stay lean.
+$(B)/libhugeplan-check.a: $(CHECK_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 # It goes into every initramfs: unused functions dropped, no page-sized padding between code
 # and data in the file (about 9 KiB of the 64 KiB budget; issue 4).
@@ -83,9 +93,9 @@ $(B)/hugeplan-verify: $(VERIFY_OBJS) $(B)/libhugeplan-core.a
 $(B)/hugeplan-generator: $(GEN_OBJS) $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lcmocka
 
 unit-tests: $(UNIT_BINS)
 

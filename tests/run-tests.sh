@@ -6,18 +6,18 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 : "${B:=build}"
 export B
-: "${TIERS:=unit cli generator grub boot fuzz install}"
+: "${TIERS:=unit cli check generator grub boot fuzz install}"
 
 log=$(mktemp "${TMPDIR:-/tmp}/hugeplan-run.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
 run_tier() {
-	tier=$1
+	label=$1
 	shift
-	echo "== tier $tier"
+	echo "== tier $label"
 	start=$(date +%s)
 	"$@" 2>&1 | tee -a "$log"
-	echo "== tier $tier: $(($(date +%s) - start)) s"
+	echo "== tier $label: $(($(date +%s) - start)) s"
 }
 
 for tier in $TIERS; do

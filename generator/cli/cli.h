@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "config/config.h"
+#include "core/check.h"
 #include "core/host.h"
 #include "core/plan.h"
 #include "core/render.h"
@@ -86,7 +87,20 @@ void hp_cli_unload(struct hp_loaded *l);
 /* hp_cli_warnings - facts about this host that put the plan at risk, printed to f. */
 void hp_cli_warnings(const struct hp_loaded *l, FILE *f);
 
+/*
+ * hp_cli_preflight - the checks of "hugeplan check" for the loaded plan, on o->root and the
+ * kernel o->kver (NULL: the running one). Returns 0 with *out filled (out->nr_errors > 0
+ * means: refuse to go on), or -errno after printing why the checks could not run.
+ */
+int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out);
+
+/* hp_cli_print_findings - one "LEVEL ID: message" line each, then "fix: ..." when there is one. */
+void hp_cli_print_findings(const struct hp_findings *fs, FILE *f, bool problems_only);
+
 int cmd_plan(int argc, char **argv);
 int cmd_cmdline(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
 
 #endif

@@ -13,6 +13,9 @@
 static const struct hp_command commands[] = {
 	{ "plan", cmd_plan, "compute the reservation and check that it fits this host" },
 	{ "cmdline", cmd_cmdline, "print the kernel arguments of the plan" },
+	{ "check", cmd_check, "check that the kernel that will boot can serve the plan" },
+	{ "apply", cmd_apply, "write the kernel arguments to the boot loader configuration" },
+	{ "remove", cmd_remove, "take hugeplan's kernel arguments out again" },
 };
 
 static void usage(void)

@@ -24,23 +24,6 @@ bool hp_token_valid(const char *tok)
 	return true;
 }
 
-bool hp_is_hugepage_word(const char *word)
-{
-	static const char *const names[] = { "hugepages", "hugepagesz", "default_hugepagesz",
-					     "hugetlb_free_vmemmap" };
-	char name[64];
-	size_t n = strcspn(word, "=");
-
-	if (n >= sizeof(name))
-		return false;
-	memcpy(name, word, n);
-	name[n] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (hp_param_eq(name, names[i]))
-			return true;
-	return !strncmp(word, "hugeplan.", 9);
-}
-
 __attribute__((format(printf, 2, 3))) static int add(struct hp_kargs *a, const char *fmt, ...)
 {
 	va_list ap;

@@ -46,8 +46,5 @@ void hp_kargs_join(const struct hp_kargs *args, char *buf, size_t len);
  */
 bool hp_token_valid(const char *tok);
 
-/* hp_is_hugepage_word - the words hugeplan owns on a command line (hugepages=, hugepagesz=,
- * default_hugepagesz=, hugetlb_free_vmemmap=, hugeplan.*), dashes read as underscores. */
-bool hp_is_hugepage_word(const char *word);
 
 #endif

@@ -24,12 +24,34 @@
 #define HP_P_KMSG	    "/dev/kmsg"
 #define HP_P_KCONFIG	    "/boot/config-%s"
 #define HP_P_MODULES	    "/lib/modules/%s"
+#define HP_P_MODULES_DEP    "/lib/modules/%s/modules.dep.bin"
+#define HP_P_IOMMU_GROUPS   "/sys/kernel/iommu_groups"
 #define HP_P_RUN_DIR	    "/run/hugeplan"
 #define HP_P_BOOT_REPORT    "/run/hugeplan/boot-report.json"
 #define HP_P_STATE_DIR	    "/var/lib/hugeplan"
 #define HP_P_GRUB_DEFAULT   "/etc/default/grub"
 #define HP_P_GRUB_D	    "/etc/default/grub.d"
 #define HP_P_KERNEL_CMDLINE "/etc/kernel/cmdline"
+#define HP_P_GRUB_SNIPPET   "/etc/default/grub.d/99-hugeplan.cfg"
+#define HP_P_GRUB_CFG	    "/boot/grub/grub.cfg"
+#define HP_P_STATE_FILE	    "/var/lib/hugeplan/applied"
+
+/* Boot loader tools: Debian/Ubuntu, Arch, Fedora/RHEL; the first found is used. */
+#define HP_P_UPDATE_GRUB     "/usr/sbin/update-grub"
+#define HP_P_GRUB_MKCONFIG   "/usr/sbin/grub-mkconfig"
+#define HP_P_GRUB_MKCONFIG_B "/usr/bin/grub-mkconfig"
+#define HP_P_GRUB2_MKCONFIG  "/usr/sbin/grub2-mkconfig"
+#define HP_P_KERNEL_INSTALL  "/usr/bin/kernel-install"
+
+/*
+ * modprobe configuration folders, highest priority first: libkmod's defaults (kmod 30 reads
+ * /usr/local/lib, later releases /usr/lib; a merged-/usr system has both through /lib).
+ */
+#define HP_P_MODPROBE_ETC      "/etc/modprobe.d"
+#define HP_P_MODPROBE_RUN      "/run/modprobe.d"
+#define HP_P_MODPROBE_USRLOCAL "/usr/local/lib/modprobe.d"
+#define HP_P_MODPROBE_USR      "/usr/lib/modprobe.d"
+#define HP_P_MODPROBE_LIB      "/lib/modprobe.d"
 
 /* Configuration search path, highest priority first. */
 #define HP_P_CONF_ETC "/etc/hugeplan"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hp-test.h"
+#include "core/cmdline-edit.h"
 #include "core/plan.h"
 #include "core/render.h"
 #include "core/size.h"
@@ -398,12 +399,12 @@ static void test_tokens(void **state)
 	assert_false(hp_token_valid("x=\"q\""));
 	assert_false(hp_token_valid("x=1;y"));
 	assert_false(hp_token_valid("x=1\ny"));
-	assert_true(hp_is_hugepage_word("hugepages=4"));
-	assert_true(hp_is_hugepage_word("default-hugepagesz=1G"));
-	assert_true(hp_is_hugepage_word("hugetlb_free_vmemmap=on"));
-	assert_true(hp_is_hugepage_word("hugeplan.plan=1"));
-	assert_false(hp_is_hugepage_word("hugetlb_cma=1G"));
-	assert_false(hp_is_hugepage_word("quiet"));
+	assert_true(hp_word_owned("hugepages=4", 11));
+	assert_true(hp_word_owned("default-hugepagesz=1G", 21));
+	assert_true(hp_word_owned("hugetlb_free_vmemmap=on", 23));
+	assert_true(hp_word_owned("hugeplan.plan=1", 15));
+	assert_false(hp_word_owned("hugetlb_cma=1G", 14));
+	assert_false(hp_word_owned("quiet", 5));
 }
 
 int main(void)

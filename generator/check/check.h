@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hugeplan check: gather what the checks need to know about the host under root and about
+ * the kernel kver that will boot (its /boot/config and, through libkmod, its modules), then
+ * judge it with hp_check_evaluate(). plan, apply and check call hp_check_run().
+ */
+#ifndef HP_CHECK_CHECK_H
+#define HP_CHECK_CHECK_H
+
+#include "core/check.h"
+
+/*
+ * hp_check_collect - fill *f for kernel kver (NULL or "": the running kernel, read from
+ * <root>/proc/sys/kernel/osrelease). What cannot be read is recorded in *f for the verdict
+ * (host_err, kconfig_err, modules_err), not returned. Returns 0, -EINVAL for a kver that is
+ * not a plain release name (empty after defaulting is allowed: it is judged), -ENOMEM.
+ * Release with hp_check_facts_release().
+ */
+int hp_check_collect(const char *root, const char *kver, struct hp_check_facts *f);
+
+void hp_check_facts_release(struct hp_check_facts *f);
+
+/* hp_check_run - hp_check_collect() and hp_check_evaluate(). Same returns as collect. */
+int hp_check_run(const char *root, const char *kver, const struct hp_check_needs *n,
+		 struct hp_findings *out);
+
+#endif

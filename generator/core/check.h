@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Preflight verdicts for the kernel that will boot next: can it hold the planned pools, and
+ * can it run the VMs? The edges (generator/check) gather the facts: the host's CPU, sizes and
+ * command line, the target kernel's config file and what libkmod says about its modules.
+ * This module only judges them against what the plan needs and returns a list of findings,
+ * each ok / warning / error with a message and, when not ok, the fix. Pure: no I/O.
+ */
+#ifndef HP_CHECK_H
+#define HP_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/kcmdline.h"
+#include "core/plan.h"
+
+#define HP_CHECK_MAX_FINDINGS 40
+#define HP_CHECK_ID_LEN	      48
+#define HP_CHECK_TEXT_LEN     400
+
+enum hp_check_level {
+	HP_CHECK_OK = 0,
+	HP_CHECK_WARNING,
+	HP_CHECK_ERROR,
+};
+
+struct hp_finding {
+	char id[HP_CHECK_ID_LEN]; /* stable name: "kvm", "CONFIG_HUGETLBFS", "pdpe1gb", ... */
+	enum hp_check_level level;
+	char message[HP_CHECK_TEXT_LEN];
+	char fix[HP_CHECK_TEXT_LEN]; /* "" when there is nothing to do */
+};
+
+struct hp_findings {
+	struct hp_finding items[HP_CHECK_MAX_FINDINGS];
+	size_t nr;
+	size_t nr_warnings, nr_errors;
+};
+
+/* What the plan asks of the kernel. All false / empty: check the host for VMs in general. */
+struct hp_check_needs {
+	uint64_t sizes[HP_MAX_SIZES]; /* page sizes the plan reserves */
+	size_t nr_sizes;
+	bool free_vmemmap; /* FreeVmemmap=yes: the plan counts on hugetlb_free_vmemmap=on */
+	bool passthrough;  /* some VM says Passthrough=yes: VFIO and an IOMMU are needed */
+	bool node_form;	   /* the plan renders hugepages=0:A,1:B (Linux 5.16+) */
+};
+
+enum hp_mod_state {
+	HP_MOD_MISSING = 0, /* neither built in nor in modules.dep */
+	HP_MOD_BUILTIN,
+	HP_MOD_LOADABLE,
+};
+
+/* One kernel module of the target kernel, as libkmod sees it. */
+struct hp_modinfo {
+	char name[64];
+	enum hp_mod_state state;
+	char path[512];	   /* the .ko, when loadable */
+	bool blacklisted;  /* a modprobe "blacklist NAME" (or modprobe.blacklist=) applies */
+	char install[256]; /* modprobe "install NAME ..." command, "" when none */
+};
+
+/* The modules the checks can ask about, indexes into hp_check_facts.mods. */
+enum hp_check_mod {
+	HP_CM_KVM = 0,
+	HP_CM_KVM_INTEL,
+	HP_CM_KVM_AMD,
+	HP_CM_VFIO,
+	HP_CM_VFIO_PCI,
+	HP_CM_VFIO_IOMMU_TYPE1,
+	HP_CM_NR,
+};
+
+/* hp_check_mod_name - "kvm", "kvm_intel", ... for an hp_check_mod. */
+const char *hp_check_mod_name(enum hp_check_mod m);
+
+/* Everything the edges read. Strings are "" and errors 0 unless stated. */
+struct hp_check_facts {
+	char kver[128];		/* target kernel release */
+	unsigned kver_num;	/* HP_KVER() of kver, 0 when it does not parse */
+	char running_kver[128]; /* /proc/sys/kernel/osrelease, "" unknown */
+	int host_err;		/* -errno when the host facts could not be read */
+	char host_errmsg[300];
+
+	/* host, from the running system */
+	bool x86;     /* /proc/cpuinfo has x86 "flags" lines */
+	bool pdpe1gb; /* x86 only */
+	char cpu_vendor[32];
+	uint64_t sizes[HP_MAX_SIZES]; /* registered huge page sizes, ascending */
+	size_t nr_sizes;
+	char cmdline[4096]; /* /proc/cmdline */
+	char thp[128];	    /* /sys/kernel/mm/transparent_hugepage/enabled, "" when absent */
+	long iommu_groups;  /* entries of /sys/kernel/iommu_groups, -1 when absent */
+
+	/* target kernel */
+	char *kconfig;	 /* text of /boot/config-<kver>, NULL when kconfig_err */
+	int kconfig_err; /* -ENOENT when there is no config file */
+	int modules_err; /* -ENOENT no /lib/modules/<kver>, -ENODATA no modules.dep.bin */
+	struct hp_modinfo mods[HP_CM_NR];
+};
+
+/*
+ * hp_check_evaluate - judge facts against needs. Findings are appended in a fixed order
+ * (kernel, kernel config, CPU and host, modules, IOMMU, transparent huge pages) with their
+ * counts. Returns 0, or -ENOSPC if out filled up (what fitted is kept).
+ */
+int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_needs *n,
+		      struct hp_findings *out);
+
+/*
+ * hp_check_needs_from_plan - what a computed plan needs: its pool sizes, FreeVmemmap, the
+ * node form, and whether any of its VMs says Passthrough=yes.
+ */
+void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n);
+
+/* hp_check_level_name - "ok", "warning", "error". */
+const char *hp_check_level_name(enum hp_check_level l);
+
+/*
+ * hp_kconfig_get - the value of sym in a kernel .config text: 'y', 'm', 'n' for "# SYM is not
+ * set" or an absent symbol, or 'v' for any other value (copied to val when given).
+ */
+char hp_kconfig_get(const char *text, const char *sym, char *val, size_t vlen);
+
+/*
+ * hp_thp_mode - the selected word of a transparent_hugepage/enabled text
+ * ("always [madvise] never" -> "madvise"), copied to buf; -EINVAL when none is selected.
+ */
+int hp_thp_mode(const char *text, char *buf, size_t len);
+
+/*
+ * hp_install_disables - whether a modprobe install command stands in for loading the module
+ * without loading anything: its program is true, false or ':' (/bin/true, /usr/bin/false ...).
+ */
+bool hp_install_disables(const char *cmd);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What "hugeplan apply" applied, kept in /var/lib/hugeplan/applied so that remove, and later
+ * status and stale-plan detection, know it. Pure: rendering and parsing of the text.
+ *
+ * The file is "key=value" lines after a generated-file header; values are single lines.
+ * Unknown keys are skipped on reading (a newer hugeplan may add some); format=1 is required.
+ *
+ *   format=1
+ *   bootloader=grub | kernel-install
+ *   file=/etc/default/grub.d/99-hugeplan.cfg     (on the system, not prefixed by --root)
+ *   tokens=default_hugepagesz=1G hugepagesz=1G hugepages=4 hugeplan.plan=...
+ *   plan=<hugeplan.plan id>
+ *   summary=<pools in words>
+ *   applied=2026-11-26T06:40:00Z
+ *   update=done | pending | none                 (grub.cfg regenerated after the write?)
+ *   update_note=<what ran, or why not>
+ *   created_file=yes | no                         (apply created the file, kernel-install)
+ */
+#ifndef HP_STATE_H
+#define HP_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/render.h"
+
+enum hp_update_state {
+	HP_UPDATE_NONE = 0, /* nothing to regenerate (kernel-install) */
+	HP_UPDATE_DONE,	    /* the boot menu was regenerated after the file was written */
+	HP_UPDATE_PENDING,  /* written, but the regeneration failed or was skipped */
+};
+
+struct hp_state {
+	char bootloader[16];
+	char file[256];
+	char tokens[HP_MAX_TOKENS * HP_TOKEN_MAX];
+	char plan_id[17];
+	char summary[512];
+	char applied[32];
+	enum hp_update_state update;
+	char update_note[2048];
+	bool created_file;
+};
+
+/*
+ * hp_state_render - the file's text. -EINVAL when a value holds a newline or is too long for
+ * its field on reading back; -ENOMEM. *out is malloc'd.
+ */
+int hp_state_render(const struct hp_state *s, char **out);
+
+/*
+ * hp_state_parse - read the text back. -EINVAL for a line that is not "key=value", a missing
+ * or unknown format, or a missing bootloader; *line (if given) is the offending line, 0 when
+ * the problem is the whole file.
+ */
+int hp_state_parse(const char *text, struct hp_state *s, unsigned *line);
+
+#endif

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sys/atomic-file.h"
+
+const char *hp_af_step_name(enum hp_af_step step)
+{
+	switch (step) {
+	case HP_AF_NONE:
+		break;
+	case HP_AF_MKDIR:
+		return "create directory";
+	case HP_AF_READ:
+		return "read current file";
+	case HP_AF_CREATE:
+		return "create temporary file";
+	case HP_AF_WRITE:
+		return "write temporary file";
+	case HP_AF_FSYNC:
+		return "fsync temporary file";
+	case HP_AF_CLOSE:
+		return "close temporary file";
+	case HP_AF_RENAME:
+		return "rename temporary file over target";
+	case HP_AF_UNLINK:
+		return "remove file";
+	case HP_AF_DIR_SYNC:
+		return "fsync directory";
+	}
+	return "no step";
+}
+
+static int fail(enum hp_af_step *step, enum hp_af_step s, int err)
+{
+	if (step)
+		*step = s;
+	return err;
+}
+
+static int split_dir(const char *path, char *dir, size_t dlen, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		snprintf(dir, dlen, ".");
+		*base = path;
+	} else if (slash == path) {
+		snprintf(dir, dlen, "/");
+		*base = slash + 1;
+	} else {
+		if ((size_t)(slash - path) >= dlen)
+			return -ENAMETOOLONG;
+		snprintf(dir, dlen, "%.*s", (int)(slash - path), path);
+		*base = slash + 1;
+	}
+	return **base ? 0 : -EINVAL;
+}
+
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * 1 when path is a regular file holding exactly data, 0 when it differs or does not exist
+ * (*mode then set to the current mode, or left alone), -errno when it cannot be read.
+ */
+static int same_content(const char *path, const void *data, size_t len, mode_t *mode)
+{
+	struct stat st;
+	char buf[8192];
+	size_t off = 0;
+	int fd, r = 1;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
+	*mode = st.st_mode & 07777;
+	if ((size_t)st.st_size != len) {
+		r = 0;
+		goto out;
+	}
+	for (;;) {
+		ssize_t k = read(fd, buf, sizeof(buf));
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (k == 0)
+			break;
+		if (off + (size_t)k > len || memcmp(buf, (const char *)data + off, (size_t)k)) {
+			r = 0;
+			goto out;
+		}
+		off += (size_t)k;
+	}
+	r = off == len;
+out:
+	close(fd);
+	return r;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t k = write(fd, p, len);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+/* O_EXCL makes the name ours (a planted file or link is never opened); retried on a clash. */
+static int create_temp(const char *dir, const char *base, mode_t mode, char *tmp, size_t tlen)
+{
+	static unsigned counter;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	for (int i = 0; i < 100; i++) {
+		unsigned long tag = (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 12) ^
+				    (++counter * 2654435761UL);
+		int fd, n;
+
+		n = snprintf(tmp, tlen, "%s/.%s.%06lx~", strcmp(dir, "/") ? dir : "", base,
+			     tag & 0xffffff);
+		if (n < 0 || (size_t)n >= tlen)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
+		    enum hp_af_step *step)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *base;
+	int fd, r;
+
+	r = split_dir(path, dir, sizeof(dir), &base);
+	if (r < 0)
+		return fail(step, HP_AF_CREATE, r);
+	r = same_content(path, data, len, &mode);
+	if (r < 0)
+		return fail(step, HP_AF_READ, r);
+	if (r == 1)
+		return HP_AF_UNCHANGED;
+
+	fd = create_temp(dir, base, mode, tmp, sizeof(tmp));
+	if (fd < 0)
+		return fail(step, HP_AF_CREATE, fd);
+	if (fchmod(fd, mode) < 0) {
+		r = fail(step, HP_AF_CREATE, -errno);
+		goto drop;
+	}
+	r = write_all(fd, data, len);
+	if (r < 0) {
+		fail(step, HP_AF_WRITE, r);
+		goto drop;
+	}
+	if (fsync(fd) < 0) {
+		r = fail(step, HP_AF_FSYNC, -errno);
+		goto drop;
+	}
+	r = close(fd);
+	fd = -1;
+	if (r < 0) {
+		r = fail(step, HP_AF_CLOSE, -errno);
+		goto drop;
+	}
+	if (rename(tmp, path) < 0) {
+		r = fail(step, HP_AF_RENAME, -errno);
+		goto drop;
+	}
+	r = sync_dir(dir);
+	if (r < 0)
+		return fail(step, HP_AF_DIR_SYNC, r);
+	return HP_AF_WRITTEN;
+drop:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return r;
+}
+
+int hp_atomic_remove(const char *path, enum hp_af_step *step)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	int r;
+
+	r = split_dir(path, dir, sizeof(dir), &base);
+	if (r < 0)
+		return fail(step, HP_AF_UNLINK, r);
+	if (unlink(path) < 0) {
+		if (errno == ENOENT)
+			return HP_AF_ABSENT;
+		return fail(step, HP_AF_UNLINK, -errno);
+	}
+	r = sync_dir(dir);
+	if (r < 0)
+		return fail(step, HP_AF_DIR_SYNC, r);
+	return 0;
+}
+
+int hp_mkdirs(const char *dir)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof(buf))
+		return len ? -ENAMETOOLONG : -EINVAL;
+	memcpy(buf, dir, len + 1);
+	for (char *p = buf + 1;; p++) {
+		bool end = *p == '\0';
+
+		if (*p != '/' && !end)
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		if (stat(buf, &st) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+		if (end)
+			break;
+		*p = '/';
+	}
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Replacing a file so that a reader (or a crash) sees either the old content or the new,
+ * never a mix: a temporary file in the same directory, created exclusively without following
+ * links, written, fsync'd, renamed over the target, then the directory fsync'd. libc only.
+ *
+ * Paths are complete (the caller composes them with sys/path.h). On failure the function
+ * returns -errno and *step tells which step failed, for the message. Up to and including the
+ * rename, a failure leaves the old file byte-for-byte and removes the temporary file. Only a
+ * failed directory fsync comes after the rename: the new content is then in place but its
+ * durability is not known, and the caller must say so.
+ */
+#ifndef HP_ATOMIC_FILE_H
+#define HP_ATOMIC_FILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum hp_af_step {
+	HP_AF_NONE = 0,
+	HP_AF_MKDIR,	/* creating a missing directory */
+	HP_AF_READ,	/* reading the current file to compare (also: it is a symlink) */
+	HP_AF_CREATE,	/* creating the temporary file */
+	HP_AF_WRITE,	/* writing it */
+	HP_AF_FSYNC,	/* fsync of the temporary file */
+	HP_AF_CLOSE,	/* closing it */
+	HP_AF_RENAME,	/* renaming it over the target */
+	HP_AF_UNLINK,	/* removing the target */
+	HP_AF_DIR_SYNC, /* fsync of the directory, after rename or unlink */
+};
+
+/* hp_af_step_name - "create temporary file", "fsync directory", ... */
+const char *hp_af_step_name(enum hp_af_step step);
+
+/* the return values of hp_atomic_write() and hp_atomic_remove() besides -errno */
+enum {
+	HP_AF_WRITTEN = 0,
+	HP_AF_UNCHANGED = 1, /* write: same content already there, nothing written, mtime kept */
+	HP_AF_ABSENT = 1,    /* remove: there was no file */
+};
+
+/*
+ * hp_atomic_write - make path hold exactly data[0..len). When it already does, nothing is
+ * written and HP_AF_UNCHANGED is returned. A new file gets mode (umask not applied); a
+ * replaced one keeps its mode. A symbolic link at path is refused (-ELOOP, step READ), as is
+ * anything but a regular file. The directory must exist.
+ */
+int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
+		    enum hp_af_step *step);
+
+/* hp_atomic_remove - unlink path and fsync its directory. HP_AF_ABSENT if it did not exist. */
+int hp_atomic_remove(const char *path, enum hp_af_step *step);
+
+/*
+ * hp_mkdirs - create dir and its missing parents (mode 0755). 0 if it exists or was made,
+ * -errno otherwise (-ENOTDIR when a component is not a directory).
+ */
+int hp_mkdirs(const char *dir);
+
+#endif

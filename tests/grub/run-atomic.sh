@@ -1,0 +1,93 @@
+#!/bin/sh
+# The atomic file layer under real system call failures: strace fails one chosen call
+# (E2E-NOTES: strace -e inject) at each step of the replace. Up to and including the rename
+# the old file must stay byte-for-byte and no temporary file may remain; the error must name
+# the step and the path. The call to fail is found in a clean trace of the same run, so the
+# test follows whatever the loader and libc do before it.
+. "$(dirname "$0")/../lib.sh"
+t_init
+. "$TOP/tests/grub/common.sh"
+build_tool
+
+if ! command -v strace >/dev/null 2>&1; then
+	t_fail "strace is installed (tests/install-deps.sh)"
+	t_done
+	exit 1
+fi
+if ! strace -o /dev/null true 2>"$T_TMP/strace.err"; then
+	t_skip "system call injection" "ptrace not permitted here: $(head -n1 "$T_TMP/strace.err")"
+	t_done
+	exit 0
+fi
+
+D=$T_TMP/d
+F=$D/99-hugeplan.cfg
+OLD="old content: hugepagesz=2M hugepages=16"
+NEW="new content: hugepagesz=1G hugepages=4"
+
+reset() {
+	rm -rf "$D" && mkdir -p "$D" && printf '%s\n' "$OLD" >"$F" && cp "$F" "$T_TMP/old.copy"
+}
+
+# ordinal SYSCALL_RE AFTER_RE TARGET_RE: among the trace lines of that system call, the
+# position of the first one matching TARGET_RE that comes after a line matching AFTER_RE.
+ordinal() {
+	awk -v sc="$1" -v after="$2" -v re="$3" '
+	$0 ~ after { seen = 1 }
+	$0 ~ "^" sc "\\(" { n++; if (seen && $0 ~ re) { print n; exit } }' "$T_TMP/clean.trace"
+}
+
+reset
+printf '%s\n' "$NEW" | strace -o "$T_TMP/clean.trace" "$TOOL" write "$F" >"$T_TMP/out" 2>&1
+t_eq "clean run writes" "written" "$(cat "$T_TMP/out")"
+t_eq "clean run: new content" "$NEW" "$(cat "$F")"
+RN=$(grep -oE '^rename(at2?)?\(' "$T_TMP/clean.trace" | head -n1 | tr -d '(')
+[ -n "$RN" ] || t_fail "the clean trace shows a rename system call" "$(cat "$T_TMP/clean.trace")"
+
+# inject NAME SYSCALL AFTER_RE TARGET_RE ERRNO STEP KEEPS_OLD
+inject() {
+	name=$1 sc=$2 after=$3 re=$4 err=$5 step=$6 keeps=$7
+	n=$(ordinal "$sc" "$after" "$re")
+	if [ -z "$n" ]; then
+		t_fail "$name: find the call in the clean trace ($sc ~ $re)"
+		return
+	fi
+	reset
+	printf '%s\n' "$NEW" | strace -o /dev/null -e trace="$sc" \
+		-e inject="$sc:error=$err:when=$n" "$TOOL" write "$F" >"$T_TMP/out" 2>"$T_TMP/err"
+	rc=$?
+	t_eq "$name: fails (exit 1)" 1 "$rc"
+	t_grep "$name: error names the path and the step" "^tool: $F: $step: " "$T_TMP/err"
+	if [ "$keeps" = yes ]; then
+		if cmp -s "$T_TMP/old.copy" "$F"; then
+			t_ok "$name: old file byte-for-byte"
+		else
+			t_fail "$name: old file byte-for-byte" "now: $(cat "$F")"
+		fi
+	else
+		t_eq "$name: rename done, new content in place" "$NEW" "$(cat "$F")"
+	fi
+	t_eq "$name: no temporary file left" "99-hugeplan.cfg" "$(ls -A "$D")"
+}
+
+inject "read current file" openat '.' "\"$F\", O_RDONLY" EACCES "read current file" yes
+inject "create temporary file" openat '.' 'O_EXCL' EDQUOT "create temporary file" yes
+inject "write" write '.' "\"new content" ENOSPC "write temporary file" yes
+inject "fsync file" fsync 'O_EXCL' '.' EIO "fsync temporary file" yes
+inject "close" close 'O_EXCL' '.' EIO "close temporary file" yes
+inject "rename" "$RN" '.' '~"' EXDEV "rename temporary file over target" yes
+inject "fsync directory" fsync '^rename' '.' EIO "fsync directory" no
+
+# Removal: a failed unlink keeps the file.
+reset
+strace -o "$T_TMP/clean.trace" "$TOOL" remove "$F" >"$T_TMP/out" 2>&1
+t_eq "clean remove" "removed" "$(cat "$T_TMP/out")"
+UN=$(grep -oE '^unlink(at)?\(' "$T_TMP/clean.trace" | head -n1 | tr -d '(')
+reset
+strace -o /dev/null -e trace="$UN" -e inject="$UN:error=EROFS:when=1" "$TOOL" remove "$F" \
+	>"$T_TMP/out" 2>"$T_TMP/err"
+t_eq "failed unlink: exit 1" 1 "$?"
+t_grep "failed unlink: error names the path and the step" "^tool: $F: remove file: " "$T_TMP/err"
+t_eq "failed unlink: file kept" "$OLD" "$(cat "$F")"
+
+t_done
