@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What hugeplan status judges: which VMs a pool backs (core/backing.h) and whether this boot
+ * runs today's plan (core/stale.h). Plans are written out by hand here, so that these tests
+ * depend on the stated rules only, not on the planner; the expected pages per node follow
+ * from the rules in core/backing.h, worked out in the comments.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hp-test.h"
+#include "core/backing.h"
+#include "core/render.h"
+#include "core/size.h"
+#include "core/stale.h"
+
+#define M2 (2 * HP_MIB)
+#define G1 HP_GIB
+
+static struct hp_vm vm_of(const char *name, uint64_t mem, uint64_t nodes, unsigned inst)
+{
+	struct hp_vm v;
+
+	memset(&v, 0, sizeof(v));
+	snprintf(v.name, sizeof(v.name), "%s", name);
+	v.memory = mem;
+	v.nodes = nodes;
+	v.instances = inst;
+	v.enabled = true;
+	return v;
+}
+
+/* a plan over nodes 0..n-1 of the given VMs, each on page size ps[i] */
+static void plan_of(struct hp_plan *p, size_t nodes, bool node_form, const struct hp_vm *vms,
+		    const uint64_t *ps, size_t n)
+{
+	memset(p, 0, sizeof(*p));
+	p->vms = calloc(n ? n : 1, sizeof(*p->vms));
+	assert_non_null(p->vms);
+	for (size_t i = 0; i < n; i++) {
+		p->vms[i].vm = &vms[i];
+		p->vms[i].page_size = ps[i];
+		p->vms[i].pages =
+			(vms[i].memory / ps[i] + (vms[i].memory % ps[i] != 0)) * vms[i].instances;
+		if (vms[i].nodes && node_form) {
+			p->vms[i].pages = 0;
+			for (unsigned k = 0; k < HP_MAX_NODES; k++)
+				p->vms[i].pages += hp_vm_node_pages(&vms[i], ps[i], k);
+			p->vms[i].pages *= vms[i].instances;
+		}
+	}
+	p->nr_vms = n;
+	for (size_t k = 0; k < nodes; k++)
+		p->nodes[k].id = (unsigned)k;
+	p->nr_nodes = nodes;
+	p->node_form = node_form;
+	p->feasible = true;
+}
+
+static void avail_of(struct hp_avail_set *a, uint64_t size, const uint64_t *per_node, size_t n)
+{
+	memset(a, 0, sizeof(*a));
+	a->per_node = true;
+	a->sizes[0].size = size;
+	for (size_t k = 0; k < n; k++)
+		a->sizes[0].node[k] = per_node[k];
+	a->nr_sizes = 1;
+}
+
+static void test_pinned_first(void **state)
+{
+	/* "any" comes first in the configuration but "db" is pinned to node 1, where all 4
+	 * pages are: db takes them, any is left with nothing (node 0 has none) */
+	struct hp_vm v[] = { vm_of("any", 4 * G1, 0, 1), vm_of("db", 4 * G1, 1ULL << 1, 1) };
+	uint64_t ps[] = { G1, G1 }, have[] = { 0, 4 };
+	struct hp_avail_set a;
+	struct hp_backing b;
+	struct hp_plan p;
+
+	(void)state;
+	plan_of(&p, 2, true, v, ps, 2);
+	avail_of(&a, G1, have, 2);
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].vp->vm == &v[0]); /* configuration order kept */
+	assert_true(b.vms[0].got == 0 && b.vms[0].short_pages == 4);
+	assert_true(b.vms[1].node[1] == 4 && b.vms[1].short_pages == 0);
+	assert_int_equal(b.nr_short, 1);
+	assert_true(b.short_bytes == 4 * G1);
+	hp_backing_free(&b);
+	hp_plan_free(&p);
+}
+
+static void test_unpinned_placement(void **state)
+{
+	struct hp_vm v[] = { vm_of("a", 4 * G1, 0, 1) };
+	uint64_t ps[] = { G1 };
+	struct hp_avail_set a;
+	struct hp_backing b;
+	struct hp_plan p;
+
+	(void)state;
+	plan_of(&p, 2, true, v, ps, 1);
+	/* whole on the node that can hold it: node 0 has 3, node 1 has 5 */
+	avail_of(&a, G1, (const uint64_t[]){ 3, 5 }, 2);
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].node[0] == 0 && b.vms[0].node[1] == 4);
+	assert_true(b.left.sizes[0].node[0] == 3 && b.left.sizes[0].node[1] == 1);
+	hp_backing_free(&b);
+	/* a tie goes to the lower node */
+	avail_of(&a, G1, (const uint64_t[]){ 5, 5 }, 2);
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].node[0] == 4 && b.vms[0].node[1] == 0);
+	hp_backing_free(&b);
+	/* no node holds it whole: the most first, 3 from node 0, then 1 from node 1 */
+	avail_of(&a, G1, (const uint64_t[]){ 3, 2 }, 2);
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].node[0] == 3 && b.vms[0].node[1] == 1 && !b.vms[0].short_pages);
+	hp_backing_free(&b);
+	/* not enough anywhere: 2 + 1, short 1 */
+	avail_of(&a, G1, (const uint64_t[]){ 2, 1 }, 2);
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].got == 3 && b.vms[0].short_pages == 1);
+	hp_backing_free(&b);
+	hp_plan_free(&p);
+}
+
+static void test_instances_and_sizes(void **state)
+{
+	/* two instances of 3 pages: node 0 (4, the most) holds the first whole; then only
+	 * node 1 (3) holds one whole. A 2M VM finds no 2M pages at all. */
+	struct hp_vm v[] = { vm_of("web", 3 * G1, 0, 2), vm_of("small", 64 * HP_MIB, 0, 1) };
+	uint64_t ps[] = { G1, M2 };
+	struct hp_avail_set a;
+	struct hp_backing b;
+	struct hp_plan p;
+
+	(void)state;
+	plan_of(&p, 2, true, v, ps, 2);
+	avail_of(&a, G1, (const uint64_t[]){ 4, 3 }, 2);
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].need == 6);
+	assert_true(b.vms[0].node[0] == 3 && b.vms[0].node[1] == 3);
+	assert_true(b.vms[1].need == 32 && b.vms[1].short_pages == 32);
+	assert_true(b.short_bytes == 64 * HP_MIB);
+	hp_backing_free(&b);
+	hp_plan_free(&p);
+}
+
+static void test_pinned_two_nodes(void **state)
+{
+	/* 3G pinned to nodes 0 and 1: 1.5G each, 2 x 1G pages on each (rounded up per node);
+	 * node 0 has 2, node 1 has 1: short 1, on node 1 */
+	struct hp_vm v[] = { vm_of("wide", 3 * G1, 0x3, 1) };
+	uint64_t ps[] = { G1 };
+	struct hp_avail_set a;
+	struct hp_backing b;
+	struct hp_plan p;
+
+	(void)state;
+	plan_of(&p, 2, true, v, ps, 1);
+	assert_true(p.vms[0].pages == 4);
+	avail_of(&a, G1, (const uint64_t[]){ 2, 1 }, 2);
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].node[0] == 2 && b.vms[0].node[1] == 1 && b.vms[0].short_pages == 1);
+	hp_backing_free(&b);
+	hp_plan_free(&p);
+}
+
+static struct hp_karch x86_2nodes(void)
+{
+	struct hp_karch a;
+
+	memset(&a, 0, sizeof(a));
+	a.sizes[0] = M2;
+	a.sizes[1] = G1;
+	a.nr_sizes = 2;
+	a.hpage_size = M2;
+	a.gigantic_min = 8 * HP_MIB;
+	a.online_nodes = 0x3;
+	a.kver = HP_KVER(6, 1, 0);
+	a.node_alloc = true;
+	a.hugepages_supported = true;
+	return a;
+}
+
+static void test_avail_from_kreq(void **state)
+{
+	struct hp_karch arch = x86_2nodes();
+	struct hp_avail_set a;
+	struct hp_kreq r;
+
+	(void)state;
+	hp_kcmdline_simulate("hugepagesz=1G hugepages=0:4,1:14", &arch, &r);
+	hp_avail_from_kreq(&r, &a);
+	assert_true(a.per_node);
+	for (size_t i = 0; i < a.nr_sizes; i++)
+		if (a.sizes[i].size == G1)
+			assert_true(a.sizes[i].node[0] == 4 && a.sizes[i].node[1] == 14);
+	/* the balanced form: only the total is known */
+	hp_kcmdline_simulate("hugepagesz=1G hugepages=18", &arch, &r);
+	hp_avail_from_kreq(&r, &a);
+	assert_false(a.per_node);
+	for (size_t i = 0; i < a.nr_sizes; i++)
+		if (a.sizes[i].size == G1)
+			assert_true(a.sizes[i].node[0] == 18 && a.sizes[i].node[1] == 0);
+}
+
+static void test_balanced_pool_ignores_pinning(void **state)
+{
+	/* from a balanced request the split is unknown: a pinned VM draws from the total */
+	struct hp_vm v[] = { vm_of("db", 4 * G1, 1ULL << 1, 1) };
+	uint64_t ps[] = { G1 };
+	struct hp_avail_set a;
+	struct hp_backing b;
+	struct hp_plan p;
+
+	(void)state;
+	plan_of(&p, 2, true, v, ps, 1);
+	avail_of(&a, G1, (const uint64_t[]){ 4 }, 1);
+	a.per_node = false;
+	assert_int_equal(hp_backing_compute(&p, &a, &b), 0);
+	assert_true(b.vms[0].got == 4 && !b.vms[0].short_pages && b.vms[0].node[0] == 4);
+	hp_backing_free(&b);
+	hp_plan_free(&p);
+}
+
+/* --- stale --------------------------------------------------------------------------------- */
+
+/* today's plan of tests/cli numa: 2M 0:1287,1:1785 and 1G 0:4,1:14, default 1G */
+static void numa_plan(struct hp_plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->nr_pools = 2;
+	p->pools[0].size = M2;
+	p->pools[0].node_pages[0] = 1287;
+	p->pools[0].node_pages[1] = 1785;
+	p->pools[0].pages = 3072;
+	p->pools[1].size = G1;
+	p->pools[1].node_pages[0] = 4;
+	p->pools[1].node_pages[1] = 14;
+	p->pools[1].pages = 18;
+	p->nodes[0].id = 0;
+	p->nodes[1].id = 1;
+	p->nr_nodes = 2;
+	p->node_form = true;
+	p->default_size = G1;
+	p->feasible = true;
+	p->nr_vms = 3;
+}
+
+static void stale_of(const struct hp_plan *p, const char *plan_id, const char *cmdline,
+		     const char *applied, struct hp_stale *st)
+{
+	struct hp_karch arch = x86_2nodes();
+	struct hp_kreq r;
+	struct hp_stale_in in = {
+		.plan = p, .plan_id = plan_id, .boot = &r, .applied_id = applied
+	};
+
+	hp_kcmdline_simulate(cmdline, &arch, &r);
+	hp_stale_compute(&in, st);
+}
+
+#define NUMA_RES                                                                                   \
+	"default_hugepagesz=1G hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G "               \
+	"hugepages=0:4,1:14"
+
+static void test_stale_states(void **state)
+{
+	struct hp_stale st;
+	struct hp_plan p;
+
+	(void)state;
+	numa_plan(&p);
+	/* the same reservation: current, with or without an id */
+	stale_of(&p, "aaaa", "root=/dev/sda " NUMA_RES " hugeplan.plan=aaaa", NULL, &st);
+	assert_int_equal(st.state, HP_PS_CURRENT);
+	assert_int_equal(st.nr_sizes, 0);
+	assert_string_equal(st.boot_id, "aaaa");
+	stale_of(&p, "aaaa", NUMA_RES, NULL, &st);
+	assert_int_equal(st.state, HP_PS_CURRENT);
+	assert_string_equal(st.boot_id, "");
+	/* the same order of words is not needed: the kernel's reading is compared */
+	stale_of(&p, "aaaa",
+		 "hugepagesz=1G hugepages=0:4,1:14 hugepagesz=2M hugepages=0:1287,1:1785 "
+		 "default_hugepagesz=1G",
+		 NULL, &st);
+	assert_int_equal(st.state, HP_PS_CURRENT);
+
+	/* the same totals in the balanced form: the split is not the plan's */
+	stale_of(&p, "aaaa",
+		 "default_hugepagesz=1G hugepagesz=2M hugepages=3072 hugepagesz=1G hugepages=18",
+		 NULL, &st);
+	assert_int_equal(st.state, HP_PS_STALE);
+	assert_int_equal(st.nr_sizes, 2);
+	assert_true(st.sizes[0].size == M2 && st.sizes[0].nodes_differ);
+	assert_true(st.sizes[1].size == G1 && st.sizes[1].boot == 18 && st.sizes[1].plan == 18);
+	assert_false(st.sizes[1].boot_node_form);
+
+	/* one page less on node 1 */
+	stale_of(&p, "aaaa",
+		 "default_hugepagesz=1G hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G "
+		 "hugepages=0:4,1:13",
+		 NULL, &st);
+	assert_int_equal(st.state, HP_PS_STALE);
+	assert_int_equal(st.nr_sizes, 1);
+	assert_true(st.sizes[0].size == G1 && st.sizes[0].boot == 17 && st.sizes[0].plan == 18);
+	assert_true(st.sizes[0].boot_node[1] == 13 && st.sizes[0].plan_node[1] == 14);
+
+	/* without default_hugepagesz= the kernel's default is 2M, not the plan's 1G */
+	stale_of(&p, "aaaa",
+		 "hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14", NULL,
+		 &st);
+	assert_int_equal(st.state, HP_PS_STALE);
+	assert_true(st.default_differs && st.boot_default == M2 && st.plan_default == G1);
+	assert_int_equal(st.nr_sizes, 0);
+
+	/* the plan frees the vmemmap, this boot does not */
+	p.free_vmemmap = true;
+	stale_of(&p, "aaaa", NUMA_RES, NULL, &st);
+	assert_int_equal(st.state, HP_PS_STALE);
+	assert_true(st.vmemmap_differs);
+	p.free_vmemmap = false;
+
+	/* apply wrote today's plan (bbbb) and this boot runs aaaa: reboot */
+	stale_of(&p, "bbbb", "hugepagesz=1G hugepages=0:4,1:4 hugeplan.plan=aaaa", "bbbb", &st);
+	assert_int_equal(st.state, HP_PS_REBOOT);
+	/* apply's last plan is this boot's: the configuration changed since, plainly stale */
+	stale_of(&p, "bbbb", "hugepagesz=1G hugepages=0:4,1:4 hugeplan.plan=aaaa", "aaaa", &st);
+	assert_int_equal(st.state, HP_PS_STALE);
+	/* an id that is today's on a line that reserves something else (edited by hand) */
+	stale_of(&p, "bbbb", "hugepagesz=1G hugepages=0:4,1:4 hugeplan.plan=bbbb", "bbbb", &st);
+	assert_int_equal(st.state, HP_PS_STALE);
+
+	/* a plan that does not fit: unfit, whatever the boot has */
+	p.feasible = false;
+	stale_of(&p, "", NUMA_RES, NULL, &st);
+	assert_int_equal(st.state, HP_PS_UNFIT);
+	hp_plan_free(&p);
+}
+
+static void test_stale_empty(void **state)
+{
+	struct hp_stale st;
+	struct hp_plan p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.feasible = true;
+	p.nr_nodes = 1;
+	stale_of(&p, "", "root=/dev/sda1 quiet", NULL, &st);
+	assert_int_equal(st.state, HP_PS_NOTHING);
+	assert_false(st.boot_reserves);
+	/* a count of 0 reserves nothing */
+	stale_of(&p, "", "hugepagesz=1G hugepages=0", NULL, &st);
+	assert_int_equal(st.state, HP_PS_NOTHING);
+	/* pages no VM is planned for */
+	stale_of(&p, "", "hugepagesz=1G hugepages=2", NULL, &st);
+	assert_int_equal(st.state, HP_PS_STALE);
+	assert_true(st.boot_reserves);
+	assert_true(st.nr_sizes == 1 && st.sizes[0].boot == 2 && st.sizes[0].plan == 0);
+}
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void test_stale_added(void **state)
+{
+	/* one node of 32 GiB; db 2G on 1G and web 512M on 2M plan (tests/cli/run-apply.sh):
+	 * default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2 */
+	static const char *file = "vms.d/x.conf";
+	struct hp_host h;
+	struct hp_settings set;
+	struct hp_vm v[3];
+	bool drop[3] = { false, false, true };
+	char id[17];
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.nodes[0].mem_total = h.mem_total = 32 * G1;
+	h.nr_nodes = 1;
+	h.online_mask = 1;
+	h.sizes[0] = M2;
+	h.sizes[1] = G1;
+	h.nr_sizes = 2;
+	h.x86 = h.pdpe1gb = true;
+	h.kver = HP_KVER(6, 1, 0);
+	memset(&set, 0, sizeof(set));
+	set.reserve_per_node = 512 * HP_MIB;
+	v[0] = vm_of("db", 2 * G1, 0, 1);
+	v[0].page_size = G1;
+	v[1] = vm_of("web", 512 * HP_MIB, 0, 1);
+	v[1].page_size = M2;
+	v[2] = vm_of("zz", 4 * G1, 0, 1);
+	v[2].page_size = G1;
+	for (size_t i = 0; i < 3; i++)
+		v[i].loc.file = v[i].memory_loc.file = v[i].page_loc.file = file;
+	snprintf(id, sizeof(id), "%016" PRIx64,
+		 fnv("default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G "
+		     "hugepages=2"));
+	assert_int_equal(hp_stale_added(&h, &set, v, 3, NULL, drop, id), 1);
+	/* dropping the wrong VM does not give that id */
+	drop[2] = false;
+	drop[0] = true;
+	assert_int_equal(hp_stale_added(&h, &set, v, 3, NULL, drop, id), 0);
+	/* no id on the boot's line: nothing can be shown */
+	assert_int_equal(hp_stale_added(&h, &set, v, 3, NULL, drop, ""), 0);
+	/* the VMs themselves are not changed */
+	assert_true(v[0].enabled && v[2].enabled);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pinned_first),
+		cmocka_unit_test(test_unpinned_placement),
+		cmocka_unit_test(test_instances_and_sizes),
+		cmocka_unit_test(test_pinned_two_nodes),
+		cmocka_unit_test(test_avail_from_kreq),
+		cmocka_unit_test(test_balanced_pool_ignores_pinning),
+		cmocka_unit_test(test_stale_states),
+		cmocka_unit_test(test_stale_empty),
+		cmocka_unit_test(test_stale_added),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
