@@ -16,20 +16,22 @@
 
 VERSION := 0.1.0
 B ?= build
-prefix ?= /usr
-bindir ?= $(prefix)/bin
-# where hugeplan-verify.service is installed: the generator links to it there
-systemdsystemunitdir ?= /usr/lib/systemd/system
+# Where things are installed, as the install rules name them: the unit runs $(BINDIR)/hugeplan,
+# and the generator links to the unit in $(SYSTEMDUNITDIR) (systemd's pkg-config file says).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+pcvar = $(or $(shell $(PKG_CONFIG) --variable=$(2) $(1) 2>/dev/null),$(3))
+SYSTEMDUNITDIR ?= $(call pcvar,systemd,systemdsystemunitdir,$(PREFIX)/lib/systemd/system)
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
 WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith -Wundef -Werror=implicit-function-declaration
 override CPPFLAGS += -D_GNU_SOURCE -DHP_VERSION='"$(VERSION)"' -Igenerator \
-	-DHP_UNITDIR='"$(systemdsystemunitdir)"'
+	-DHP_UNITDIR='"$(SYSTEMDUNITDIR)"'
 override CFLAGS += -std=gnu11 $(WARNFLAGS) -MMD -MP -ffunction-sections -fdata-sections
 
-CLI_PKGS := smartcols inih
+CLI_PKGS := smartcols inih json-c
 CHECK_PKGS := libkmod
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) $(CHECK_PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
@@ -60,7 +62,7 @@ all: $(PROGRAMS) $(UNITS)
 
 $(B)/units/%: units/%.in Makefile
 	@mkdir -p $(@D)
-	sed -e 's|@bindir@|$(bindir)|g' $< >$@
+	sed -e 's|@BINDIR@|$(BINDIR)|g' $< >$@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -120,7 +122,7 @@ deps:
 check:
 	tests/install-deps.sh
 	$(MAKE) all unit-tests
-	B=$(B) HP_UNITDIR=$(systemdsystemunitdir) HP_BINDIR=$(bindir) tests/run-tests.sh
+	B=$(B) HP_UNITDIR=$(SYSTEMDUNITDIR) HP_BINDIR=$(BINDIR) tests/run-tests.sh
 
 demo:
 	tests/install-deps.sh build

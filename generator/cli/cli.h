@@ -102,5 +102,6 @@ int cmd_cmdline(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

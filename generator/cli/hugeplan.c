@@ -16,6 +16,7 @@ static const struct hp_command commands[] = {
 	{ "check", cmd_check, "check that the kernel that will boot can serve the plan" },
 	{ "apply", cmd_apply, "write the kernel arguments to the boot loader configuration" },
 	{ "remove", cmd_remove, "take hugeplan's kernel arguments out again" },
+	{ "status", cmd_status, "whether this boot's pool serves today's plan and its VMs" },
 };
 
 static void usage(void)

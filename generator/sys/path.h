@@ -62,7 +62,6 @@
 #define HP_P_HSTATE_DIR	     "/sys/kernel/mm/hugepages/hugepages-%llukB"
 #define HP_P_HUGETLBFS_MOUNT "/dev/hugepages%s" /* + "1G": the names libvirt's docs use */
 #define HP_P_FSTAB	     "/etc/fstab"
-#define HP_P_STATE_FILE	     "/var/lib/hugeplan/applied" /* written by hugeplan apply */
 /* where hugeplan-verify.service is installed; make passes the packager's choice */
 #ifndef HP_UNITDIR
 #define HP_UNITDIR "/usr/lib/systemd/system"

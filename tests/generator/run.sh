@@ -13,8 +13,9 @@ t_init
 cd "$TOP" || exit 1
 G=$B/hugeplan-generator
 CASES=tests/generator/cases
-: "${HP_UNITDIR:=/usr/lib/systemd/system}"
-: "${HP_BINDIR:=/usr/bin}"
+# make check passes the directories the build used; alone, the Makefile's defaults
+: "${HP_UNITDIR:=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /usr/local/lib/systemd/system)}"
+: "${HP_BINDIR:=/usr/local/bin}"
 
 # one line per entry: "d PATH", "f PATH", "l PATH -> TARGET", sorted
 listing() {

@@ -1,0 +1,354 @@
+#!/bin/sh
+# hugeplan status on fixture roots (copies of tests/fixtures with the pool counts, command
+# line, configuration, early-boot report and apply state of each scenario written here).
+# Every expected value is worked out from the rules, in the comments: the planner's
+# (core/plan.h; the same plans as tests/cli and tests/cli/run-apply.sh), the covering rule of
+# core/backing.h (pinned VMs first, then unpinned ones in configuration order, each instance
+# whole on the node with the most pages left if one holds it, else spread), and core/stale.h.
+# Plan ids are recomputed with an independent FNV-1a (core/render.h).
+. "$(dirname "$0")/../lib.sh"
+t_init
+HP=$B/hugeplan
+V=$B/hugeplan-verify
+F=$TOP/tests/fixtures
+K1=hugepages-1048576kB
+K2=hugepages-2048kB
+
+fnv() {
+	python3 -c '
+import sys
+h = 0xcbf29ce484222325
+for b in sys.argv[1].encode():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+print("%016x" % h)' "$1"
+}
+
+# jv FILE EXPR: EXPR over a JSON file, r bound to the document
+jv() {
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2" 2>&1
+}
+
+# mkroot NAME FIXTURE: a private copy; R is its path
+mkroot() {
+	R=$T_TMP/$1
+	rm -rf "$R"
+	cp -a "$F/$2" "$R"
+	mkdir -p "$R/etc/hugeplan/vms.d"
+}
+
+# pool ROOT KB TOTAL FREE RESV SURPLUS, then per node: NODE NR FREE [NODE NR FREE...]
+pool() {
+	d=$1/sys/kernel/mm/hugepages/hugepages-$2kB
+	echo "$3" >"$d/nr_hugepages"
+	echo "$4" >"$d/free_hugepages"
+	echo "$5" >"$d/resv_hugepages"
+	echo "$6" >"$d/surplus_hugepages"
+	r=$1 kb=$2
+	shift 6
+	while [ $# -ge 3 ]; do
+		n=$r/sys/devices/system/node/node$1/hugepages/hugepages-${kb}kB
+		echo "$2" >"$n/nr_hugepages"
+		echo "$3" >"$n/free_hugepages"
+		echo 0 >"$n/surplus_hugepages"
+		shift 3
+	done
+}
+
+vm() { # ROOT NAME KEY=VALUE...
+	f=$1/etc/hugeplan/vms.d/$2.conf
+	shift 2
+	echo '[VM]' >"$f"
+	for kv in "$@"; do echo "$kv" >>"$f"; done
+}
+
+# st NAME ARGS...: hugeplan status; NAME.out, NAME.err, RC
+st() {
+	n=$1
+	shift
+	"$HP" status "$@" >"$T_TMP/$n.out" 2>"$T_TMP/$n.err"
+	RC=$?
+}
+
+BOOT="BOOT_IMAGE=/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro quiet"
+# The one-node plan of tests/cli/run-apply.sh: db 2G on 1G, web 512M on 2M on 32 GiB:
+# 2 x 1G and 256 x 2M, default size the largest planned (1G), one node: plain counts.
+RES1="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
+ID1=$(fnv "$RES1")
+base() { # ROOT: that configuration, this boot booted with its entry, the pool met
+	vm "$1" db Memory=2G PageSize=1G
+	vm "$1" web Memory=512M PageSize=2M
+	echo "$BOOT $RES1 hugeplan.plan=$ID1" >"$1/proc/cmdline"
+	pool "$1" 2048 256 256 0 0 0 256 256
+	pool "$1" 1048576 2 1 0 0 0 2 1
+}
+
+# --- met: the whole output, written from the rules ------------------------------------------
+mkroot met one-node-32g
+base "$R"
+st met --root "$R"
+t_eq "met: exit 0" 0 "$RC"
+t_eq "met: nothing on stderr" "" "$(cat "$T_TMP/met.err")"
+# no report in /run: the check is made now; the fixture has no dev/kmsg
+cat >"$T_TMP/met.want" <<EOF
+Early-boot check: no early-boot report (/run/hugeplan/boot-report.json): checked now
+  met: every huge page pool holds what the kernel command line asked
+    2.00 MiB: met: 256 of 256
+    1.00 GiB: met: 2 of 2
+    kernel log not read: /dev/kmsg: No such file or directory
+
+Pool now (pages):
+SIZE NODE TOTAL FREE RESERVED SURPLUS
+2M   all    256  256        0       0
+2M   0      256  256        -       0
+1G   all      2    1        0       0
+1G   0        2    1        -       0
+
+Plan:
+  this boot reserves today's plan (hugeplan.plan=$ID1)
+
+VMs (configuration order; pages per node from the pool now):
+VM  PAGESIZE PAGES NODES SHORT
+db        1G     2 0:2   -
+web       2M   256 0:256 -
+
+Verdict: OK: the pool is met and backs every planned VM (2)
+EOF
+t_diff "met: the whole output" "$T_TMP/met.want" "$T_TMP/met.out"
+st met-boot --root "$R" --boot
+t_eq "met --boot: exit 0" 0 "$RC"
+t_eq "met --boot: one info line for the journal" \
+	"<6>OK: the pool is met and backs every planned VM (2)" "$(cat "$T_TMP/met-boot.out")"
+st met-json --root "$R" --json
+t_eq "met --json: exit 0" 0 "$RC"
+t_eq "met --json: verdict, plan state, today's id, VMs backed" "ok current $ID1 [2, 256] [0, 0]" \
+	"$(jv "$T_TMP/met-json.out" '" ".join([r["verdict"], r["plan"]["state"], r["plan"]["plan_id"], json.dumps([v["backed"] for v in r["vms"]]), json.dumps([v["short_pages"] for v in r["vms"]])])')"
+
+# --- short per node, with the early-boot report the real verifier writes ---------------------
+# The two-node plan of tests/cli (numa): db 8G on 1G pinned to node 1, batch 10G on 1G and web
+# 3 x 2G on 2M unpinned; the reservation 1G 0:4,1:14 and 2M 0:1287,1:1785 (tests/cli/README.md).
+# The kernel got 1G node1 = 6 of 14 (node0 4 of 4): 10 of 18, 8 pages short.
+# Covering the VMs from the pool: db first (pinned): 8 wanted on node 1, 6 there: short 2 on
+# node 1. Then batch, one 10-page instance: node0 4, node1 0, no node holds it whole: it takes
+# node0's 4, short 6. web's three 1024-page instances: node1 1785 takes one (761 left), node0
+# 1287 the next (263 left), the third is spread: 761 + 263. Two VMs short, 8 GiB.
+RESN="default_hugepagesz=1G hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14"
+IDN=$(fnv "$RESN")
+mkroot short two-node-16g-32g
+cp "$TOP"/tests/cli/configs/numa/hugeplan.conf "$R/etc/hugeplan/"
+cp "$TOP"/tests/cli/configs/numa/vms.d/*.conf "$R/etc/hugeplan/vms.d/"
+echo "$BOOT $RESN hugeplan.plan=$IDN" >"$R/proc/cmdline"
+pool "$R" 2048 3072 3072 0 0 0 1287 1287 1 1785 1785
+pool "$R" 1048576 10 10 0 0 0 4 4 1 6 6
+mkdir -p "$R/dev"
+cat >"$R/dev/kmsg" <<'EOF'
+5,0,0,-;Linux version 6.1.0-27-amd64 (debian-kernel@lists.debian.org)
+4,120,52000,-;HugeTLB: allocating 14 of page size 1.00 GiB failed node1.  Only allocated 6 hugepages.
+6,121,52100,-;HugeTLB: registered 1.00 GiB page size, pre-allocated 10 pages
+6,122,52200,-;HugeTLB: registered 2.00 MiB page size, pre-allocated 3072 pages
+EOF
+"$V" --root "$R" >/dev/null 2>&1
+t_eq "short: the verifier wrote its report (exit 1, short)" "1 yes" \
+	"$? $([ -f "$R/run/hugeplan/boot-report.json" ] && echo yes)"
+st short --root "$R"
+t_eq "short: exit 1" 1 "$RC"
+t_grep "short: the early-boot report is read" \
+	'^Early-boot check: the report the initramfs left \(/run/hugeplan/boot-report.json\)$' "$T_TMP/short.out"
+t_grep "short: the report's 1G shortfall" '^    1.00 GiB: short by 8 pages \(8.00 GiB\): 10 of 18$' "$T_TMP/short.out"
+t_grep "short: node1 short in the report" '^      node1: short: 6 of 14$' "$T_TMP/short.out"
+t_grep "short: the kernel's reason" '^      kernel: HugeTLB: allocating 14 of page size 1.00 GiB failed node1.  Only allocated 6 hugepages.$' "$T_TMP/short.out"
+t_grep "short: the plan is this boot's" "^  this boot reserves today's plan \(hugeplan.plan=$IDN\)\$" "$T_TMP/short.out"
+t_grep "short: batch's row" '^batch +1G +10 0:4 +6 \(6.00 GiB\)$' "$T_TMP/short.out"
+t_grep "short: db's row" '^db +1G +8 1:6 +2 \(2.00 GiB\)$' "$T_TMP/short.out"
+t_grep "short: web's row" '^web +2M +3072 0:1287 1:1785 +-$' "$T_TMP/short.out"
+t_grep "short: db named, short on its node" '^  db: short by 2 1G pages \(2.00 GiB\): 2 on node 1$' "$T_TMP/short.out"
+t_grep "short: batch named" '^  batch: short by 6 1G pages \(6.00 GiB\) of 10$' "$T_TMP/short.out"
+t_grep "short: verdict" '^Verdict: SHORT: 2 planned VMs cannot be backed by the pool \(8.00 GiB missing\)$' "$T_TMP/short.out"
+st short-boot --root "$R" --boot
+t_eq "short --boot: exit 1" 1 "$RC"
+cat >"$T_TMP/short-boot.want" <<'EOF'
+<3>SHORT: 2 planned VMs cannot be backed by the pool (8.00 GiB missing)
+<4>early-boot check (/run/hugeplan/boot-report.json):
+<4>  SHORT: huge page pools are 8.00 GiB short of the kernel command line
+<4>    2.00 MiB: met: 3072 of 3072
+<4>      node0: met: 1287 of 1287
+<4>      node1: met: 1785 of 1785
+<4>    1.00 GiB: short by 8 pages (8.00 GiB): 10 of 18
+<4>      node0: met: 4 of 4
+<4>      node1: short: 6 of 14
+<4>      kernel: HugeTLB: allocating 14 of page size 1.00 GiB failed node1.  Only allocated 6 hugepages.
+<3>batch: short by 6 1G pages (6.00 GiB) of 10
+<3>db: short by 2 1G pages (2.00 GiB): 2 on node 1
+EOF
+t_diff "short --boot: what the journal gets" "$T_TMP/short-boot.want" "$T_TMP/short-boot.out"
+st short-json --root "$R" --json
+t_eq "short --json: exit 1" 1 "$RC"
+t_eq "short --json: source, VMs in configuration order with pages per node and shortfalls" \
+	'report batch:{"0": 4, "1": 0}:6 db:{"0": 0, "1": 6}:2 web:{"0": 1287, "1": 1785}:0' \
+	"$(jv "$T_TMP/short-json.out" '" ".join([r["boot_check"]["source"]] + ["%s:%s:%d" % (v["name"], json.dumps({str(n["node"]): n["pages"] for n in v["nodes"]}), v["short_pages"]) for v in r["vms"]])')"
+t_eq "short --json: the pool now" '[[2048, 3072, [1287, 1785]], [1048576, 10, [4, 6]]]' \
+	"$(jv "$T_TMP/short-json.out" '[[p["page_size_kb"], p["total"], [n["total"] for n in p["nodes"]]] for p in r["pools"]]')"
+
+# --- stale: two VMs added after the entry was written ----------------------------------------
+# zz1 and zz2, 4G on 1G each, sort after db and web. Today: 2 + 4 + 4 = 10 x 1G (32 GiB - 10.5
+# GiB - 168 MiB of vmemmap leaves 21.3 GiB, above the 2 GiB reserve: it fits). This boot's
+# entry covers db (2) and web (256); zz1 and zz2 get nothing; planning without them gives
+# $RES1 again, whose id this boot carries: they are the added ones. The pool backs db and web
+# only: zz1 and zz2 are short by 4 pages each. Apply's state says it wrote this boot's plan.
+mkroot added one-node-32g
+base "$R"
+vm "$R" zz1 Memory=4G PageSize=1G
+vm "$R" zz2 Memory=4G PageSize=1G
+mkdir -p "$R/var/lib/hugeplan"
+cat >"$R/var/lib/hugeplan/applied" <<EOF
+# Generated by hugeplan apply: what it applied, for hugeplan remove and status.
+format=1
+bootloader=grub
+file=/etc/default/grub.d/99-hugeplan.cfg
+tokens=$RES1 hugeplan.plan=$ID1
+plan=$ID1
+summary=2 x 1G, 256 x 2M
+applied=2026-11-20T10:00:00Z
+update=done
+update_note=update-grub
+created_file=no
+EOF
+st added --root "$R"
+t_eq "added: exit 1" 1 "$RC"
+t_grep "added: the two VMs named as added" \
+	"^  2 VMs were added since this boot's entry was written \(zz1, zz2\): run \`hugeplan apply\` and reboot\$" "$T_TMP/added.out"
+t_grep "added: apply's state says when this boot's plan was written" \
+	"^    \`hugeplan apply\` wrote this boot's plan \(2026-11-20T10:00:00Z\): the configuration changed since\$" "$T_TMP/added.out"
+t_grep "added: the 1G difference" "^    1G: this boot asks 2 pages, today's plan 10\$" "$T_TMP/added.out"
+t_grep "added: zz1 short" '^  zz1: short by 4 1G pages \(4.00 GiB\) of 4$' "$T_TMP/added.out"
+t_grep "added: verdict short and stale" \
+	"^Verdict: SHORT: 2 planned VMs cannot be backed by the pool \(8.00 GiB missing\); STALE: the pool is not today's plan: run \`hugeplan apply\` and reboot\$" "$T_TMP/added.out"
+RES2="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=10"
+ID2=$(fnv "$RES2")
+st added-json --root "$R" --json
+t_eq "added --json: state stale, today's id, this boot's id, the added VMs" \
+	"stale $ID2 $ID1 [\"zz1\", \"zz2\"]" \
+	"$(jv "$T_TMP/added-json.out" '" ".join([r["plan"]["state"], r["plan"]["plan_id"], r["plan"]["boot_plan_id"], json.dumps(r["plan"]["added"])])')"
+
+# An added VM that sorts first (aa, 4G on 1G) takes db's pages in the covering, so the VMs left
+# uncovered (aa, short 2, and db) are not the added ones; the one VM whose 4 pages are all of
+# the growth (1G: 6 planned, 2 asked) is aa, and without it the plan is $RES1 again.
+mkroot added-first one-node-32g
+base "$R"
+vm "$R" aa Memory=4G PageSize=1G
+st added-first --root "$R"
+t_eq "added first: exit 1" 1 "$RC"
+t_grep "added first: aa named as added" \
+	"^  1 VM was added since this boot's entry was written \(aa\): run \`hugeplan apply\` and reboot\$" "$T_TMP/added-first.out"
+
+# A VM that grew (db 2G -> 3G): nothing was added, the entry is 1 GiB short of the plan
+mkroot grown one-node-32g
+base "$R"
+vm "$R" db Memory=3G PageSize=1G
+st grown --root "$R"
+t_eq "grown: exit 1" 1 "$RC"
+t_grep "grown: no VM named as added, the shortfall said" \
+	"^  this boot's reservation is 1.00 GiB short of today's plan \(VMs were added or grew since its entry was written\): run \`hugeplan apply\` and reboot\$" "$T_TMP/grown.out"
+
+# --- applied, not rebooted -------------------------------------------------------------------
+# The same two added VMs; apply has written today's plan ($RES2, id $ID2); this boot runs $ID1.
+mkroot applied one-node-32g
+base "$R"
+vm "$R" zz1 Memory=4G PageSize=1G
+vm "$R" zz2 Memory=4G PageSize=1G
+mkdir -p "$R/var/lib/hugeplan"
+state() { # UPDATE NOTE
+	cat >"$R/var/lib/hugeplan/applied" <<EOF
+# Generated by hugeplan apply: what it applied, for hugeplan remove and status.
+format=1
+bootloader=grub
+file=/etc/default/grub.d/99-hugeplan.cfg
+tokens=$RES2 hugeplan.plan=$ID2
+plan=$ID2
+summary=10 x 1G, 256 x 2M
+applied=2026-11-26T06:00:00Z
+update=$1
+update_note=$2
+created_file=no
+EOF
+}
+state done update-grub
+st applied --root "$R"
+t_eq "applied: exit 1" 1 "$RC"
+t_grep "applied: says reboot, with both ids" \
+	"^  \`hugeplan apply\` wrote today's plan \($ID2, 2026-11-26T06:00:00Z\) but this boot runs plan $ID1: reboot to use it\$" "$T_TMP/applied.out"
+t_grep "applied: verdict" "STALE: today's plan is applied but not booted: reboot\$" "$T_TMP/applied.out"
+if grep -q 'not regenerated' "$T_TMP/applied.out"; then
+	t_fail "applied: no boot menu warning when update=done"
+else
+	t_ok "applied: no boot menu warning when update=done"
+fi
+state pending "update-grub failed: exit status 1"
+st applied-pending --root "$R" --boot
+t_eq "applied, menu not updated --boot: exit 1" 1 "$RC"
+t_grep "applied, menu not updated --boot: the verdict first, as an error" \
+	"^<3>SHORT: 2 planned VMs cannot be backed by the pool \(8.00 GiB missing\); STALE: today's plan is applied but not booted: reboot\$" "$T_TMP/applied-pending.out"
+t_grep "applied, menu not updated --boot: says the menu was not regenerated" \
+	"^<4>  but the boot menu was not regenerated \(update-grub failed: exit status 1\): run \`hugeplan apply\` again before rebooting\$" "$T_TMP/applied-pending.out"
+st applied-json --root "$R" --json
+t_eq "applied --json: state reboot, apply's id is today's" "reboot $ID2 False" \
+	"$(jv "$T_TMP/applied-json.out" '" ".join([r["plan"]["state"], r["plan"]["applied"]["plan_id"], str(r["plan"]["applied"]["boot_menu_updated"])])')"
+
+# --- nothing planned, nothing reserved; reserved for nothing --------------------------------
+mkroot nothing one-node-32g
+st nothing --root "$R"
+t_eq "nothing: exit 0" 0 "$RC"
+t_grep "nothing: verdict" '^Verdict: OK: nothing planned, nothing reserved$' "$T_TMP/nothing.out"
+echo "$BOOT hugepagesz=1G hugepages=2" >"$R/proc/cmdline"
+pool "$R" 1048576 2 2 0 0 0 2 2
+st leftover --root "$R"
+t_eq "pages reserved, no VM planned: exit 1" 1 "$RC"
+t_grep "pages reserved, no VM planned: says so" \
+	'^  this boot reserves huge pages but no VM is planned: run `hugeplan remove` \(or apply\) and reboot to give the memory back$' "$T_TMP/leftover.out"
+
+# --- a plan that no longer fits --------------------------------------------------------------
+mkroot unfit one-node-32g
+base "$R"
+vm "$R" huge Memory=40G PageSize=1G
+st unfit --root "$R"
+t_eq "unfit: exit 1" 1 "$RC"
+t_grep "unfit: says nothing can be applied" "^  today's plan does NOT fit this host: nothing can be applied; see \`hugeplan plan\`\$" "$T_TMP/unfit.out"
+
+# --- errors and odd reports ------------------------------------------------------------------
+mkroot badcfg one-node-32g
+base "$R"
+vm "$R" bad Memory=lots
+st badcfg --root "$R"
+t_eq "bad configuration: exit 2" 2 "$RC"
+t_grep "bad configuration: FILE:LINE on stderr" "^$R/etc/hugeplan/vms.d/bad.conf:2: Memory=lots: " "$T_TMP/badcfg.err"
+t_grep "bad configuration: the pool is still shown" '^1G   all      2    1        0       0$' "$T_TMP/badcfg.out"
+st noroot --root "$T_TMP/does-not-exist"
+t_eq "no system under --root: exit 2" 2 "$RC"
+st usage --boot --json
+t_eq "--boot with --json: exit 2" 2 "$RC"
+st extra extra-arg
+t_eq "an extra argument: exit 2" 2 "$RC"
+
+# the real capture of tests/boot (its own report, no configuration): short, and stale
+mkroot capture qemu-numa-1g2g
+st capture --root "$R"
+t_eq "capture: exit 1" 1 "$RC"
+t_grep "capture: the guest's report, with the verifier's time" '^  by hugeplan-verify 0.1.0, 22025 us$' "$T_TMP/capture.out"
+t_grep "capture: 1G short by 1" '^    1.00 GiB: short by 1 page \(1.00 GiB\): 1 of 2$' "$T_TMP/capture.out"
+t_grep "capture: the kernel naming the other node noted" "^      note: the kernel's message names node1" "$T_TMP/capture.out"
+# a report whose command line is not this boot's is another boot's: checked now instead
+echo "$(cat "$R/proc/cmdline") panic=10" >"$R/proc/cmdline"
+st otherboot --root "$R"
+t_grep "another boot's report: checked now" \
+	'^Early-boot check: /run/hugeplan/boot-report.json is from another boot \(its command line is not this boot.s\): checked now instead$' "$T_TMP/otherboot.out"
+t_grep "another boot's report: the check now finds the same shortfall" '^    1.00 GiB: short by 1 page \(1.00 GiB\): 1 of 2$' "$T_TMP/otherboot.out"
+echo '{"schema": 1, "status": ' >"$R/run/hugeplan/boot-report.json"
+st badreport --root "$R"
+t_grep "an unreadable report: checked now" \
+	'^Early-boot check: /run/hugeplan/boot-report.json is unreadable \(not JSON: .*\): checked now instead$' "$T_TMP/badreport.out"
+echo '{"schema": 2}' >"$R/run/hugeplan/boot-report.json"
+st schema2 --root "$R"
+t_grep "a newer report schema: checked now" 'is unreadable \(schema 2, this hugeplan reads schema 1\)' "$T_TMP/schema2.out"
+t_done
