@@ -80,6 +80,20 @@ for c in "$CASES"/*/; do
 	done
 done
 
+# under valgrind: the fullest case (mounts, drop-ins, Strict=) and a malformed one
+for name in strict-1g bad-config garbage; do
+	rm -rf "$T_TMP/vg.out"
+	mkdir -p "$T_TMP/vg.out"
+	run_gen "$T_TMP/cases/$name/root" valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect "$G" "$T_TMP/vg.out" 2>"$T_TMP/vg.err"
+	vrc=$?
+	if [ $vrc -eq 0 ] && ! grep -q '^==' "$T_TMP/vg.err"; then
+		t_ok "valgrind: generator on $name"
+	else
+		t_fail "valgrind: generator on $name (exit $vrc)" "$(grep '^==' "$T_TMP/vg.err" | head -n 20)"
+	fi
+done
+
 # Misuse and unusable places: logged, exit 0 all the same
 run_gen "$T_TMP/none" "$G" >"$T_TMP/o" 2>"$T_TMP/e"
 t_eq "no output directory: exit 0" 0 $?

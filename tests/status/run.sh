@@ -351,4 +351,24 @@ t_grep "an unreadable report: checked now" \
 echo '{"schema": 2}' >"$R/run/hugeplan/boot-report.json"
 st schema2 --root "$R"
 t_grep "a newer report schema: checked now" 'is unreadable \(schema 2, this hugeplan reads schema 1\)' "$T_TMP/schema2.out"
+
+# --- under valgrind: no invalid access, no leak, on the main paths -----------------------------
+if command -v valgrind >/dev/null 2>&1; then
+	for c in met:--root:$T_TMP/met short:--json:--root:$T_TMP/short added:--root:$T_TMP/added \
+		applied:--boot:--root:$T_TMP/applied badcfg:--root:$T_TMP/badcfg; do
+		name=${c%%:*}
+		args=$(echo "${c#*:}" | tr ':' ' ')
+		# shellcheck disable=SC2086
+		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			"$HP" status $args >/dev/null 2>"$T_TMP/vg.$name"
+		vrc=$?
+		if [ $vrc -ne 99 ] && ! grep -q '^==' "$T_TMP/vg.$name"; then
+			t_ok "valgrind: status $name (exit $vrc)"
+		else
+			t_fail "valgrind: status $name" "$(grep '^==' "$T_TMP/vg.$name" | head -n 20)"
+		fi
+	done
+else
+	t_skip "valgrind: status" "valgrind is not installed"
+fi
 t_done
