@@ -25,7 +25,7 @@ static int meminfo_total(const char *text, uint64_t *bytes)
 
 static int fail(struct hp_host *h, int r, const char *path, const char *what)
 {
-	snprintf(h->err, sizeof(h->err), "%s: %s", path, what ? what : strerror(-r));
+	snprintf(h->err, sizeof(h->err), "%.200s: %s", path, what ? what : strerror(-r));
 	return r;
 }
 
