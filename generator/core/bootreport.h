@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The verifier's outputs from a verdict: the JSON report (/run/hugeplan/boot-report.json),
+ * the short human summary, and the one line for the kernel log. Pure: text into memory.
+ *
+ * JSON report, schema 1:
+ *   { "schema": 1, "generator": "hugeplan-verify VERSION", "kernel": osrelease,
+ *     "cmdline": text, "plan": id or null, "status": "met"|"short"|"nothing-requested",
+ *     "short_bytes": n, "default_size": bytes,
+ *     "sizes": [ { "size": bytes, "size_human": "2.00 MiB", "status": hp_status_name(),
+ *                  "requested": n, "kernel_requested": n, "allocated": n, "free": n,
+ *                  "short_pages": n, "short_bytes": n, "present": b, "default": b,
+ *                  "gigantic": b, "node_form": b, "kernel_node_hint": n or null,
+ *                  "nodes": [ { "node": n, "requested": n or null, "allocated": n,
+ *                               "free": n, "status": name or null, "short_pages": n } ],
+ *                  "reasons": [ kernel line, ... ] } ],
+ *     "ignored": [ { "message": line, "source": "kernel"|"simulation",
+ *                    "predicted": b } ],
+ *     "kernel_messages": [ every HugeTLB line ], "kmsg": "read" or why not,
+ *     "elapsed_us": n }
+ */
+#ifndef HP_BOOTREPORT_H
+#define HP_BOOTREPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/verdict.h"
+
+struct hp_report_meta {
+	const char *generator; /* "hugeplan-verify 0.1.0" */
+	const char *kernel;    /* osrelease, NULL unknown */
+	const char *cmdline;
+	const char *plan_id; /* "" or NULL: none */
+	uint64_t default_size;
+	const char *kmsg_state; /* "read", or why the log was not read */
+	uint64_t elapsed_us;
+	const char *report_path; /* named in the summary; NULL: not written */
+};
+
+/* hp_report_json - the report; *out is malloc'd, NUL-terminated. 0 or -ENOMEM. */
+int hp_report_json(const struct hp_verdict *v, const struct hp_report_meta *m, char **out,
+		   size_t *len);
+
+/* hp_report_summary - a few lines for people: verdict first, then per size and node. */
+int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m, char **out);
+
+/*
+ * hp_report_kmsg_line - one line for the kernel log, "hugeplan: ..." and its level: 4
+ * (warning) when short, 6 (info) otherwise.
+ */
+void hp_report_kmsg_line(const struct hp_verdict *v, const struct hp_report_meta *m, char *buf,
+			 size_t len, unsigned *level);
+
+#endif

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/size.h"
+#include "core/verdict.h"
+
+/* What the command line wrote, read literally: the first count given for each size. */
+struct intent {
+	uint64_t size; /* 0: a leading hugepages=, for the default size */
+	uint64_t pages;
+	char val[64]; /* the hugepages= value as written */
+	bool zeroed;  /* the kernel called this value invalid */
+};
+
+struct ctx {
+	const struct hp_verdict_in *in;
+	struct hp_verdict *v;
+	struct intent it[HP_VERDICT_MAX_SIZES];
+	size_t nr_it;
+};
+
+const char *hp_status_name(enum hp_status st)
+{
+	static const char *const names[] = {
+		[HP_ST_NONE] = "not-requested", [HP_ST_MET] = "met",
+		[HP_ST_SHORT] = "short",	[HP_ST_OVER] = "over",
+		[HP_ST_ZEROED] = "zeroed",	[HP_ST_UNSUPPORTED] = "unsupported",
+		[HP_ST_IGNORED] = "ignored",
+	};
+
+	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
+}
+
+const char *hp_overall_name(enum hp_overall st)
+{
+	return st == HP_V_MET ? "met" : st == HP_V_SHORT ? "short" : "nothing-requested";
+}
+
+/* blanks collapsed, "HugeTLB registered" read as "HugeTLB: registered", no trailing blank */
+static void normalise(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+	bool blank = false;
+
+	if (!len)
+		return;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!strncmp(s, "HugeTLB ", 8) && strncmp(s, "HugeTLB: ", 9)) {
+		snprintf(out, len, "HugeTLB:");
+		o = strlen(out);
+		s += 7;
+	}
+	for (; *s && o + 1 < len; s++) {
+		if (isspace((unsigned char)*s)) {
+			blank = true;
+			continue;
+		}
+		if (blank && o + 2 < len)
+			out[o++] = ' ';
+		blank = false;
+		out[o++] = *s;
+	}
+	out[o] = '\0';
+}
+
+bool hp_kmsg_same(const char *a, const char *b)
+{
+	char x[HP_KMSG_LEN * 2], y[HP_KMSG_LEN * 2];
+
+	normalise(a, x, sizeof(x));
+	normalise(b, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
+bool hp_kmsg_is_hugetlb(const char *text)
+{
+	return !strncmp(text, "HugeTLB:", 8) || !strncmp(text, "HugeTLB ", 8);
+}
+
+static bool scan_u64(const char **p, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t n = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	for (; isdigit((unsigned char)*s); s++)
+		n = n > UINT64_MAX / 10 ? UINT64_MAX : n * 10 + (uint64_t)(*s - '0');
+	*p = s;
+	*v = n;
+	return true;
+}
+
+static bool skip_lit(const char **p, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*p, lit, n))
+		return false;
+	*p += n;
+	return true;
+}
+
+bool hp_kmsg_alloc_failed(const char *text, uint64_t *asked, uint64_t *got, int *node,
+			  char *size_text, size_t len)
+{
+	char t[HP_KMSG_LEN * 2];
+	const char *p = t, *f;
+	uint64_t a, g, k;
+	int nd = -1;
+
+	normalise(text, t, sizeof(t));
+	if (!skip_lit(&p, "HugeTLB: allocating ") || !scan_u64(&p, &a) ||
+	    !skip_lit(&p, " of page size "))
+		return false;
+	f = strstr(p, " failed");
+	if (!f)
+		return false;
+	snprintf(size_text, len, "%.*s", (int)(f - p), p);
+	p = f + 7;
+	if (skip_lit(&p, " node")) {
+		if (!scan_u64(&p, &k) || k > 1U << 20)
+			return false;
+		nd = (int)k;
+	}
+	if (!skip_lit(&p, ". Only allocated ") || !scan_u64(&p, &g))
+		return false;
+	*asked = a;
+	*got = g;
+	*node = nd;
+	return true;
+}
+
+bool hp_kmsg_names_size(const char *s, uint64_t bytes)
+{
+	static const struct {
+		const char *unit;
+		uint64_t mult;
+	} units[] = {
+		{ "B", 1 },	   { "KiB", HP_KIB }, { "kB", HP_KIB },	 { "KB", HP_KIB },
+		{ "MiB", HP_MIB }, { "MB", HP_MIB },  { "GiB", HP_GIB }, { "GB", HP_GIB },
+		{ "TiB", HP_TIB }, { "TB", HP_TIB },
+	};
+	char want[32], *end;
+	double v;
+
+	hp_size_human(bytes, want, sizeof(want));
+	if (hp_kmsg_same(s, want))
+		return true;
+	/* other spellings ("2048 kB", "1024 MB"): equal within the three digits printed */
+	v = strtod(s, &end);
+	if (end == s || v <= 0)
+		return false;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		double b;
+
+		if (strcmp(end, units[i].unit))
+			continue;
+		b = v * (double)units[i].mult;
+		return b > (double)bytes * 0.99 && b < (double)bytes * 1.01;
+	}
+	return false;
+}
+
+/* the number of pages a hugepages= value writes down, however the kernel reads it */
+static uint64_t lenient_count(const char *val)
+{
+	const char *p = val;
+	uint64_t n = 0, sum = 0;
+
+	if (!strchr(val, ':'))
+		return scan_u64(&p, &n) ? n : 0;
+	while ((p = strchr(p, ':'))) {
+		p++;
+		if (scan_u64(&p, &n))
+			sum = sum + n < sum ? UINT64_MAX : sum + n;
+	}
+	return sum;
+}
+
+static bool invalid_value(const struct hp_kreq *req, const char *val)
+{
+	static const char pre[] = "HugeTLB: Invalid hugepages parameter ";
+	size_t vl = strlen(val);
+
+	for (size_t i = 0; i < req->nr_msgs; i++) {
+		const char *m = req->msgs[i];
+		size_t ml;
+
+		if (strncmp(m, pre, sizeof(pre) - 1))
+			continue;
+		m += sizeof(pre) - 1;
+		ml = strlen(m);
+		/* the kernel prints the value from where it stopped reading */
+		if (ml <= vl && !strcmp(val + vl - ml, m))
+			return true;
+	}
+	return false;
+}
+
+static void read_intent(struct ctx *c)
+{
+	const char *p = c->in->cmdline ? c->in->cmdline : "";
+	char param[64], val[512];
+	uint64_t cur = 0;
+	bool has_val;
+
+	while ((p = hp_kcmdline_next(p, param, sizeof(param), val, sizeof(val), &has_val))) {
+		struct intent *it = NULL;
+
+		if (!has_val && !strcmp(param, "--"))
+			break;
+		if (!has_val)
+			continue;
+		if (hp_param_eq(param, "hugepagesz") || hp_param_eq(param, "default_hugepagesz")) {
+			cur = hp_memparse(val, NULL);
+			continue;
+		}
+		if (!hp_param_eq(param, "hugepages"))
+			continue;
+		for (size_t i = 0; i < c->nr_it; i++)
+			if (c->it[i].size == cur)
+				it = &c->it[i];
+		if (it || c->nr_it >= HP_VERDICT_MAX_SIZES)
+			continue; /* the first count written for a size is the one meant */
+		it = &c->it[c->nr_it++];
+		it->size = cur;
+		it->pages = lenient_count(val);
+		snprintf(it->val, sizeof(it->val), "%.63s", val);
+		it->zeroed = invalid_value(c->in->req, val);
+	}
+	for (size_t i = 0; i < c->nr_it; i++)
+		if (c->it[i].size == 0)
+			c->it[i].size = c->in->req->default_size;
+}
+
+static const struct intent *intent_for(const struct ctx *c, uint64_t size)
+{
+	for (size_t i = 0; i < c->nr_it; i++)
+		if (c->it[i].size == size && c->it[i].size)
+			return &c->it[i];
+	return NULL;
+}
+
+static struct hp_vsize *row(struct ctx *c, uint64_t size)
+{
+	struct hp_verdict *v = c->v;
+	struct hp_vsize *s;
+
+	for (size_t i = 0; i < v->nr_sizes; i++)
+		if (v->sizes[i].size == size)
+			return &v->sizes[i];
+	if (v->nr_sizes >= HP_VERDICT_MAX_SIZES || !size)
+		return NULL;
+	s = &v->sizes[v->nr_sizes++];
+	memset(s, 0, sizeof(*s));
+	s->size = size;
+	s->hint_node = -1;
+	return s;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	uint64_t x = ((const struct hp_vsize *)a)->size, y = ((const struct hp_vsize *)b)->size;
+
+	return x < y ? -1 : x > y;
+}
+
+static void judge_nodes(struct hp_vsize *s, const struct hp_pool *pool, const struct hp_kpool *kp)
+{
+	uint64_t node_short = 0;
+
+	for (size_t i = 0; pool && i < pool->nr_nodes && s->nr_nodes < HP_MAX_NODES; i++) {
+		const struct hp_pool_node *pn = &pool->nodes[i];
+		struct hp_vnode *n = &s->nodes[s->nr_nodes++];
+
+		memset(n, 0, sizeof(*n));
+		n->id = pn->id;
+		n->allocated = hp_pool_persistent(pn->nr, pn->surplus);
+		n->free = pn->free;
+		if (!s->node_form || pn->id >= HP_MAX_NODES)
+			continue;
+		n->asked = true;
+		n->requested = kp->node_pages[pn->id];
+		if (n->allocated < n->requested) {
+			n->status = HP_ST_SHORT;
+			n->short_pages = n->requested - n->allocated;
+			node_short += n->short_pages;
+		} else if (n->allocated > n->requested) {
+			n->status = HP_ST_OVER;
+		} else {
+			n->status = n->requested ? HP_ST_MET : HP_ST_NONE;
+		}
+	}
+	if (node_short > s->short_pages)
+		s->short_pages = node_short;
+}
+
+static void judge(struct ctx *c, struct hp_vsize *s)
+{
+	const struct hp_kpool *kp = hp_kreq_pool(c->in->req, s->size);
+	const struct hp_pool *pool = hp_pools_find(c->in->pools, s->size);
+	const struct intent *it = intent_for(c, s->size);
+
+	s->present = pool != NULL;
+	s->is_default = s->size == c->in->req->default_size;
+	if (pool) {
+		s->allocated = hp_pool_persistent(pool->nr, pool->surplus);
+		s->free = pool->free;
+	}
+	if (kp) {
+		s->kernel_requested = kp->pages;
+		s->node_form = kp->node_form && kp->pages;
+		s->gigantic = kp->gigantic;
+		s->cma_skipped = kp->cma_skipped;
+	}
+	s->requested = s->kernel_requested;
+
+	if (!s->kernel_requested && it && it->pages) {
+		/* the command line wrote a count the kernel did not act on */
+		s->requested = it->pages;
+		if (!kp && !hp_karch_valid_size(c->in->arch, s->size))
+			s->status = HP_ST_UNSUPPORTED;
+		else
+			s->status = it->zeroed ? HP_ST_ZEROED : HP_ST_IGNORED;
+		s->short_pages = s->requested > s->allocated ? s->requested - s->allocated : 0;
+		judge_nodes(s, pool, kp);
+		return;
+	}
+	if (s->allocated < s->requested)
+		s->short_pages = s->requested - s->allocated;
+	judge_nodes(s, pool, kp);
+	if (!s->requested)
+		s->status = HP_ST_NONE;
+	else
+		s->status = s->short_pages ? HP_ST_SHORT : HP_ST_MET;
+}
+
+static void add_reason(struct hp_vsize *s, unsigned k)
+{
+	for (size_t i = 0; i < s->nr_reasons; i++)
+		if (s->reasons[i] == k)
+			return;
+	if (s->nr_reasons < HP_VERDICT_MAX_REASONS)
+		s->reasons[s->nr_reasons++] = k;
+}
+
+/* "HugeTLB: <pre>X<post>": X into out, blanks normalised */
+static bool between(const char *text, const char *pre, const char *post, char *out, size_t len)
+{
+	char t[HP_KMSG_LEN * 2];
+	size_t pl = strlen(pre), tl, ql = strlen(post);
+
+	normalise(text, t, sizeof(t));
+	tl = strlen(t);
+	if (strncmp(t, pre, pl) || tl < pl + ql || strcmp(t + tl - ql, post))
+		return false;
+	snprintf(out, len, "%.*s", (int)(tl - pl - ql), t + pl);
+	return true;
+}
+
+static void attach_reasons(struct ctx *c)
+{
+	struct hp_verdict *v = c->v;
+
+	for (unsigned k = 0; k < v->nr_kmsgs; k++) {
+		const char *t = v->kmsgs[k];
+		char x[HP_KMSG_LEN * 2], sz[64];
+		uint64_t asked, got;
+		int node;
+
+		for (size_t i = 0; i < v->nr_sizes; i++) {
+			struct hp_vsize *s = &v->sizes[i];
+			const struct intent *it = intent_for(c, s->size);
+			bool lost = s->status == HP_ST_ZEROED || s->status == HP_ST_IGNORED ||
+				    s->status == HP_ST_UNSUPPORTED;
+
+			if (hp_kmsg_alloc_failed(t, &asked, &got, &node, sz, sizeof(sz))) {
+				if (hp_kmsg_names_size(sz, s->size)) {
+					add_reason(s, k);
+					if (node >= 0)
+						s->hint_node = node;
+				}
+			} else if (between(t, "HugeTLB: Ignoring hugepages=", " page size", x,
+					   sizeof(x))) {
+				const char *w = strstr(x, " associated with ");
+
+				if (w && hp_kmsg_names_size(w + 17, s->size))
+					add_reason(s, k);
+			} else if (strstr(t, "hugetlb_cma is enabled")) {
+				if (s->cma_skipped)
+					add_reason(s, k);
+			} else if (!lost || !it) {
+				continue;
+			} else if (between(t, "HugeTLB: Invalid hugepages parameter ", "", x,
+					   sizeof(x))) {
+				size_t vl = strlen(it->val), xl = strlen(x);
+
+				if (it->zeroed && xl <= vl && !strcmp(it->val + vl - xl, x))
+					add_reason(s, k);
+			} else if (between(t, "HugeTLB: unsupported hugepagesz=", "", x,
+					   sizeof(x)) ||
+				   between(t, "HugeTLB: unsupported default_hugepagesz=", "", x,
+					   sizeof(x)) ||
+				   between(t, "HugeTLB: hugepagesz=", " specified twice, ignoring",
+					   x, sizeof(x))) {
+				if (hp_memparse(x, NULL) == s->size)
+					add_reason(s, k);
+			} else if (between(t, "HugeTLB: hugepages=",
+					   " does not follow a valid hugepagesz, ignoring", x,
+					   sizeof(x)) ||
+				   between(t,
+					   "HugeTLB: hugepages= specified twice without "
+					   "interleaving hugepagesz=, ignoring hugepages=",
+					   "", x, sizeof(x))) {
+				if (!strcmp(x, it->val))
+					add_reason(s, k);
+			}
+		}
+	}
+}
+
+static bool param_family(const char *t)
+{
+	static const char *const keys[] = {
+		"Invalid hugepages parameter",
+		"unsupported hugepagesz=",
+		"unsupported default_hugepagesz=",
+		"specified twice",
+		"does not follow a valid hugepagesz",
+		"default_hugepagesz previously specified",
+		"Ignoring hugepages=",
+		"Using hugepages=",
+		"can't support node specific alloc",
+		"hugetlb_cma is enabled",
+		"huge pages not supported",
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strstr(t, keys[i]))
+			return true;
+	return false;
+}
+
+/* the simulation's lines, quoted from the kernel where it printed them; then any it missed */
+static void list_ignored(struct ctx *c)
+{
+	const struct hp_kreq *req = c->in->req;
+	struct hp_verdict *v = c->v;
+	bool used[HP_VERDICT_MAX_KMSGS] = { false };
+
+	for (size_t i = 0; i < req->nr_msgs && v->nr_ignored < HP_MAX_KMSGS; i++) {
+		struct hp_ignored *g = &v->ignored[v->nr_ignored++];
+
+		snprintf(g->text, sizeof(g->text), "%s", req->msgs[i]);
+		g->predicted = true;
+		for (size_t k = 0; k < v->nr_kmsgs; k++) {
+			if (used[k] || !hp_kmsg_same(v->kmsgs[k], req->msgs[i]))
+				continue;
+			used[k] = true;
+			g->from_kernel = true;
+			snprintf(g->text, sizeof(g->text), "%s", v->kmsgs[k]);
+			break;
+		}
+	}
+	for (size_t k = 0; k < v->nr_kmsgs && v->nr_ignored < HP_MAX_KMSGS; k++) {
+		struct hp_ignored *g;
+
+		if (used[k] || !param_family(v->kmsgs[k]))
+			continue;
+		g = &v->ignored[v->nr_ignored++];
+		snprintf(g->text, sizeof(g->text), "%s", v->kmsgs[k]);
+		g->from_kernel = true;
+		g->predicted = false;
+	}
+}
+
+void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
+{
+	struct ctx c = { .in = in, .v = out };
+	bool asked = false, short_ = false;
+
+	memset(out, 0, sizeof(*out));
+	out->kmsg_read = in->kmsg_read;
+	for (size_t i = 0; i < in->nr_kmsgs && out->nr_kmsgs < HP_VERDICT_MAX_KMSGS; i++)
+		if (in->kmsgs[i] && hp_kmsg_is_hugetlb(in->kmsgs[i]))
+			snprintf(out->kmsgs[out->nr_kmsgs++], HP_KMSG_LEN, "%s", in->kmsgs[i]);
+
+	read_intent(&c);
+	for (size_t i = 0; i < in->pools->nr_pools; i++)
+		row(&c, in->pools->pools[i].size);
+	for (size_t i = 0; i < in->req->nr_pools; i++)
+		row(&c, in->req->pools[i].size);
+	for (size_t i = 0; i < c.nr_it; i++)
+		if (c.it[i].pages)
+			row(&c, c.it[i].size);
+	qsort(out->sizes, out->nr_sizes, sizeof(out->sizes[0]), cmp_row);
+
+	for (size_t i = 0; i < out->nr_sizes; i++) {
+		struct hp_vsize *s = &out->sizes[i];
+
+		judge(&c, s);
+		if (s->requested)
+			asked = true;
+		if (s->status != HP_ST_NONE && s->status != HP_ST_MET) {
+			short_ = true;
+			out->short_bytes += s->short_pages * s->size;
+		}
+	}
+	attach_reasons(&c);
+	list_ignored(&c);
+	out->status = !asked ? HP_V_NOTHING : short_ ? HP_V_SHORT : HP_V_MET;
+}
