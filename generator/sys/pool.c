@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys/host.h"
+#include "sys/path.h"
+#include "sys/pool.h"
+
+struct ctx {
+	const char *root;
+	char *errpath;
+	size_t errlen;
+};
+
+static int fail(struct ctx *c, int r, const char *path)
+{
+	if (c->errpath && c->errlen)
+		snprintf(c->errpath, c->errlen, "%s", path);
+	return r;
+}
+
+static int cmp_pool(const void *a, const void *b)
+{
+	uint64_t x = ((const struct hp_pool *)a)->size, y = ((const struct hp_pool *)b)->size;
+
+	return x < y ? -1 : x > y;
+}
+
+static int list_sizes(struct ctx *c, struct hp_pools *out)
+{
+	char dir[4096];
+	struct dirent *de;
+	DIR *d;
+
+	if (hp_path(dir, sizeof(dir), c->root, HP_P_HUGEPAGES) < 0)
+		return fail(c, -ENAMETOOLONG, HP_P_HUGEPAGES);
+	d = opendir(dir);
+	if (!d) {
+		/* no hugetlbfs in this kernel: nothing to read, which is an answer */
+		if (errno == ENOENT)
+			return 0;
+		return fail(c, -errno, HP_P_HUGEPAGES);
+	}
+	while ((de = readdir(d))) {
+		unsigned long long kb;
+		char tail[4];
+
+		if (sscanf(de->d_name, "hugepages-%llukB%3s", &kb, tail) != 1 || !kb)
+			continue;
+		if (out->nr_pools < HP_MAX_SIZES)
+			out->pools[out->nr_pools++].size = kb * 1024ULL;
+	}
+	closedir(d);
+	qsort(out->pools, out->nr_pools, sizeof(out->pools[0]), cmp_pool);
+	return 0;
+}
+
+/*
+ * One sysfs count with one open, one read, one close: leaner than hp_read_u64(), and in the
+ * initramfs of an emulated guest every system call shows. rel gets the path under the root.
+ */
+__attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint64_t *v, char *rel,
+							    size_t rlen, const char *fmt, ...)
+{
+	char path[4200], buf[32], *end;
+	unsigned long long n;
+	va_list ap;
+	ssize_t k;
+	int fd, r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(rel, rlen, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= rlen || hp_path(path, sizeof(path), c->root, "%s", rel) < 0)
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	do {
+		k = read(fd, buf, sizeof(buf) - 1);
+	} while (k < 0 && errno == EINTR);
+	r = k < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	buf[k] = '\0';
+	errno = 0;
+	n = strtoull(buf, &end, 10);
+	if (errno || end == buf || buf[0] == '-' || (*end && *end != '\n'))
+		return -EINVAL;
+	*v = n;
+	return 0;
+}
+
+static int read_pool(struct ctx *c, struct hp_pool *p)
+{
+	static const char *const attrs[] = { "nr_hugepages", "free_hugepages", "resv_hugepages",
+					     "surplus_hugepages", "nr_overcommit_hugepages" };
+	uint64_t *vals[] = { &p->nr, &p->free, &p->resv, &p->surplus, &p->overcommit };
+	unsigned long long kb = p->size / 1024;
+	char rel[256];
+
+	for (size_t i = 0; i < 5; i++) {
+		int r = read_count(c, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb, attrs[i]);
+
+		if (r < 0)
+			return fail(c, r, rel);
+	}
+	return 0;
+}
+
+/* a node without this size's directory (memoryless, or a fixture that left it out) is skipped */
+static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
+{
+	static const char *const attrs[] = { "nr_hugepages", "free_hugepages",
+					     "surplus_hugepages" };
+	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
+	uint64_t *vals[] = { &node->nr, &node->free, &node->surplus };
+	unsigned long long kb = p->size / 1024;
+	char rel[256];
+
+	for (size_t i = 0; i < 3; i++) {
+		int r = read_count(c, vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb, attrs[i]);
+
+		if (r == -ENOENT && i == 0)
+			return 0;
+		if (r < 0)
+			return fail(c, r, rel);
+	}
+	node->id = n;
+	p->nr_nodes++;
+	return 0;
+}
+
+int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
+{
+	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen };
+	char *text;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = list_sizes(&c, out);
+	if (r < 0)
+		return r;
+
+	r = hp_read_text(root, &text, NULL, 4096, HP_P_NODE_ONLINE);
+	if (r == -ENOENT) {
+		out->online_mask = 1;
+	} else if (r < 0) {
+		return fail(&c, r, HP_P_NODE_ONLINE);
+	} else {
+		r = hp_nodelist_parse(text, &out->online_mask);
+		free(text);
+		if (r < 0)
+			return fail(&c, r, HP_P_NODE_ONLINE);
+		out->numa_sysfs = true;
+	}
+
+	for (size_t i = 0; i < out->nr_pools; i++) {
+		struct hp_pool *p = &out->pools[i];
+
+		r = read_pool(&c, p);
+		if (r < 0)
+			return r;
+		if (!out->numa_sysfs) {
+			p->nodes[0] = (struct hp_pool_node){ 0, p->nr, p->free, p->surplus };
+			p->nr_nodes = 1;
+			continue;
+		}
+		for (unsigned n = 0; n < HP_MAX_NODES; n++) {
+			if (!((out->online_mask >> n) & 1))
+				continue;
+			r = read_node(&c, p, n);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}

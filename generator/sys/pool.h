@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reads the huge page pools under a root (sysfs): every hugepages-<kB>kB size with its
+ * nr/free/resv/surplus/overcommit counts, and per online node nr/free/surplus. libc only.
+ */
+#ifndef HP_SYS_POOL_H
+#define HP_SYS_POOL_H
+
+#include <stddef.h>
+
+#include "core/pools.h"
+
+/*
+ * hp_pools_read - fill *out from root. A kernel without hugetlbfs (no hugepages directory)
+ * gives zero pools and 0. Without /sys/devices/system/node, node 0 mirrors the totals.
+ * Returns 0, or -errno with the path (under root) that failed copied to errpath when it is
+ * not NULL. *out is meaningful only on success.
+ */
+int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen);
+
+#endif
