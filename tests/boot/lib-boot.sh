@@ -1,0 +1,57 @@
+# Boot helpers for tests/boot/run*.sh (sourced after tests/lib.sh and t_init).
+# shellcheck shell=sh
+
+# boot_setup: a cached Debian cloud kernel and a private copy of dracut with the hugeplan
+# module and the test module; nothing of the system's dracut changes.
+boot_setup() {
+	KDIR=$(sh "$TOP/tests/e2e-kernel.sh") || return 1
+	KVER=$(basename "$KDIR")
+	VMLINUZ=$KDIR/boot/vmlinuz-$KVER
+	DRACUT_DIR=$T_TMP/dracut
+	cp -a /usr/lib/dracut "$DRACUT_DIR" || return 1
+	cp -a "$TOP/dracut-module/50hugeplan" "$DRACUT_DIR/modules.d/" || return 1
+	cp -a "$TOP/tests/boot/99hugeplan-test" "$DRACUT_DIR/modules.d/" || return 1
+}
+
+# mkimg OUT MODULES...: an uncompressed initramfs with exactly these dracut modules
+mkimg() {
+	_out=$1
+	shift
+	HUGEPLAN_VERIFY=$B/hugeplan-verify dracutbasedir=$DRACUT_DIR \
+		dracut -q -f --no-hostonly --no-compress --tmpdir "$T_TMP" --kver "$KVER" \
+		--kmoddir "$KDIR/lib/modules/$KVER" -m "$*" "$_out" >"$_out.log" 2>&1
+}
+
+# boot NAME IMG APPEND [QEMU ARGS...]: boot to power-off (or the timeout); the console
+# goes to $T_TMP/NAME.log without carriage returns and terminal escapes (the firmware clears
+# the screen). Sets BOOT_S to the seconds taken.
+boot() {
+	_name=$1 _img=$2 _append=$3
+	shift 3
+	_t0=$(date +%s)
+	timeout "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
+		-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$_img" \
+		-append "console=ttyS0 panic=-1 root=/dev/sda quiet loglevel=1 $_append" \
+		"$@" </dev/null 2>&1 | tr -d '\r' |
+		sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$T_TMP/$_name.log"
+	BOOT_S=$(($(date +%s) - _t0))
+	echo "# boot $_name: $BOOT_S s"
+}
+
+# report NAME: decode the files the guest dumped into $T_TMP/NAME.root; 0 if a report came
+report() {
+	rm -rf "$T_TMP/$1.root"
+	mkdir -p "$T_TMP/$1.root"
+	python3 "$TOP/tests/boot/hpt.py" files "$T_TMP/$1.log" "$T_TMP/$1.root" &&
+		[ -f "$T_TMP/$1.root/run/hugeplan/boot-report.json" ]
+}
+
+# q NAME EXPR: EXPR over NAME's report (see hpt.py get)
+q() {
+	python3 "$TOP/tests/boot/hpt.py" get "$T_TMP/$1.root/run/hugeplan/boot-report.json" "$2" 2>&1
+}
+
+# kmsg NAME: the guest's HugeTLB and hugeplan kernel log records
+kmsg() {
+	python3 "$TOP/tests/boot/hpt.py" kmsg "$T_TMP/$1.log"
+}
