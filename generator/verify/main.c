@@ -19,7 +19,7 @@
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"
-#include "sys/runfile.h"
+#include "sys/atomic-file.h"
 
 #define EXIT_SHORT 1
 #define EXIT_ERROR 2
@@ -105,6 +105,23 @@ static int read_facts(const char *root, struct run *run)
 		free(text);
 	}
 	return 0;
+}
+
+/* /run/hugeplan/boot-report.json under root, made with its directory; readers see old or new */
+static int write_report(const char *root, const char *json, size_t len)
+{
+	char dir[4096], path[4096];
+	enum hp_af_step step;
+	int r;
+
+	if (hp_path(dir, sizeof(dir), root, HP_P_RUN_DIR) < 0 ||
+	    hp_path(path, sizeof(path), root, HP_P_BOOT_REPORT) < 0)
+		return -ENAMETOOLONG;
+	r = hp_mkdirs(dir);
+	if (r < 0)
+		return r;
+	r = hp_atomic_write(path, json, len, 0644, &step);
+	return r < 0 ? r : 0;
 }
 
 static uint64_t now_us(void)
@@ -206,7 +223,7 @@ int main(int argc, char **argv)
 	meta.elapsed_us = now_us() - t0;
 	r = hp_report_json(&run->verdict, &meta, &json, &json_len);
 	if (r == 0)
-		r = hp_runfile_write(root, HP_P_BOOT_REPORT, json, json_len, 0644);
+		r = write_report(root, json, json_len);
 	if (r < 0) {
 		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, HP_P_BOOT_REPORT, strerror(-r));
 		meta.report_path = NULL;

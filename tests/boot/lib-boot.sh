@@ -22,6 +22,12 @@ mkimg() {
 		--kmoddir "$KDIR/lib/modules/$KVER" -m "$*" "$_out" >"$_out.log" 2>&1
 }
 
+# keys: presses Enter on the serial console every second (systemd's emergency shell is behind
+# sulogin's "Press Enter for maintenance"); ends when QEMU does
+keys() {
+	while sleep 1; do printf '\r' || break; done
+}
+
 # boot NAME IMG APPEND [QEMU ARGS...]: boot to power-off (or the timeout); the console
 # goes to $T_TMP/NAME.log without carriage returns and terminal escapes (the firmware clears
 # the screen). Sets BOOT_S to the seconds taken.
@@ -29,10 +35,10 @@ boot() {
 	_name=$1 _img=$2 _append=$3
 	shift 3
 	_t0=$(date +%s)
-	timeout "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
+	if [ -n "${BOOT_KEYS:-}" ]; then keys; fi | timeout "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
 		-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$_img" \
 		-append "console=ttyS0 panic=-1 root=/dev/sda quiet loglevel=1 $_append" \
-		"$@" </dev/null 2>&1 | tr -d '\r' |
+		"$@" 2>&1 | tr -d '\r' |
 		sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$T_TMP/$_name.log"
 	BOOT_S=$(($(date +%s) - _t0))
 	echo "# boot $_name: $BOOT_S s"
