@@ -18,69 +18,21 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <libsmartcols.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "cli/report.h"
-#include "core/backing.h"
-#include "core/bootreport.h"
-#include "core/json.h"
+#include "cli/status.h"
 #include "core/size.h"
-#include "core/stale.h"
-#include "core/state.h"
-#include "core/verdict.h"
 #include "sys/host.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"
 
-#define EXIT_BAD  1
-#define TEXT_MAX  (1U << 20)
-#define MAX_MSGS  64
-#define MSG_LEN	  1024
-#define PRIO_ERR  3
-#define PRIO_WARN 4
-#define PRIO_INFO 6
+#define TEXT_MAX (1U << 20)
 
 enum { OPT_BOOT = OPT_CLI_LAST };
-
-struct msg {
-	int prio;
-	char text[MSG_LEN];
-};
-
-struct status {
-	struct hp_cli o;
-	bool boot;
-	struct hp_loaded l;
-	bool planned; /* configuration read and planned */
-	struct hp_host host;
-	struct hp_karch arch;
-	struct hp_kreq req;
-	struct hp_pools pools;
-	struct hp_verdict verdict;
-	struct hp_report_info info;
-	bool from_report;
-	char check_note[512];
-	char kmsg_state[300];
-	struct hp_state state;
-	bool have_state;
-	struct hp_stale stale;
-	struct hp_backing back, cover;
-	bool backed, covered;
-	bool added; /* added_vm[] (configuration indexes) are what was added */
-	bool *added_vm;
-	size_t nr_added;
-	bool is_short, is_stale;
-	bool fatal; /* nothing could be read: the message is out */
-	struct msg plan_msgs[MAX_MSGS], vm_msgs[MAX_MSGS];
-	size_t nr_plan_msgs, nr_vm_msgs;
-	char verdict_line[MSG_LEN];
-};
 
 __attribute__((format(printf, 4, 5))) static void add(struct msg *m, size_t *n, int prio,
 						      const char *fmt, ...)
@@ -96,7 +48,7 @@ __attribute__((format(printf, 4, 5))) static void add(struct msg *m, size_t *n, 
 	(*n)++;
 }
 
-static const char *plural(uint64_t n)
+const char *hp_status_plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
 }
@@ -106,9 +58,8 @@ static void tok(uint64_t size, char *buf, size_t len)
 	hp_size_token(size, buf, len);
 }
 
-/* " (node0 4, node1 14)" over the plan's nodes; "" when the split is unknown or moot */
-static void split_text(const struct hp_plan *p, const uint64_t *node, bool known, char *buf,
-		       size_t len)
+void hp_status_split(const struct hp_plan *p, const uint64_t *node, bool known, char *buf,
+		     size_t len)
 {
 	size_t o = 0;
 
@@ -375,8 +326,8 @@ static void plan_messages(struct status *s)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "%zu VM%s %s added since this boot's entry was written (%s): run "
 			    "`hugeplan apply` and reboot",
-			    s->nr_added, plural(s->nr_added), s->nr_added == 1 ? "was" : "were",
-			    names);
+			    s->nr_added, hp_status_plural(s->nr_added),
+			    s->nr_added == 1 ? "was" : "were", names);
 		} else if (s->covered && s->cover.nr_short) {
 			char h[32];
 
@@ -405,11 +356,11 @@ static void plan_messages(struct status *s)
 		const struct hp_stale_size *z = &st->sizes[i];
 
 		tok(z->size, sz, sizeof(sz));
-		split_text(p, z->boot_node, z->boot_node_form && z->boot, a, sizeof(a));
-		split_text(p, z->plan_node, p->node_form && z->plan, b, sizeof(b));
+		hp_status_split(p, z->boot_node, z->boot_node_form && z->boot, a, sizeof(a));
+		hp_status_split(p, z->plan_node, p->node_form && z->plan, b, sizeof(b));
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
 		    "  %s: this boot asks %" PRIu64 " page%s%s, today's plan %" PRIu64 "%s", sz,
-		    z->boot, plural(z->boot), a, z->plan, b);
+		    z->boot, hp_status_plural(z->boot), a, z->plan, b);
 	}
 	if (st->default_differs) {
 		char x[24], y[24];
@@ -455,11 +406,11 @@ static void vm_messages(struct status *s)
 			}
 			add(s->vm_msgs, &s->nr_vm_msgs, PRIO_ERR,
 			    "%s: short by %" PRIu64 " %s page%s (%s): %s", b->vp->vm->name,
-			    b->short_pages, sz, plural(b->short_pages), h, where);
+			    b->short_pages, sz, hp_status_plural(b->short_pages), h, where);
 		} else {
 			add(s->vm_msgs, &s->nr_vm_msgs, PRIO_ERR,
 			    "%s: short by %" PRIu64 " %s page%s (%s) of %" PRIu64, b->vp->vm->name,
-			    b->short_pages, sz, plural(b->short_pages), h, b->need);
+			    b->short_pages, sz, hp_status_plural(b->short_pages), h, b->need);
 		}
 	}
 }
@@ -478,7 +429,7 @@ static void judge(struct status *s)
 		o += (size_t)snprintf(s->verdict_line + o, MSG_LEN - o,
 				      "SHORT: %zu planned VM%s cannot be backed by the pool (%s "
 				      "missing)",
-				      s->back.nr_short, plural(s->back.nr_short), h);
+				      s->back.nr_short, hp_status_plural(s->back.nr_short), h);
 	} else if (s->verdict.status == HP_V_SHORT) {
 		hp_size_human(s->verdict.short_bytes, h, sizeof(h));
 		o += (size_t)snprintf(s->verdict_line + o, MSG_LEN - o,
@@ -506,379 +457,6 @@ static void judge(struct status *s)
 	else
 		snprintf(s->verdict_line, MSG_LEN,
 			 "OK: the pool is met and backs every planned VM (%zu)", s->l.plan.nr_vms);
-}
-
-/* --- printing ------------------------------------------------------------------------------ */
-
-static void print_msgs(const struct status *s, const struct msg *m, size_t n, int min_prio)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s->boot && m[i].prio > min_prio)
-			continue;
-		if (s->boot)
-			printf("<%d>%s\n", m[i].prio, m[i].text);
-		else
-			printf("  %s\n", m[i].text);
-	}
-}
-
-/* hp_report_summary()'s text, its "hugeplan-verify: " dropped: here it is a section */
-static void print_summary(const struct status *s, int prio)
-{
-	struct hp_report_meta meta = { 0 };
-	char *sum, *line, *save = NULL;
-
-	meta.kmsg_state = s->kmsg_state;
-	if (hp_report_summary(&s->verdict, &meta, &sum) < 0)
-		return;
-	for (line = strtok_r(sum, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "hugeplan-verify: ", 17))
-			line += 17;
-		if (s->boot)
-			printf("<%d>  %s\n", prio, line);
-		else
-			printf("  %s\n", line);
-	}
-	free(sum);
-}
-
-static void u64_cell(struct libscols_line *ln, size_t col, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	scols_line_set_data(ln, col, buf);
-}
-
-static int print_pools(const struct status *s)
-{
-	static const char *const cols[] = {
-		"SIZE", "NODE", "TOTAL", "FREE", "RESERVED", "SURPLUS"
-	};
-	struct libscols_table *t = scols_new_table();
-	char buf[24];
-
-	if (!t)
-		return -ENOMEM;
-	scols_table_new_column(t, cols[0], 0, 0);
-	scols_table_new_column(t, cols[1], 0, 0);
-	for (size_t i = 2; i < 6; i++)
-		scols_table_new_column(t, cols[i], 0, SCOLS_FL_RIGHT);
-	for (size_t i = 0; i < s->pools.nr_pools; i++) {
-		const struct hp_pool *p = &s->pools.pools[i];
-		struct libscols_line *ln = scols_table_new_line(t, NULL);
-
-		if (!ln)
-			break;
-		tok(p->size, buf, sizeof(buf));
-		scols_line_set_data(ln, 0, buf);
-		scols_line_set_data(ln, 1, "all");
-		u64_cell(ln, 2, p->nr);
-		u64_cell(ln, 3, p->free);
-		u64_cell(ln, 4, p->resv);
-		u64_cell(ln, 5, p->surplus);
-		for (size_t k = 0; s->pools.numa_sysfs && k < p->nr_nodes; k++) {
-			const struct hp_pool_node *n = &p->nodes[k];
-
-			ln = scols_table_new_line(t, NULL);
-			if (!ln)
-				break;
-			scols_line_set_data(ln, 0, buf);
-			snprintf(buf, sizeof(buf), "%u", n->id);
-			scols_line_set_data(ln, 1, buf);
-			u64_cell(ln, 2, n->nr);
-			u64_cell(ln, 3, n->free);
-			scols_line_set_data(ln, 4, "-"); /* sysfs keeps no per-node count */
-			u64_cell(ln, 5, n->surplus);
-			tok(p->size, buf, sizeof(buf));
-		}
-	}
-	if (s->pools.nr_pools)
-		scols_print_table(t);
-	else
-		printf("  no huge page sizes (%s is missing)\n", HP_P_HUGEPAGES);
-	scols_unref_table(t);
-	return 0;
-}
-
-static void vm_nodes(const struct status *s, const struct hp_back_vm *b, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	if (!s->back.per_node) {
-		snprintf(buf, len, "any:%" PRIu64, b->got);
-		return;
-	}
-	for (size_t i = 0; i < s->l.plan.nr_nodes && o < len; i++) {
-		unsigned id = s->l.plan.nodes[i].id;
-
-		if (b->node[id])
-			o += (size_t)snprintf(buf + o, len - o, "%s%u:%" PRIu64, o ? " " : "", id,
-					      b->node[id]);
-	}
-	if (!o)
-		snprintf(buf, len, "-");
-}
-
-static int print_vms(const struct status *s)
-{
-	static const char *const cols[] = { "VM", "PAGESIZE", "PAGES", "NODES", "SHORT" };
-	struct libscols_table *t = scols_new_table();
-
-	if (!t)
-		return -ENOMEM;
-	scols_table_new_column(t, cols[0], 0, 0);
-	scols_table_new_column(t, cols[1], 0, SCOLS_FL_RIGHT);
-	scols_table_new_column(t, cols[2], 0, SCOLS_FL_RIGHT);
-	scols_table_new_column(t, cols[3], 0, 0);
-	scols_table_new_column(t, cols[4], 0, 0);
-	for (size_t i = 0; i < s->back.nr_vms; i++) {
-		const struct hp_back_vm *b = &s->back.vms[i];
-		struct libscols_line *ln = scols_table_new_line(t, NULL);
-		char buf[300], h[32];
-
-		if (!ln)
-			break;
-		scols_line_set_data(ln, 0, b->vp->vm->name);
-		tok(b->vp->page_size, buf, sizeof(buf));
-		scols_line_set_data(ln, 1, buf);
-		u64_cell(ln, 2, b->need);
-		vm_nodes(s, b, buf, sizeof(buf));
-		scols_line_set_data(ln, 3, buf);
-		if (b->short_pages) {
-			hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
-			snprintf(buf, sizeof(buf), "%" PRIu64 " (%s)", b->short_pages, h);
-		} else {
-			snprintf(buf, sizeof(buf), "-");
-		}
-		scols_line_set_data(ln, 4, buf);
-	}
-	scols_print_table(t);
-	scols_unref_table(t);
-	return 0;
-}
-
-static int print_human(const struct status *s)
-{
-	printf("Early-boot check: %s\n",
-	       s->from_report ? "the report the initramfs left (" HP_P_BOOT_REPORT ")"
-			      : s->check_note);
-	if (s->from_report && s->info.generator[0])
-		printf("  by %s, %" PRIu64 " us\n", s->info.generator, s->info.elapsed_us);
-	print_summary(s, PRIO_INFO);
-	printf("\nPool now (pages):\n");
-	if (print_pools(s) < 0)
-		return -ENOMEM;
-	if (s->planned) {
-		printf("\nPlan:\n");
-		print_msgs(s, s->plan_msgs, s->nr_plan_msgs, 7);
-	}
-	if (s->backed && s->back.nr_vms) {
-		printf("\nVMs (configuration order; pages per node from the pool now):\n");
-		if (print_vms(s) < 0)
-			return -ENOMEM;
-		print_msgs(s, s->vm_msgs, s->nr_vm_msgs, 7);
-	}
-	printf("\nVerdict: %s\n", s->verdict_line);
-	return 0;
-}
-
-static void print_boot(const struct status *s)
-{
-	bool bad = s->is_short || s->is_stale;
-
-	printf("<%d>%s\n", bad ? PRIO_ERR : PRIO_INFO, s->verdict_line);
-	if (s->verdict.status == HP_V_SHORT) {
-		printf("<%d>early-boot check (%s):\n", PRIO_WARN,
-		       s->from_report ? HP_P_BOOT_REPORT : "now");
-		print_summary(s, PRIO_WARN);
-	}
-	print_msgs(s, s->plan_msgs, s->nr_plan_msgs, s->is_stale ? PRIO_INFO : PRIO_WARN);
-	print_msgs(s, s->vm_msgs, s->nr_vm_msgs, PRIO_ERR);
-}
-
-static void json_msgs(struct hp_json *j, const char *key, const struct msg *m, size_t n)
-{
-	hp_json_array(j, key);
-	for (size_t i = 0; i < n; i++)
-		hp_json_str(j, NULL, m[i].text[0] == ' ' ? m[i].text + 2 : m[i].text);
-	hp_json_end(j);
-}
-
-static void json_nodes(struct hp_json *j, const char *key, const struct hp_plan *p,
-		       const uint64_t *node, bool known)
-{
-	if (!known) {
-		hp_json_str(j, key, NULL);
-		return;
-	}
-	hp_json_array(j, key);
-	for (size_t i = 0; i < p->nr_nodes; i++) {
-		hp_json_object(j, NULL);
-		hp_json_u64(j, "node", p->nodes[i].id);
-		hp_json_u64(j, "pages", node[p->nodes[i].id]);
-		hp_json_end(j);
-	}
-	hp_json_end(j);
-}
-
-static void json_check(struct hp_json *j, const struct status *s)
-{
-	const struct hp_verdict *v = &s->verdict;
-
-	hp_json_object(j, "boot_check");
-	hp_json_str(j, "source", s->from_report ? "report" : "now");
-	hp_json_str(j, "report", s->from_report ? HP_P_BOOT_REPORT : NULL);
-	hp_json_str(j, "note", s->from_report ? NULL : s->check_note);
-	hp_json_str(j, "status", hp_overall_name(v->status));
-	hp_json_u64(j, "short_bytes", v->short_bytes);
-	hp_json_array(j, "sizes");
-	for (size_t i = 0; i < v->nr_sizes; i++) {
-		const struct hp_vsize *z = &v->sizes[i];
-
-		hp_json_object(j, NULL);
-		hp_json_u64(j, "page_size_kb", z->size / 1024);
-		hp_json_str(j, "status", hp_status_name(z->status));
-		hp_json_u64(j, "requested", z->requested);
-		hp_json_u64(j, "allocated", z->allocated);
-		hp_json_u64(j, "short_pages", z->short_pages);
-		hp_json_array(j, "nodes");
-		for (size_t k = 0; z->node_form && k < z->nr_nodes; k++) {
-			hp_json_object(j, NULL);
-			hp_json_u64(j, "node", z->nodes[k].id);
-			hp_json_u64(j, "requested", z->nodes[k].requested);
-			hp_json_u64(j, "allocated", z->nodes[k].allocated);
-			hp_json_str(j, "status", hp_status_name(z->nodes[k].status));
-			hp_json_end(j);
-		}
-		hp_json_end(j);
-		hp_json_array(j, "reasons");
-		for (size_t k = 0; k < z->nr_reasons; k++)
-			hp_json_str(j, NULL, v->kmsgs[z->reasons[k]]);
-		hp_json_end(j);
-		hp_json_end(j);
-	}
-	hp_json_end(j);
-	hp_json_end(j);
-}
-
-static void json_pools(struct hp_json *j, const struct status *s)
-{
-	hp_json_array(j, "pools");
-	for (size_t i = 0; i < s->pools.nr_pools; i++) {
-		const struct hp_pool *p = &s->pools.pools[i];
-
-		hp_json_object(j, NULL);
-		hp_json_u64(j, "page_size_kb", p->size / 1024);
-		hp_json_u64(j, "total", p->nr);
-		hp_json_u64(j, "free", p->free);
-		hp_json_u64(j, "reserved", p->resv);
-		hp_json_u64(j, "surplus", p->surplus);
-		hp_json_array(j, "nodes");
-		for (size_t k = 0; s->pools.numa_sysfs && k < p->nr_nodes; k++) {
-			hp_json_object(j, NULL);
-			hp_json_u64(j, "node", p->nodes[k].id);
-			hp_json_u64(j, "total", p->nodes[k].nr);
-			hp_json_u64(j, "free", p->nodes[k].free);
-			hp_json_u64(j, "surplus", p->nodes[k].surplus);
-			hp_json_end(j);
-		}
-		hp_json_end(j);
-		hp_json_end(j);
-	}
-	hp_json_end(j);
-}
-
-static void json_plan(struct hp_json *j, const struct status *s)
-{
-	const struct hp_stale *st = &s->stale;
-	const struct hp_plan *p = &s->l.plan;
-
-	if (!s->planned) {
-		hp_json_str(j, "plan", NULL);
-		return;
-	}
-	hp_json_object(j, "plan");
-	hp_json_str(j, "state", hp_plan_state_name(st->state));
-	hp_json_str(j, "plan_id", st->plan_id[0] ? st->plan_id : NULL);
-	hp_json_str(j, "boot_plan_id", st->boot_id[0] ? st->boot_id : NULL);
-	if (s->have_state) {
-		hp_json_object(j, "applied");
-		hp_json_str(j, "plan_id", s->state.plan_id);
-		hp_json_str(j, "time", s->state.applied);
-		hp_json_bool(j, "boot_menu_updated", s->state.update != HP_UPDATE_PENDING);
-		hp_json_end(j);
-	} else {
-		hp_json_str(j, "applied", NULL);
-	}
-	hp_json_array(j, "differences");
-	for (size_t i = 0; i < st->nr_sizes; i++) {
-		const struct hp_stale_size *z = &st->sizes[i];
-
-		hp_json_object(j, NULL);
-		hp_json_u64(j, "page_size_kb", z->size / 1024);
-		hp_json_u64(j, "boot_pages", z->boot);
-		hp_json_u64(j, "plan_pages", z->plan);
-		json_nodes(j, "boot_nodes", p, z->boot_node, z->boot_node_form);
-		json_nodes(j, "plan_nodes", p, z->plan_node, p->node_form);
-		hp_json_end(j);
-	}
-	hp_json_end(j);
-	hp_json_array(j, "added");
-	for (size_t i = 0; s->added && i < s->l.cfg.nr_vms; i++)
-		if (s->added_vm[i])
-			hp_json_str(j, NULL, s->l.cfg.vms[i].name);
-	hp_json_end(j);
-	json_msgs(j, "messages", s->plan_msgs, s->nr_plan_msgs);
-	hp_json_end(j);
-}
-
-static void json_vms(struct hp_json *j, const struct status *s)
-{
-	hp_json_array(j, "vms");
-	for (size_t i = 0; s->backed && i < s->back.nr_vms; i++) {
-		const struct hp_back_vm *b = &s->back.vms[i];
-
-		hp_json_object(j, NULL);
-		hp_json_str(j, "name", b->vp->vm->name);
-		hp_json_u64(j, "page_size_kb", b->vp->page_size / 1024);
-		hp_json_u64(j, "pages", b->need);
-		hp_json_u64(j, "backed", b->got);
-		json_nodes(j, "nodes", &s->l.plan, b->node, s->back.per_node);
-		hp_json_u64(j, "short_pages", b->short_pages);
-		hp_json_u64(j, "short_bytes", b->short_pages * b->vp->page_size);
-		hp_json_end(j);
-	}
-	hp_json_end(j);
-}
-
-static int print_json(const struct status *s, int exit_code)
-{
-	struct hp_json j;
-	char *out;
-	size_t len;
-	int r;
-
-	hp_json_init(&j);
-	hp_json_object(&j, NULL);
-	hp_json_str(&j, "verdict", exit_code == 0 ? "ok" : exit_code == 1 ? "bad" : "error");
-	hp_json_bool(&j, "short", s->is_short);
-	hp_json_bool(&j, "stale", s->is_stale);
-	hp_json_str(&j, "summary", s->verdict_line);
-	hp_json_str(&j, "cmdline", s->host.cmdline);
-	json_check(&j, s);
-	json_pools(&j, s);
-	json_plan(&j, s);
-	json_vms(&j, s);
-	json_msgs(&j, "vm_messages", s->vm_msgs, s->nr_vm_msgs);
-	hp_json_end(&j);
-	r = hp_json_finish(&j, &out, &len);
-	if (r < 0)
-		return r;
-	fwrite(out, 1, len, stdout);
-	free(out);
-	return 0;
 }
 
 /* --- the command --------------------------------------------------------------------------- */
@@ -1029,11 +607,11 @@ int cmd_status(int argc, char **argv)
 	ret = !s->planned ? EXIT_USAGE : (s->is_short || s->is_stale) ? EXIT_BAD : 0;
 	r = 0;
 	if (s->o.json)
-		r = print_json(s, ret);
+		r = hp_status_print_json(s, ret);
 	else if (s->boot)
-		print_boot(s);
+		hp_status_print_boot(s);
 	else
-		r = print_human(s);
+		r = hp_status_print_human(s);
 	if (r < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "%s status: cannot print: %s\n", program_invocation_short_name,
 			r < 0 ? strerror(-r) : "write error");

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* hugeplan status: the text for people, the lines for the journal (--boot), the JSON. */
+#include <errno.h>
+#include <inttypes.h>
+#include <libsmartcols.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/status.h"
+#include "core/bootreport.h"
+#include "core/json.h"
+#include "core/size.h"
+#include "sys/path.h"
+
+static void tok(uint64_t size, char *buf, size_t len)
+{
+	hp_size_token(size, buf, len);
+}
+
+/* --- printing ------------------------------------------------------------------------------ */
+
+static void print_msgs(const struct status *s, const struct msg *m, size_t n, int min_prio)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s->boot && m[i].prio > min_prio)
+			continue;
+		if (s->boot)
+			printf("<%d>%s\n", m[i].prio, m[i].text);
+		else
+			printf("  %s\n", m[i].text);
+	}
+}
+
+/* hp_report_summary()'s text, its "hugeplan-verify: " dropped: here it is a section */
+static void print_summary(const struct status *s, int prio)
+{
+	struct hp_report_meta meta = { 0 };
+	char *sum, *line, *save = NULL;
+
+	meta.kmsg_state = s->kmsg_state;
+	if (hp_report_summary(&s->verdict, &meta, &sum) < 0)
+		return;
+	for (line = strtok_r(sum, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "hugeplan-verify: ", 17))
+			line += 17;
+		if (s->boot)
+			printf("<%d>  %s\n", prio, line);
+		else
+			printf("  %s\n", line);
+	}
+	free(sum);
+}
+
+static void u64_cell(struct libscols_line *ln, size_t col, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	scols_line_set_data(ln, col, buf);
+}
+
+static int print_pools(const struct status *s)
+{
+	static const char *const cols[] = {
+		"SIZE", "NODE", "TOTAL", "FREE", "RESERVED", "SURPLUS"
+	};
+	struct libscols_table *t = scols_new_table();
+	char buf[24];
+
+	if (!t)
+		return -ENOMEM;
+	scols_table_new_column(t, cols[0], 0, 0);
+	scols_table_new_column(t, cols[1], 0, 0);
+	for (size_t i = 2; i < 6; i++)
+		scols_table_new_column(t, cols[i], 0, SCOLS_FL_RIGHT);
+	for (size_t i = 0; i < s->pools.nr_pools; i++) {
+		const struct hp_pool *p = &s->pools.pools[i];
+		struct libscols_line *ln = scols_table_new_line(t, NULL);
+
+		if (!ln)
+			break;
+		tok(p->size, buf, sizeof(buf));
+		scols_line_set_data(ln, 0, buf);
+		scols_line_set_data(ln, 1, "all");
+		u64_cell(ln, 2, p->nr);
+		u64_cell(ln, 3, p->free);
+		u64_cell(ln, 4, p->resv);
+		u64_cell(ln, 5, p->surplus);
+		for (size_t k = 0; s->pools.numa_sysfs && k < p->nr_nodes; k++) {
+			const struct hp_pool_node *n = &p->nodes[k];
+
+			ln = scols_table_new_line(t, NULL);
+			if (!ln)
+				break;
+			scols_line_set_data(ln, 0, buf);
+			snprintf(buf, sizeof(buf), "%u", n->id);
+			scols_line_set_data(ln, 1, buf);
+			u64_cell(ln, 2, n->nr);
+			u64_cell(ln, 3, n->free);
+			scols_line_set_data(ln, 4, "-"); /* sysfs keeps no per-node count */
+			u64_cell(ln, 5, n->surplus);
+			tok(p->size, buf, sizeof(buf));
+		}
+	}
+	if (s->pools.nr_pools)
+		scols_print_table(t);
+	else
+		printf("  no huge page sizes (%s is missing)\n", HP_P_HUGEPAGES);
+	scols_unref_table(t);
+	return 0;
+}
+
+static void vm_nodes(const struct status *s, const struct hp_back_vm *b, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (!s->back.per_node) {
+		snprintf(buf, len, "any:%" PRIu64, b->got);
+		return;
+	}
+	for (size_t i = 0; i < s->l.plan.nr_nodes && o < len; i++) {
+		unsigned id = s->l.plan.nodes[i].id;
+
+		if (b->node[id])
+			o += (size_t)snprintf(buf + o, len - o, "%s%u:%" PRIu64, o ? " " : "", id,
+					      b->node[id]);
+	}
+	if (!o)
+		snprintf(buf, len, "-");
+}
+
+static int print_vms(const struct status *s)
+{
+	static const char *const cols[] = { "VM", "PAGESIZE", "PAGES", "NODES", "SHORT" };
+	struct libscols_table *t = scols_new_table();
+
+	if (!t)
+		return -ENOMEM;
+	scols_table_new_column(t, cols[0], 0, 0);
+	scols_table_new_column(t, cols[1], 0, SCOLS_FL_RIGHT);
+	scols_table_new_column(t, cols[2], 0, SCOLS_FL_RIGHT);
+	scols_table_new_column(t, cols[3], 0, 0);
+	scols_table_new_column(t, cols[4], 0, 0);
+	for (size_t i = 0; i < s->back.nr_vms; i++) {
+		const struct hp_back_vm *b = &s->back.vms[i];
+		struct libscols_line *ln = scols_table_new_line(t, NULL);
+		char buf[300], h[32];
+
+		if (!ln)
+			break;
+		scols_line_set_data(ln, 0, b->vp->vm->name);
+		tok(b->vp->page_size, buf, sizeof(buf));
+		scols_line_set_data(ln, 1, buf);
+		u64_cell(ln, 2, b->need);
+		vm_nodes(s, b, buf, sizeof(buf));
+		scols_line_set_data(ln, 3, buf);
+		if (b->short_pages) {
+			hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
+			snprintf(buf, sizeof(buf), "%" PRIu64 " (%s)", b->short_pages, h);
+		} else {
+			snprintf(buf, sizeof(buf), "-");
+		}
+		scols_line_set_data(ln, 4, buf);
+	}
+	scols_print_table(t);
+	scols_unref_table(t);
+	return 0;
+}
+
+int hp_status_print_human(const struct status *s)
+{
+	printf("Early-boot check: %s\n",
+	       s->from_report ? "the report the initramfs left (" HP_P_BOOT_REPORT ")"
+			      : s->check_note);
+	if (s->from_report && s->info.generator[0])
+		printf("  by %s, %" PRIu64 " us\n", s->info.generator, s->info.elapsed_us);
+	print_summary(s, PRIO_INFO);
+	printf("\nPool now (pages):\n");
+	if (print_pools(s) < 0)
+		return -ENOMEM;
+	if (s->planned) {
+		printf("\nPlan:\n");
+		print_msgs(s, s->plan_msgs, s->nr_plan_msgs, 7);
+	}
+	if (s->backed && s->back.nr_vms) {
+		printf("\nVMs (configuration order; pages per node from the pool now):\n");
+		if (print_vms(s) < 0)
+			return -ENOMEM;
+		print_msgs(s, s->vm_msgs, s->nr_vm_msgs, 7);
+	}
+	printf("\nVerdict: %s\n", s->verdict_line);
+	return 0;
+}
+
+void hp_status_print_boot(const struct status *s)
+{
+	bool bad = s->is_short || s->is_stale;
+
+	printf("<%d>%s\n", bad ? PRIO_ERR : PRIO_INFO, s->verdict_line);
+	if (s->verdict.status == HP_V_SHORT) {
+		printf("<%d>early-boot check (%s):\n", PRIO_WARN,
+		       s->from_report ? HP_P_BOOT_REPORT : "now");
+		print_summary(s, PRIO_WARN);
+	}
+	print_msgs(s, s->plan_msgs, s->nr_plan_msgs, s->is_stale ? PRIO_INFO : PRIO_WARN);
+	print_msgs(s, s->vm_msgs, s->nr_vm_msgs, PRIO_ERR);
+}
+
+static void json_msgs(struct hp_json *j, const char *key, const struct msg *m, size_t n)
+{
+	hp_json_array(j, key);
+	for (size_t i = 0; i < n; i++)
+		hp_json_str(j, NULL, m[i].text[0] == ' ' ? m[i].text + 2 : m[i].text);
+	hp_json_end(j);
+}
+
+static void json_nodes(struct hp_json *j, const char *key, const struct hp_plan *p,
+		       const uint64_t *node, bool known)
+{
+	if (!known) {
+		hp_json_str(j, key, NULL);
+		return;
+	}
+	hp_json_array(j, key);
+	for (size_t i = 0; i < p->nr_nodes; i++) {
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "node", p->nodes[i].id);
+		hp_json_u64(j, "pages", node[p->nodes[i].id]);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+}
+
+static void json_check(struct hp_json *j, const struct status *s)
+{
+	const struct hp_verdict *v = &s->verdict;
+
+	hp_json_object(j, "boot_check");
+	hp_json_str(j, "source", s->from_report ? "report" : "now");
+	hp_json_str(j, "report", s->from_report ? HP_P_BOOT_REPORT : NULL);
+	hp_json_str(j, "note", s->from_report ? NULL : s->check_note);
+	hp_json_str(j, "status", hp_overall_name(v->status));
+	hp_json_u64(j, "short_bytes", v->short_bytes);
+	hp_json_array(j, "sizes");
+	for (size_t i = 0; i < v->nr_sizes; i++) {
+		const struct hp_vsize *z = &v->sizes[i];
+
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "page_size_kb", z->size / 1024);
+		hp_json_str(j, "status", hp_status_name(z->status));
+		hp_json_u64(j, "requested", z->requested);
+		hp_json_u64(j, "allocated", z->allocated);
+		hp_json_u64(j, "short_pages", z->short_pages);
+		hp_json_array(j, "nodes");
+		for (size_t k = 0; z->node_form && k < z->nr_nodes; k++) {
+			hp_json_object(j, NULL);
+			hp_json_u64(j, "node", z->nodes[k].id);
+			hp_json_u64(j, "requested", z->nodes[k].requested);
+			hp_json_u64(j, "allocated", z->nodes[k].allocated);
+			hp_json_str(j, "status", hp_status_name(z->nodes[k].status));
+			hp_json_end(j);
+		}
+		hp_json_end(j);
+		hp_json_array(j, "reasons");
+		for (size_t k = 0; k < z->nr_reasons; k++)
+			hp_json_str(j, NULL, v->kmsgs[z->reasons[k]]);
+		hp_json_end(j);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	hp_json_end(j);
+}
+
+static void json_pools(struct hp_json *j, const struct status *s)
+{
+	hp_json_array(j, "pools");
+	for (size_t i = 0; i < s->pools.nr_pools; i++) {
+		const struct hp_pool *p = &s->pools.pools[i];
+
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "page_size_kb", p->size / 1024);
+		hp_json_u64(j, "total", p->nr);
+		hp_json_u64(j, "free", p->free);
+		hp_json_u64(j, "reserved", p->resv);
+		hp_json_u64(j, "surplus", p->surplus);
+		hp_json_array(j, "nodes");
+		for (size_t k = 0; s->pools.numa_sysfs && k < p->nr_nodes; k++) {
+			hp_json_object(j, NULL);
+			hp_json_u64(j, "node", p->nodes[k].id);
+			hp_json_u64(j, "total", p->nodes[k].nr);
+			hp_json_u64(j, "free", p->nodes[k].free);
+			hp_json_u64(j, "surplus", p->nodes[k].surplus);
+			hp_json_end(j);
+		}
+		hp_json_end(j);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+}
+
+static void json_plan(struct hp_json *j, const struct status *s)
+{
+	const struct hp_stale *st = &s->stale;
+	const struct hp_plan *p = &s->l.plan;
+
+	if (!s->planned) {
+		hp_json_str(j, "plan", NULL);
+		return;
+	}
+	hp_json_object(j, "plan");
+	hp_json_str(j, "state", hp_plan_state_name(st->state));
+	hp_json_str(j, "plan_id", st->plan_id[0] ? st->plan_id : NULL);
+	hp_json_str(j, "boot_plan_id", st->boot_id[0] ? st->boot_id : NULL);
+	if (s->have_state) {
+		hp_json_object(j, "applied");
+		hp_json_str(j, "plan_id", s->state.plan_id);
+		hp_json_str(j, "time", s->state.applied);
+		hp_json_bool(j, "boot_menu_updated", s->state.update != HP_UPDATE_PENDING);
+		hp_json_end(j);
+	} else {
+		hp_json_str(j, "applied", NULL);
+	}
+	hp_json_array(j, "differences");
+	for (size_t i = 0; i < st->nr_sizes; i++) {
+		const struct hp_stale_size *z = &st->sizes[i];
+
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "page_size_kb", z->size / 1024);
+		hp_json_u64(j, "boot_pages", z->boot);
+		hp_json_u64(j, "plan_pages", z->plan);
+		json_nodes(j, "boot_nodes", p, z->boot_node, z->boot_node_form);
+		json_nodes(j, "plan_nodes", p, z->plan_node, p->node_form);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	hp_json_array(j, "added");
+	for (size_t i = 0; s->added && i < s->l.cfg.nr_vms; i++)
+		if (s->added_vm[i])
+			hp_json_str(j, NULL, s->l.cfg.vms[i].name);
+	hp_json_end(j);
+	json_msgs(j, "messages", s->plan_msgs, s->nr_plan_msgs);
+	hp_json_end(j);
+}
+
+static void json_vms(struct hp_json *j, const struct status *s)
+{
+	hp_json_array(j, "vms");
+	for (size_t i = 0; s->backed && i < s->back.nr_vms; i++) {
+		const struct hp_back_vm *b = &s->back.vms[i];
+
+		hp_json_object(j, NULL);
+		hp_json_str(j, "name", b->vp->vm->name);
+		hp_json_u64(j, "page_size_kb", b->vp->page_size / 1024);
+		hp_json_u64(j, "pages", b->need);
+		hp_json_u64(j, "backed", b->got);
+		json_nodes(j, "nodes", &s->l.plan, b->node, s->back.per_node);
+		hp_json_u64(j, "short_pages", b->short_pages);
+		hp_json_u64(j, "short_bytes", b->short_pages * b->vp->page_size);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+}
+
+int hp_status_print_json(const struct status *s, int exit_code)
+{
+	struct hp_json j;
+	char *out;
+	size_t len;
+	int r;
+
+	hp_json_init(&j);
+	hp_json_object(&j, NULL);
+	hp_json_str(&j, "verdict", exit_code == 0 ? "ok" : exit_code == 1 ? "bad" : "error");
+	hp_json_bool(&j, "short", s->is_short);
+	hp_json_bool(&j, "stale", s->is_stale);
+	hp_json_str(&j, "summary", s->verdict_line);
+	hp_json_str(&j, "cmdline", s->host.cmdline);
+	json_check(&j, s);
+	json_pools(&j, s);
+	json_plan(&j, s);
+	json_vms(&j, s);
+	json_msgs(&j, "vm_messages", s->vm_msgs, s->nr_vm_msgs);
+	hp_json_end(&j);
+	r = hp_json_finish(&j, &out, &len);
+	if (r < 0)
+		return r;
+	fwrite(out, 1, len, stdout);
+	free(out);
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * hugeplan status, inside: what status.c gathers and judges, which status-print.c prints as
+ * text, for the journal (--boot) or as JSON. Private to the two files.
+ */
+#ifndef HP_CLI_STATUS_H
+#define HP_CLI_STATUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "core/backing.h"
+#include "core/stale.h"
+#include "core/state.h"
+#include "core/verdict.h"
+
+#define EXIT_BAD  1
+#define MAX_MSGS  64
+#define MSG_LEN	  1024
+#define PRIO_ERR  3
+#define PRIO_WARN 4
+#define PRIO_INFO 6
+
+/* a line of the verdict, with its syslog priority (for --boot) */
+struct msg {
+	int prio;
+	char text[MSG_LEN];
+};
+
+struct status {
+	struct hp_cli o;
+	bool boot;
+	struct hp_loaded l;
+	bool planned; /* configuration read and planned */
+	struct hp_host host;
+	struct hp_karch arch;
+	struct hp_kreq req;
+	struct hp_pools pools;
+	struct hp_verdict verdict;
+	struct hp_report_info info;
+	bool from_report;
+	char check_note[512];
+	char kmsg_state[300];
+	struct hp_state state;
+	bool have_state;
+	struct hp_stale stale;
+	struct hp_backing back, cover;
+	bool backed, covered;
+	bool added; /* added_vm[] (configuration indexes) are what was added */
+	bool *added_vm;
+	size_t nr_added;
+	bool is_short, is_stale;
+	bool fatal; /* nothing could be read: the message is out */
+	struct msg plan_msgs[MAX_MSGS], vm_msgs[MAX_MSGS];
+	size_t nr_plan_msgs, nr_vm_msgs;
+	char verdict_line[MSG_LEN];
+};
+
+const char *hp_status_plural(uint64_t n);
+
+/* " (node0 4, node1 14)" over the plan's nodes; "" when the split is unknown or moot */
+void hp_status_split(const struct hp_plan *p, const uint64_t *node, bool known, char *buf,
+		     size_t len);
+
+/* the three outputs; 0 or -ENOMEM (print_boot cannot fail) */
+int hp_status_print_human(const struct status *s);
+void hp_status_print_boot(const struct status *s);
+int hp_status_print_json(const struct status *s, int exit_code);
+
+#endif
