@@ -198,19 +198,28 @@ int main(int argc, char **argv)
 	}
 	hp_host_karch(&run->host, &run->arch);
 	hp_kcmdline_simulate(run->host.cmdline, &run->arch, &run->req);
-	/* no kernel log (no /dev/kmsg, no permission) costs the reasons, not the verdict */
-	r = hp_kmsg_foreach(root, keep_hugetlb, run);
-	if (r < 0)
-		snprintf(kmsg_state, sizeof(kmsg_state), "%s: %s", HP_P_KMSG, strerror(-r));
-
 	in.cmdline = run->host.cmdline;
 	in.arch = &run->arch;
 	in.req = &run->req;
 	in.pools = &run->pools;
 	in.kmsgs = run->line_ptrs;
-	in.nr_kmsgs = run->nr_lines;
-	in.kmsg_read = r >= 0;
+	/*
+	 * The kernel log only explains a shortfall or an ignored parameter. On the common
+	 * path, a pool fully met with nothing ignored, reading it (hundreds of records, one
+	 * system call each) would be most of the verifier's time at boot, so it is skipped.
+	 */
 	hp_verdict_compute(&in, &run->verdict);
+	if (run->verdict.status != HP_V_SHORT && run->req.nr_msgs == 0) {
+		snprintf(kmsg_state, sizeof(kmsg_state), "not read: nothing to explain");
+	} else {
+		/* no kernel log (no /dev/kmsg, no permission) costs the reasons, not the verdict */
+		r = hp_kmsg_foreach(root, keep_hugetlb, run);
+		if (r < 0)
+			snprintf(kmsg_state, sizeof(kmsg_state), "%s: %s", HP_P_KMSG, strerror(-r));
+		in.nr_kmsgs = run->nr_lines;
+		in.kmsg_read = r >= 0;
+		hp_verdict_compute(&in, &run->verdict);
+	}
 	ret = run->verdict.status == HP_V_SHORT ? EXIT_SHORT : 0;
 
 	meta.generator = "hugeplan-verify " HP_VERSION;

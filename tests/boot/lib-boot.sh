@@ -30,7 +30,8 @@ keys() {
 
 # boot NAME IMG APPEND [QEMU ARGS...]: boot to power-off (or the timeout); the console
 # goes to $T_TMP/NAME.log without carriage returns and terminal escapes (the firmware clears
-# the screen). Sets BOOT_S to the seconds taken.
+# the screen; with "quiet" the first line of the initramfs follows the firmware's "Booting from
+# ROM.." on the same line, so a line break is put after it). Sets BOOT_S to the seconds taken.
 boot() {
 	_name=$1 _img=$2 _append=$3
 	shift 3
@@ -39,7 +40,7 @@ boot() {
 		-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$_img" \
 		-append "console=ttyS0 panic=-1 root=/dev/sda quiet loglevel=1 $_append" \
 		"$@" 2>&1 | tr -d '\r' |
-		sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g' >"$T_TMP/$_name.log"
+		sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/^Booting from ROM\.\.*/&\n/' >"$T_TMP/$_name.log"
 	BOOT_S=$(($(date +%s) - _t0))
 	echo "# boot $_name: $BOOT_S s"
 }
