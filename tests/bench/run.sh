@@ -79,8 +79,9 @@ echo
 # --- 3. verifier ------------------------------------------------------------------------------
 echo "3. Early-boot verifier (issue 4's goal: under 2 ms in the guest)"
 if [ -x "$B/hugeplan-verify" ]; then
-	v=$T/vroot
-	cp -a tests/fixtures/qemu-numa-1g2g "$v"
+	# its report goes to /run, a tmpfs: the copy goes to one too, or the disk is timed
+	v=$(mktemp -d "${BENCH_OUTDIR:-/dev/shm}/hugeplan-bench.XXXXXX" 2>/dev/null || mktemp -d)
+	cp -a tests/fixtures/qemu-numa-1g2g/. "$v/"
 	echo " a) this host, the real NUMA capture (tests/fixtures/qemu-numa-1g2g), against cat /dev/null"
 	"$B/bench/bench-spawn" "$RUNS" hugeplan-verify "cat /dev/null" \
 		-- "$B/hugeplan-verify" --root "$v" -- /bin/cat /dev/null |
@@ -91,6 +92,7 @@ if [ -x "$B/hugeplan-verify" ]; then
 		echo " b) in the guest: one boot of tests/boot's harness (Debian cloud kernel, QEMU TCG, 3 GiB)"
 		B=$B sh tests/bench/boot.sh 2>&1 | sed 's/^/    /'
 	fi
+	rm -rf "$v"
 else
 	echo "  pending: build/hugeplan-verify is not built (the early-boot branch)"
 fi
