@@ -26,6 +26,7 @@
 #include "cli/status.h"
 #include "core/size.h"
 #include "sys/host.h"
+#include "sys/bootcheck.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"
@@ -78,49 +79,17 @@ void hp_status_split(const struct hp_plan *p, const uint64_t *node, bool known, 
 
 /* --- gathering ----------------------------------------------------------------------------- */
 
-struct klines {
-	char lines[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN];
-	const char *ptrs[HP_VERDICT_MAX_KMSGS];
-	size_t n;
-};
-
-static int keep_hugetlb(const struct hp_kmsg_rec *rec, void *ctx)
-{
-	struct klines *k = ctx;
-
-	if (!hp_kmsg_is_hugetlb(rec->text) || k->n >= HP_VERDICT_MAX_KMSGS)
-		return 0;
-	snprintf(k->lines[k->n], HP_KMSG_LEN, "%.191s", rec->text);
-	k->ptrs[k->n] = k->lines[k->n];
-	k->n++;
-	return 0;
-}
-
 /* the verifier's check, now: the same functions hugeplan-verify runs at boot */
 static int check_now(struct status *s)
 {
 	struct hp_verdict_in in = { 0 };
-	struct klines *k = calloc(1, sizeof(*k));
-	int r;
 
-	if (!k)
-		return -ENOMEM;
-	/* no kernel log (no /dev/kmsg, no permission) costs the reasons, not the verdict */
-	r = hp_kmsg_foreach(s->o.root, keep_hugetlb, k);
-	if (r < 0)
-		snprintf(s->kmsg_state, sizeof(s->kmsg_state), "%s: %s", HP_P_KMSG, strerror(-r));
-	else
-		snprintf(s->kmsg_state, sizeof(s->kmsg_state), "read");
 	in.cmdline = s->host.cmdline;
 	in.arch = &s->arch;
 	in.req = &s->req;
 	in.pools = &s->pools;
-	in.kmsgs = k->ptrs;
-	in.nr_kmsgs = k->n;
-	in.kmsg_read = r >= 0;
-	hp_verdict_compute(&in, &s->verdict);
-	free(k);
-	return 0;
+	return hp_bootcheck_verdict(s->o.root, &in, &s->verdict, s->kmsg_state,
+				    sizeof(s->kmsg_state));
 }
 
 /* the early-boot report when it is this boot's, else the check now */

@@ -194,7 +194,7 @@ int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m
 	for (size_t i = 0; i < v->nr_ignored; i++)
 		fprintf(f, "  ignored%s: %s\n", v->ignored[i].from_kernel ? "" : " (expected)",
 			v->ignored[i].text);
-	if (!v->kmsg_read && m->kmsg_state)
+	if (!v->kmsg_read && m->kmsg_state && strcmp(m->kmsg_state, HP_KMSG_UNNEEDED))
 		fprintf(f, "  kernel log not read: %s\n", m->kmsg_state);
 	if (m->report_path)
 		fprintf(f, "  report: %s\n", m->report_path);

@@ -89,6 +89,9 @@ struct hp_verdict {
 	bool kmsg_read; /* the kernel log was readable */
 };
 
+/* kmsg state of a check that had nothing for the kernel log to explain (met, nothing ignored) */
+#define HP_KMSG_UNNEEDED "not read: nothing to explain"
+
 struct hp_verdict_in {
 	const char *cmdline;
 	const struct hp_karch *arch;

@@ -16,6 +16,7 @@
 #include "core/kcmdline.h"
 #include "core/verdict.h"
 #include "sys/host.h"
+#include "sys/bootcheck.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"
@@ -30,10 +31,6 @@ struct run {
 	struct hp_kreq req;
 	struct hp_pools pools;
 	struct hp_verdict verdict;
-	char lines[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN];
-	const char *line_ptrs[HP_VERDICT_MAX_KMSGS];
-	size_t nr_lines;
-	size_t nr_registered;
 	char err[300];
 };
 
@@ -52,59 +49,6 @@ static void usage(FILE *f)
 	      "Exit status: 0 met or nothing requested, 1 short, 2 error. Once the verdict is\n"
 	      "known, a shortfall (1) wins over a failure to write the report.\n",
 	      f);
-}
-
-/*
- * hugetlb_init() prints "registered" for every size last, after every allocation failure:
- * once each size present has its line, the rest of the log holds nothing for us.
- */
-static int keep_hugetlb(const struct hp_kmsg_rec *rec, void *ctx)
-{
-	struct run *r = ctx;
-
-	if (!hp_kmsg_is_hugetlb(rec->text) || r->nr_lines >= HP_VERDICT_MAX_KMSGS)
-		return 0;
-	snprintf(r->lines[r->nr_lines], HP_KMSG_LEN, "%.191s", rec->text);
-	r->line_ptrs[r->nr_lines] = r->lines[r->nr_lines];
-	r->nr_lines++;
-	if (strstr(rec->text, " page size, pre-allocated ") &&
-	    ++r->nr_registered >= r->pools.nr_pools)
-		return 1;
-	return 0;
-}
-
-/*
- * The few host facts the simulation needs: the sizes and nodes (from the pools), the kernel
- * version and the command line. Not hp_host_read(): meminfo and cpuinfo are costly to
- * generate and the verdict does not need them.
- */
-static int read_facts(const char *root, struct run *run)
-{
-	struct hp_host *h = &run->host;
-	char *text;
-	int r;
-
-	memset(h, 0, sizeof(*h));
-	for (size_t i = 0; i < run->pools.nr_pools; i++)
-		h->sizes[h->nr_sizes++] = run->pools.pools[i].size;
-	h->online_mask = run->pools.online_mask;
-	h->numa_sysfs = run->pools.numa_sysfs;
-	r = hp_read_text(root, &text, NULL, sizeof(h->cmdline) - 1, HP_P_CMDLINE);
-	if (r < 0) {
-		snprintf(run->err, sizeof(run->err), "%s: %s", HP_P_CMDLINE, strerror(-r));
-		return r;
-	}
-	text[strcspn(text, "\n")] = '\0';
-	snprintf(h->cmdline, sizeof(h->cmdline), "%s", text);
-	free(text);
-	/* an unknown version makes the simulation assume a recent kernel */
-	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
-		h->kver = hp_kver_parse(text);
-		free(text);
-	}
-	return 0;
 }
 
 /* /run/hugeplan/boot-report.json under root, made with its directory; readers see old or new */
@@ -190,7 +134,7 @@ int main(int argc, char **argv)
 		free(run);
 		return EXIT_ERROR;
 	}
-	r = read_facts(root, run);
+	r = hp_bootcheck_facts(root, &run->pools, &run->host, run->err, sizeof(run->err));
 	if (r < 0) {
 		fprintf(stderr, "hugeplan-verify: %s%s\n", rp, run->err);
 		free(run);
@@ -202,23 +146,10 @@ int main(int argc, char **argv)
 	in.arch = &run->arch;
 	in.req = &run->req;
 	in.pools = &run->pools;
-	in.kmsgs = run->line_ptrs;
-	/*
-	 * The kernel log only explains a shortfall or an ignored parameter. On the common
-	 * path, a pool fully met with nothing ignored, reading it (hundreds of records, one
-	 * system call each) would be most of the verifier's time at boot, so it is skipped.
-	 */
-	hp_verdict_compute(&in, &run->verdict);
-	if (run->verdict.status != HP_V_SHORT && run->req.nr_msgs == 0) {
-		snprintf(kmsg_state, sizeof(kmsg_state), "not read: nothing to explain");
-	} else {
-		/* no kernel log (no /dev/kmsg, no permission) costs the reasons, not the verdict */
-		r = hp_kmsg_foreach(root, keep_hugetlb, run);
-		if (r < 0)
-			snprintf(kmsg_state, sizeof(kmsg_state), "%s: %s", HP_P_KMSG, strerror(-r));
-		in.nr_kmsgs = run->nr_lines;
-		in.kmsg_read = r >= 0;
-		hp_verdict_compute(&in, &run->verdict);
+	if (hp_bootcheck_verdict(root, &in, &run->verdict, kmsg_state, sizeof(kmsg_state)) < 0) {
+		fputs("hugeplan-verify: out of memory\n", stderr);
+		free(run);
+		return EXIT_ERROR;
 	}
 	ret = run->verdict.status == HP_V_SHORT ? EXIT_SHORT : 0;
 

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys/bootcheck.h"
+#include "sys/kmsg.h"
+#include "sys/path.h"
+
+int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp_host *h, char *err,
+		       size_t errlen)
+{
+	char *text;
+	int r;
+
+	memset(h, 0, sizeof(*h));
+	for (size_t i = 0; i < pools->nr_pools && h->nr_sizes < HP_MAX_SIZES; i++)
+		h->sizes[h->nr_sizes++] = pools->pools[i].size;
+	h->online_mask = pools->online_mask;
+	h->numa_sysfs = pools->numa_sysfs;
+	r = hp_read_text(root, &text, NULL, sizeof(h->cmdline) - 1, HP_P_CMDLINE);
+	if (r < 0) {
+		snprintf(err, errlen, "%s: %s", HP_P_CMDLINE, strerror(-r));
+		return r;
+	}
+	text[strcspn(text, "\n")] = '\0';
+	snprintf(h->cmdline, sizeof(h->cmdline), "%s", text);
+	free(text);
+	/* an unknown version makes the simulation assume a recent kernel */
+	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
+		h->kver = hp_kver_parse(text);
+		free(text);
+	}
+	return 0;
+}
+
+struct klines {
+	char lines[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN];
+	const char *ptrs[HP_VERDICT_MAX_KMSGS];
+	size_t n, registered, sizes;
+};
+
+/*
+ * hugetlb_init() prints "registered" for every size last, after every allocation failure:
+ * once each size present has its line, the rest of the log holds nothing for us.
+ */
+static int keep_hugetlb(const struct hp_kmsg_rec *rec, void *ctx)
+{
+	struct klines *k = ctx;
+
+	if (!hp_kmsg_is_hugetlb(rec->text) || k->n >= HP_VERDICT_MAX_KMSGS)
+		return 0;
+	snprintf(k->lines[k->n], HP_KMSG_LEN, "%.191s", rec->text);
+	k->ptrs[k->n] = k->lines[k->n];
+	k->n++;
+	if (strstr(rec->text, " page size, pre-allocated ") && ++k->registered >= k->sizes)
+		return 1;
+	return 0;
+}
+
+int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
+			 char *kmsg_state, size_t len)
+{
+	struct hp_verdict_in with = *in;
+	struct klines *k;
+	int r;
+
+	/*
+	 * On the common path, a pool fully met with nothing ignored, the log explains nothing,
+	 * and reading it (hundreds of records, a system call each) would be most of the time
+	 * the check takes at boot.
+	 */
+	with.kmsgs = NULL;
+	with.nr_kmsgs = 0;
+	with.kmsg_read = false;
+	hp_verdict_compute(&with, out);
+	if (out->status != HP_V_SHORT && in->req->nr_msgs == 0) {
+		snprintf(kmsg_state, len, "%s", HP_KMSG_UNNEEDED);
+		return 0;
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->sizes = in->pools->nr_pools;
+	/* no kernel log (no /dev/kmsg, no permission) costs the reasons, not the verdict */
+	r = hp_kmsg_foreach(root, keep_hugetlb, k);
+	if (r < 0)
+		snprintf(kmsg_state, len, "%s: %s", HP_P_KMSG, strerror(-r));
+	else
+		snprintf(kmsg_state, len, "read");
+	with.kmsgs = k->ptrs;
+	with.nr_kmsgs = k->n;
+	with.kmsg_read = r >= 0;
+	hp_verdict_compute(&with, out);
+	free(k);
+	return 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The early-boot check shared by hugeplan-verify (in the initramfs) and "hugeplan status"
+ * (when no early-boot report is there): what the kernel was asked for against what it
+ * reserved, with the kernel's own messages as reasons. libc only.
+ */
+#ifndef HP_BOOTCHECK_H
+#define HP_BOOTCHECK_H
+
+#include <stddef.h>
+
+#include "core/host.h"
+#include "core/pools.h"
+#include "core/verdict.h"
+
+/*
+ * hp_bootcheck_facts - the few host facts the simulation needs: sizes and nodes (from pools),
+ * the kernel version and the command line. Not hp_host_read(): meminfo and cpuinfo are
+ * costly to generate in a guest and the verdict does not need them. -errno with err set.
+ */
+int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp_host *h, char *err,
+		       size_t errlen);
+
+/*
+ * hp_bootcheck_verdict - hp_verdict_compute() over in (its kmsgs ignored); the kernel log is
+ * read, and the verdict computed again with its HugeTLB lines, only when there is something
+ * to explain (a shortfall or an ignored parameter). kmsg_state tells what happened to the
+ * log: "read", "not read: nothing to explain", or the error. 0 or -ENOMEM.
+ */
+int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
+			 char *kmsg_state, size_t len);
+
+#endif
