@@ -57,12 +57,18 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 PROGRAMS := $(if $(CLI_SRCS),$(B)/hugeplan) $(if $(VERIFY_SRCS),$(B)/hugeplan-verify) $(if $(GEN_SRCS),$(B)/hugeplan-generator)
 UNITS := $(patsubst units/%.in,$(B)/units/%,$(wildcard units/*.in))
+MAN_SRCS := $(sort $(wildcard man/*.scd))
+MANPAGES := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRCS))
 
-all: $(PROGRAMS) $(UNITS)
+all: $(PROGRAMS) $(UNITS) $(MANPAGES)
 
 $(B)/units/%: units/%.in Makefile
 	@mkdir -p $(@D)
 	sed -e 's|@BINDIR@|$(BINDIR)|g' $< >$@
+
+$(B)/man/%: man/%.scd
+	@mkdir -p $(@D)
+	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)

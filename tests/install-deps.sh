@@ -4,9 +4,9 @@
 #   tests/install-deps.sh build    build dependencies only
 set -eu
 
-BUILD="gcc make pkgconf libc6-dev libsmartcols-dev libinih-dev libkmod-dev libjson-c-dev"
+BUILD="gcc make pkgconf libc6-dev libsmartcols-dev libinih-dev libkmod-dev libjson-c-dev scdoc"
 TEST="libcmocka-dev kmod systemd dracut-core qemu-system-x86 grub-common cpio strace valgrind
-clang libclang-rt-14-dev scdoc python3 util-linux mount"
+clang libclang-rt-14-dev python3 util-linux mount man-db"
 
 want=$BUILD
 [ "${1:-all}" = build ] || want="$BUILD $TEST"
