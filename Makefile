@@ -4,6 +4,7 @@
 #   make check      every test tier; ends with "N passed, N failed"
 #   make demo       plan the bundled example against the bundled example host
 #   make deps       install the Debian packages the build and the tests need
+#   make install    install under DESTDIR (PREFIX=/usr/local); make uninstall takes it out again
 #
 # Folders tell the architecture:
 #   generator/core     pure planner: sizes, kernel command line simulation, placement, rendering
@@ -16,14 +17,33 @@
 
 VERSION := 0.1.0
 B ?= build
-# Where things are installed, as the install rules name them: the unit runs $(BINDIR)/hugeplan,
-# and the generator links to the unit in $(SYSTEMDUNITDIR) (systemd's pkg-config file says).
-PREFIX ?= /usr/local
-BINDIR ?= $(PREFIX)/bin
-pcvar = $(or $(shell $(PKG_CONFIG) --variable=$(2) $(1) 2>/dev/null),$(3))
-SYSTEMDUNITDIR ?= $(call pcvar,systemd,systemdsystemunitdir,$(PREFIX)/lib/systemd/system)
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+
+# Installation directories (make install; the unit runs $(BINDIR)/hugeplan and the generator
+# links to the unit in $(SYSTEMDUNITDIR)). PREFIX moves what only people and PATH look for:
+# the command, man pages, docs. What other programs look for at fixed places comes from the
+# pkg-config files they publish (systemd's generator and unit directories, dracut's module
+# and conf.d directories, bash-completion's directory), with a fallback when a .pc file is
+# missing. hugeplan's vendor configuration directory is compiled in (sys/path.h), so it
+# does not move with PREFIX either. Every directory can be set on the command line.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/hugeplan
+VENDORCONFDIR ?= /usr/lib/hugeplan
+# pcdir VAR,PACKAGE,VARIABLE,FALLBACK: VAR from pkg-config unless set; asked once, not at
+# every use (SYSTEMDUNITDIR is in CPPFLAGS).
+pcdir = $(if $(filter undefined,$(origin $(1))),$(eval $(1) := $(or \
+	$(shell $(PKG_CONFIG) --variable=$(3) $(2) 2>/dev/null),$(4))))
+$(call pcdir,SYSTEMDGENERATORDIR,systemd,systemdsystemgeneratordir,$(PREFIX)/lib/systemd/system-generators)
+$(call pcdir,SYSTEMDUNITDIR,systemd,systemdsystemunitdir,$(PREFIX)/lib/systemd/system)
+$(call pcdir,DRACUTMODULESDIR,dracut,dracutmodulesdir,/usr/lib/dracut/modules.d)
+$(call pcdir,DRACUTCONFDIR,dracut,dracutconfdir,/usr/lib/dracut/dracut.conf.d)
+$(call pcdir,BASHCOMPLETIONDIR,bash-completion,completionsdir,$(DATADIR)/bash-completion/completions)
+
 CFLAGS ?= -O2 -g
 WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith -Wundef -Werror=implicit-function-declaration
@@ -55,6 +75,7 @@ VERIFY_OBJS := $(call obj,$(VERIFY_SRCS))
 GEN_OBJS := $(call obj,$(GEN_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
+DIRS_STAMP := $(B)/dirs.stamp
 PROGRAMS := $(if $(CLI_SRCS),$(B)/hugeplan) $(if $(VERIFY_SRCS),$(B)/hugeplan-verify) $(if $(GEN_SRCS),$(B)/hugeplan-generator)
 UNITS := $(patsubst units/%.in,$(B)/units/%,$(wildcard units/*.in))
 MAN_SRCS := $(sort $(wildcard man/*.scd))
@@ -62,13 +83,22 @@ MANPAGES := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRCS))
 
 all: $(PROGRAMS) $(UNITS) $(MANPAGES)
 
-$(B)/units/%: units/%.in Makefile
+$(B)/units/%: units/%.in $(DIRS_STAMP)
 	@mkdir -p $(@D)
 	sed -e 's|@BINDIR@|$(BINDIR)|g' $< >$@
 
 $(B)/man/%: man/%.scd
 	@mkdir -p $(@D)
 	scdoc <$< >$@.tmp && mv $@.tmp $@
+
+# The installation directories compiled into the generator (HP_UNITDIR) and the unit
+# (@BINDIR@): a build for other directories rebuilds what names them.
+$(DIRS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo 'BINDIR=$(BINDIR) SYSTEMDUNITDIR=$(SYSTEMDUNITDIR)' | cmp -s - $@ || \
+		echo 'BINDIR=$(BINDIR) SYSTEMDUNITDIR=$(SYSTEMDUNITDIR)' >$@
+$(GEN_OBJS): $(DIRS_STAMP)
+FORCE:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -138,5 +168,55 @@ demo:
 clean:
 	rm -rf $(B)
 
-.PHONY: all bench check demo deps clean unit-tests
+# The early-boot verifier is not for people to run: it lives in libexec, where the dracut
+# module looks for it (its module-setup.sh names the default path; an install elsewhere
+# rewrites that one path).
+DRACUT_MOD := $(wildcard dracut-module/50hugeplan)
+DRACUT_FILES := $(sort $(wildcard dracut-module/50hugeplan/*))
+
+# SOURCE:DESTINATION:MODE, one per installed file; uninstall removes exactly these.
+INSTALL_MAP = \
+	$(B)/hugeplan:$(BINDIR)/hugeplan:755 \
+	$(if $(VERIFY_SRCS),$(B)/hugeplan-verify:$(LIBEXECDIR)/hugeplan/hugeplan-verify:755) \
+	$(if $(GEN_SRCS),$(B)/hugeplan-generator:$(SYSTEMDGENERATORDIR)/hugeplan-generator:755) \
+	$(foreach u,$(UNITS),$(u):$(SYSTEMDUNITDIR)/$(notdir $(u)):644) \
+	$(foreach f,$(DRACUT_FILES),$(f):$(DRACUTMODULESDIR)/50hugeplan/$(notdir $(f)):755) \
+	$(if $(DRACUT_MOD),conf/dracut-hugeplan.conf:$(DRACUTCONFDIR)/50-hugeplan.conf:644) \
+	conf/hugeplan.conf:$(VENDORCONFDIR)/hugeplan.conf:644 \
+	conf/example-vm.conf:$(DOCDIR)/examples/vms.d/example.conf:644 \
+	$(foreach f,$(wildcard examples/config/hugeplan.conf examples/config/vms.d/*.conf),$(f):$(DOCDIR)/examples/two-socket/$(patsubst examples/config/%,%,$(f)):644) \
+	README.md:$(DOCDIR)/README.md:644 \
+	$(foreach m,$(MANPAGES),$(m):$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)):644) \
+	completion/hugeplan:$(BASHCOMPLETIONDIR)/hugeplan:644
+
+# Directories that are hugeplan's alone, removed by uninstall once empty (deepest first).
+OWN_DIRS = $(DRACUTMODULESDIR)/50hugeplan $(LIBEXECDIR)/hugeplan $(VENDORCONFDIR) \
+	$(DOCDIR)/examples/vms.d $(DOCDIR)/examples/two-socket/vms.d $(DOCDIR)/examples/two-socket \
+	$(DOCDIR)/examples $(DOCDIR)
+
+install: all
+	@set -e; for m in $(INSTALL_MAP); do \
+		src=$${m%%:*}; rest=$${m#*:}; dst=$${rest%:*}; mode=$${rest##*:}; \
+		echo "  INSTALL $(DESTDIR)$$dst"; \
+		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst"; \
+	done
+	@if [ -f "$(DESTDIR)$(DRACUTMODULESDIR)/50hugeplan/module-setup.sh" ]; then \
+		sed -i 's|/usr/libexec/hugeplan/|$(LIBEXECDIR)/hugeplan/|g' \
+			"$(DESTDIR)$(DRACUTMODULESDIR)/50hugeplan/module-setup.sh"; \
+	fi
+
+uninstall:
+	@for m in $(INSTALL_MAP); do \
+		rest=$${m#*:}; dst=$${rest%:*}; \
+		[ -e "$(DESTDIR)$$dst" ] || continue; \
+		echo "  RM      $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
+	done
+	@for d in $(OWN_DIRS); do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
+
+# The directories an install would use, for tests and packagers.
+print-dirs:
+	@$(foreach v,PREFIX BINDIR LIBEXECDIR MANDIR DOCDIR VENDORCONFDIR SYSTEMDGENERATORDIR \
+		SYSTEMDUNITDIR DRACUTMODULESDIR DRACUTCONFDIR BASHCOMPLETIONDIR,echo '$(v)=$($(v))';)
+
+.PHONY: all bench check demo deps clean unit-tests install uninstall print-dirs FORCE
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,158 @@
+#!/bin/sh
+# make install into a temporary DESTDIR: the exact list of files and their modes, for the
+# directories pkg-config gives on Debian 12 (PREFIX=/usr, as the package builds) and for the
+# fallbacks without pkg-config (PREFIX=/usr/local); then what an installed tree must do
+# (the programs run, systemd-analyze cat-config and hugeplan read the same configuration,
+# bash-completion and man find their files); then make uninstall leaves nothing behind.
+. "$(dirname "$0")/../lib.sh"
+t_init
+cd "$TOP" || exit 1
+VERSION=$(sed -n 's/^VERSION := //p' Makefile)
+# Installs for other directories rebuild what names them (the generator, the unit): do
+# that in a copy of the build tree, so the tiers that run after this one find it as it was.
+mkdir -p "$T_TMP/build"
+(cd "$B" && tar -cf - --exclude=./e2e-cache .) | (cd "$T_TMP/build" && tar -xf -)
+B=$T_TMP/build
+
+# expected DIRS...: files.txt with the directories of one scenario, "MODE PATH" sorted
+expected() {
+	grep -v '^#' tests/install/files.txt |
+		sed -e "s|\$BINDIR|$BINDIR|; s|\$LIBEXECDIR|$LIBEXECDIR|; s|\$GENERATORDIR|$GENERATORDIR|" \
+			-e "s|\$UNITDIR|$UNITDIR|; s|\$DRACUTMODULESDIR|$DRACUTMODULESDIR|" \
+			-e "s|\$DRACUTCONFDIR|$DRACUTCONFDIR|; s|\$DOCDIR|$DOCDIR|; s|\$MANDIR|$MANDIR|" \
+			-e "s|\$COMPLETIONDIR|$COMPLETIONDIR|" >"$T_TMP/files"
+	while read -r mode path src; do
+		[ -n "$mode" ] || continue
+		if [ -e "$src" ]; then
+			echo "$mode $path"
+		else
+			echo "$path (from $src)" >>"$T_TMP/skips"
+		fi
+	done <"$T_TMP/files" | sort
+}
+
+# installed D: "MODE PATH" of every file and symlink under D, sorted
+installed() {
+	(cd "$1" && find . \( -type f -o -type l \) -printf '%m /%P\n') | sort
+}
+
+# scenario NAME MAKE-ARGS...: install, compare, check, uninstall
+scenario() {
+	name=$1
+	shift
+	D=$T_TMP/dest-$name
+	: >"$T_TMP/skips"
+	if make -s --no-print-directory install DESTDIR="$D" B="$B" "$@" >"$T_TMP/make.out" 2>&1; then
+		t_ok "$name: make install $*"
+	else
+		t_fail "$name: make install $*" "$(tail -5 "$T_TMP/make.out")"
+		return
+	fi
+	expected >"$T_TMP/want"
+	installed "$D" >"$T_TMP/got"
+	t_diff "$name: the installed files and modes are exactly files.txt" "$T_TMP/want" "$T_TMP/got"
+	while read -r what; do
+		t_skip "$name: installs $what" "not in the tree yet"
+	done <"$T_TMP/skips"
+
+	out=$("$D$BINDIR/hugeplan" --version 2>&1)
+	t_eq "$name: the installed hugeplan runs" "hugeplan $VERSION" "$out"
+	if [ -x "$D$LIBEXECDIR/hugeplan/hugeplan-verify" ]; then
+		out=$("$D$LIBEXECDIR/hugeplan/hugeplan-verify" --version 2>&1)
+		t_eq "$name: the installed hugeplan-verify runs" "hugeplan-verify $VERSION" "$out"
+	fi
+	ms=$D$DRACUTMODULESDIR/50hugeplan/module-setup.sh
+	if [ -f "$ms" ]; then
+		t_grep "$name: the dracut module looks for the verifier in $LIBEXECDIR" \
+			"$LIBEXECDIR/hugeplan/hugeplan-verify" "$ms"
+		[ "$LIBEXECDIR" = /usr/libexec ] ||
+			t_eq "$name: and nowhere else" "" "$(grep -n '/usr/libexec/' "$ms")"
+		t_grep "$name: dracut.conf.d adds the module" '^add_dracutmodules\+=" hugeplan "$' \
+			"$D$DRACUTCONFDIR/50-hugeplan.conf"
+	fi
+
+	# the installed generator enables the unit where it was installed, and the unit runs the
+	# command where it was installed
+	gen=$D$GENERATORDIR/hugeplan-generator
+	if [ -x "$gen" ]; then
+		R=$T_TMP/genroot
+		rm -rf "$R" "$T_TMP/gen"
+		cp -r tests/fixtures/one-node-32g "$R"
+		echo 'ro default_hugepagesz=2M hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1' \
+			>"$R/proc/cmdline"
+		mkdir "$T_TMP/gen"
+		HUGEPLAN_ROOT=$R "$gen" "$T_TMP/gen" >"$T_TMP/gen.log" 2>&1
+		link=$(readlink "$T_TMP/gen/multi-user.target.wants/hugeplan-verify.service")
+		t_eq "$name: the generator enables the unit where it is installed" \
+			"$UNITDIR/hugeplan-verify.service" "$link"
+		t_eq "$name: and the unit is there" yes "$([ -f "$D$link" ] && echo yes)"
+		exe=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$D$UNITDIR/hugeplan-verify.service")
+		t_eq "$name: the unit runs the installed hugeplan" "$BINDIR/hugeplan" "$exe"
+	fi
+
+	# bash-completion loads the completion from where it was installed
+	out=$(XDG_DATA_DIRS=$D${COMPLETIONDIR%/bash-completion/completions} bash -c '
+		. /usr/share/bash-completion/bash_completion
+		__load_completion hugeplan && complete -p hugeplan' 2>&1)
+	t_eq "$name: bash-completion finds the completion" "complete -F _hugeplan hugeplan" "$out"
+	# man finds every page in its section
+	for p in hugeplan.8 hugeplan-generator.8 hugeplan.conf.5 dracut.hugeplan.7; do
+		sec=${p##*.}
+		out=$(MANPATH=$D$MANDIR man -w "$sec" "${p%.*}" 2>&1)
+		t_eq "$name: man $sec ${p%.*} finds the page" "$D$MANDIR/man$sec/$p" "$out"
+	done
+
+	make -s --no-print-directory uninstall DESTDIR="$D" B="$B" "$@" >"$T_TMP/make.out" 2>&1
+	t_eq "$name: make uninstall exits 0" 0 $?
+	installed "$D" >"$T_TMP/got"
+	t_diff "$name: no file is left after make uninstall" /dev/null "$T_TMP/got"
+	left=$(cd "$D" && find . -name '*hugeplan*')
+	t_eq "$name: no hugeplan directory is left" "" "$left"
+}
+
+# Debian 12's pkg-config answers, as the package builds
+BINDIR=/usr/bin LIBEXECDIR=/usr/libexec GENERATORDIR=/lib/systemd/system-generators
+UNITDIR=/lib/systemd/system DRACUTMODULESDIR=/usr/lib/dracut/modules.d
+DRACUTCONFDIR=/usr/lib/dracut/dracut.conf.d DOCDIR=/usr/share/doc/hugeplan MANDIR=/usr/share/man
+COMPLETIONDIR=/usr/share/bash-completion/completions
+for pc in systemd:systemdsystemgeneratordir:$GENERATORDIR systemd:systemdsystemunitdir:$UNITDIR \
+	dracut:dracutmodulesdir:$DRACUTMODULESDIR dracut:dracutconfdir:$DRACUTCONFDIR \
+	bash-completion:completionsdir:$COMPLETIONDIR; do
+	IFS=: read -r pkg var want <<EOF2
+$pc
+EOF2
+	t_eq "pkg-config $pkg $var is Debian 12's" "$want" "$(pkg-config --variable="$var" "$pkg")"
+done
+scenario debian PREFIX=/usr
+
+# the configuration as systemd-analyze cat-config and hugeplan read it, on an installed tree
+D=$T_TMP/dest-debian
+make -s --no-print-directory install DESTDIR="$D" B="$B" PREFIX=/usr >/dev/null 2>&1
+cp -r tests/fixtures/one-node-32g/proc tests/fixtures/one-node-32g/sys "$D/"
+mkdir -p "$D/etc/hugeplan/hugeplan.conf.d"
+printf '[Host]\nReserveMemory=3G\n' >"$D/etc/hugeplan/hugeplan.conf.d/50-reserve.conf"
+systemd-analyze --root="$D" cat-config hugeplan/hugeplan.conf >"$T_TMP/cat" 2>&1
+grep "^# $D/" "$T_TMP/cat" >"$T_TMP/got"
+printf '# %s\n' "$D/usr/lib/hugeplan/hugeplan.conf" \
+	"$D/etc/hugeplan/hugeplan.conf.d/50-reserve.conf" >"$T_TMP/want"
+t_diff "systemd-analyze cat-config shows the vendor file, then the drop-in" "$T_TMP/want" "$T_TMP/got"
+reserve=$("$D/usr/bin/hugeplan" plan --json --root "$D" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["reserve"])')
+t_eq "hugeplan reads the same: the drop-in's ReserveMemory=3G" $((3 << 30)) "$reserve"
+rm -rf "$D"
+
+# no .pc file for systemd, dracut and bash-completion: the fallbacks, under PREFIX=/usr/local
+cat >"$T_TMP/pkg-config" <<'EOF2'
+#!/bin/sh
+for a; do case $a in systemd | dracut | bash-completion) exit 1 ;; esac; done
+exec pkg-config "$@"
+EOF2
+chmod +x "$T_TMP/pkg-config"
+BINDIR=/usr/local/bin LIBEXECDIR=/usr/local/libexec
+GENERATORDIR=/usr/local/lib/systemd/system-generators UNITDIR=/usr/local/lib/systemd/system
+DRACUTMODULESDIR=/usr/lib/dracut/modules.d DRACUTCONFDIR=/usr/lib/dracut/dracut.conf.d
+DOCDIR=/usr/local/share/doc/hugeplan MANDIR=/usr/local/share/man
+COMPLETIONDIR=/usr/local/share/bash-completion/completions
+scenario no-pc-files PKG_CONFIG="$T_TMP/pkg-config"
+
+t_done
