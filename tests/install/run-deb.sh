@@ -3,7 +3,8 @@
 # results go to the parent directory, so never from the tree itself), lintian finds no
 # error in it, and it holds exactly the files of make install PREFIX=/usr (files.txt, as
 # Debian 12's pkg-config places them) plus Debian's own: copyright, changelog, and man
-# pages compressed. Installing it is left to people (it changes the machine).
+# pages and the README compressed (dh_compress: docs over 4 KiB). Installing it is left
+# to people: it changes the machine.
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1
@@ -51,7 +52,8 @@ done | sed -e 's|$BINDIR|/usr/bin|; s|$LIBEXECDIR|/usr/libexec|' \
 	-e 's|$DRACUTMODULESDIR|/usr/lib/dracut/modules.d|; s|$DRACUTCONFDIR|/usr/lib/dracut/dracut.conf.d|' \
 	-e 's|$DOCDIR|/usr/share/doc/hugeplan|; s|$MANDIR|/usr/share/man|' \
 	-e 's|$COMPLETIONDIR|/usr/share/bash-completion/completions|' \
-	-e 's|^\(644 /usr/share/man/.*\)$|\1.gz|' >"$T_TMP/want"
+	-e 's|^\(644 /usr/share/man/.*\)$|\1.gz|' \
+	-e 's|^\(644 /usr/share/doc/hugeplan/README.md\)$|\1.gz|' >"$T_TMP/want"
 printf '%s\n' "644 /usr/share/doc/hugeplan/changelog.gz" "644 /usr/share/doc/hugeplan/copyright" \
 	>>"$T_TMP/want"
 sort -o "$T_TMP/want" "$T_TMP/want"
