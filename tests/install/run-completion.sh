@@ -31,8 +31,8 @@ while read -r cmd; do
 	complete_ "$cmd" - >"$T_TMP/got"
 	t_diff "completes the options of hugeplan $cmd --help" "$T_TMP/want" "$T_TMP/got"
 	# options after other options and their values
-	complete_ "$cmd" --root /x --co >"$T_TMP/got"
-	t_eq "completes $cmd --root /x --co" "--config" "$(cat "$T_TMP/got")"
+	complete_ "$cmd" --root /x --he >"$T_TMP/got"
+	t_eq "completes $cmd --root /x --he" "--help" "$(cat "$T_TMP/got")"
 done <<EOF2
 $("$HP" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF && !/:$/ {print $1}')
 EOF2
@@ -49,6 +49,8 @@ t_eq "--root=PREFIX completes a directory" rootdir "$(cat "$T_TMP/got")"
 complete_ plan --root "$T_TMP/cwd/rootdir" --kver 6.1 >"$T_TMP/got"
 printf '%s\n' 6.1.0-27-amd64 6.12.0-1-amd64 >"$T_TMP/want"
 t_diff "--kver completes the releases in ROOT/lib/modules" "$T_TMP/want" "$T_TMP/got"
+complete_ apply --bootloader k >"$T_TMP/got"
+t_eq "--bootloader completes the boot loaders" kernel-install "$(cat "$T_TMP/got")"
 complete_ plan --kver=6.12 --root "$T_TMP/cwd/rootdir" '' >"$T_TMP/got"
 t_eq "no file names as plan's arguments" "" "$(cat "$T_TMP/got")"
 
