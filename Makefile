@@ -171,17 +171,16 @@ clean:
 # The early-boot verifier is not for people to run: it lives in libexec, where the dracut
 # module looks for it (its module-setup.sh names the default path; an install elsewhere
 # rewrites that one path).
-DRACUT_MOD := $(wildcard dracut-module/50hugeplan)
 DRACUT_FILES := $(sort $(wildcard dracut-module/50hugeplan/*))
 
 # SOURCE:DESTINATION:MODE, one per installed file; uninstall removes exactly these.
 INSTALL_MAP = \
 	$(B)/hugeplan:$(BINDIR)/hugeplan:755 \
-	$(if $(VERIFY_SRCS),$(B)/hugeplan-verify:$(LIBEXECDIR)/hugeplan/hugeplan-verify:755) \
-	$(if $(GEN_SRCS),$(B)/hugeplan-generator:$(SYSTEMDGENERATORDIR)/hugeplan-generator:755) \
+	$(B)/hugeplan-verify:$(LIBEXECDIR)/hugeplan/hugeplan-verify:755 \
+	$(B)/hugeplan-generator:$(SYSTEMDGENERATORDIR)/hugeplan-generator:755 \
 	$(foreach u,$(UNITS),$(u):$(SYSTEMDUNITDIR)/$(notdir $(u)):644) \
 	$(foreach f,$(DRACUT_FILES),$(f):$(DRACUTMODULESDIR)/50hugeplan/$(notdir $(f)):755) \
-	$(if $(DRACUT_MOD),conf/dracut-hugeplan.conf:$(DRACUTCONFDIR)/50-hugeplan.conf:644) \
+	conf/dracut-hugeplan.conf:$(DRACUTCONFDIR)/50-hugeplan.conf:644 \
 	conf/hugeplan.conf:$(VENDORCONFDIR)/hugeplan.conf:644 \
 	conf/example-vm.conf:$(DOCDIR)/examples/vms.d/example.conf:644 \
 	$(foreach f,$(wildcard examples/config/hugeplan.conf examples/config/vms.d/*.conf),$(f):$(DOCDIR)/examples/two-socket/$(patsubst examples/config/%,%,$(f)):644) \
