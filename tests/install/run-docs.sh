@@ -65,6 +65,9 @@ while read -r k; do
 	t_grep "conf/example-vm.conf documents $k=" "^#?$k=" conf/example-vm.conf
 done <"$T_TMP/vm-keys"
 t_eq "the vendor hugeplan.conf sets nothing" "" "$(grep -Ev '^(#|$|\[Host\]$)' conf/hugeplan.conf)"
+# systemd-analyze cat-config heads each file with "# /path": no comment may look like one
+t_eq "no comment of the vendor hugeplan.conf reads like a cat-config file header" "" \
+	"$(grep -n '^# /' conf/hugeplan.conf)"
 
 # the documented files as they are, and with every key uncommented, are valid
 rm -rf "$T_TMP/conf" && mkdir -p "$T_TMP/conf/vms.d"
