@@ -7,17 +7,12 @@
 . "$(dirname "$0")/../lib.sh"
 t_init
 . "$TOP/tests/grub/common.sh"
+. "$TOP/tests/inject.sh"
 build_tool
 
-if ! command -v strace >/dev/null 2>&1; then
-	t_fail "strace is installed (tests/install-deps.sh)"
+if ! inj_usable; then
 	t_done
-	exit 1
-fi
-if ! strace -o /dev/null true 2>"$T_TMP/strace.err"; then
-	t_skip "system call injection" "ptrace not permitted here: $(head -n1 "$T_TMP/strace.err")"
-	t_done
-	exit 0
+	exit
 fi
 
 D=$T_TMP/d
@@ -29,32 +24,23 @@ reset() {
 	rm -rf "$D" && mkdir -p "$D" && printf '%s\n' "$OLD" >"$F" && cp "$F" "$T_TMP/old.copy"
 }
 
-# ordinal SYSCALL_RE AFTER_RE TARGET_RE: among the trace lines of that system call, the
-# position of the first one matching TARGET_RE that comes after a line matching AFTER_RE.
-ordinal() {
-	awk -v sc="$1" -v after="$2" -v re="$3" '
-	$0 ~ after { seen = 1 }
-	$0 ~ "^" sc "\\(" { n++; if (seen && $0 ~ re) { print n; exit } }' "$T_TMP/clean.trace"
-}
-
 reset
-printf '%s\n' "$NEW" | strace -o "$T_TMP/clean.trace" "$TOOL" write "$F" >"$T_TMP/out" 2>&1
+printf '%s\n' "$NEW" | inj_trace "$T_TMP/clean.trace" "$TOOL" write "$F" >"$T_TMP/out" 2>&1
 t_eq "clean run writes" "written" "$(cat "$T_TMP/out")"
 t_eq "clean run: new content" "$NEW" "$(cat "$F")"
-RN=$(grep -oE '^rename(at2?)?\(' "$T_TMP/clean.trace" | head -n1 | tr -d '(')
+RN=$(inj_name "$T_TMP/clean.trace" '^rename(at2?)?\(')
 [ -n "$RN" ] || t_fail "the clean trace shows a rename system call" "$(cat "$T_TMP/clean.trace")"
 
 # inject NAME SYSCALL AFTER_RE TARGET_RE ERRNO STEP KEEPS_OLD
 inject() {
 	name=$1 sc=$2 after=$3 re=$4 err=$5 step=$6 keeps=$7
-	n=$(ordinal "$sc" "$after" "$re")
+	n=$(inj_nth "$T_TMP/clean.trace" "$sc" "$after" "$re")
 	if [ -z "$n" ]; then
 		t_fail "$name: find the call in the clean trace ($sc ~ $re)"
 		return
 	fi
 	reset
-	printf '%s\n' "$NEW" | strace -o /dev/null -e trace="$sc" \
-		-e inject="$sc:error=$err:when=$n" "$TOOL" write "$F" >"$T_TMP/out" 2>"$T_TMP/err"
+	printf '%s\n' "$NEW" | inj_fail "$sc" "$n" "$err" "$TOOL" write "$F" >"$T_TMP/out" 2>"$T_TMP/err"
 	rc=$?
 	t_eq "$name: fails (exit 1)" 1 "$rc"
 	t_grep "$name: error names the path and the step" "^tool: $F: $step: " "$T_TMP/err"
@@ -80,12 +66,11 @@ inject "fsync directory" fsync '^rename' '.' EIO "fsync directory" no
 
 # Removal: a failed unlink keeps the file.
 reset
-strace -o "$T_TMP/clean.trace" "$TOOL" remove "$F" >"$T_TMP/out" 2>&1
+inj_trace "$T_TMP/clean.trace" "$TOOL" remove "$F" >"$T_TMP/out" 2>&1
 t_eq "clean remove" "removed" "$(cat "$T_TMP/out")"
-UN=$(grep -oE '^unlink(at)?\(' "$T_TMP/clean.trace" | head -n1 | tr -d '(')
+UN=$(inj_name "$T_TMP/clean.trace" '^unlink(at)?\(')
 reset
-strace -o /dev/null -e trace="$UN" -e inject="$UN:error=EROFS:when=1" "$TOOL" remove "$F" \
-	>"$T_TMP/out" 2>"$T_TMP/err"
+inj_fail "$UN" 1 EROFS "$TOOL" remove "$F" >"$T_TMP/out" 2>"$T_TMP/err"
 t_eq "failed unlink: exit 1" 1 "$?"
 t_grep "failed unlink: error names the path and the step" "^tool: $F: remove file: " "$T_TMP/err"
 t_eq "failed unlink: file kept" "$OLD" "$(cat "$F")"
