@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,8 @@ const char *hp_af_step_name(enum hp_af_step step)
 		return "create directory";
 	case HP_AF_READ:
 		return "read current file";
+	case HP_AF_OPEN_DIR:
+		return "open directory";
 	case HP_AF_CREATE:
 		return "create temporary file";
 	case HP_AF_WRITE:
@@ -65,13 +69,67 @@ static int split_dir(const char *path, char *dir, size_t dlen, const char **base
 	return **base ? 0 : -EINVAL;
 }
 
-static int sync_dir(const char *dir)
+#define TEMP_TAG_LEN 6 /* hex digits in ".BASE.XXXXXX~" */
+
+/* whether name is one of our temporary files for base: ".BASE." six hex digits "~" */
+static bool our_temp(const char *name, const char *base)
+{
+	size_t blen = strlen(base);
+
+	if (name[0] != '.' || strncmp(name + 1, base, blen) || name[1 + blen] != '.')
+		return false;
+	name += blen + 2;
+	for (int i = 0; i < TEMP_TAG_LEN; i++)
+		if (!name[i] || !strchr("0123456789abcdef", name[i]))
+			return false;
+	return !strcmp(name + TEMP_TAG_LEN, "~");
+}
+
+/* Remove what our_temp() matches in the directory fd; best effort: the write does not need it. */
+static void drop_stale_temps(int fd, const char *base)
+{
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	struct dirent *e;
+	DIR *d;
+
+	if (dfd < 0)
+		return;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((e = readdir(d)))
+		if (our_temp(e->d_name, base))
+			unlinkat(fd, e->d_name, 0);
+	closedir(d);
+}
+
+/*
+ * The target's directory, opened (for the final fsync) and locked. Writers hold an exclusive
+ * flock on it from before they create a temporary file until after the rename or unlink, so
+ * a temporary file of ours found while holding the lock was left by a writer that died
+ * (kill -9, a crash, a power cut) and is removed: they cannot pile up. Where flock is refused
+ * (some network file systems), nothing is removed and the write goes on unlocked.
+ */
+static int open_dir(const char *dir, const char *base)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int r = 0;
 
 	if (fd < 0)
 		return -errno;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return fd;
+	drop_stale_temps(fd, base);
+	return fd;
+}
+
+/* fsync and close the directory fd (which drops the lock) */
+static int sync_dir(int fd)
+{
+	int r = 0;
+
 	if (fsync(fd) < 0)
 		r = -errno;
 	close(fd);
@@ -156,8 +214,8 @@ static int create_temp(const char *dir, const char *base, mode_t mode, char *tmp
 				    (++counter * 2654435761UL);
 		int fd, n;
 
-		n = snprintf(tmp, tlen, "%s/.%s.%06lx~", strcmp(dir, "/") ? dir : "", base,
-			     tag & 0xffffff);
+		n = snprintf(tmp, tlen, "%s/.%s.%0*lx~", strcmp(dir, "/") ? dir : "", base,
+			     TEMP_TAG_LEN, tag & 0xffffff);
 		if (n < 0 || (size_t)n >= tlen)
 			return -ENAMETOOLONG;
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
@@ -174,20 +232,29 @@ int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base;
-	int fd, r;
+	int dfd, fd, r;
 
 	r = split_dir(path, dir, sizeof(dir), &base);
 	if (r < 0)
 		return fail(step, HP_AF_CREATE, r);
+	dfd = open_dir(dir, base);
+	if (dfd < 0)
+		return fail(step, HP_AF_OPEN_DIR, dfd);
 	r = same_content(path, data, len, &mode);
-	if (r < 0)
+	if (r < 0) {
+		close(dfd);
 		return fail(step, HP_AF_READ, r);
-	if (r == 1)
+	}
+	if (r == 1) {
+		close(dfd);
 		return HP_AF_UNCHANGED;
+	}
 
 	fd = create_temp(dir, base, mode, tmp, sizeof(tmp));
-	if (fd < 0)
+	if (fd < 0) {
+		close(dfd);
 		return fail(step, HP_AF_CREATE, fd);
+	}
 	if (fchmod(fd, mode) < 0) {
 		r = fail(step, HP_AF_CREATE, -errno);
 		goto drop;
@@ -211,7 +278,7 @@ int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
 		r = fail(step, HP_AF_RENAME, -errno);
 		goto drop;
 	}
-	r = sync_dir(dir);
+	r = sync_dir(dfd);
 	if (r < 0)
 		return fail(step, HP_AF_DIR_SYNC, r);
 	return HP_AF_WRITTEN;
@@ -219,6 +286,7 @@ drop:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	close(dfd);
 	return r;
 }
 
@@ -226,17 +294,20 @@ int hp_atomic_remove(const char *path, enum hp_af_step *step)
 {
 	char dir[PATH_MAX];
 	const char *base;
-	int r;
+	int dfd, r;
 
 	r = split_dir(path, dir, sizeof(dir), &base);
 	if (r < 0)
 		return fail(step, HP_AF_UNLINK, r);
+	dfd = open_dir(dir, base);
+	if (dfd < 0)
+		return dfd == -ENOENT ? HP_AF_ABSENT : fail(step, HP_AF_OPEN_DIR, dfd);
 	if (unlink(path) < 0) {
-		if (errno == ENOENT)
-			return HP_AF_ABSENT;
-		return fail(step, HP_AF_UNLINK, -errno);
+		r = errno;
+		close(dfd);
+		return r == ENOENT ? HP_AF_ABSENT : fail(step, HP_AF_UNLINK, -r);
 	}
-	r = sync_dir(dir);
+	r = sync_dir(dfd);
 	if (r < 0)
 		return fail(step, HP_AF_DIR_SYNC, r);
 	return 0;

@@ -9,6 +9,12 @@
  * rename, a failure leaves the old file byte-for-byte and removes the temporary file. Only a
  * failed directory fsync comes after the rename: the new content is then in place but its
  * durability is not known, and the caller must say so.
+ *
+ * A writer killed between creating its temporary file (".NAME.XXXXXX~", six hex digits) and
+ * the rename leaves it behind; nothing reads it (grub-mkconfig sources grub.d/ *.cfg). Writers
+ * hold an exclusive flock on the directory from before they create one until after the rename
+ * or unlink, so the next write or remove of the same file, holding the lock, removes any it
+ * finds: they cannot pile up. Where the directory cannot be locked, they are left alone.
  */
 #ifndef HP_ATOMIC_FILE_H
 #define HP_ATOMIC_FILE_H
@@ -19,6 +25,7 @@
 enum hp_af_step {
 	HP_AF_NONE = 0,
 	HP_AF_MKDIR,	/* creating a missing directory */
+	HP_AF_OPEN_DIR, /* opening the directory (for the lock and the final fsync) */
 	HP_AF_READ,	/* reading the current file to compare (also: it is a symlink) */
 	HP_AF_CREATE,	/* creating the temporary file */
 	HP_AF_WRITE,	/* writing it */

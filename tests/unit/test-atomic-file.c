@@ -15,8 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -187,8 +189,8 @@ static void test_missing_dir(void **state)
 
 	snprintf(path, sizeof(path), "%s/no/such/file", f->dir);
 	assert_int_equal(hp_atomic_write(path, "x\n", 2, 0644, &step), -ENOENT);
-	assert_int_equal(step, HP_AF_CREATE);
-	assert_string_equal(hp_af_step_name(step), "create temporary file");
+	assert_int_equal(step, HP_AF_OPEN_DIR);
+	assert_string_equal(hp_af_step_name(step), "open directory");
 	assert_int_equal(entries(f->dir), 0);
 }
 
@@ -229,6 +231,105 @@ static void test_remove(void **state)
 	assert_int_equal(step, HP_AF_UNLINK);
 }
 
+/* names a killed writer leaves (".NAME.XXXXXX~") and names that only look alike */
+static const char *const stale[] = { ".99-hugeplan.cfg.0a1b2c~", ".99-hugeplan.cfg.ffffff~" };
+static const char *const alike[] = {
+	".99-hugeplan.cfg.0a1b2~",   ".99-hugeplan.cfg.0a1b2c3~", ".99-hugeplan.cfg.0A1B2C~",
+	".99-hugeplan.cfg.0a1b2c",   "99-hugeplan.cfg.0a1b2c~",	  ".98-other.cfg.0a1b2c~",
+	".99-hugeplan.cfg~.0a1b2c~", ".99-hugeplan.cfgx0a1b2c~",  ".99-hugeplan.cfg.0a1b2g~",
+};
+
+static void plant(const struct fx *f, const char *const *names, size_t n)
+{
+	char p[400];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", f->dir, names[i]);
+		put(p, "GRUB_CMDLINE_LINUX_DEFAULT=\"half written\n");
+	}
+}
+
+static void assert_planted(const struct fx *f, const char *const *names, size_t n, int present)
+{
+	char p[400];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", f->dir, names[i]);
+		assert_int_equal(access(p, F_OK) == 0, present);
+	}
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* a killed writer's temporary files go with the next write, changed or not, and remove */
+static void test_stale_temps(void **state)
+{
+	struct fx *f = *state;
+
+	put(f->file, "old\n");
+	plant(f, stale, N(stale));
+	plant(f, alike, N(alike));
+	assert_int_equal(hp_atomic_write(f->file, "new\n", 4, 0644, NULL), HP_AF_WRITTEN);
+	assert_planted(f, stale, N(stale), 0);
+	assert_planted(f, alike, N(alike), 1);
+	assert_file(f->file, "new\n");
+	assert_int_equal(entries(f->dir), 1 + N(alike));
+
+	plant(f, stale, N(stale));
+	assert_int_equal(hp_atomic_write(f->file, "new\n", 4, 0644, NULL), HP_AF_UNCHANGED);
+	assert_planted(f, stale, N(stale), 0);
+
+	plant(f, stale, N(stale));
+	assert_int_equal(hp_atomic_remove(f->file, NULL), 0);
+	assert_planted(f, stale, N(stale), 0);
+	plant(f, stale, N(stale));
+	assert_int_equal(hp_atomic_remove(f->file, NULL), HP_AF_ABSENT);
+	assert_planted(f, stale, N(stale), 0);
+	assert_int_equal(entries(f->dir), N(alike));
+}
+
+/*
+ * A live writer's temporary file is not taken for a stale one: a child locks the directory as
+ * a writer does, creates its temporary file and only renames it once the parent is waiting.
+ */
+static void test_live_writer_kept(void **state)
+{
+	struct fx *f = *state;
+	char tmp[400];
+	int go[2], st;
+	pid_t pid;
+
+	snprintf(tmp, sizeof(tmp), "%s/%s", f->dir, stale[0]);
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int dfd = open(f->dir, O_RDONLY | O_DIRECTORY);
+		char c = 1;
+
+		if (dfd < 0 || flock(dfd, LOCK_EX) < 0)
+			_exit(10);
+		put(tmp, "child\n");
+		if (write(go[1], &c, 1) != 1)
+			_exit(11);
+		usleep(200000); /* the parent is blocked in flock by now */
+		_exit(rename(tmp, f->file) < 0 ? 12 : 0);
+	}
+	close(go[1]);
+	{
+		char c;
+
+		assert_int_equal(read(go[0], &c, 1), 1);
+	}
+	close(go[0]);
+	assert_int_equal(hp_atomic_write(f->file, "parent\n", 7, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0); /* its file was there to rename */
+	assert_file(f->file, "parent\n");
+	assert_int_equal(entries(f->dir), 1);
+}
+
 static void test_mkdirs(void **state)
 {
 	struct fx *f = *state;
@@ -257,6 +358,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_temps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_writer_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
