@@ -257,7 +257,7 @@ static void plan_summary(const struct hp_plan *p, char *buf, size_t len)
 /* Regenerate grub.cfg; 0 ran and succeeded, EXIT_ERROR otherwise (message printed). */
 static int run_update(const struct hp_boot_facts *f, char *note, size_t nlen)
 {
-	const char *argv[4];
+	const char *argv[4], *step = "";
 	char cmd[CMD_MAX];
 	int r, status = 0;
 
@@ -269,9 +269,9 @@ static int run_update(const struct hp_boot_facts *f, char *note, size_t nlen)
 	print_cmd(argv, cmd, sizeof(cmd));
 	printf("running %s\n", cmd);
 	fflush(stdout);
-	r = hp_run(argv, &status);
+	r = hp_run(argv, &status, &step);
 	if (r < 0) {
-		snprintf(note, nlen, "%s: cannot run: %s", cmd, strerror(-r));
+		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, strerror(-r));
 		fprintf(stderr, "%s %s: %s; the boot menu is not updated\n",
 			program_invocation_short_name, cmd_name, note);
 		return EXIT_ERROR;

@@ -148,21 +148,24 @@ int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max)
 	return r < 0 ? r : (int)count;
 }
 
-int hp_run(const char *const *argv, int *status)
+int hp_run(const char *const *argv, int *status, const char **step)
 {
 	int pfd[2], err = 0, st;
 	ssize_t k;
 	pid_t pid;
 
 	/* the child reports a failed exec through this pipe; a successful exec closes it */
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		*step = "pipe";
 		return -errno;
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
 		close(pfd[0]);
 		close(pfd[1]);
+		*step = "fork";
 		return err;
 	}
 	if (pid == 0) {
@@ -181,11 +184,16 @@ int hp_run(const char *const *argv, int *status)
 		k = read(pfd[0], &err, sizeof(err));
 	while (k < 0 && errno == EINTR);
 	close(pfd[0]);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			*step = "wait";
 			return -errno;
-	if (k == (ssize_t)sizeof(err))
+		}
+	}
+	if (k == (ssize_t)sizeof(err)) {
+		*step = "exec";
 		return -err;
+	}
 	*status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;
 }

@@ -38,8 +38,9 @@ int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max);
 /*
  * hp_run - run argv[0] (an absolute path) with argv, no shell, stdin from /dev/null, stdout
  * and stderr shared with ours; wait for it. 0 and *status (exit code, or 128+signal) once it
- * ran; -errno when it could not be started (the exec error is passed back from the child).
+ * ran; -errno when it could not be started or waited for (the exec error is passed back from
+ * the child), and *step names the call that failed: "pipe", "fork", "exec" or "wait".
  */
-int hp_run(const char *const *argv, int *status);
+int hp_run(const char *const *argv, int *status, const char **step);
 
 #endif
