@@ -7,21 +7,9 @@
 # comes out is read back: exactly the planned tokens on normal entries, none on recovery.
 . "$(dirname "$0")/../lib.sh"
 
-if [ -z "${HP_IN_NS:-}" ]; then
-	if unshare -m true 2>/dev/null && command -v grub-mkconfig >/dev/null 2>&1; then
-		HP_IN_NS=1 exec unshare -m sh "$0" "$@"
-	fi
-	t_skip "apply on the running system in a private mount namespace" \
-		"unshare -m not permitted here, or grub-mkconfig missing"
-	t_done
-	exit 0
-fi
+. "$TOP/tests/ns.sh"
+ns_reexec "$0" "$@"
 t_init
-mount --make-rprivate / || {
-	t_fail "make the namespace's mounts private"
-	t_done
-	exit 1
-}
 HP=$B/hugeplan
 KVER=$(uname -r)
 T=$T_TMP
@@ -36,27 +24,17 @@ print("%016x" % h)' "$1"
 }
 
 # the fake system folders
-mkdir -p "$T/boot/grub" "$T/default/grub.d" "$T/conf/vms.d" "$T/sbin"
-echo "not a kernel" >"$T/boot/vmlinuz-$KVER"
-echo "not an initrd" >"$T/boot/initrd.img-$KVER"
+if ! ns_system "$T"; then
+	t_done
+	exit 1
+fi
+mkdir -p "$T/conf/vms.d"
 cat >"$T/default/grub" <<'X'
 GRUB_DEFAULT=0
 GRUB_CMDLINE_LINUX_DEFAULT="quiet hugepages=64"
 GRUB_CMDLINE_LINUX="console=ttyS0"
 GRUB_DISABLE_OS_PROBER=true
 X
-"$TOP/tests/check/mkmodtree.sh" "$T/mods" "$KVER" ko:kernel/arch/x86/kvm/kvm.ko \
-	ko:kernel/arch/x86/kvm/kvm-intel.ko ko:kernel/arch/x86/kvm/kvm-amd.ko >"$T/mods.log" 2>&1 ||
-	t_fail "module tree for $KVER" "$(cat "$T/mods.log")"
-if mount --bind "$T/boot" /boot && mount --bind "$T/default" /etc/default &&
-	mount -t tmpfs hugeplan-test /var/lib &&
-	mount -t overlay hugeplan-test -o "lowerdir=$T/mods/lib:/usr/lib" /usr/lib; then
-	t_ok "private /boot, /etc/default, /var/lib and /lib/modules/$KVER"
-else
-	t_fail "private /boot, /etc/default, /var/lib and /lib/modules/$KVER"
-	t_done
-	exit 1
-fi
 [ -e /usr/sbin/update-grub ] && t_fail "this test expects no update-grub installed"
 
 # vms: 1G on 1G pages and some M on 2M pages, small enough for this machine's node 0
@@ -138,8 +116,7 @@ echo "update-grub \$#" >>"$T/update.log"
 exec grub-mkconfig -o /boot/grub/grub.cfg
 X
 chmod 755 "$T/sbin/update-grub"
-mount -t overlay hugeplan-test -o "lowerdir=$T/sbin:/usr/sbin" /usr/sbin ||
-	t_fail "overlay a fake update-grub on /usr/sbin"
+ns_update_grub "$T"
 calls() {
 	wc -l <"$T/update.log" 2>/dev/null | tr -d ' ' || echo 0
 }
