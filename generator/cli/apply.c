@@ -543,7 +543,7 @@ int cmd_apply(int argc, char **argv)
 	struct opts o;
 	const char *toks[HP_MAX_TOKENS];
 	char why[1024], note[NOTE_MAX], cmd[CMD_MAX];
-	bool created, have_old, changed, pending;
+	bool created, have_old, changed, pending, in_sync;
 	int r, ret = 0;
 
 	cmd_name = "apply";
@@ -598,9 +598,16 @@ int cmd_apply(int argc, char **argv)
 			old.bootloader, old.file, old.bootloader);
 	if (!l.args.n)
 		printf("the plan reserves nothing: hugeplan's arguments are taken out\n");
-	/* a write whose boot menu update failed or was skipped is finished by the next apply */
-	pending = have_old && old.update == HP_UPDATE_PENDING && !strcmp(old.bootloader, "grub") &&
-		  bl == HP_BL_GRUB && !strcmp(old.tokens, l.cmdline);
+	/*
+	 * grub.cfg is known to match the snippet only when the state says it was regenerated
+	 * after these tokens were written. Otherwise it is regenerated even if the snippet is
+	 * unchanged: the last update failed or was skipped, or an apply stopped between its write
+	 * and its state (killed, or the state could not be written). No state and nothing to
+	 * write: hugeplan never touched this boot menu.
+	 */
+	in_sync = have_old && old.update == HP_UPDATE_DONE && !strcmp(old.bootloader, "grub") &&
+		  !strcmp(old.tokens, l.cmdline);
+	pending = bl == HP_BL_GRUB && !in_sync && (have_old || c.text);
 
 	if (o.dry_run) {
 		apply_dry_run(&o, &facts, bl, &c, pending);
@@ -632,8 +639,12 @@ int cmd_apply(int argc, char **argv)
 	if (bl == HP_BL_GRUB) {
 		if (want_update(&o, &facts, changed, pending, note, sizeof(note), cmd,
 				sizeof(cmd))) {
-			if (pending && !changed)
+			if (pending && !changed && have_old && old.update == HP_UPDATE_PENDING)
 				printf("the last update of the boot menu did not complete\n");
+			else if (pending && !changed)
+				printf("no record that the boot menu was regenerated after %s was "
+				       "written\n",
+				       c.path);
 			ret = run_update(&facts, note, sizeof(note));
 			st.update = ret ? HP_UPDATE_PENDING : HP_UPDATE_DONE;
 		} else {
@@ -703,8 +714,6 @@ int cmd_remove(int argc, char **argv)
 	if (r < 0)
 		return EXIT_ERROR;
 	have_old = r == 1;
-	retry_update = have_old && !strcmp(old.bootloader, "grub") &&
-		       old.update == HP_UPDATE_PENDING && !old.tokens[0];
 	r = hp_boot_probe(o.cli.root, &facts);
 	if (r < 0) {
 		fprintf(stderr, "%s remove: cannot read %s: %s\n", program_invocation_short_name,
@@ -723,6 +732,14 @@ int cmd_remove(int argc, char **argv)
 		if (hp_path_exists(o.cli.root, "%s", HP_P_KERNEL_CMDLINE))
 			bls[nr++] = HP_BL_KERNEL_INSTALL;
 	}
+	/*
+	 * A state for GRUB means grub.cfg may hold hugeplan's words: an apply's, or those of a
+	 * removal whose update failed or that stopped before its state went (killed, or the state
+	 * could not be removed). With the snippet already gone, it is regenerated all the same.
+	 */
+	retry_update = false;
+	for (size_t i = 0; i < nr; i++)
+		retry_update |= bls[i] == HP_BL_GRUB && have_old && !strcmp(old.bootloader, "grub");
 	for (size_t i = 0; i < nr; i++) {
 		struct change *c = &cs[i];
 		bool created;
@@ -791,7 +808,11 @@ int cmd_remove(int argc, char **argv)
 	if (!ret && (grub_changed || retry_update)) {
 		if (want_update(&o, &facts, true, false, note, sizeof(note), cmd, sizeof(cmd))) {
 			if (retry_update && !grub_changed)
-				printf("the last update of the boot menu did not complete\n");
+				printf("%s\n", old.update == HP_UPDATE_PENDING && !old.tokens[0]
+						       ? "the last update of the boot menu did not "
+							 "complete"
+						       : "the boot menu may still hold hugeplan's "
+							 "arguments");
 			ret = run_update(&facts, note, sizeof(note));
 		} else {
 			printf("%s\n", note);
