@@ -1,0 +1,215 @@
+#!/bin/sh
+# hugeplan apply and remove themselves (the real binary, on fixture roots with --root) with
+# every system call of their write path failing once (strace -e inject, tests/inject.sh).
+#
+# A clean traced run of each scenario gives the calls. From its first "mkdir" (apply) or
+# directory lock (remove) to the end, every call on a path under the root is failed in its
+# own run; what the call is (tests/faults/common.sh: classify) says what must happen:
+#   - a step of the write ("create temporary file", "fsync directory", ...): exit 2 and a
+#     message "hugeplan CMD: PATH: STEP: ..." naming the file being written then. The boot
+#     loader's file is exactly as before up to and including its rename (or unlink): that is
+#     the point of no return; after it the file is exactly the new one. Likewise the state
+#     file, written after it.
+#   - a call the write does not need (the directory lock, the sweep for a killed writer's
+#     temporary files, closing what was only read): exit 0 and the whole change made.
+#   - anything not known: a failure of this test, so a new call on the path gets a decision.
+# Every time: no file under the root but the two targets differs from before (a temporary
+# file left behind would), and a second, clean run completes the change exactly.
+#
+# One known difference: when apply creates /etc/kernel/cmdline (from /proc/cmdline, as
+# kernel-install itself would) and then fails to record it in the state, the next apply finds
+# the file there and records created_file=no. The only effect: "hugeplan remove" keeps that
+# file even if it ends up empty, where it would have deleted it.
+. "$(dirname "$0")/../lib.sh"
+t_init
+. "$TOP/tests/inject.sh"
+. "$TOP/tests/faults/common.sh"
+
+if ! inj_usable; then
+	t_done
+	exit
+fi
+
+# classify TEXT: the step a failure of this traced call must be reported as, "-" for a call
+# whose failure the write survives, "?" for a call this test does not know
+classify() {
+	case $1 in
+	mkdir\(* | newfstatat\(AT_FDCWD*) echo "create directory" ;; # hp_mkdirs: mkdir, stat
+	openat\(*O_EXCL* | fchmod\(*) echo "create temporary file" ;;
+	openat\(*O_DIRECTORY*) echo "open directory" ;;
+	openat\(*O_RDONLY*) echo "read current file" ;;
+	newfstatat\(*S_IFDIR*) echo - ;; # fdopendir, for the sweep of stale temporary files
+	newfstatat\(* | read\(*) echo "read current file" ;;
+	flock\(* | fcntl\(* | getdents64\(* | unlinkat\(*) echo - ;; # lock and sweep
+	write\(*"~>"*) echo "write temporary file" ;;
+	fsync\(*"~>"*) echo "fsync temporary file" ;;
+	fsync\(*) echo "fsync directory" ;;
+	close\(*"~>"*) echo "close temporary file" ;;
+	close\(*) echo - ;; # a file that was only read, or the directory after its fsync
+	rename\(* | renameat*) echo "rename temporary file over target" ;;
+	unlink\(*) echo "remove file" ;;
+	*) echo "?" ;;
+	esac
+}
+
+errno_for() {
+	case $1 in
+	openat | mkdir | newfstatat) echo EACCES ;;
+	write) echo ENOSPC ;;
+	unlink) echo EROFS ;;
+	fchmod) echo EPERM ;;
+	flock) echo ENOLCK ;;
+	fcntl) echo EMFILE ;;
+	*) echo EIO ;;
+	esac
+}
+
+INJECTED=0
+
+# sweep NAME CMD TARGET ARGS...: scenario NAME ($W/NAME/pre) under "hugeplan CMD ARGS --root"
+sweep() {
+	name=$1 cmd=$2 target=$3
+	shift 3
+	d=$W/$name
+	r=$d/r
+	T1=$r/$target T2=$r/$STATE
+	rm -rf "$r" && cp -a "$d/pre" "$r"
+	inj_trace "$d/clean.trace" "$HP" "$cmd" "$@" --root "$r" >"$d/clean.out" 2>"$d/clean.err"
+	rc=$?
+	t_eq "$name: a clean run exits 0" 0 $rc
+	cp -a "$r" "$d/post"
+	files "$d/pre" >"$d/files.pre"
+	if same "$target" "$d/pre" "$d/post" || same "$STATE" "$d/pre" "$d/post"; then
+		t_fail "$name: the clean run changes both files (else old and new cannot be told apart)"
+		return
+	fi
+	# the points of no return: the boot loader file's rename or unlink, then the state's
+	read -r start c1 s1 c2 <<EOF
+$(awk -v t1="$T1" -v t2="$T2" '
+		/^(rename|renameat2?|unlink)\(/ && index($0, "\"" t1 "\")") && !c1 { c1 = NR }
+		c1 && !s1 && NR > c1 && /^fsync\(/ { s1 = NR }
+		/^(rename|renameat2?|unlink)\(/ && index($0, "\"" t2 "\")") && !c2 { c2 = NR }
+		/^mkdir\(|O_RDONLY\|O_CLOEXEC\|O_DIRECTORY\)/ && !start { start = NR }
+		END { print start + 0, c1 + 0, s1 + 0, c2 + 0 }' "$d/clean.trace")
+EOF
+	if [ "$start" = 0 ] || [ "$c1" = 0 ] || [ "$s1" = 0 ] || [ "$c2" = 0 ]; then
+		t_fail "$name: the clean trace shows the write path (start $start, rename $c1, fsync $s1, state $c2)"
+		return
+	fi
+	points=0
+	inj_calls "$d/clean.trace" >"$d/calls"
+	while read -r line sc n; do
+		[ "$line" -ge "$start" ] || continue
+		text=$(sed -n "${line}p" "$d/clean.trace")
+		case $text in *"$r"*) ;; *) continue ;; esac
+		step=$(classify "$text")
+		what="$name: $sc #$n ($(echo "$text" | cut -c1-60 | sed "s|$r|R|g")...)"
+		if [ "$step" = "?" ]; then
+			t_fail "$what: a call on the write path this test does not know: classify it"
+			continue
+		fi
+		err=$(errno_for "$sc")
+		points=$((points + 1))
+		rm -rf "$r" && cp -a "$d/pre" "$r"
+		inj_fail "$sc" "$n" "$err" "$HP" "$cmd" "$@" --root "$r" >"$d/out" 2>"$d/err"
+		rc=$?
+		bad=
+		if [ "$step" = - ]; then
+			want1=post want2=post
+			[ $rc = 0 ] || bad="$bad; exit $rc, not 0: $(tail -n1 "$d/err")"
+		else
+			want1=pre want2=pre path=$T1
+			[ "$line" -gt "$c1" ] && want1=post
+			[ "$line" -gt "$c2" ] && want2=post
+			[ "$line" -gt "$s1" ] && path=$T2
+			[ $rc = 2 ] || bad="$bad; exit $rc, not 2"
+			grep -qF "hugeplan $cmd: $path: $step: " "$d/err" ||
+				bad="$bad; no message naming $path and '$step': $(tail -n1 "$d/err")"
+		fi
+		got=$(state_of "$target" "$r" "$d/pre" "$d/post")
+		[ "$got" = "$want1" ] || bad="$bad; $target is $got, not $want1"
+		got=$(state_of "$STATE" "$r" "$d/pre" "$d/post")
+		[ "$got" = "$want2" ] || bad="$bad; $STATE is $got, not $want2"
+		files "$r" >"$d/files.now"
+		cmp -s "$d/files.pre" "$d/files.now" ||
+			bad="$bad; other files changed: $(diff "$d/files.pre" "$d/files.now" | grep '^[<>]' | head -n 3 | tr '\n' ' ')"
+		# and the next run, without a fault, finishes the job
+		"$HP" "$cmd" "$@" --root "$r" >"$d/out2" 2>"$d/err2"
+		rc=$?
+		[ $rc = 0 ] || bad="$bad; the next run exits $rc: $(tail -n1 "$d/err2")"
+		note=
+		if ! same "$target" "$r" "$d/post"; then
+			bad="$bad; the next run does not complete the change of $target"
+		elif same "$STATE" "$r" "$d/post"; then
+			:
+		elif [ "$name" = ki-create ] && [ "$want1.$want2" = post.pre ] &&
+			[ "$(norm "$r/$STATE" | sed 's/^created_file=no$/created_file=yes/')" = \
+				"$(norm "$d/post/$STATE")" ]; then
+			note=" (created_file=no: known, see the header)"
+		else
+			bad="$bad; the next run does not complete the change of $STATE"
+		fi
+		files "$r" >"$d/files.now"
+		cmp -s "$d/files.pre" "$d/files.now" || bad="$bad; other files changed after the next run"
+		if [ -z "$bad" ]; then
+			if [ "$step" = - ]; then
+				t_ok "$what $err: not needed, the change is made"
+			else
+				t_ok "$what $err: exit 2, '$step' named, $target $want1, state $want2, nothing else; the next run completes$note"
+			fi
+		else
+			t_fail "$what $err" "${bad#; }"
+		fi
+	done <"$d/calls"
+	INJECTED=$((INJECTED + points))
+	[ "$points" -ge 15 ] && t_ok "$name: $points calls failed one at a time" ||
+		t_fail "$name: only $points calls on the write path"
+}
+
+# the scenarios' "before" roots
+mk() { # NAME BOOTLOADER
+	mkdir -p "$W/$1"
+	host "$W/$1/pre" "$2"
+}
+mk grub-first grub
+plan "$W/grub-first/pre" new
+
+mk grub-change grub
+plan "$W/grub-change/pre" old
+"$HP" apply --root "$W/grub-change/pre" >/dev/null 2>&1 || t_fail "grub-change: apply the old plan"
+plan "$W/grub-change/pre" new
+
+mk ki-change ki
+plan "$W/ki-change/pre" old
+"$HP" apply --bootloader=kernel-install --root "$W/ki-change/pre" >/dev/null 2>&1 ||
+	t_fail "ki-change: apply the old plan"
+plan "$W/ki-change/pre" new
+
+# kernel-install without /etc/kernel: created, from /proc/cmdline as kernel-install does
+mk ki-create ki
+rm -rf "$W/ki-create/pre/etc/kernel"
+plan "$W/ki-create/pre" new
+
+mk grub-remove grub
+plan "$W/grub-remove/pre" old
+"$HP" apply --root "$W/grub-remove/pre" >/dev/null 2>&1 || t_fail "grub-remove: apply the plan"
+
+mk ki-remove ki
+plan "$W/ki-remove/pre" old
+"$HP" apply --bootloader=kernel-install --root "$W/ki-remove/pre" >/dev/null 2>&1 ||
+	t_fail "ki-remove: apply the plan"
+
+# FAULT_SCENARIOS="grub-change ki-remove" runs some only
+want() {
+	case " ${FAULT_SCENARIOS:-$1} " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+want grub-first && sweep grub-first apply "$SNIP"
+want grub-change && sweep grub-change apply "$SNIP"
+want ki-change && sweep ki-change apply "$KCMD" --bootloader=kernel-install
+want ki-create && sweep ki-create apply "$KCMD" --bootloader=kernel-install
+want grub-remove && sweep grub-remove remove "$SNIP"
+want ki-remove && sweep ki-remove remove "$KCMD"
+echo "# $INJECTED system call failures injected"
+
+t_done
