@@ -85,3 +85,26 @@ state_of() {
 		echo other
 	fi
 }
+
+# points TRACE ROOT DIR...: "LINE SYSCALL ORDINAL" (tests/inject.sh: inj_calls) for the calls
+# of the write path in a clean TRACE: from its first mkdir, or directory lock for remove, on,
+# the calls on a path under ROOT. hp_mkdirs makes and checks every component of a path the same
+# way: only those of the DIRs themselves are taken, unless FAULTS_FULL=1.
+points() {
+	_pt=$1 _pr=$2
+	shift 2
+	inj_calls "$_pt" | awk -v root="$_pr" -v dirs="$*" -v full="${FAULTS_FULL:-0}" '
+	NR == FNR {
+		text[FNR] = $0
+		if (!start && ($0 ~ /^mkdir\(/ || $0 ~ /O_RDONLY\|O_CLOEXEC\|O_DIRECTORY\)/))
+			start = FNR
+		next
+	}
+	$1 < start || !index(text[$1], root) { next }
+	!full && text[$1] ~ /^(mkdir|newfstatat)\(/ && text[$1] !~ /^newfstatat\([0-9]/ {
+		split(text[$1], q, "\"")
+		if (index(" " dirs " ", " " q[2] " ") == 0)
+			next
+	}
+	{ print }' "$_pt" -
+}
