@@ -4,16 +4,21 @@
 # a fake update-grub. Shared by the tiers that need hugeplan to run its boot menu update.
 # shellcheck shell=sh
 
-# ns_reexec SCRIPT ARGS...: unless already inside, exec SCRIPT in a private mount namespace;
-# where that is not possible (no unshare -m, no grub-mkconfig), one skipped test and exit 0.
-# Called after lib.sh, before t_init.
+# ns_reexec [--grub] SCRIPT ARGS...: unless already inside, exec SCRIPT in a private mount
+# namespace; where that is not possible (no unshare -m, or with --grub no grub-mkconfig), one
+# skipped test and exit 0. Called after lib.sh, before t_init.
 ns_reexec() {
+	_ng=true
+	if [ "$1" = --grub ]; then
+		_ng="command -v grub-mkconfig"
+		shift
+	fi
 	[ -n "${HP_IN_NS:-}" ] && return 0
-	if unshare -m true 2>/dev/null && command -v grub-mkconfig >/dev/null 2>&1; then
+	if unshare -m true 2>/dev/null && $_ng >/dev/null 2>&1; then
 		HP_IN_NS=1 exec unshare -m sh "$@"
 	fi
-	t_skip "hugeplan on the running system in a private mount namespace" \
-		"unshare -m not permitted here, or grub-mkconfig missing"
+	t_skip "$(basename "$1") in a private mount namespace" \
+		"unshare -m not permitted here$([ "$_ng" = true ] || echo ", or grub-mkconfig missing")"
 	t_done
 	exit 0
 }

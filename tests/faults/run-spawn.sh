@@ -17,7 +17,7 @@
 # exec, which is failed in the child by path (-P).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/ns.sh"
-ns_reexec "$0" "$@"
+ns_reexec --grub "$0" "$@"
 t_init
 . "$TOP/tests/inject.sh"
 if ! inj_usable; then

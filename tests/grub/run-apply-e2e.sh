@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 . "$TOP/tests/ns.sh"
-ns_reexec "$0" "$@"
+ns_reexec --grub "$0" "$@"
 t_init
 HP=$B/hugeplan
 KVER=$(uname -r)
