@@ -90,7 +90,8 @@ scenario() {
 	t_eq "$name: a clean traced run exits 0" 0 $?
 	cp -a "$r" "$d/post"
 	files "$d/pre" >"$d/files.pre"
-	inj_calls "$d/clean.trace" >"$d/calls"
+	# not the exec of hugeplan itself: strace cannot stop a program before it exists
+	inj_calls "$d/clean.trace" | grep -v '^1 execve 1$' >"$d/calls"
 	points "$d/clean.trace" "$r" "$r/$(dirname "$target")" "$r/$(dirname "$STATE")" >"$d/path"
 	total=$(wc -l <"$d/calls")
 	if [ "$(wc -l <"$d/path")" -lt 20 ] || [ "$total" -lt 100 ]; then
