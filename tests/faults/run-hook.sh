@@ -36,7 +36,8 @@ if [ ! -f "$LIB" ] || [ ! -x "$UTIL" ]; then
 	t_done
 	exit 1
 fi
-head -c 4194304 /dev/urandom >"$T/random" # /dev is replaced below
+. "$TOP/tests/rand.sh"
+rand_init "$HOOK_SEED"
 
 # the namespace: our /run (with /run/initramfs, else dracut-lib.sh links /var/log to it), our
 # /var/log, /proc/cmdline from a file, /dev holding null (and kmsg, a file, when wanted)
@@ -70,17 +71,6 @@ emergency_shell() { echo "emergency_shell $*" >>"$HP_EMERG"; }
 echo "hook returned $?"
 X
 
-# rnd N: R is a random number below N (a 31-bit LCG from HOOK_SEED, in this shell: no subshell)
-X=$((HOOK_SEED % 2147483648))
-rnd() {
-	X=$(((X * 1103515245 + 12345) % 2147483648))
-	R=$(((X >> 4) % $1))
-}
-# bytes N: N random bytes
-bytes() {
-	rnd 4000000
-	tail -c +$((R + 1)) "$T/random" | head -c "$1"
-}
 
 WORDS='hugepagesz=2M hugepagesz=1G hugepagesz=1Q hugepagesz= hugepages=64 hugepages=-1
 hugepages=99999999999999999999999 hugepages=0:64,1:32 hugepages=0:1,x hugepages=:: hugepages
