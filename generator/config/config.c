@@ -335,7 +335,7 @@ static int read_file(const char *path, char **out, size_t *len, struct hp_diag *
 	struct stat st;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not hang us */
 	if (fd < 0) {
 		r = -errno;
 		hp_diag_set(err, &loc, "cannot open: %s", strerror(-r));
