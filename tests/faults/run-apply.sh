@@ -197,9 +197,12 @@ plan "$W/ki-remove/pre" old
 "$HP" apply --bootloader=kernel-install --root "$W/ki-remove/pre" >/dev/null 2>&1 ||
 	t_fail "ki-remove: apply the plan"
 
-# FAULT_SCENARIOS="grub-change ki-remove" runs some only
+# FAULT_SCENARIOS="grub-change ki-remove" runs some only, "all" every one; by default
+# ki-change is left out: it replaces a file as grub-change does, in another directory
 want() {
-	case " ${FAULT_SCENARIOS:-$1} " in *" $1 "*) return 0 ;; esac
+	case " ${FAULT_SCENARIOS:-grub-first grub-change ki-create grub-remove ki-remove} " in
+	*" $1 "* | " all ") return 0 ;;
+	esac
 	return 1
 }
 want grub-first && sweep grub-first apply "$SNIP"

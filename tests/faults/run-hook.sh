@@ -11,7 +11,7 @@
 # private mount namespace, /proc/cmdline, /dev (with or without kmsg), /run and /var/log are
 # the test's own.
 #
-# Each of HOOK_CASES cases (default 150; HOOK_SEED picks them and is printed) draws a command
+# Each of HOOK_CASES cases (default 80; HOOK_SEED picks them and is printed) draws a command
 # line (random bytes, a 64 KiB line, 16 times the kernel's limit, or hugetlb and rd.hugeplan
 # words with bad values, quotes and shell syntax), breaks some of the fixture's sysfs files (missing, empty, random bytes,
 # out of range, a directory), its kmsg, its run folder, the host's /dev/kmsg and /run. The
@@ -24,7 +24,7 @@
 ns_reexec "$0" "$@"
 t_init
 T=$T_TMP
-: "${HOOK_CASES:=150}"
+: "${HOOK_CASES:=80}"
 : "${HOOK_SEED:=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 echo "# HOOK_CASES=$HOOK_CASES HOOK_SEED=$HOOK_SEED"
 HOOK=$TOP/dracut-module/50hugeplan/hugeplan-verify.sh

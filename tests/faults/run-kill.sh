@@ -4,7 +4,7 @@
 # (tests/inject.sh: inj_kill), the way a crash or a power cut would stop it there.
 #
 # Points, per scenario: every call of the write path (tests/faults/common.sh: points), then
-# up to KILL_RUNS (default 20) random calls across the whole run (KILL_SEED picks them; it is
+# up to KILL_RUNS (default 10) random calls across the whole run (KILL_SEED picks them; it is
 # printed); KILL_ALL=1: every call of the run instead. After each killed run:
 #   - the boot loader file is exactly the old or exactly the new content, never anything
 #     else, and so is the state; the state is new only if the boot loader file is;
@@ -23,7 +23,7 @@ if ! inj_usable; then
 	t_done
 	exit
 fi
-: "${KILL_RUNS:=20}"
+: "${KILL_RUNS:=10}"
 : "${KILL_SEED:=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 echo "# KILL_RUNS=$KILL_RUNS KILL_SEED=$KILL_SEED"
 
