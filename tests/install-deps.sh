@@ -6,7 +6,7 @@ set -eu
 
 BUILD="gcc make pkgconf libc6-dev libsmartcols-dev libinih-dev libkmod-dev libjson-c-dev scdoc"
 TEST="libcmocka-dev kmod systemd dracut-core qemu-system-x86 grub-common cpio strace valgrind
-clang libclang-rt-14-dev python3 util-linux mount man-db bash-completion
+clang libclang-rt-14-dev python3 util-linux mount man-db bash-completion dash coreutils
 debhelper dpkg-dev lintian"
 
 want=$BUILD
