@@ -502,7 +502,8 @@ static const char *file_type(mode_t m)
 	       : S_ISSOCK(m) ? "a socket"
 	       : S_ISBLK(m)  ? "a block device"
 	       : S_ISCHR(m)  ? "a character device"
-			     : "not a regular file";
+	       : S_ISREG(m)  ? "a regular file"
+			     : "of an unknown type";
 }
 
 /* open once, without waiting on a FIFO; judge what was opened, then read it */
@@ -515,7 +516,11 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *le
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
-		hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
+		/* a socket cannot be opened at all: say what it is, not ENXIO */
+		if (r == -ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			hp_diag_set(ld->err, &loc, "not a regular file (a socket)");
+		else
+			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
 		return r;
 	}
 	if (fstat(fd, &st) < 0) {

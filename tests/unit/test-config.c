@@ -469,7 +469,7 @@ static void test_confdir_missing(void **state)
 	put("afile", "x");
 	path_of(dir, sizeof(dir), "afile");
 	assert_int_equal(hp_config_load(root, dir, &c, &d), -ENOTDIR);
-	assert_string_equal(d.msg, "not a directory (not a regular file)");
+	assert_string_equal(d.msg, "not a directory (a regular file)");
 	/* the search path's directories may all be missing */
 	assert_int_equal(hp_config_load(root, NULL, &c, &d), 0);
 	assert_int_equal(c.nr_vms, 0);
