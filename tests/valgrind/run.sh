@@ -1,0 +1,36 @@
+#!/bin/sh
+# The unit tests and the CLI tier once more, the plain build under valgrind's memcheck:
+# invalid reads and writes, uninitialised values, and leaks (definite, indirect, possible)
+# are errors; a log with anything in it fails the tier.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/lib-san.sh"
+t_init
+: "${VG_TIERS:=cli}"
+if ! command -v valgrind >/dev/null; then
+	t_fail "valgrind: not installed (make deps)"
+	t_done
+	exit 1
+fi
+mkdir -p "$T_TMP/reports" "$T_TMP/bin"
+VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes --log-file=$T_TMP/reports/vg.%p"
+
+for t in "$B"/tests/test-*; do
+	[ -x "$t" ] || continue
+	# shellcheck disable=SC2086
+	san_unit valgrind "$t" $VG
+done
+# the CLI tier runs "$B/hugeplan": give it one that runs the real one under valgrind
+cat >"$T_TMP/bin/hugeplan" <<EOS
+#!/bin/sh
+exec $VG "$B/hugeplan" "\$@"
+EOS
+chmod +x "$T_TMP/bin/hugeplan"
+for tier in $VG_TIERS; do
+	for s in "$TOP/tests/$tier"/run*.sh; do
+		[ -f "$s" ] || continue
+		B=$T_TMP/bin sh "$s" | san_prefix valgrind
+	done
+done
+san_reports valgrind "$T_TMP/reports"
+T_N=0
+echo "# valgrind tier done"
