@@ -156,9 +156,14 @@ static inline long fzj_hex4(struct fzj *j)
 /* a string at j->p (the opening quote); emits ev with the decoded UTF-8 */
 static inline bool fzj_string(struct fzj *j, char ev)
 {
-	unsigned char *d = malloc((size_t)(j->end - j->p) * 2 + 4);
+	const unsigned char *q = j->p + 1;
+	unsigned char *d;
 	size_t o = 0;
 
+	/* decoded, a string is never longer than its raw text: allocate that much */
+	while (q < j->end && *q != '"')
+		q += *q == '\\' ? 2 : 1;
+	d = malloc((size_t)(q - j->p) + 4);
 	if (!d)
 		abort();
 	j->p++;
