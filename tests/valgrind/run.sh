@@ -1,5 +1,6 @@
 #!/bin/sh
-# The unit tests and the CLI tier once more, the plain build under valgrind's memcheck:
+# The unit tests and the CLI tier once more, the plain build under valgrind's memcheck (all
+# programs of $B, through wrappers of the same names):
 # invalid reads and writes, uninitialised values, and leaks (definite, indirect, possible)
 # are errors; a log with anything in it fails the tier.
 . "$(dirname "$0")/../lib.sh"
@@ -19,15 +20,23 @@ for t in "$B"/tests/test-*; do
 	# shellcheck disable=SC2086
 	san_unit valgrind "$t" $VG
 done
-# the CLI tier runs "$B/hugeplan": give it one that runs the real one under valgrind
-cat >"$T_TMP/bin/hugeplan" <<EOS
+# the tiers run "$B/PROGRAM": give them ones that run the real programs under valgrind
+for prog in "$B"/hugeplan*; do
+	[ -f "$prog" ] && [ -x "$prog" ] || continue
+	cat >"$T_TMP/bin/$(basename "$prog")" <<EOS
 #!/bin/sh
-exec $VG "$B/hugeplan" "\$@"
+exec $VG "$prog" "\$@"
 EOS
-chmod +x "$T_TMP/bin/hugeplan"
+	chmod +x "$T_TMP/bin/$(basename "$prog")"
+done
 for tier in $VG_TIERS; do
 	for s in "$TOP/tests/$tier"/run*.sh; do
 		[ -f "$s" ] || continue
+		# a script that runs valgrind or strace itself does so on the plain build already
+		if grep -qE '^[^#]*\<(valgrind|strace)\>' "$s"; then
+			t_skip "valgrind: $tier/$(basename "$s")" "it runs valgrind or strace itself"
+			continue
+		fi
 		B=$T_TMP/bin sh "$s" | san_prefix valgrind
 	done
 done
