@@ -21,12 +21,13 @@ printf '%-10s %12s %8s %9s  %s\n' harness execs seconds exec/s result
 for n in $names; do
 	bin=$B/fuzz/fuzz-$n
 	mkdir -p "$B/fuzz/corpus-$n"
-	dict=
+	dict= seeds=
 	[ -f "tests/fuzz/$n.dict" ] && dict=-dict=tests/fuzz/$n.dict
+	[ -d "tests/fuzz/corpus/$n" ] && seeds=tests/fuzz/corpus/$n
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	nice -n 10 "$bin" $dict -runs="$FUZZ_RUNS" -timeout=10 -print_final_stats=1 \
-		-artifact_prefix="$out/$n-" "$B/fuzz/corpus-$n" "tests/fuzz/corpus/$n" \
+		-artifact_prefix="$out/$n-" "$B/fuzz/corpus-$n" $seeds \
 		>"$out/$n.log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
