@@ -21,7 +21,7 @@ printf '%-10s %12s %8s %9s  %s\n' harness execs seconds exec/s result
 for n in $names; do
 	bin=$B/fuzz/fuzz-$n
 	mkdir -p "$B/fuzz/corpus-$n"
-	dict= seeds=
+	dict='' seeds=''
 	[ -f "tests/fuzz/$n.dict" ] && dict=-dict=tests/fuzz/$n.dict
 	[ -d "tests/fuzz/corpus/$n" ] && seeds=tests/fuzz/corpus/$n
 	start=$(date +%s)

@@ -21,7 +21,7 @@ for src in tests/fuzz/fuzz-*.c; do
 		continue
 	fi
 	mkdir -p "$T_TMP/corpus-$short"
-	dict= seeds=
+	dict='' seeds=''
 	[ -f "tests/fuzz/$short.dict" ] && dict=-dict=tests/fuzz/$short.dict
 	[ -d "tests/fuzz/corpus/$short" ] && seeds=tests/fuzz/corpus/$short
 	# shellcheck disable=SC2086

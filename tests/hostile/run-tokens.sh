@@ -3,7 +3,8 @@
 # line endings, a byte order mark, blanks and tabs, a file whose name is shell code but whose
 # VM has a Name=, disabled VMs, masks) never reaches the kernel arguments: the rendering is
 # byte for byte the one of the clean configuration (tests/cli/configs/numa, whose numbers
-# tests/cli/README.md derives by hand), and every token matches the strict grammar.
+# tests/cli/README.md derives by hand), and every token matches the strict grammar. Then the
+# same through hugeplan apply into the GRUB snippet that root's shell sources.
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
@@ -19,7 +20,7 @@ t_grep "the clean rendering follows the grammar" "$GRAMMAR" "$WANT"
 
 # hostile_copy NAME: a copy of the numa configuration in $T_TMP/NAME
 hostile_copy() {
-	rm -rf "$T_TMP/$1"
+	rm -rf "${T_TMP:?}/$1"
 	cp -R "$TOP/tests/cli/configs/numa" "$T_TMP/$1"
 	chmod -R go-w "$T_TMP/$1"
 	echo "$T_TMP/$1"
@@ -67,5 +68,52 @@ if grep -q 'xqjw\|reboot\|quoted' "$T_TMP/hostile file names, a disabled VM, a m
 	t_fail "no name reaches the kernel arguments"
 else
 	t_ok "no name reaches the kernel arguments"
+fi
+
+# --- the same through hugeplan apply, into the GRUB snippet root's shell will source: every
+# variant above leaves the snippet of the clean configuration byte for byte, and its one
+# variable line holds the grammar's tokens alone, single-quoted
+K=6.1.0-27-amd64 # the fixture's osrelease
+IMG=$T_TMP/image
+cp -R "$ROOT" "$IMG"
+"$TOP/tests/check/mkmodtree.sh" "$IMG" $K ko:kernel/arch/x86/kvm/kvm.ko \
+	ko:kernel/arch/x86/kvm/kvm-intel.ko >"$T_TMP/mktree.log" 2>&1 ||
+	t_fail "module tree" "$(cat "$T_TMP/mktree.log")"
+mkdir -p "$IMG/etc/default" "$IMG/usr/sbin"
+cp /usr/sbin/grub-mkconfig "$IMG/usr/sbin/grub-mkconfig"
+printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' >"$IMG/etc/default/grub"
+SNIP=$IMG/etc/default/grub.d/99-hugeplan.cfg
+"$HP" apply --root "$IMG" --config "$(hostile_copy clean)" >"$T_TMP/apply.out" 2>&1
+t_eq "apply of the clean configuration" 0 "$?"
+cp "$SNIP" "$T_TMP/snippet.want"
+sed -n "s/^GRUB_CMDLINE_LINUX_DEFAULT=\$(hugeplan_edit \"\${GRUB_CMDLINE_LINUX_DEFAULT-}\" '\(.*\)')\$/\1/p" \
+	"$T_TMP/snippet.want" >"$T_TMP/snippet.toks"
+t_diff "the snippet's tokens are the rendering" "$WANT" "$T_TMP/snippet.toks"
+# another plan changes that one line and nothing else of the snippet
+cp -R "$IMG" "$IMG.other"
+mkdir -p "$T_TMP/other/vms.d"
+printf '[VM]\nMemory=3G\nPageSize=2M\n' >"$T_TMP/other/vms.d/other.conf"
+"$HP" apply --root "$IMG.other" --config "$T_TMP/other" >"$T_TMP/apply-other.out" 2>&1
+t_eq "apply of another plan" 0 "$?"
+diff "$T_TMP/snippet.want" "$IMG.other/etc/default/grub.d/99-hugeplan.cfg" |
+	grep '^[<>]' | cut -c1-31 >"$T_TMP/other.diff"
+printf '%s\n' "< GRUB_CMDLINE_LINUX_DEFAULT=\$(" "> GRUB_CMDLINE_LINUX_DEFAULT=\$(" >"$T_TMP/other.want"
+t_diff "another plan changes the tokens line of the snippet and nothing else" \
+	"$T_TMP/other.want" "$T_TMP/other.diff"
+for v in comments crlf names; do
+	# hostile_copy made them above; apply each over the image that holds the clean plan
+	"$HP" apply --root "$IMG" --config "$T_TMP/$v" >"$T_TMP/apply-$v.out" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ] && cmp -s "$T_TMP/snippet.want" "$SNIP"; then
+		t_ok "apply $v: the snippet is byte for byte the clean one"
+	else
+		t_fail "apply $v: the snippet is byte for byte the clean one" "exit $rc" \
+			"$(diff "$T_TMP/snippet.want" "$SNIP" | head -n 10)"
+	fi
+done
+if grep -q 'reboot\|xqjw\|quoted\|/etc/passwd\|`id`' "$SNIP"; then
+	t_fail "no hostile byte in the snippet"
+else
+	t_ok "no hostile byte in the snippet"
 fi
 t_done

@@ -60,5 +60,9 @@ for c in $(hostile_cases); do
 done
 snapshot "$root" >"$T_TMP/root.after"
 t_diff "hostile: the system root is untouched" "$T_TMP/root.before" "$T_TMP/root.after"
-[ "$n" -ge 50 ] && t_ok "hostile: $n cases (at least 50)" || t_fail "hostile: only $n cases"
+if [ "$n" -ge 50 ]; then
+	t_ok "hostile: $n cases (at least 50)"
+else
+	t_fail "hostile: only $n cases"
+fi
 t_done

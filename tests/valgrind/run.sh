@@ -41,5 +41,4 @@ for tier in $VG_TIERS; do
 	done
 done
 san_reports valgrind "$T_TMP/reports"
-T_N=0
-echo "# valgrind tier done"
+t_done
