@@ -3,6 +3,9 @@
 #   make            build build/hugeplan, build/hugeplan-verify, build/hugeplan-generator
 #   make check      every test tier; ends with "N passed, N failed"
 #   make demo       plan the bundled example against the bundled example host
+#   make asan       everything again with ASan and UBSan, into $(B)/asan
+#   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, into $(B)/fuzz
+#   make fuzz-long  run each harness for FUZZ_RUNS executions (default 10 million), one at a time
 #   make deps       install the Debian packages the build and the tests need
 #   make install    install under DESTDIR (PREFIX=/usr/local); make uninstall takes it out again
 #
@@ -65,6 +68,7 @@ CLI_SRCS := $(sort $(wildcard generator/cli/*.c))
 VERIFY_SRCS := $(sort $(wildcard generator/verify/*.c))
 GEN_SRCS := $(sort $(wildcard generator/systemd/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 CORE_OBJS := $(call obj,$(CORE_SRCS))
@@ -74,6 +78,7 @@ CLI_OBJS := $(call obj,$(CLI_SRCS))
 VERIFY_OBJS := $(call obj,$(VERIFY_SRCS))
 GEN_OBJS := $(call obj,$(GEN_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRCS))
 
 DIRS_STAMP := $(B)/dirs.stamp
 PROGRAMS := $(if $(CLI_SRCS),$(B)/hugeplan) $(if $(VERIFY_SRCS),$(B)/hugeplan-verify) $(if $(GEN_SRCS),$(B)/hugeplan-generator)
@@ -151,6 +156,28 @@ bench:
 	$(MAKE) all $(BENCH_BINS)
 	B=$(B) tests/bench/run.sh
 
+# One file per harness: whatever tests/fuzz/fuzz-*.c holds is built, and run by tests/fuzz/run.sh.
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ \
+		$(filter %.c %.a,$^) $(PKG_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# Sanitized builds go to their own folders, so they never mix objects with the plain one.
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CC ?= clang
+FUZZ_FLAGS := $(SAN_FLAGS) -fsanitize=fuzzer-no-link
+FUZZ_RUNS ?= 10000000
+
+asan:
+	$(MAKE) B=$(B)/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" all unit-tests
+
+fuzz:
+	$(MAKE) B=$(B)/fuzz CC=$(FUZZ_CC) CFLAGS="$(FUZZ_FLAGS)" LDFLAGS= fuzz-bins
+
+fuzz-long: fuzz
+	B=$(B) FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/long.sh
+
 deps:
 	tests/install-deps.sh
 
@@ -158,6 +185,8 @@ deps:
 check:
 	tests/install-deps.sh
 	$(MAKE) all unit-tests
+	$(MAKE) asan
+	$(MAKE) fuzz
 	B=$(B) HP_UNITDIR=$(SYSTEMDUNITDIR) HP_BINDIR=$(BINDIR) tests/run-tests.sh
 
 demo:
@@ -217,5 +246,5 @@ print-dirs:
 	@$(foreach v,PREFIX BINDIR LIBEXECDIR MANDIR DOCDIR VENDORCONFDIR SYSTEMDGENERATORDIR \
 		SYSTEMDUNITDIR DRACUTMODULESDIR DRACUTCONFDIR BASHCOMPLETIONDIR,echo '$(v)=$($(v))';)
 
-.PHONY: all bench check demo deps clean unit-tests install uninstall print-dirs FORCE
+.PHONY: all bench check demo deps clean unit-tests install uninstall asan fuzz fuzz-bins fuzz-long print-dirs FORCE
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

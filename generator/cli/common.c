@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/size.h"
@@ -69,6 +70,7 @@ void hp_cli_unload(struct hp_loaded *l)
 int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 {
 	struct hp_plan_opts po = { .allow_balanced = o->balanced };
+	struct hp_config_opts copts = { .owner_uid = 0 };
 	struct hp_diag d = { 0 };
 	char why[256];
 	int r;
@@ -91,7 +93,9 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	}
 	hp_host_karch(&l->host, &l->arch);
 
-	r = hp_config_load(o->root, o->confdir, &l->cfg, &d);
+	/* as root, read nothing that another user could have changed (sshd's StrictModes) */
+	copts.check_perms = geteuid() == 0;
+	r = hp_config_load_opts(o->root, o->confdir, &copts, &l->cfg, &d);
 	if (r < 0) {
 		hp_cli_print_diag(&d);
 		return EXIT_USAGE;

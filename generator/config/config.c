@@ -2,7 +2,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +27,17 @@ struct parse {
 	bool saw_section;
 	struct hp_diag *err;
 	bool failed;
+	unsigned failed_line;
 	/* the reader's view of the buffer */
 	const char *pos, *end;
 	unsigned line;
-	char line_text[64];
+};
+
+/* what loading from files carries along */
+struct loader {
+	struct hp_config *c;
+	const struct hp_config_opts *o; /* as loading: &c->opts */
+	struct hp_diag *err;
 };
 
 /* a NAME.conf found in one directory of the search path */
@@ -81,6 +90,7 @@ __attribute__((format(printf, 2, 3))) static int perr(struct parse *p, const cha
 	va_end(ap);
 	hp_diag_set(p->err, &loc, "%s", msg);
 	p->failed = true;
+	p->failed_line = p->line;
 	return 0;
 }
 
@@ -247,9 +257,9 @@ static int vm_key(struct parse *p, const char *key, const char *v)
 			return 1;
 		errno = 0;
 		n = strtoul(v, &e, 10);
-		if (v[0] < '0' || v[0] > '9' || *e || errno)
+		if (v[0] < '0' || v[0] > '9' || *e || (errno && errno != ERANGE))
 			return perr(p, "Instances=%s: not a whole number", v);
-		if (n < 1 || n > 65535)
+		if (errno == ERANGE || n < 1 || n > 65535)
 			return perr(p, "Instances=%s: must be from 1 to 65535", v);
 		vm->instances = (unsigned)n;
 		return 1;
@@ -277,8 +287,68 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 0;
 	if (!*section)
 		return perr(p, "%s=%s is outside of a [%s] section", name, value, want);
-	/* the reader refused other section names already */
+	/* the reader refuses other section names; this holds whatever inih strips first */
+	if (strcmp(section, want))
+		return perr(p, "unknown section [%s] (this file takes [%s])", section, want);
 	return p->kind == KIND_HOST ? host_key(p, name, value) : vm_key(p, name, value);
+}
+
+/* the line as a message quotes it: at most 60 bytes (escaped later by hp_diag_set) */
+static void quote_line(char *buf, size_t len, const char *s, size_t n)
+{
+	snprintf(buf, len, "%.*s", (int)(n > 60 ? 60 : n), s);
+}
+
+/*
+ * What inih reads as a line's start: it skips every isspace() byte, and an indented line
+ * would continue the previous value. The first line may start with a UTF-8 byte order mark.
+ */
+static const char *line_start(const char *s, size_t *n, unsigned line)
+{
+	if (line == 1 && *n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) {
+		s += 3;
+		*n -= 3;
+	}
+	while (*n && isspace((unsigned char)*s)) {
+		s++;
+		(*n)--;
+	}
+	return s;
+}
+
+/*
+ * inih accepts "KEY:VALUE" and ends a value at a ';' that follows a blank: neither is
+ * KEY=VALUE as systemd reads it, so both are refused instead of read differently.
+ */
+static bool check_key_line(struct parse *p, const char *s, size_t n)
+{
+	const char *sep = NULL;
+	char text[64];
+	bool blank = false;
+	size_t i;
+
+	for (i = 0; i < n && !sep; i++)
+		if (s[i] == '=' || s[i] == ':')
+			sep = s + i;
+	if (!sep)
+		return true; /* inih reports it: "expected KEY=VALUE" */
+	quote_line(text, sizeof(text), s, n);
+	if (*sep == ':') {
+		perr(p, "expected KEY=VALUE, [Section] or a comment, not \"%s\"", text);
+		return false;
+	}
+	for (i++; i < n && isspace((unsigned char)s[i]); i++)
+		;
+	for (; i < n; i++) {
+		if (blank && s[i] == ';') {
+			perr(p,
+			     "a comment after a value (\"%s\"): put comments on lines of their own",
+			     text);
+			return false;
+		}
+		blank = isspace((unsigned char)s[i]);
+	}
+	return true;
 }
 
 /* fgets() over the buffer, one line a call, with our checks on the way */
@@ -293,13 +363,8 @@ static char *reader(char *str, int num, void *stream)
 	p->line++;
 	nl = memchr(p->pos, '\n', (size_t)(p->end - p->pos));
 	n = nl ? (size_t)(nl - p->pos) : (size_t)(p->end - p->pos);
-	s = p->pos;
-	p->pos += n + (nl ? 1 : 0);
-	/* leading blanks: systemd ignores them, inih would read a continuation line */
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
+	s = line_start(p->pos, &n, p->line);
+	p->pos += (size_t)(s - p->pos) + n + (nl ? 1 : 0);
 	if (n + 2 > (size_t)num || n > HP_CONF_LINE_MAX) {
 		perr(p, "line too long (%zu characters, at most %d)", n,
 		     num - 2 < HP_CONF_LINE_MAX ? num - 2 : HP_CONF_LINE_MAX);
@@ -309,7 +374,7 @@ static char *reader(char *str, int num, void *stream)
 		const char *want = p->kind == KIND_HOST ? "[Host]" : "[VM]";
 		size_t wl = strlen(want), k = n;
 
-		while (k && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\r'))
+		while (k && isspace((unsigned char)s[k - 1]))
 			k--;
 		if (k != wl || memcmp(s, want, wl)) {
 			perr(p, "unknown section %.*s (this file takes %s)", (int)(k > 60 ? 60 : k),
@@ -321,15 +386,128 @@ static char *reader(char *str, int num, void *stream)
 			return NULL;
 		}
 		p->saw_section = true;
+	} else if (n && *s != ';' && *s != '#' && !check_key_line(p, s, n)) {
+		return NULL;
 	}
 	memcpy(str, s, n);
 	str[n] = '\n';
 	str[n + 1] = '\0';
-	snprintf(p->line_text, sizeof(p->line_text), "%.*s", (int)(n > 60 ? 60 : n), s);
 	return str;
 }
 
-static int read_file(const char *path, char **out, size_t *len, struct hp_diag *err)
+/* line number `line` of text, as the reader saw it, for a message */
+static void text_of_line(const char *text, size_t len, unsigned line, char *buf, size_t blen)
+{
+	const char *s = text, *end = text + len, *nl;
+	size_t n;
+
+	for (unsigned l = 1; l < line && s < end; l++) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		s = nl ? nl + 1 : end;
+	}
+	nl = memchr(s, '\n', (size_t)(end - s));
+	n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+	s = line_start(s, &n, line);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	quote_line(buf, blen, s, n);
+}
+
+/* --- what root may trust: sshd's StrictModes, applied to configuration */
+
+static int judge(struct loader *ld, const char *path, const struct stat *st, bool above)
+{
+	struct hp_loc loc = { path, 0 };
+	uid_t owner = ld->o->owner_uid;
+
+	if (st->st_uid != 0 && st->st_uid != owner) {
+		char who[48] = "root";
+
+		if (owner)
+			snprintf(who, sizeof(who), "root or uid %u", (unsigned)owner);
+		hp_diag_set(
+			ld->err, &loc,
+			"owned by uid %u, not %s: refusing configuration that another user could "
+			"change (fix: chown root %s)",
+			(unsigned)st->st_uid, who, path);
+		return -EPERM;
+	}
+	/* above what is read, a sticky directory keeps others from replacing root's entries */
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(above && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))) {
+		hp_diag_set(ld->err, &loc,
+			    "writable by group or others (mode %04o): refusing configuration that "
+			    "another user could change (fix: chmod go-w %s)",
+			    (unsigned)(st->st_mode & 07777), path);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * path (a file read or a directory scanned), resolved, and every directory above it up to
+ * "/". leaf: the stat of what was opened, NULL to stat it here.
+ */
+static int check_perms(struct loader *ld, const char *path, const struct stat *leaf)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (!ld->o->check_perms)
+		return 0;
+	if (!realpath(path, real)) {
+		struct hp_loc loc = { path, 0 };
+
+		r = -errno;
+		hp_diag_set(ld->err, &loc, "cannot resolve: %s", strerror(-r));
+		return r;
+	}
+	if (!leaf) {
+		if (stat(real, &st) < 0) {
+			struct hp_loc loc = { real, 0 };
+
+			r = -errno;
+			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
+			return r;
+		}
+		leaf = &st;
+	}
+	r = judge(ld, real, leaf, false);
+	while (r >= 0 && strcmp(real, "/")) {
+		char *slash = strrchr(real, '/');
+
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(real, &st) < 0) {
+			struct hp_loc loc = { real, 0 };
+
+			r = -errno;
+			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
+			return r;
+		}
+		r = judge(ld, real, &st, true);
+	}
+	return r;
+}
+
+/* --- files */
+
+static const char *file_type(mode_t m)
+{
+	return S_ISDIR(m)    ? "a directory"
+	       : S_ISFIFO(m) ? "a FIFO"
+	       : S_ISSOCK(m) ? "a socket"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISREG(m)  ? "a regular file"
+			     : "of an unknown type";
+}
+
+/* open once, without waiting on a FIFO; judge what was opened, then read it */
+static int read_file(struct loader *ld, const char *path, char **out, size_t *len)
 {
 	struct hp_loc loc = { path, 0 };
 	struct stat st;
@@ -338,64 +516,73 @@ static int read_file(const char *path, char **out, size_t *len, struct hp_diag *
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not hang us */
 	if (fd < 0) {
 		r = -errno;
-		hp_diag_set(err, &loc, "cannot open: %s", strerror(-r));
+		/* a socket cannot be opened at all: say what it is, not ENXIO */
+		if (r == -ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			hp_diag_set(ld->err, &loc, "not a regular file (a socket)");
+		else
+			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
 		return r;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
 		close(fd);
-		hp_diag_set(err, &loc, "not a regular file");
+		hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
+		return r;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		hp_diag_set(ld->err, &loc, "not a regular file (%s)", file_type(st.st_mode));
 		return -EINVAL;
+	}
+	r = check_perms(ld, path, &st);
+	if (r < 0) {
+		close(fd);
+		return r;
 	}
 	if (st.st_size > HP_CONF_FILE_MAX) {
 		close(fd);
-		hp_diag_set(err, &loc, "file too large (%lld bytes, at most %u)",
+		hp_diag_set(ld->err, &loc, "file too large (%lld bytes, at most %u)",
 			    (long long)st.st_size, HP_CONF_FILE_MAX);
 		return -EFBIG;
 	}
-	/* the same descriptor: a file swapped after the checks is not read */
 	r = hp_read_fd(fd, out, len, HP_CONF_FILE_MAX);
 	close(fd);
-	if (r < 0)
-		hp_diag_set(err, &loc, "cannot read: %s", strerror(-r));
+	if (r == -EFBIG)
+		hp_diag_set(ld->err, &loc, "file too large (more than %u bytes)", HP_CONF_FILE_MAX);
+	else if (r < 0)
+		hp_diag_set(ld->err, &loc, "cannot read: %s", strerror(-r));
 	return r;
 }
 
-static int parse_file(struct hp_config *c, const char *path, enum kind kind, struct hp_vm *vm,
-		      struct hp_diag *err)
+/* one text as one file; file is pooled */
+static int parse_text(struct hp_config *c, const char *file, enum kind kind, struct hp_vm *vm,
+		      const char *text, size_t len, struct hp_diag *err)
 {
-	struct parse p = { .c = c, .kind = kind, .vm = vm, .err = err };
-	char *text;
-	size_t len;
+	struct parse p = { .c = c, .file = file, .kind = kind, .vm = vm, .err = err };
+	const char *nul = memchr(text, '\0', len);
 	int r;
 
-	p.file = pool_file(c, path);
-	if (!p.file)
-		return -ENOMEM;
-	r = read_file(path, &text, &len, err);
-	if (r < 0)
-		return r;
-	{
-		const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		unsigned line = 1;
 
-		if (nul) {
-			unsigned line = 1;
-
-			for (const char *q = text; q < nul; q++)
-				line += *q == '\n';
-			p.line = line;
-			perr(&p, "binary data (a NUL byte) in a configuration file");
-			free(text);
-			return -EINVAL;
-		}
+		for (const char *q = text; q < nul; q++)
+			line += *q == '\n';
+		p.line = line;
+		perr(&p, "binary data (a NUL byte) in a configuration file");
+		return -EINVAL;
 	}
 	p.pos = text;
 	p.end = text + len;
 	r = ini_parse_stream(reader, &p, handler, &p);
-	if (!p.failed && r > 0) {
+	/* inih reads on after a bad line: the first error of the file is the one to tell */
+	if (r > 0 && (!p.failed || (unsigned)r < p.failed_line)) {
+		char line[64];
+
+		text_of_line(text, len, (unsigned)r, line, sizeof(line));
+		p.failed = false;
 		p.line = (unsigned)r;
-		perr(&p, "expected KEY=VALUE, [Section] or a comment, not \"%s\"", p.line_text);
+		perr(&p, "expected KEY=VALUE, [Section] or a comment, not \"%s\"", line);
 	}
-	free(text);
 	if (p.failed)
 		return -EINVAL;
 	if (kind == KIND_VM && !p.saw_section) {
@@ -407,15 +594,77 @@ static int parse_file(struct hp_config *c, const char *path, enum kind kind, str
 	return 0;
 }
 
-/* 1 masked (symlink to /dev/null, a character device, or empty), 0 not, -errno */
-static int masked(const char *path)
+/* the defaults of a VM before its file is read */
+static void vm_init(struct hp_vm *vm)
 {
+	memset(vm, 0, sizeof(*vm));
+	vm->instances = 1;
+	vm->enabled = true;
+}
+
+/* after its file: the name from the file name (less ".conf") unless Name= gave one */
+static int vm_finish(struct hp_vm *vm, const char *file, const char *fname, struct hp_diag *err)
+{
+	size_t l = strlen(fname);
+
+	vm->loc.file = file;
+	if (!vm->name[0]) {
+		if (l >= 5 && !strcmp(fname + l - 5, ".conf"))
+			l -= 5;
+		snprintf(vm->name, sizeof(vm->name), "%.*s", (int)l, fname);
+		if (l > HP_NAME_MAX || !hp_vm_name_valid(vm->name)) {
+			hp_diag_set(err, &vm->loc,
+				    "\"%.*s\" is not a valid VM name: rename the file or set Name=",
+				    (int)(l > 80 ? 80 : l), fname);
+			return -EINVAL;
+		}
+	}
+	if (!vm->memory) {
+		hp_diag_set(err, &vm->loc, "Memory= is required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_file(struct loader *ld, const char *path, enum kind kind, struct hp_vm *vm)
+{
+	const char *file = pool_file(ld->c, path);
+	char *text;
+	size_t len;
+	int r;
+
+	if (!file)
+		return -ENOMEM;
+	r = read_file(ld, path, &text, &len);
+	if (r < 0)
+		return r;
+	r = parse_text(ld->c, file, kind, vm, text, len, ld->err);
+	free(text);
+	return r;
+}
+
+/*
+ * 1 masked (a symlink to /dev/null, a character device, an empty file), 0 not, -errno with
+ * err set. A path that does not exist at all gives -ENOENT with *absent set and no message;
+ * a dangling symbolic link is an error like any other.
+ */
+static int check_masked(struct loader *ld, const char *path, bool *absent)
+{
+	struct hp_loc loc = { path, 0 };
 	struct stat st;
 	char target[64];
 	ssize_t n;
+	int r;
 
-	if (lstat(path, &st) < 0)
-		return -errno;
+	*absent = false;
+	if (lstat(path, &st) < 0) {
+		r = -errno;
+		if (r == -ENOENT)
+			*absent = true;
+		else
+			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
+		return r;
+	}
 	if (S_ISLNK(st.st_mode)) {
 		n = readlink(path, target, sizeof(target) - 1);
 		if (n > 0) {
@@ -423,10 +672,23 @@ static int masked(const char *path)
 			if (!strcmp(target, "/dev/null"))
 				return 1;
 		}
-		if (stat(path, &st) < 0)
-			return -errno;
+		if (stat(path, &st) < 0) {
+			r = -errno;
+			if (r == -ENOENT)
+				hp_diag_set(ld->err, &loc, "cannot open: a dangling symbolic link");
+			else
+				hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
+			return r;
+		}
 	}
-	return S_ISCHR(st.st_mode) || (S_ISREG(st.st_mode) && st.st_size == 0);
+	if (S_ISCHR(st.st_mode))
+		return 1;
+	if (S_ISREG(st.st_mode) && st.st_size == 0) {
+		/* a mask that others could fill is no mask */
+		r = check_perms(ld, path, NULL);
+		return r < 0 ? r : 1;
+	}
+	return 0;
 }
 
 /* by name, then by priority: the first of a run of equal names is the one that counts */
@@ -471,15 +733,17 @@ static int push_entry(struct entry **v, size_t *n, size_t *cap, const char *name
  * winning. Sorted, then de-duplicated, so that a vms.d of thousands of files costs
  * O(n log n), not a comparison of every pair.
  */
-static int gather(struct hp_config *c, const char *sub, struct entry **out, size_t *nr,
-		  struct hp_diag *err)
+static int gather(struct loader *ld, const char *sub, struct entry **out, size_t *nr)
 {
+	struct hp_config *c = ld->c;
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0, kept = 0;
+	int r;
 
 	for (size_t i = 0; i < c->nr_dirs; i++) {
 		char dir[4096];
 		struct dirent *de;
+		struct stat st;
 		DIR *d;
 
 		if (snprintf(dir, sizeof(dir), "%s/%s", c->dirs[i], sub) >= (int)sizeof(dir)) {
@@ -489,11 +753,24 @@ static int gather(struct hp_config *c, const char *sub, struct entry **out, size
 		d = opendir(dir);
 		if (!d) {
 			struct hp_loc loc = { dir, 0 };
-			int r = -errno;
 
+			r = -errno;
 			if (r == -ENOENT)
 				continue;
-			hp_diag_set(err, &loc, "cannot read directory: %s", strerror(-r));
+			hp_diag_set(ld->err, &loc, "cannot read directory: %s", strerror(-r));
+			free_entries(v, n);
+			return r;
+		}
+		/* a directory others can write to is one they can add VMs to */
+		r = fstat(dirfd(d), &st) < 0 ? -errno : check_perms(ld, dir, &st);
+		if (r < 0) {
+			if (r != -EPERM) {
+				struct hp_loc loc = { dir, 0 };
+
+				hp_diag_set(ld->err, &loc, "cannot read directory: %s",
+					    strerror(-r));
+			}
+			closedir(d);
 			free_entries(v, n);
 			return r;
 		}
@@ -532,41 +809,31 @@ static int entry_path(const struct hp_config *c, const char *sub, const struct e
 	return 0;
 }
 
-static int check_masked(const char *path, struct hp_diag *err)
+static int load_host(struct loader *ld)
 {
-	int m = masked(path);
-
-	if (m < 0) {
-		struct hp_loc loc = { path, 0 };
-
-		hp_diag_set(err, &loc, "cannot open: %s", strerror(-m));
-	}
-	return m;
-}
-
-static int load_host(struct hp_config *c, struct hp_diag *err)
-{
+	struct hp_config *c = ld->c;
 	struct entry *drop = NULL;
 	size_t nd = 0;
+	bool absent;
 	int r;
 
 	for (size_t i = 0; i < c->nr_dirs; i++) {
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/hugeplan.conf", c->dirs[i]);
-		r = check_masked(path, err);
-		if (r == -ENOENT)
+		r = check_masked(ld, path, &absent);
+		if (absent)
 			continue;
 		if (r < 0)
 			return r;
 		if (r == 0) {
-			r = parse_file(c, path, KIND_HOST, NULL, err);
+			r = parse_file(ld, path, KIND_HOST, NULL);
 			if (r < 0)
 				return r;
 		}
 		break;
 	}
-	r = gather(c, "hugeplan.conf.d", &drop, &nd, err);
+	r = gather(ld, "hugeplan.conf.d", &drop, &nd);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < nd && r >= 0; i++) {
@@ -574,9 +841,9 @@ static int load_host(struct hp_config *c, struct hp_diag *err)
 
 		r = entry_path(c, "hugeplan.conf.d", &drop[i], path, sizeof(path));
 		if (r == 0)
-			r = check_masked(path, err);
+			r = check_masked(ld, path, &absent);
 		if (r == 0)
-			r = parse_file(c, path, KIND_HOST, NULL, err);
+			r = parse_file(ld, path, KIND_HOST, NULL);
 	}
 	free_entries(drop, nd);
 	return r < 0 ? r : 0;
@@ -620,50 +887,36 @@ static int check_duplicates(struct hp_config *c, struct hp_diag *err)
 }
 
 /* one vms.d entry into *vm: 1 masked (vm untouched), 0 loaded, -errno with err set */
-static int load_vm(struct hp_config *c, const struct entry *e, struct hp_vm *vm,
-		   struct hp_diag *err)
+static int load_vm(struct loader *ld, const struct entry *e, struct hp_vm *vm)
 {
+	struct hp_config *c = ld->c;
 	char path[4096 + 256];
-	size_t l;
+	bool absent;
 	int r;
 
 	r = entry_path(c, "vms.d", e, path, sizeof(path));
 	if (r < 0)
 		return r;
-	r = check_masked(path, err);
+	r = check_masked(ld, path, &absent);
+	if (r < 0 && absent) /* gone since the directory was read */
+		hp_diag_set(ld->err, &(struct hp_loc){ path, 0 }, "cannot open: %s", strerror(-r));
 	if (r != 0)
 		return r;
-	memset(vm, 0, sizeof(*vm));
-	vm->instances = 1;
-	vm->enabled = true;
-	r = parse_file(c, path, KIND_VM, vm, err);
+	vm_init(vm);
+	r = parse_file(ld, path, KIND_VM, vm);
 	if (r < 0)
 		return r;
-	vm->loc.file = c->files[c->nr_files - 1];
-	if (!vm->name[0]) {
-		l = strlen(e->name) - 5;
-		snprintf(vm->name, sizeof(vm->name), "%.*s", (int)l, e->name);
-		if (l > HP_NAME_MAX || !hp_vm_name_valid(vm->name)) {
-			hp_diag_set(err, &vm->loc,
-				    "\"%.*s\" is not a valid VM name: rename the file or set Name=",
-				    (int)(l > 80 ? 80 : l), e->name);
-			return -EINVAL;
-		}
-	}
-	if (!vm->memory) {
-		hp_diag_set(err, &vm->loc, "Memory= is required");
-		return -EINVAL;
-	}
-	return 0;
+	return vm_finish(vm, c->files[c->nr_files - 1], e->name, ld->err);
 }
 
-static int load_vms(struct hp_config *c, struct hp_diag *err)
+static int load_vms(struct loader *ld)
 {
+	struct hp_config *c = ld->c;
 	struct entry *e = NULL;
 	size_t n = 0;
 	int r = 0;
 
-	r = gather(c, "vms.d", &e, &n, err);
+	r = gather(ld, "vms.d", &e, &n);
 	if (r < 0)
 		return r;
 	c->vms = calloc(n ? n : 1, sizeof(*c->vms));
@@ -672,7 +925,7 @@ static int load_vms(struct hp_config *c, struct hp_diag *err)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		r = load_vm(c, &e[i], &c->vms[c->nr_vms], err);
+		r = load_vm(ld, &e[i], &c->vms[c->nr_vms]);
 		if (r < 0)
 			break;
 		if (r == 0)
@@ -681,21 +934,22 @@ static int load_vms(struct hp_config *c, struct hp_diag *err)
 	free_entries(e, n);
 	if (r < 0)
 		return r;
-	return check_duplicates(c, err);
+	return check_duplicates(c, ld->err);
 }
 
 int hp_config_any_vm(struct hp_config *c, struct hp_diag *err)
 {
+	struct loader ld = { .c = c, .o = &c->opts, .err = err };
 	struct entry *e = NULL;
 	struct hp_vm vm;
 	size_t n = 0;
 	int r;
 
-	r = gather(c, "vms.d", &e, &n, err);
+	r = gather(&ld, "vms.d", &e, &n);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		r = load_vm(c, &e[i], &vm, err);
+		r = load_vm(&ld, &e[i], &vm);
 		if (r < 0)
 			break;
 		r = r == 0 && vm.enabled;
@@ -729,13 +983,46 @@ static int add_dir(struct hp_config *c, const char *root, const char *dir)
 	return 0;
 }
 
-static int load(const char *root, const char *confdir, bool vms, struct hp_config *c,
-		struct hp_diag *err)
+/* an explicit --config must be a directory; the search path's may be missing */
+static int check_dirs(struct loader *ld, bool explicit)
 {
+	for (size_t i = 0; i < ld->c->nr_dirs; i++) {
+		const char *dir = ld->c->dirs[i];
+		struct hp_loc loc = { dir, 0 };
+		struct stat st;
+		int r;
+
+		if (stat(dir, &st) < 0) {
+			r = -errno;
+			if (r == -ENOENT && !explicit)
+				continue;
+			hp_diag_set(ld->err, &loc,
+				    r == -ENOENT ? "configuration directory not found"
+						 : "cannot open: %s",
+				    strerror(-r));
+			return r;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			hp_diag_set(ld->err, &loc, "not a directory (%s)", file_type(st.st_mode));
+			return -ENOTDIR;
+		}
+		r = check_perms(ld, dir, NULL);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hp_config_load_opts(const char *root, const char *confdir, const struct hp_config_opts *o,
+			struct hp_config *c, struct hp_diag *err)
+{
+	struct loader ld = { .c = c, .o = &c->opts, .err = err };
 	int r;
 
 	memset(c, 0, sizeof(*c));
 	hp_config_defaults(&c->host);
+	if (o)
+		c->opts = *o;
 	if (confdir) {
 		r = add_dir(c, NULL, confdir);
 	} else {
@@ -746,12 +1033,16 @@ static int load(const char *root, const char *confdir, bool vms, struct hp_confi
 			r = add_dir(c, root, HP_P_CONF_LIB);
 	}
 	if (r >= 0)
-		r = load_host(c, err);
-	if (r >= 0 && vms)
-		r = load_vms(c, err);
+		r = check_dirs(&ld, confdir != NULL);
+	if (r >= 0)
+		r = load_host(&ld);
+	if (r >= 0 && !c->opts.host_only)
+		r = load_vms(&ld);
 	if (r < 0) {
 		if (r == -ENOMEM)
 			hp_diag_set(err, NULL, "out of memory");
+		else if (r == -ENAMETOOLONG)
+			hp_diag_set(err, NULL, "a configuration path is too long");
 		hp_config_free(c);
 	}
 	return r;
@@ -759,11 +1050,63 @@ static int load(const char *root, const char *confdir, bool vms, struct hp_confi
 
 int hp_config_load(const char *root, const char *confdir, struct hp_config *c, struct hp_diag *err)
 {
-	return load(root, confdir, true, c, err);
+	return hp_config_load_opts(root, confdir, NULL, c, err);
 }
 
 int hp_config_load_host(const char *root, const char *confdir, struct hp_config *c,
 			struct hp_diag *err)
 {
-	return load(root, confdir, false, c, err);
+	struct hp_config_opts o = { .host_only = true };
+
+	return hp_config_load_opts(root, confdir, &o, c, err);
+}
+
+int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_config *c,
+			 struct hp_diag *err)
+{
+	size_t nvm = 0;
+	int r = 0;
+
+	memset(c, 0, sizeof(*c));
+	hp_config_defaults(&c->host);
+	for (size_t i = 0; i < n; i++)
+		nvm += t[i].role == HP_CONF_VM;
+	c->vms = calloc(nvm ? nvm : 1, sizeof(*c->vms));
+	if (!c->vms)
+		r = -ENOMEM;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		const char *file;
+
+		if (t[i].role == HP_CONF_VM || !t[i].len)
+			continue;
+		file = pool_file(c, t[i].path);
+		r = file ? parse_text(c, file, KIND_HOST, NULL, t[i].text, t[i].len, err) : -ENOMEM;
+	}
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		struct hp_vm *vm = &c->vms[c->nr_vms];
+		const char *file, *base;
+
+		if (t[i].role != HP_CONF_VM || !t[i].len)
+			continue;
+		file = pool_file(c, t[i].path);
+		if (!file) {
+			r = -ENOMEM;
+			break;
+		}
+		base = strrchr(file, '/');
+		vm_init(vm);
+		r = parse_text(c, file, KIND_VM, vm, t[i].text, t[i].len, err);
+		if (r >= 0)
+			r = vm_finish(vm, file, base ? base + 1 : file, err);
+		if (r >= 0)
+			c->nr_vms++;
+	}
+	if (r >= 0)
+		r = check_duplicates(c, err);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			hp_diag_set(err, NULL, "out of memory");
+		hp_config_free(c);
+	}
+	return r;
 }

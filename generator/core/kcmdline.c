@@ -323,7 +323,12 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 			 .parsed_valid_hugepagesz = true,
 			 .parsed_hstate = -1,
 			 .default_idx = -1 };
-	char param[64], val[512];
+	/*
+	 * A value is read whole: a node list of 64 nodes can pass 512 bytes, and a cut one
+	 * would read as an invalid parameter. COMMAND_LINE_SIZE is 2048 on x86-64, arm64 and
+	 * ppc64 and 4096 by default on s390x, so no value is longer than HP_KCMDLINE_MAX.
+	 */
+	char param[64], val[HP_KCMDLINE_MAX];
 	bool has_val, seen = false;
 	const char *p = cmdline ? cmdline : "";
 

@@ -17,10 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HP_MAX_NODES 64 /* node ids 0..63; the kernel's MAX_NUMNODES is larger */
-#define HP_MAX_SIZES 8
-#define HP_MAX_KMSGS 32
-#define HP_KMSG_LEN  192
+#define HP_MAX_NODES	64 /* node ids 0..63; the kernel's MAX_NUMNODES is larger */
+#define HP_MAX_SIZES	8
+#define HP_MAX_KMSGS	32
+#define HP_KMSG_LEN	192
+#define HP_KCMDLINE_MAX 4096 /* the longest command line a kernel takes (COMMAND_LINE_SIZE) */
 
 #define HP_KVER(a, b, c) (((unsigned)(a) << 16) | ((unsigned)(b) << 8) | (unsigned)(c))
 

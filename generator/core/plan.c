@@ -188,9 +188,12 @@ static void spread(uint64_t pages, const uint64_t *weight, const uint64_t *cap, 
 		}
 	}
 	if (pages > 0 && n > 0) {
-		/* no weight anywhere: even split */
-		for (size_t i = 0; pages > 0; i = (i + 1) % n, pages--)
-			out[i]++;
+		/*
+		 * no weight anywhere: even split, the lower nodes taking one more. Counted, not
+		 * dealt one by one: pages can be 2^40 when a plan asks far more than the host has.
+		 */
+		for (size_t i = 0; i < n; i++)
+			out[i] += pages / n + (i < pages % n ? 1 : 0);
 	}
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ int hp_size_parse(const char *s, uint64_t *bytes, int *unit_err)
 {
 	uint64_t v = 0;
 	const char *p = s;
+	bool big = false;
 	int shift = 0;
 
 	if (unit_err)
@@ -39,9 +41,11 @@ int hp_size_parse(const char *s, uint64_t *bytes, int *unit_err)
 		unsigned d = (unsigned)(*p - '0');
 
 		if (v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
+			big = true;
+		else
+			v = v * 10 + d;
 	}
+	/* a malformed value is malformed, however long its digits */
 	if (*p) {
 		shift = unit_shift(*p);
 		if (shift < 0 || p[1]) {
@@ -50,7 +54,7 @@ int hp_size_parse(const char *s, uint64_t *bytes, int *unit_err)
 			return -EINVAL;
 		}
 	}
-	if (shift && v > (UINT64_MAX >> shift))
+	if (big || (shift && v > (UINT64_MAX >> shift)))
 		return -ERANGE;
 	*bytes = v << shift;
 	return 0;

@@ -5,17 +5,44 @@
 
 #include "core/vm.h"
 
+void hp_escape(char *dst, size_t len, const char *src)
+{
+	size_t o = 0;
+
+	if (!len)
+		return;
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+		char e[5];
+		size_t n;
+
+		if (c == '\\')
+			n = (size_t)snprintf(e, sizeof(e), "\\\\");
+		else if (c < 0x20 || c > 0x7e)
+			n = (size_t)snprintf(e, sizeof(e), "\\x%02x", c);
+		else
+			n = (size_t)snprintf(e, sizeof(e), "%c", c);
+		if (o + n >= len)
+			break; /* never half an escape */
+		memcpy(dst + o, e, n);
+		o += n;
+	}
+	dst[o] = '\0';
+}
+
 void hp_diag_set(struct hp_diag *d, const struct hp_loc *loc, const char *fmt, ...)
 {
+	char msg[sizeof(d->msg)];
 	va_list ap;
 
 	if (!d)
 		return;
-	snprintf(d->file, sizeof(d->file), "%s", loc && loc->file ? loc->file : "");
+	hp_escape(d->file, sizeof(d->file), loc && loc->file ? loc->file : "");
 	d->line = loc ? loc->line : 0;
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	hp_escape(d->msg, sizeof(d->msg), msg);
 }
 
 /* ASCII only, whatever the locale says */

@@ -8,6 +8,7 @@
 #define HP_VM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define HP_NAME_MAX 64
@@ -43,12 +44,23 @@ struct hp_settings {
 	bool strict;	   /* Strict= */
 };
 
-/* A message about a place in the configuration: "FILE:LINE: msg" (line 0: "FILE: msg"). */
+/*
+ * A message about a place in the configuration: "FILE:LINE: msg" (line 0: "FILE: msg").
+ * file and msg hold printable ASCII only (see hp_escape()): whatever bytes a configuration
+ * file or its name holds, the message stays one line and sends no control sequence to a
+ * terminal or a log.
+ */
 struct hp_diag {
 	char file[512];
 	unsigned line;
 	char msg[512];
 };
+
+/*
+ * hp_escape - src as printable ASCII into dst (always NUL-terminated, cut before an escape
+ * that would not fit): a backslash is doubled, any byte outside 0x20..0x7e becomes \xNN.
+ */
+void hp_escape(char *dst, size_t len, const char *src);
 
 void hp_diag_set(struct hp_diag *d, const struct hp_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "core/kcmdline.h"
@@ -93,11 +94,13 @@ static void log_diag(int level, const struct hp_diag *d, const char *then)
  */
 static void read_config(struct gen *g, bool pool)
 {
+	/* as root, what another user could change is refused as in hugeplan itself */
+	struct hp_config_opts o = { .check_perms = geteuid() == 0, .host_only = true };
 	struct hp_config cfg;
 	struct hp_diag d = { 0 };
 	int r;
 
-	r = hp_config_load_host(g->root, NULL, &cfg, &d);
+	r = hp_config_load_opts(g->root, NULL, &o, &cfg, &d);
 	if (r < 0) {
 		log_diag(GEN_LOG_WARNING, &d,
 			 "Strict= taken as no; " HP_VERIFY_UNIT " enabled to report it");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -216,6 +217,35 @@ static const struct bad bads[] = {
 	{ "hugeplan.conf", "[VM]\nMemory=1G\n", 1,
 	  "unknown section [VM] (this file takes [Host])" },
 	{ "hugeplan.conf", "[Host]\n[Host]\n", 2, "[Host] given twice in one file" },
+	/* the line quoted is the bad line, not the last one read */
+	{ "vms.d/a.conf", "[VM]\njust words\nMemory=4G\n", 2,
+	  "expected KEY=VALUE, [Section] or a comment, not \"just words\"" },
+	/* inih reads on after a bad line: the first error is the one told */
+	{ "vms.d/a.conf", "[VM]\njunk\nMemroy=4G\n", 2,
+	  "expected KEY=VALUE, [Section] or a comment, not \"junk\"" },
+	/* what inih would accept and systemd would not */
+	{ "vms.d/a.conf", "[VM]\nMemory:4G\n", 2,
+	  "expected KEY=VALUE, [Section] or a comment, not \"Memory:4G\"" },
+	{ "vms.d/a.conf", "[VM]\nMemory=4G ;8G\n", 2,
+	  "a comment after a value (\"Memory=4G ;8G\"): put comments on lines of their own" },
+	{ "vms.d/a.conf", "[VM]\nMemory=4G\tx ;y\n", 2,
+	  "a comment after a value (\"Memory=4G\\x09x ;y\"): put comments on lines of their own" },
+	/* a byte order mark is skipped, once: inih would skip a second one */
+	{ "vms.d/a.conf", "\xef\xbb\xbf[Host]\nMemory=4G\n", 1,
+	  "unknown section [Host] (this file takes [VM])" },
+	{ "vms.d/a.conf", "\xef\xbb\xbf\xef\xbb\xbf[Host]\nMemory=4G\n", 2,
+	  "unknown section [Host] (this file takes [VM])" },
+	/* inih skips every isspace() byte, and an indented line would continue a value */
+	{ "vms.d/a.conf", "[VM]\nName=db\n\v\fMemory=1G ;x\n", 3,
+	  "a comment after a value (\"Memory=1G ;x\"): put comments on lines of their own" },
+	{ "vms.d/a.conf", "[VM]\nMemory=4G\nInstances=99999999999999999999\n", 3,
+	  "Instances=99999999999999999999: must be from 1 to 65535" },
+	/* whatever a value holds, the message is one line of printable ASCII */
+	{ "vms.d/a.conf", "[VM]\nName=a\x1b[2J\\b\xff\nMemory=4G\n", 2,
+	  "Name=a\\x1b[2J\\\\b\\xff: a VM name is 1 to 64 letters, digits, '_', '.' or '-', "
+	  "starting with a letter or digit" },
+	{ "vms.d/a\nb.conf", "[VM]\nMemory=4G\n", 0,
+	  "\"a\\x0ab\" is not a valid VM name: rename the file or set Name=" },
 };
 
 static void test_errors(void **state)
@@ -233,7 +263,8 @@ static void test_errors(void **state)
 		print_message("case %zu: %s\n", i, bads[i].msg);
 		assert_int_equal(hp_config_load(root, NULL, &c, &d), -EINVAL);
 		snprintf(want_file, sizeof(want_file), "%s/%s", root, rel);
-		assert_string_equal(d.file, want_file);
+		if (!strchr(rel, '\n'))
+			assert_string_equal(d.file, want_file);
 		assert_int_equal(d.line, bads[i].line);
 		assert_string_equal(d.msg, bads[i].msg);
 		assert_int_equal(c.nr_vms, 0); /* nothing half-loaded */
@@ -367,6 +398,304 @@ static void test_many_files(void **state)
 	hp_config_free(&c);
 }
 
+static void path_of(char *buf, size_t len, const char *rel)
+{
+	snprintf(buf, len, "%s/%s", root, rel);
+}
+
+/* the loader neither waits on a FIFO nor skips what it cannot read */
+static void test_not_regular(void **state)
+{
+	static const struct {
+		const char *make; /* what to put at etc/hugeplan/... */
+		const char *rel;
+		int r;
+		const char *msg;
+	} t[] = {
+		{ "fifo", "vms.d/f.conf", -EINVAL, "not a regular file (a FIFO)" },
+		{ "dir", "vms.d/d.conf", -EINVAL, "not a regular file (a directory)" },
+		{ "dir", "hugeplan.conf", -EINVAL, "not a regular file (a directory)" },
+		{ "dangling", "hugeplan.conf", -ENOENT, "cannot open: a dangling symbolic link" },
+		{ "dangling", "hugeplan.conf.d/x.conf", -ENOENT,
+		  "cannot open: a dangling symbolic link" },
+		{ "file", "vms.d", -ENOTDIR, "cannot read directory: Not a directory" },
+	};
+	(void)state;
+	alarm(20); /* a FIFO that blocks fails the test instead of hanging it */
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		struct hp_config c;
+		struct hp_diag d;
+		char rel[256], p[1024];
+
+		teardown(NULL);
+		setup(NULL);
+		put("etc/hugeplan/vms.d/ok.conf", "[VM]\nMemory=1G\n");
+		put("etc/hugeplan/hugeplan.conf.d/.keep", "");
+		snprintf(rel, sizeof(rel), "etc/hugeplan/%s", t[i].rel);
+		path_of(p, sizeof(p), rel);
+		if (!strcmp(t[i].make, "fifo"))
+			assert_int_equal(mkfifo(p, 0644), 0);
+		else if (!strcmp(t[i].make, "dir"))
+			assert_int_equal(mkdir(p, 0755), 0);
+		else if (!strcmp(t[i].make, "dangling"))
+			assert_int_equal(symlink("/nonexistent/hugeplan.conf", p), 0);
+		else {
+			char cmd[2200];
+
+			snprintf(cmd, sizeof(cmd), "rm -rf '%s' && echo x >'%s'", p, p);
+			assert_int_equal(system(cmd), 0);
+		}
+		print_message("case %zu: %s\n", i, t[i].msg);
+		assert_int_equal(hp_config_load(root, NULL, &c, &d), t[i].r);
+		assert_string_equal(d.file, p);
+		assert_int_equal(d.line, 0);
+		assert_string_equal(d.msg, t[i].msg);
+	}
+	alarm(0);
+}
+
+/* an explicit directory must exist: a mistyped --config must not read as "no VMs" */
+static void test_confdir_missing(void **state)
+{
+	struct hp_config c;
+	struct hp_diag d;
+	char dir[512];
+
+	(void)state;
+	path_of(dir, sizeof(dir), "nonexistent");
+	assert_int_equal(hp_config_load(root, dir, &c, &d), -ENOENT);
+	assert_string_equal(d.file, dir);
+	assert_string_equal(d.msg, "configuration directory not found");
+	put("afile", "x");
+	path_of(dir, sizeof(dir), "afile");
+	assert_int_equal(hp_config_load(root, dir, &c, &d), -ENOTDIR);
+	assert_string_equal(d.msg, "not a directory (a regular file)");
+	/* the search path's directories may all be missing */
+	assert_int_equal(hp_config_load(root, NULL, &c, &d), 0);
+	assert_int_equal(c.nr_vms, 0);
+	hp_config_free(&c);
+}
+
+static size_t slurp(const char *rel, char *buf, size_t len)
+{
+	char p[1024];
+	FILE *f;
+	size_t n;
+
+	path_of(p, sizeof(p), rel);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, len, f);
+	fclose(f);
+	return n;
+}
+
+/* hp_config_load_texts() reads texts exactly as hp_config_load() reads the same files */
+static void test_texts(void **state)
+{
+	static const struct {
+		const char *rel;
+		enum hp_conf_role role;
+		const char *text;
+	} files[] = {
+		{ "etc/hugeplan/hugeplan.conf", HP_CONF_MAIN, "[Host]\nReserveMemory=4G\n" },
+		{ "etc/hugeplan/hugeplan.conf.d/10-a.conf", HP_CONF_DROPIN,
+		  "[Host]\nReserveMemory=6G\nFreeVmemmap=yes\n" },
+		{ "etc/hugeplan/hugeplan.conf.d/20-b.conf", HP_CONF_DROPIN, "" },
+		{ "etc/hugeplan/hugeplan.conf.d/30-c.conf", HP_CONF_DROPIN,
+		  "[Host]\n# x\nDefaultPageSize=2M\n" },
+		{ "etc/hugeplan/vms.d/a.conf", HP_CONF_VM, "[VM]\nMemory=1G\nNode=0-1\n" },
+		{ "etc/hugeplan/vms.d/b.conf", HP_CONF_VM, "" },
+		{ "etc/hugeplan/vms.d/c.conf", HP_CONF_VM,
+		  "\xef\xbb\xbf[VM]\r\nName=charlie\r\n\tMemory = 3G\r\nInstances=2\r\n" },
+	};
+	struct hp_conf_text t[ARRAY_SIZE(files)];
+	struct hp_config a, b;
+	struct hp_diag d;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		char p[1024];
+
+		put(files[i].rel, files[i].text);
+		path_of(p, sizeof(p), files[i].rel);
+		t[i] = (struct hp_conf_text){ strdup(p), files[i].role, files[i].text,
+					      strlen(files[i].text) };
+	}
+	assert_int_equal(hp_config_load(root, NULL, &a, &d), 0);
+	assert_int_equal(hp_config_load_texts(t, ARRAY_SIZE(t), &b, &d), 0);
+	assert_memory_equal(&a.host, &b.host, offsetof(struct hp_settings, reserve_loc));
+	assert_true(a.host.reserve == 6 * HP_GIB && a.host.default_page == 2 * HP_MIB);
+	assert_string_equal(a.host.reserve_loc.file, b.host.reserve_loc.file);
+	assert_int_equal(a.host.default_page_loc.line, b.host.default_page_loc.line);
+	assert_int_equal(a.nr_vms, 2);
+	assert_int_equal(b.nr_vms, 2);
+	for (size_t i = 0; i < a.nr_vms; i++) {
+		assert_string_equal(a.vms[i].name, b.vms[i].name);
+		assert_string_equal(a.vms[i].loc.file, b.vms[i].loc.file);
+		assert_true(a.vms[i].memory == b.vms[i].memory);
+		assert_true(a.vms[i].nodes == b.vms[i].nodes);
+		assert_int_equal(a.vms[i].instances, b.vms[i].instances);
+		assert_int_equal(a.vms[i].memory_loc.line, b.vms[i].memory_loc.line);
+	}
+	assert_string_equal(b.vms[1].name, "charlie");
+	assert_int_equal(b.vms[1].instances, 2);
+	hp_config_free(&a);
+	hp_config_free(&b);
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		free((char *)t[i].path);
+
+	/* and every malformed file of test_errors gives the same error both ways */
+	for (size_t i = 0; i < ARRAY_SIZE(bads); i++) {
+		struct hp_config c;
+		struct hp_diag df, dt;
+		char rel[256], p[1024], text[512];
+		struct hp_conf_text one;
+		int rf, rt;
+
+		teardown(NULL);
+		setup(NULL);
+		snprintf(rel, sizeof(rel), "etc/hugeplan/%s", bads[i].file);
+		put(rel, bads[i].text);
+		path_of(p, sizeof(p), rel);
+		one = (struct hp_conf_text){ p,
+					     strncmp(bads[i].file, "vms.d/", 6) ? HP_CONF_MAIN
+										: HP_CONF_VM,
+					     text, slurp(rel, text, sizeof(text)) };
+		print_message("texts case %zu: %s\n", i, bads[i].msg);
+		rf = hp_config_load(root, NULL, &c, &df);
+		rt = hp_config_load_texts(&one, 1, &c, &dt);
+		assert_int_equal(rf, rt);
+		assert_string_equal(df.file, dt.file);
+		assert_int_equal(df.line, dt.line);
+		assert_string_equal(df.msg, dt.msg);
+		assert_int_equal(c.nr_vms, 0);
+	}
+}
+
+/*
+ * StrictModes. Tests need not run as root: the loader trusts root and owner_uid, so the
+ * test's own files pass with owner_uid = getuid(), and look foreign with any other uid.
+ */
+static int load_strict(uid_t owner, struct hp_config *c, struct hp_diag *d)
+{
+	struct hp_config_opts o = { .check_perms = true, .owner_uid = owner };
+	int r = hp_config_load_opts(root, NULL, &o, c, d);
+
+	if (r == 0)
+		hp_config_free(c);
+	return r;
+}
+
+static void expect_refused(uid_t owner, const char *rel, const char *msg_start)
+{
+	struct hp_config c;
+	struct hp_diag d;
+	char p[1024], fix[1100];
+
+	path_of(p, sizeof(p), rel);
+	assert_int_equal(load_strict(owner, &c, &d), -EPERM);
+	assert_string_equal(d.file, p);
+	assert_int_equal(d.line, 0);
+	print_message("%s: %s\n", d.file, d.msg);
+	assert_memory_equal(d.msg, msg_start, strlen(msg_start));
+	snprintf(fix, sizeof(fix), "(fix: %s %s)",
+		 strstr(msg_start, "owned") ? "chown root" : "chmod go-w", p);
+	assert_non_null(strstr(d.msg, fix));
+}
+
+static void chmod_rel(const char *rel, mode_t m)
+{
+	char p[1024];
+
+	path_of(p, sizeof(p), rel);
+	assert_int_equal(chmod(p, m), 0);
+}
+
+static void test_perms(void **state)
+{
+	uid_t me = getuid();
+	struct hp_config c;
+	struct hp_diag d;
+	char p[1024], q[1024];
+
+	(void)state;
+	put("etc/hugeplan/hugeplan.conf", "[Host]\nReserveMemory=4G\n");
+	put("etc/hugeplan/hugeplan.conf.d/10-a.conf", "[Host]\nStrict=yes\n");
+	put("etc/hugeplan/vms.d/a.conf", "[VM]\nMemory=1G\n");
+	put("usr/lib/hugeplan/vms.d/b.conf", "[VM]\nMemory=1G\n");
+	put("usr/lib/hugeplan/vms.d/masked.conf", "[VM]\nMemory=1G\n");
+	put("etc/hugeplan/vms.d/masked.conf", "");
+	assert_int_equal(load_strict(me, &c, &d), 0);
+	/* no check unless asked */
+	chmod_rel("etc/hugeplan/vms.d/a.conf", 0666);
+	assert_int_equal(hp_config_load(root, NULL, &c, &d), 0);
+	hp_config_free(&c);
+
+	expect_refused(me, "etc/hugeplan/vms.d/a.conf",
+		       "writable by group or others (mode 0666): refusing configuration");
+	chmod_rel("etc/hugeplan/vms.d/a.conf", 0620);
+	expect_refused(me, "etc/hugeplan/vms.d/a.conf", "writable by group or others (mode 0620)");
+	chmod_rel("etc/hugeplan/vms.d/a.conf", 0644);
+	/* a drop-in, a directory scanned, a directory of the search path */
+	chmod_rel("etc/hugeplan/hugeplan.conf.d/10-a.conf", 0664);
+	expect_refused(me, "etc/hugeplan/hugeplan.conf.d/10-a.conf", "writable by group");
+	chmod_rel("etc/hugeplan/hugeplan.conf.d/10-a.conf", 0644);
+	chmod_rel("usr/lib/hugeplan/vms.d", 0777);
+	expect_refused(me, "usr/lib/hugeplan/vms.d", "writable by group or others (mode 0777)");
+	/* the sticky bit does not help the directory read: others could add VMs */
+	chmod_rel("usr/lib/hugeplan/vms.d", 01777);
+	expect_refused(me, "usr/lib/hugeplan/vms.d", "writable by group or others (mode 1777)");
+	chmod_rel("usr/lib/hugeplan/vms.d", 0755);
+	put("run/hugeplan/.keep", "");
+	chmod_rel("run", 0775);
+	expect_refused(me, "run", "writable by group or others (mode 0775)");
+	chmod_rel("run", 0755);
+	/* an empty mask others could fill is no mask */
+	chmod_rel("etc/hugeplan/vms.d/masked.conf", 0646);
+	expect_refused(me, "etc/hugeplan/vms.d/masked.conf", "writable by group or others");
+	chmod_rel("etc/hugeplan/vms.d/masked.conf", 0644);
+	/* above the configuration: any directory up to "/", but sticky ones are fine there */
+	chmod_rel("etc", 0777);
+	expect_refused(me, "etc", "writable by group or others (mode 0777)");
+	chmod_rel("etc", 01777);
+	assert_int_equal(load_strict(me, &c, &d), 0);
+	chmod_rel("etc", 0755);
+	/* symbolic links are followed: what counts is where the file really is */
+	put("elsewhere/b.conf", "[VM]\nMemory=1G\n");
+	path_of(p, sizeof(p), "elsewhere/b.conf");
+	path_of(q, sizeof(q), "etc/hugeplan/vms.d/b.conf");
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(load_strict(me, &c, &d), 0);
+	chmod_rel("elsewhere", 0757);
+	expect_refused(me, "elsewhere", "writable by group or others (mode 0757)");
+	chmod_rel("elsewhere", 0755);
+	assert_int_equal(load_strict(me, &c, &d), 0);
+
+	/* ownership: a file nobody trusted owns */
+	path_of(p, sizeof(p), "etc/hugeplan/vms.d/a.conf");
+	if (me == 0) {
+		char want[64];
+
+		assert_int_equal(chown(p, 4242, (gid_t)-1), 0);
+		expect_refused(0, "etc/hugeplan/vms.d/a.conf", "owned by uid 4242, not root: ");
+		assert_int_equal(chown(p, 0, (gid_t)-1), 0);
+		/* a directory above */
+		path_of(p, sizeof(p), "etc");
+		assert_int_equal(chown(p, 4242, (gid_t)-1), 0);
+		snprintf(want, sizeof(want), "owned by uid 4242, not root: ");
+		expect_refused(0, "etc", want);
+		assert_int_equal(chown(p, 0, (gid_t)-1), 0);
+		assert_int_equal(load_strict(0, &c, &d), 0);
+	} else {
+		char want[64];
+
+		/* the test's own files, seen as another user's */
+		snprintf(want, sizeof(want), "owned by uid %u, not root or uid %u: ", me, me + 1);
+		expect_refused(me + 1, "etc/hugeplan", want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +708,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_only_and_any_vm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_regular, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_confdir_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_texts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_perms, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hp-test.h"
 #include "core/cmdline-edit.h"
@@ -218,6 +219,36 @@ static void test_split_rounding(void **state)
 	hp_plan_free(&p);
 }
 
+/*
+ * A plan far beyond the host, with nothing left on any node after the reserve: no node has
+ * weight, so the pages are split evenly. 2^59 bytes of 2M pages are 2^38 pages: dealt out
+ * one by one they once kept the planner busy for minutes (found by the config fuzzer).
+ */
+static void test_no_room_anywhere(void **state)
+{
+	uint64_t mem[] = { 16 * G1, 32 * G1 };
+	struct hp_host h = host_of(HP_KVER(6, 1, 0), true, 2, mem);
+	struct hp_vm v[] = { vm_of("huge", 1ULL << 59, M2, 0, 1) };
+	struct hp_settings s = settings(64 * G1, true);
+	struct hp_plan p;
+	struct hp_diag d;
+
+	(void)state;
+	alarm(10);
+	assert_int_equal(hp_plan_compute(&h, &s, v, 1, NULL, &p, &d), 0);
+	alarm(0);
+	assert_false(p.feasible);
+	assert_true(p.pools[0].node_pages[0] == 1ULL << 37);
+	assert_true(p.pools[0].node_pages[1] == 1ULL << 37);
+	hp_plan_free(&p);
+	/* an odd count: the lower node takes the extra page (3 + 3 of 6, then 4 + 3 of 7) */
+	v[0] = vm_of("seven", 7 * M2, M2, 0, 1);
+	assert_int_equal(hp_plan_compute(&h, &s, v, 1, NULL, &p, &d), 0);
+	assert_true(p.pools[0].node_pages[0] == 4);
+	assert_true(p.pools[0].node_pages[1] == 3);
+	hp_plan_free(&p);
+}
+
 static void test_old_kernel(void **state)
 {
 	uint64_t mem[] = { 4 * G1, 64 * G1 };
@@ -410,15 +441,11 @@ static void test_tokens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_node),
-		cmocka_unit_test(test_boundary),
-		cmocka_unit_test(test_two_nodes),
-		cmocka_unit_test(test_split_rounding),
-		cmocka_unit_test(test_old_kernel),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_empty_and_disabled),
-		cmocka_unit_test(test_roundtrip_random),
-		cmocka_unit_test(test_tokens),
+		cmocka_unit_test(test_one_node),	 cmocka_unit_test(test_boundary),
+		cmocka_unit_test(test_two_nodes),	 cmocka_unit_test(test_split_rounding),
+		cmocka_unit_test(test_no_room_anywhere), cmocka_unit_test(test_old_kernel),
+		cmocka_unit_test(test_errors),		 cmocka_unit_test(test_empty_and_disabled),
+		cmocka_unit_test(test_roundtrip_random), cmocka_unit_test(test_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

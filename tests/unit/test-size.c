@@ -59,6 +59,9 @@ static void test_parse_invalid(void **state)
 		{ "16777216T", -ERANGE, 0 },
 		{ "18446744073709551616", -ERANGE, 0 },
 		{ "99999999999999999999999", -ERANGE, 0 },
+		/* the unit is judged before the range: "too large" would mislead */
+		{ "99999999999999999999999Q", -EINVAL, 1 },
+		{ "99999999999999999999999G", -ERANGE, 0 },
 	};
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
@@ -144,6 +147,15 @@ static void test_human(void **state)
 		{ 1200 * HP_MIB, "1.17 GiB" },
 		{ 32 * HP_KIB, "32.0 KiB" },
 		{ 16380 * HP_KIB, "16.0 MiB" },
+		/*
+		 * The rounding carries into a fourth digit and 6.1 prints it (j is fixed before
+		 * the carry): 1048575 = 1023 KiB + 1023 -> 999 + 500 carries -> "1024 KiB";
+		 * 100 GiB - 1 MiB = 99 GiB + 1023 MiB -> 999 + 50 -> "100.0 GiB";
+		 * 10 TiB - 256 reduces to 9 TiB + 1023/1024 -> 999 + 5 -> "10.00 TiB".
+		 */
+		{ HP_MIB - 1, "1024 KiB" },
+		{ 100 * HP_GIB - HP_MIB, "100.0 GiB" },
+		{ 10 * HP_TIB - 256, "10.00 TiB" },
 	};
 	char buf[32];
 

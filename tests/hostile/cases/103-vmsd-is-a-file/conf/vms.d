@@ -1,0 +1,2 @@
+[VM]
+Memory=4G

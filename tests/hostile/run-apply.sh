@@ -1,0 +1,62 @@
+#!/bin/sh
+# hugeplan apply over the hostile configuration corpus (tests/hostile/corpus.sh), on an
+# offline image that already holds an applied plan: every case is refused with its exact
+# one-line message and exit status 2, and the image is unchanged to the byte and the
+# timestamp: the previous GRUB snippet, the state file, no temporary file.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/hostile/corpus.sh"
+t_init
+HP=$B/hugeplan
+T_TMP=$(realpath "$T_TMP")
+K=6.1.0-27-amd64 # the fixture's osrelease
+
+# an image with a boot loader, the kvm modules and a first, good plan applied
+R=$T_TMP/image
+cp -R "$TOP/tests/fixtures/two-node-16g-32g" "$R"
+"$TOP/tests/check/mkmodtree.sh" "$R" $K ko:kernel/arch/x86/kvm/kvm.ko \
+	ko:kernel/arch/x86/kvm/kvm-intel.ko >"$T_TMP/mktree.log" 2>&1 ||
+	t_fail "module tree" "$(cat "$T_TMP/mktree.log")"
+mkdir -p "$R/etc/hugeplan/vms.d" "$R/etc/default" "$R/usr/sbin"
+cp /usr/sbin/grub-mkconfig "$R/usr/sbin/grub-mkconfig"
+printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' >"$R/etc/default/grub"
+printf '[VM]\nMemory=2G\nPageSize=1G\n' >"$R/etc/hugeplan/vms.d/db.conf"
+chmod -R go-w "$R"
+"$HP" apply --root "$R" >"$T_TMP/first.out" 2>&1
+t_eq "the first plan is applied" 0 "$?"
+t_grep "it wrote the snippet" "hugepagesz=1G" "$R/etc/default/grub.d/99-hugeplan.cfg"
+
+snapshot() {
+	(cd "$1" && find . -printf '%p %y %m %s %T@\n' | LC_ALL=C sort &&
+		find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+}
+snapshot "$R" >"$T_TMP/image.before"
+
+n=0
+for c in $(hostile_cases); do
+	n=$((n + 1))
+	conf=$T_TMP/case-$n/conf
+	hostile_make "$c" "$conf"
+	case $? in
+	1)
+		t_skip "apply: hostile $c" "needs root"
+		continue
+		;;
+	2)
+		t_fail "apply: hostile $c: setup failed"
+		continue
+		;;
+	esac
+	hostile_expected "$c" "$conf" >"$T_TMP/want"
+	"$HP" apply --root "$R" --config "$conf" >"$T_TMP/out" 2>"$T_TMP/err"
+	rc=$?
+	if [ "$rc" = 2 ] && [ ! -s "$T_TMP/out" ] && cmp -s "$T_TMP/want" "$T_TMP/err"; then
+		t_ok "apply: hostile $c"
+	else
+		t_fail "apply: hostile $c" "exit $rc (want 2), stdout $(wc -c <"$T_TMP/out") bytes" \
+			"want: $(cat "$T_TMP/want")" "got:  $(cat "$T_TMP/err")"
+	fi
+done
+snapshot "$R" >"$T_TMP/image.after"
+t_diff "apply: the image is unchanged (snippet, state, no temporary file)" \
+	"$T_TMP/image.before" "$T_TMP/image.after"
+t_done

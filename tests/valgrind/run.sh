@@ -1,0 +1,44 @@
+#!/bin/sh
+# The unit tests and the CLI tier once more, the plain build under valgrind's memcheck (all
+# programs of $B, through wrappers of the same names):
+# invalid reads and writes, uninitialised values, and leaks (definite, indirect, possible)
+# are errors; a log with anything in it fails the tier.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/lib-san.sh"
+t_init
+: "${VG_TIERS:=cli}"
+if ! command -v valgrind >/dev/null; then
+	t_fail "valgrind: not installed (make deps)"
+	t_done
+	exit 1
+fi
+mkdir -p "$T_TMP/reports" "$T_TMP/bin"
+VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes --log-file=$T_TMP/reports/vg.%p"
+
+for t in "$B"/tests/test-*; do
+	[ -x "$t" ] || continue
+	# shellcheck disable=SC2086
+	san_unit valgrind "$t" $VG
+done
+# the tiers run "$B/PROGRAM": give them ones that run the real programs under valgrind
+for prog in "$B"/hugeplan*; do
+	[ -f "$prog" ] && [ -x "$prog" ] || continue
+	cat >"$T_TMP/bin/$(basename "$prog")" <<EOS
+#!/bin/sh
+exec $VG "$prog" "\$@"
+EOS
+	chmod +x "$T_TMP/bin/$(basename "$prog")"
+done
+for tier in $VG_TIERS; do
+	for s in "$TOP/tests/$tier"/run*.sh; do
+		[ -f "$s" ] || continue
+		# a script that runs valgrind or strace itself does so on the plain build already
+		if grep -qE '^[^#]*\<(valgrind|strace)\>' "$s"; then
+			t_skip "valgrind: $tier/$(basename "$s")" "it runs valgrind or strace itself"
+			continue
+		fi
+		B=$T_TMP/bin sh "$s" | san_prefix valgrind
+	done
+done
+san_reports valgrind "$T_TMP/reports"
+t_done
