@@ -247,4 +247,4 @@ print-dirs:
 		SYSTEMDUNITDIR DRACUTMODULESDIR DRACUTCONFDIR BASHCOMPLETIONDIR,echo '$(v)=$($(v))';)
 
 .PHONY: all bench check demo deps clean unit-tests install uninstall asan fuzz fuzz-bins fuzz-long print-dirs FORCE
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/tests -name '*.d' 2>/dev/null)
