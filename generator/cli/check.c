@@ -40,9 +40,6 @@ void hp_cli_print_findings(const struct hp_findings *fs, FILE *f, bool problems_
 static int print_json(const char *kver, const struct hp_findings *fs)
 {
 	struct hp_json j;
-	char *out;
-	size_t len;
-	int r;
 
 	hp_json_init(&j);
 	hp_json_object(&j, NULL);
@@ -62,12 +59,7 @@ static int print_json(const char *kver, const struct hp_findings *fs)
 	}
 	hp_json_end(&j);
 	hp_json_end(&j);
-	r = hp_json_finish(&j, &out, &len);
-	if (r < 0)
-		return r;
-	fwrite(out, 1, len, stdout);
-	free(out);
-	return 0;
+	return hp_cli_json_print(&j);
 }
 
 static void usage(void)

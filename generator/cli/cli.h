@@ -84,6 +84,10 @@ void hp_cli_print_diag(const struct hp_diag *d);
 int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l);
 void hp_cli_unload(struct hp_loaded *l);
 
+struct hp_json;
+/* hp_cli_json_print - finish the document and write it to stdout. 0 or -errno. */
+int hp_cli_json_print(struct hp_json *j);
+
 /* hp_cli_warnings - facts about this host that put the plan at risk, printed to f. */
 void hp_cli_warnings(const struct hp_loaded *l, FILE *f);
 

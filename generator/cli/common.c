@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/json.h"
 #include "core/size.h"
 #include "sys/host.h"
 
@@ -148,4 +149,17 @@ void hp_cli_warnings(const struct hp_loaded *l, FILE *f)
 			"stay "
 			"empty; remove hugetlb_cma=\n",
 			sizes);
+}
+
+int hp_cli_json_print(struct hp_json *j)
+{
+	char *out;
+	size_t len;
+	int r = hp_json_finish(j, &out, &len);
+
+	if (r < 0)
+		return r;
+	fwrite(out, 1, len, stdout);
+	free(out);
+	return 0;
 }

@@ -181,9 +181,6 @@ static int print_json(const struct hp_loaded *l)
 {
 	const struct hp_plan *p = &l->plan;
 	struct hp_json j;
-	char *out;
-	size_t len;
-	int r;
 
 	hp_json_init(&j);
 	hp_json_object(&j, NULL);
@@ -257,12 +254,7 @@ static int print_json(const struct hp_loaded *l)
 		hp_json_str(&j, NULL, p->problems[i]);
 	hp_json_end(&j);
 	hp_json_end(&j);
-	r = hp_json_finish(&j, &out, &len);
-	if (r < 0)
-		return r;
-	fwrite(out, 1, len, stdout);
-	free(out);
-	return 0;
+	return hp_cli_json_print(&j);
 }
 
 static void usage(const char *cmd)

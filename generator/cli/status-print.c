@@ -366,9 +366,6 @@ static void json_vms(struct hp_json *j, const struct status *s)
 int hp_status_print_json(const struct status *s, int exit_code)
 {
 	struct hp_json j;
-	char *out;
-	size_t len;
-	int r;
 
 	hp_json_init(&j);
 	hp_json_object(&j, NULL);
@@ -383,10 +380,5 @@ int hp_status_print_json(const struct status *s, int exit_code)
 	json_vms(&j, s);
 	json_msgs(&j, "vm_messages", s->vm_msgs, s->nr_vm_msgs);
 	hp_json_end(&j);
-	r = hp_json_finish(&j, &out, &len);
-	if (r < 0)
-		return r;
-	fwrite(out, 1, len, stdout);
-	free(out);
-	return 0;
+	return hp_cli_json_print(&j);
 }

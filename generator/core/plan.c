@@ -304,7 +304,7 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 				err, &v->loc,
 				"this kernel lists no huge page sizes (%s is empty or missing): "
 				"it was built without hugetlbfs, or the CPU has none",
-				"/sys/kernel/mm/hugepages");
+				"the kernel's sysfs hugepages directory");
 			goto fail;
 		}
 		if (v->page_size && check_size(host, ps, &v->page_loc, "PageSize", err) < 0)

@@ -46,5 +46,4 @@ void hp_kargs_join(const struct hp_kargs *args, char *buf, size_t len);
  */
 bool hp_token_valid(const char *tok);
 
-
 #endif
