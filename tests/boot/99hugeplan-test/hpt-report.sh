@@ -61,4 +61,5 @@ echo "HPT-END"
 }
 
 hpt_main >/dev/console 2>&1
+sleep 1 # let the serial port drain: the power-off below is immediate
 echo o >/proc/sysrq-trigger
