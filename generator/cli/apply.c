@@ -423,6 +423,27 @@ static int kernel_cmdline_text(const struct opts *o, const char *const *toks, si
 	return 0;
 }
 
+/*
+ * Whether text is exactly what kernel-install falls back to without /etc/kernel/cmdline: the
+ * running command line minus initrd=, BOOT_IMAGE= and hugeplan's words.
+ */
+static bool same_as_fallback(const struct opts *o, const char *text)
+{
+	char *proc, *derived;
+	bool same;
+
+	if (hp_read_text(o->cli.root, &proc, NULL, TEXT_MAX, "%s", HP_P_CMDLINE) < 0)
+		return false;
+	if (hp_cmdline_edit(proc, NULL, 0, HP_CMDLINE_FROM_PROC, &derived) < 0) {
+		free(proc);
+		return false;
+	}
+	same = !strcmp(derived, text);
+	free(derived);
+	free(proc);
+	return same;
+}
+
 static void print_dry_change(const struct change *c)
 {
 	if (!c->text) {
@@ -754,10 +775,22 @@ int cmd_remove(int argc, char **argv)
 			r = kernel_cmdline_text(&o, NULL, 0, c, &created);
 			if (r == EXIT_ERROR)
 				return r;
-			/* a file hugeplan created and that now holds nothing goes again */
-			if (r == 0 && c->len == 0 && have_old && old.created_file) {
-				free(c->text);
-				c->text = NULL;
+			/*
+			 * A file hugeplan created goes again when what is left is what
+			 * kernel-install would use without it: nothing, or the running command
+			 * line without its loader's and hugeplan's words. Anything else is an
+			 * edit of the admin's since, and stays.
+			 */
+			if (r == 0 && have_old && old.created_file) {
+				if (c->len == 0 || same_as_fallback(&o, c->text)) {
+					free(c->text);
+					c->text = NULL;
+				} else {
+					printf("note: %s, created by hugeplan apply, no longer "
+					       "matches the running command line: kept, without "
+					       "hugeplan's words\n",
+					       c->path);
+				}
 			}
 		}
 	}

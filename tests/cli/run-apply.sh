@@ -200,6 +200,27 @@ run kp-apply apply --root "$R" --bootloader=kernel-install
 t_eq "kernel-install, no file: created from /proc/cmdline" "0 root=/dev/sda1 ro quiet $TOKS -- init-arg" \
 	"$RC $(cat "$R/etc/kernel/cmdline" 2>&1)"
 t_eq "kernel-install, no file: state says created" "created_file=yes" "$(grep '^created_file=' "$R/$STATE")"
+# remove restores the absence when what is left is what kernel-install falls back to anyway:
+# before the reboot (the same /proc/cmdline) and after it (hugeplan's words and an initrd=
+# the loader added now in /proc/cmdline)
+run kp-rm remove --root "$R" --dry-run
+t_grep "created file, remove --dry-run: would remove it" "^would remove $R/etc/kernel/cmdline\$" "$T_TMP/kp-rm.out"
+run kp-rm remove --root "$R"
+t_eq "created file, remove before a reboot: exits 0, file gone" "0 no" \
+	"$RC $([ -e "$R/etc/kernel/cmdline" ] && echo yes || echo no)"
+run kp-apply2 apply --root "$R" --bootloader=kernel-install
+printf 'initrd=\\deb\\initrd.img root=/dev/sda1 ro quiet %s -- init-arg\n' "$TOKS" >"$R/proc/cmdline"
+run kp-rm2 remove --root "$R"
+t_eq "created file, remove after the reboot: exits 0, file and state gone" "0 no no" \
+	"$RC $([ -e "$R/etc/kernel/cmdline" ] && echo yes || echo no) $([ -e "$R/$STATE" ] && echo yes || echo no)"
+# an admin's edit since: the file stays, without hugeplan's words, and remove says so
+run kp-apply3 apply --root "$R" --bootloader=kernel-install
+sed -i 's/ quiet / quiet mitigations=off /' "$R/etc/kernel/cmdline"
+run kp-rm3 remove --root "$R"
+t_eq "created file edited since: kept without hugeplan's words" "0 root=/dev/sda1 ro quiet mitigations=off -- init-arg" \
+	"$RC $(cat "$R/etc/kernel/cmdline" 2>&1)"
+t_grep "created file edited since: remove says why it stays" \
+	"^note: $R/etc/kernel/cmdline, created by hugeplan apply, no longer matches the running command line: kept" "$T_TMP/kp-rm3.out"
 
 mkroot kq none
 mkdir -p "$R/etc/kernel"

@@ -19,8 +19,9 @@
 #
 # One known difference: when apply creates /etc/kernel/cmdline (from /proc/cmdline, as
 # kernel-install itself would) and then fails to record it in the state, the next apply finds
-# the file there and records created_file=no. The only effect: "hugeplan remove" keeps that
-# file even if it ends up empty, where it would have deleted it.
+# the file there and records created_file=no. The only effect: "hugeplan remove" later keeps
+# that file (holding the running command line without hugeplan's words, which is what
+# kernel-install would use without it), where it would have deleted it.
 . "$(dirname "$0")/../lib.sh"
 t_init
 . "$TOP/tests/inject.sh"
