@@ -140,7 +140,12 @@ $(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a 
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lcmocka
 
-unit-tests: $(UNIT_BINS)
+# the grammar of the kernel arguments hugeplan may write (tests/fuzz/fuzz.h), for shell tests
+$(B)/tests/kargs-check: tests/fuzz/kargs-check.c tests/fuzz/fuzz.h
+	@mkdir -p $(@D)
+	$(CC) -Itests/fuzz $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+unit-tests: $(UNIT_BINS) $(B)/tests/kargs-check
 
 # Reports, never fails a build: not part of check (tests/bench/run.sh says what it measures).
 BENCH_BINS := $(B)/bench/bench-spawn $(B)/bench/bench-plan
