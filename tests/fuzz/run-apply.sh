@@ -27,7 +27,6 @@ t_init
 HP=$B/hugeplan
 KC=$B/tests/kargs-check
 FZ=$B/fuzz/fuzz-config
-K=6.1.0-27-amd64 # the fixtures' osrelease
 W=$T_TMP
 
 for p in "$HP" "$KC" "$FZ"; do
@@ -56,19 +55,9 @@ ntrees=$(wc -l <"$W/trees.list")
 t_ok "fuzzed apply: $ninputs inputs ($(find "$W/corpus" -type f | wc -l) grown in ${APPLY_FUZZ_SECONDS} s), $ntrees trees"
 
 # --- the hosts
-mkhost() { # NAME FIXTURE
-	R=$W/$1
-	cp -R "$TOP/tests/fixtures/$2" "$R"
-	"$TOP/tests/check/mkmodtree.sh" "$R" $K ko:kernel/arch/x86/kvm/kvm.ko \
-		ko:kernel/arch/x86/kvm/kvm-intel.ko >"$W/mktree.log" 2>&1 ||
-		t_fail "module tree for $R" "$(cat "$W/mktree.log")"
-	mkdir -p "$R/usr/sbin" "$R/etc/default"
-	cp /usr/sbin/grub-mkconfig "$R/usr/sbin/grub-mkconfig"
-	printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet hugepages=64"\nGRUB_CMDLINE_LINUX="console=ttyS0"\n' \
-		>"$R/etc/default/grub"
-}
-mkhost one one-node-32g
-mkhost two two-node-16g-32g
+for host in one-node-32g two-node-16g-32g; do
+	t_image "$W/${host%%-*}" $host "$(printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet hugepages=64"\nGRUB_CMDLINE_LINUX="console=ttyS0"')"
+done
 mkdir -p "$W/nobin"
 
 # the snippet's fixed text: hugeplan's words of a known plan replaced by @TOKENS@

@@ -8,17 +8,11 @@
 t_init
 HP=$B/hugeplan
 T_TMP=$(realpath "$T_TMP")
-K=6.1.0-27-amd64 # the fixture's osrelease
 
 # an image with a boot loader, the kvm modules and a first, good plan applied
 R=$T_TMP/image
-cp -R "$TOP/tests/fixtures/two-node-16g-32g" "$R"
-"$TOP/tests/check/mkmodtree.sh" "$R" $K ko:kernel/arch/x86/kvm/kvm.ko \
-	ko:kernel/arch/x86/kvm/kvm-intel.ko >"$T_TMP/mktree.log" 2>&1 ||
-	t_fail "module tree" "$(cat "$T_TMP/mktree.log")"
-mkdir -p "$R/etc/hugeplan/vms.d" "$R/etc/default" "$R/usr/sbin"
-cp /usr/sbin/grub-mkconfig "$R/usr/sbin/grub-mkconfig"
-printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' >"$R/etc/default/grub"
+t_image "$R" two-node-16g-32g 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"'
+mkdir -p "$R/etc/hugeplan/vms.d"
 printf '[VM]\nMemory=2G\nPageSize=1G\n' >"$R/etc/hugeplan/vms.d/db.conf"
 chmod -R go-w "$R"
 "$HP" apply --root "$R" >"$T_TMP/first.out" 2>&1

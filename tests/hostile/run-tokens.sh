@@ -73,15 +73,8 @@ fi
 # --- the same through hugeplan apply, into the GRUB snippet root's shell will source: every
 # variant above leaves the snippet of the clean configuration byte for byte, and its one
 # variable line holds the grammar's tokens alone, single-quoted
-K=6.1.0-27-amd64 # the fixture's osrelease
 IMG=$T_TMP/image
-cp -R "$ROOT" "$IMG"
-"$TOP/tests/check/mkmodtree.sh" "$IMG" $K ko:kernel/arch/x86/kvm/kvm.ko \
-	ko:kernel/arch/x86/kvm/kvm-intel.ko >"$T_TMP/mktree.log" 2>&1 ||
-	t_fail "module tree" "$(cat "$T_TMP/mktree.log")"
-mkdir -p "$IMG/etc/default" "$IMG/usr/sbin"
-cp /usr/sbin/grub-mkconfig "$IMG/usr/sbin/grub-mkconfig"
-printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' >"$IMG/etc/default/grub"
+t_image "$IMG" "$(basename "$ROOT")" 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"'
 SNIP=$IMG/etc/default/grub.d/99-hugeplan.cfg
 "$HP" apply --root "$IMG" --config "$(hostile_copy clean)" >"$T_TMP/apply.out" 2>&1
 t_eq "apply of the clean configuration" 0 "$?"
