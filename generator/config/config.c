@@ -413,6 +413,15 @@ static void text_of_line(const char *text, size_t len, unsigned line, char *buf,
 	quote_line(buf, blen, s, n);
 }
 
+/* "PATH: cannot open: ERROR" into err; returns r (a -errno) */
+static int open_failed(struct hp_diag *err, const char *path, int r)
+{
+	struct hp_loc loc = { path, 0 };
+
+	hp_diag_set(err, &loc, "cannot open: %s", strerror(-r));
+	return r;
+}
+
 /* --- what root may trust: sshd's StrictModes, applied to configuration */
 
 static int judge(struct loader *ld, const char *path, const struct stat *st, bool above)
@@ -464,13 +473,8 @@ static int check_perms(struct loader *ld, const char *path, const struct stat *l
 		return r;
 	}
 	if (!leaf) {
-		if (stat(real, &st) < 0) {
-			struct hp_loc loc = { real, 0 };
-
-			r = -errno;
-			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
-			return r;
-		}
+		if (stat(real, &st) < 0)
+			return open_failed(ld->err, real, -errno);
 		leaf = &st;
 	}
 	r = judge(ld, real, leaf, false);
@@ -481,13 +485,8 @@ static int check_perms(struct loader *ld, const char *path, const struct stat *l
 			slash[1] = '\0';
 		else
 			*slash = '\0';
-		if (stat(real, &st) < 0) {
-			struct hp_loc loc = { real, 0 };
-
-			r = -errno;
-			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
-			return r;
-		}
+		if (stat(real, &st) < 0)
+			return open_failed(ld->err, real, -errno);
 		r = judge(ld, real, &st, true);
 	}
 	return r;
@@ -517,17 +516,16 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *le
 	if (fd < 0) {
 		r = -errno;
 		/* a socket cannot be opened at all: say what it is, not ENXIO */
-		if (r == -ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		if (r == -ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
 			hp_diag_set(ld->err, &loc, "not a regular file (a socket)");
-		else
-			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
-		return r;
+			return r;
+		}
+		return open_failed(ld->err, path, r);
 	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
 		close(fd);
-		hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
-		return r;
+		return open_failed(ld->err, path, r);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
@@ -659,11 +657,8 @@ static int check_masked(struct loader *ld, const char *path, bool *absent)
 	*absent = false;
 	if (lstat(path, &st) < 0) {
 		r = -errno;
-		if (r == -ENOENT)
-			*absent = true;
-		else
-			hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
-		return r;
+		*absent = r == -ENOENT;
+		return *absent ? r : open_failed(ld->err, path, r);
 	}
 	if (S_ISLNK(st.st_mode)) {
 		n = readlink(path, target, sizeof(target) - 1);
@@ -674,10 +669,9 @@ static int check_masked(struct loader *ld, const char *path, bool *absent)
 		}
 		if (stat(path, &st) < 0) {
 			r = -errno;
-			if (r == -ENOENT)
-				hp_diag_set(ld->err, &loc, "cannot open: a dangling symbolic link");
-			else
-				hp_diag_set(ld->err, &loc, "cannot open: %s", strerror(-r));
+			if (r != -ENOENT)
+				return open_failed(ld->err, path, r);
+			hp_diag_set(ld->err, &loc, "cannot open: a dangling symbolic link");
 			return r;
 		}
 	}
@@ -899,7 +893,7 @@ static int load_vm(struct loader *ld, const struct entry *e, struct hp_vm *vm)
 		return r;
 	r = check_masked(ld, path, &absent);
 	if (r < 0 && absent) /* gone since the directory was read */
-		hp_diag_set(ld->err, &(struct hp_loc){ path, 0 }, "cannot open: %s", strerror(-r));
+		open_failed(ld->err, path, r);
 	if (r != 0)
 		return r;
 	vm_init(vm);
@@ -994,12 +988,11 @@ static int check_dirs(struct loader *ld, bool explicit)
 
 		if (stat(dir, &st) < 0) {
 			r = -errno;
-			if (r == -ENOENT && !explicit)
+			if (r != -ENOENT)
+				return open_failed(ld->err, dir, r);
+			if (!explicit)
 				continue;
-			hp_diag_set(ld->err, &loc,
-				    r == -ENOENT ? "configuration directory not found"
-						 : "cannot open: %s",
-				    strerror(-r));
+			hp_diag_set(ld->err, &loc, "configuration directory not found");
 			return r;
 		}
 		if (!S_ISDIR(st.st_mode)) {
@@ -1011,6 +1004,17 @@ static int check_dirs(struct loader *ld, bool explicit)
 			return r;
 	}
 	return 0;
+}
+
+/* a load that failed: a message for the errors that have none yet, and c left empty */
+static int load_failed(struct hp_config *c, struct hp_diag *err, int r)
+{
+	if (r == -ENOMEM)
+		hp_diag_set(err, NULL, "out of memory");
+	else if (r == -ENAMETOOLONG)
+		hp_diag_set(err, NULL, "a configuration path is too long");
+	hp_config_free(c);
+	return r;
 }
 
 int hp_config_load_opts(const char *root, const char *confdir, const struct hp_config_opts *o,
@@ -1038,14 +1042,7 @@ int hp_config_load_opts(const char *root, const char *confdir, const struct hp_c
 		r = load_host(&ld);
 	if (r >= 0 && !c->opts.host_only)
 		r = load_vms(&ld);
-	if (r < 0) {
-		if (r == -ENOMEM)
-			hp_diag_set(err, NULL, "out of memory");
-		else if (r == -ENAMETOOLONG)
-			hp_diag_set(err, NULL, "a configuration path is too long");
-		hp_config_free(c);
-	}
-	return r;
+	return r < 0 ? load_failed(c, err, r) : r;
 }
 
 int hp_config_load(const char *root, const char *confdir, struct hp_config *c, struct hp_diag *err)
@@ -1103,10 +1100,5 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 	}
 	if (r >= 0)
 		r = check_duplicates(c, err);
-	if (r < 0) {
-		if (r == -ENOMEM)
-			hp_diag_set(err, NULL, "out of memory");
-		hp_config_free(c);
-	}
-	return r;
+	return r < 0 ? load_failed(c, err, r) : r;
 }

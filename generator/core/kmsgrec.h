@@ -14,9 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HP_KMSG_TEXT_MAX                                                                           \
-	1024 /* the kernel's own record limit (CONSOLE_EXT_LOG_MAX minus header)                   \
-	      */
+/* the kernel's own record limit (CONSOLE_EXT_LOG_MAX minus header) */
+#define HP_KMSG_TEXT_MAX 1024
 
 struct hp_kmsg_rec {
 	unsigned level;	   /* prio & 7: 0 emerg .. 7 debug */

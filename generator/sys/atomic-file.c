@@ -241,19 +241,15 @@ int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
 	if (dfd < 0)
 		return fail(step, HP_AF_OPEN_DIR, dfd);
 	r = same_content(path, data, len, &mode);
-	if (r < 0) {
-		close(dfd);
-		return fail(step, HP_AF_READ, r);
-	}
-	if (r == 1) {
-		close(dfd);
-		return HP_AF_UNCHANGED;
+	if (r != 0) {
+		r = r < 0 ? fail(step, HP_AF_READ, r) : HP_AF_UNCHANGED;
+		goto unlock;
 	}
 
 	fd = create_temp(dir, base, mode, tmp, sizeof(tmp));
 	if (fd < 0) {
-		close(dfd);
-		return fail(step, HP_AF_CREATE, fd);
+		r = fail(step, HP_AF_CREATE, fd);
+		goto unlock;
 	}
 	if (fchmod(fd, mode) < 0) {
 		r = fail(step, HP_AF_CREATE, -errno);
@@ -286,6 +282,7 @@ drop:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+unlock:
 	close(dfd);
 	return r;
 }
