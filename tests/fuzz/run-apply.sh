@@ -90,6 +90,31 @@ source_in() {
 		sh "$3" "$2") >"$3.log" 2>&1
 }
 
+# snippet_problem SNIP TOKENS: what is wrong with the snippet apply wrote for these tokens;
+# nothing when all is as it must be
+snippet_problem() {
+	# shellcheck disable=SC2086
+	kc=$(set -f && "$KC" $2 2>&1) || { echo "tokens outside the grammar: $kc"; return; }
+	grep -qxF "$(line_for "$2")" "$1" 2>/dev/null ||
+		{ echo "no snippet line carrying exactly '$2'"; return; }
+	grep -vxF "$(line_for "$2")" "$1" | cmp -s - "$W/template" ||
+		{ echo "the snippet differs from the fixed text but for its tokens"; return; }
+	for sh in dash bash; do
+		"$sh" -n "$1" 2>"$W/n.err" || { echo "$sh -n: $(head -n1 "$W/n.err")"; return; }
+		source_in "$sh" "$1" "$W/vars" ||
+			{ echo "sourced in $sh -eu: $(head -n1 "$W/vars.log")"; return; }
+		[ -z "$(ls -A "$W/sandbox")" ] ||
+			{ echo "sourcing in $sh created $(ls -A "$W/sandbox" | head -n1)"; return; }
+		[ "$(cat "$W/vars")" = "$(printf 'console=ttyS0\nquiet %s' "$2")" ] ||
+			{ echo "$sh: the variables became $(tr '\n' '|' <"$W/vars")"; return; }
+		[ "$sh" = dash ] || continue # bash's "set" lists functions and its own variables too
+		grep -v '^GRUB_CMDLINE_LINUX' "$W/vars.pre" >"$W/v1"
+		grep -v '^GRUB_CMDLINE_LINUX' "$W/vars.post" >"$W/v2"
+		cmp -s "$W/v1" "$W/v2" ||
+			{ echo "sourcing changed other variables: $(diff "$W/v1" "$W/v2" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"; return; }
+	done
+}
+
 ok=0 snippets=0 empty=0 refused=0 nofit=0 bad=0
 while read -r n input; do
 	for host in one two; do
@@ -103,44 +128,21 @@ while read -r n input; do
 		why=
 		case $rc in
 		0)
-			toks=$("$HP" cmdline --root "$R" 2>>"$W/err") || why="cmdline fails after apply succeeded"
-			if [ -z "$why" ] && [ -z "$toks" ]; then
-				[ -e "$SNIP" ] && why="a plan reserving nothing left a snippet"
+			if ! toks=$("$HP" cmdline --root "$R" 2>>"$W/err"); then
+				why="cmdline fails after apply succeeded"
+			elif [ -z "$toks" ]; then
 				empty=$((empty + 1))
-			elif [ -z "$why" ]; then
-				# shellcheck disable=SC2086
-				kc=$(set -f && "$KC" $toks 2>&1) || why="tokens outside the grammar: $kc"
-				if [ -z "$why" ] && ! grep -qxF "$(line_for "$toks")" "$SNIP" 2>/dev/null; then
-					why="no snippet line carrying exactly '$toks'"
-				elif [ -z "$why" ]; then
-					grep -vxF "$(line_for "$toks")" "$SNIP" | cmp -s - "$W/template" ||
-						why="the snippet differs from the fixed text but for its tokens"
-				fi
-				for sh in dash bash; do
-					[ -n "$why" ] && break
-					"$sh" -n "$SNIP" 2>"$W/n.err" || why="$sh -n: $(head -n1 "$W/n.err")"
-					[ -n "$why" ] && break
-					if ! source_in "$sh" "$SNIP" "$W/vars"; then
-						why="sourced in $sh -eu: $(head -n1 "$W/vars.log")"
-					elif [ -n "$(ls -A "$W/sandbox")" ]; then
-						why="sourcing in $sh created $(ls -A "$W/sandbox" | head -n1)"
-					elif [ "$(cat "$W/vars")" != "$(printf 'console=ttyS0\nquiet %s' "$toks")" ]; then
-						why="$sh: the variables became $(tr '\n' '|' <"$W/vars")"
-					elif [ "$sh" = dash ]; then
-						grep -v '^GRUB_CMDLINE_LINUX' "$W/vars.pre" >"$W/v1"
-						grep -v '^GRUB_CMDLINE_LINUX' "$W/vars.post" >"$W/v2"
-						cmp -s "$W/v1" "$W/v2" ||
-							why="sourcing changed other variables: $(diff "$W/v1" "$W/v2" | grep '^[<>]' | head -n 2 | tr '\n' ' ')"
-					fi
-				done
+				[ ! -e "$SNIP" ] || why="a plan reserving nothing left a snippet"
+			else
 				snippets=$((snippets + 1))
+				why=$(snippet_problem "$SNIP" "$toks")
 			fi
 			;;
 		1 | 2)
 			[ -s "$W/err" ] || why="exit $rc without a message"
 			newer=$(find "$R" -newer "$W/stamp" ! -path "$R/etc/hugeplan*" | head -n 3)
 			[ -z "$newer" ] || why="exit $rc but wrote $newer"
-			[ $rc = 1 ] && nofit=$((nofit + 1)) || refused=$((refused + 1))
+			if [ $rc = 1 ]; then nofit=$((nofit + 1)); else refused=$((refused + 1)); fi
 			;;
 		*)
 			why="exit $rc: $(tail -n1 "$W/err")"
