@@ -52,3 +52,15 @@ hostile_make() {
 hostile_expected() {
 	sed "s|@CONF@|$2|g" "$HOSTILE_DIR/$1/expected"
 }
+
+# hostile_refused WHAT RC WANT OUT ERR: the verdict on one run over a case: refused as it must
+# be when it exited 2, printed nothing on stdout and exactly the expected line (file WANT) on
+# stderr
+hostile_refused() {
+	if [ "$2" = 2 ] && [ ! -s "$4" ] && cmp -s "$3" "$5"; then
+		t_ok "$1"
+	else
+		t_fail "$1" "exit $2 (want 2), stdout $(wc -c <"$4") bytes" \
+			"want: $(cat "$3")" "got:  $(cat "$5")"
+	fi
+}
