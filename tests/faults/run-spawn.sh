@@ -115,17 +115,23 @@ load old
 inj_trace "$T/apply.trace" "$HP" apply --config "$T/conf" >"$T/o" 2>&1
 t_eq "clean traced apply: exit 0" 0 $?
 
+# outcome RC STEP_RE UPDATE CALLS: what a faulty run (status $RC, stderr in $T/err) did
+# otherwise than wanted, into $bad: its status, message, state, update-grub runs, strays
+outcome() {
+	bad=
+	[ "$RC" = "$1" ] || bad="$bad; exit $RC, not $1"
+	[ -z "$2" ] || grep -Eq "$2" "$T/err" || bad="$bad; no message /$2/: $(tail -n2 "$T/err" | tr '\n' ' ')"
+	[ "$(upd)" = "$3" ] || bad="$bad; state update=$(upd), not $3"
+	[ "$(calls)" = "$4" ] || bad="$bad; update-grub ran $(calls) times, not $4"
+	[ -z "$(stray)" ] || bad="$bad; left: $(stray)"
+}
+
 # after NAME RC STEP_RE SNIP UPDATE CALLS: the outcome of a faulty run (its stderr in $T/err)
 # and of the clean run that follows, which must run update-grub once more and end "done"
 after() {
-	name=$1 rc=$2 re=$3 want_snip=$4 want_upd=$5 want_calls=$6
-	bad=
-	[ "$RC" = "$rc" ] || bad="$bad; exit $RC, not $rc"
-	[ -z "$re" ] || grep -Eq "$re" "$T/err" || bad="$bad; no message /$re/: $(tail -n2 "$T/err" | tr '\n' ' ')"
+	name=$1 rc=$2 want_snip=$4 want_upd=$5 want_calls=$6
+	outcome "$rc" "$3" "$want_upd" "$want_calls"
 	[ "$(snip new)" = "$want_snip" ] || bad="$bad; snippet $(snip new), not $want_snip"
-	[ "$(upd)" = "$want_upd" ] || bad="$bad; state update=$(upd), not $want_upd"
-	[ "$(calls)" = "$want_calls" ] || bad="$bad; update-grub ran $(calls) times, not $want_calls"
-	[ -z "$(stray)" ] || bad="$bad; left: $(stray)"
 	"$HP" apply --config "$T/conf" >"$T/out2" 2>"$T/err2"
 	r2=$?
 	[ $r2 = 0 ] || bad="$bad; the next apply exits $r2: $(tail -n1 "$T/err2")"
@@ -141,23 +147,26 @@ after() {
 	fi
 }
 
-fault() { # SYSCALL AFTER_RE TARGET_RE ERRNO: the ordinal of that call in the clean trace
+fault() { # SYSCALL AFTER_RE TARGET_RE: the ordinal of that call in the clean trace
 	n=$(inj_nth "$T/apply.trace" "$1" "$2" "$3")
 	[ -n "$n" ] || t_fail "find $1 ~ $3 in the clean trace"
 	echo "${n:-1}"
 }
 
+# apply_fault SYSCALL AFTER_RE TARGET_RE ERRNO: apply from the old state with that call
+# (found as fault() finds it) failing once; status in RC, output in $T/out and $T/err
+apply_fault() {
+	load old
+	n=$(fault "$1" "$2" "$3")
+	inj_fail "$1" "$n" "$4" "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
+	RC=$?
+}
+
 # --- the update fails
-load old
-n=$(fault pipe2 '^rename\(' '.')
-inj_fail pipe2 "$n" EMFILE "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
-RC=$?
+apply_fault pipe2 '^rename\(' '.' EMFILE
 after "pipe2 fails" 2 "^hugeplan apply: $UG: cannot run: pipe: Too many open files; the boot menu is not updated$" new pending 0
 
-load old
-n=$(fault clone '^rename\(' '.')
-inj_fail clone "$n" EAGAIN "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
-RC=$?
+apply_fault clone '^rename\(' '.' EAGAIN
 after "fork (clone) fails" 2 "^hugeplan apply: $UG: cannot run: fork: Resource temporarily unavailable; " new pending 0
 
 load old
@@ -180,10 +189,7 @@ RC=$?
 rm -f "$T/die"
 after "update-grub killed" 2 "^hugeplan apply: $UG: exit status 137; " new pending 1
 
-load old
-n=$(fault wait4 '^rename\(' '.')
-inj_fail wait4 "$n" ECHILD "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
-RC=$?
+apply_fault wait4 '^rename\(' '.' ECHILD
 sleep 0.2 # the child was not waited for
 after "wait fails" 2 "^hugeplan apply: $UG: cannot run: wait: No child processes; " new pending 1
 
@@ -199,23 +205,14 @@ bad=
 	t_fail "the exec report cannot be read" "$bad"
 
 # --- apply stops between the snippet and its state
-load old
-n=$(fault fsync '^rename\(.*99-hugeplan.cfg"' '.')
-inj_fail fsync "$n" EIO "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
-RC=$?
+apply_fault fsync '^rename\(.*99-hugeplan.cfg"' '.' EIO
 after "the snippet's directory fsync fails" 2 "^hugeplan apply: $SNIP: fsync directory: Input/output error: the change is made" new done 0
 
 RN=$(inj_name "$T/apply.trace" '^rename(at2?)?\(')
-load old
-n=$(fault "$RN" '.' 'applied"')
-inj_fail "$RN" "$n" EIO "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
-RC=$?
+apply_fault "$RN" '.' 'applied"' EIO
 after "the state's rename fails after update-grub ran" 2 "^hugeplan apply: $ST: rename temporary file over target: " new done 1
 
-load old
-n=$(fault openat '^wait4' 'O_EXCL')
-inj_fail openat "$n" ENOSPC "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
-RC=$?
+apply_fault openat '^wait4' 'O_EXCL' ENOSPC
 after "the state's temporary file cannot be created" 2 "^hugeplan apply: $ST: create temporary file: No space left on device" new done 1
 
 # killed while update-grub runs: the orphan finishes, nothing records it
@@ -243,14 +240,9 @@ after "first apply killed (-9) after the snippet's rename" 137 "" new "no state"
 # rm_after NAME RC STEP_RE STATE_UPD CALLS: after a faulty remove, the next one must run
 # update-grub (with the snippet gone) and remove the state
 rm_after() {
-	name=$1 rc=$2 re=$3 want_upd=$4 want_calls=$5
-	bad=
-	[ "$RC" = "$rc" ] || bad="$bad; exit $RC, not $rc"
-	[ -z "$re" ] || grep -Eq "$re" "$T/err" || bad="$bad; no message /$re/: $(tail -n2 "$T/err" | tr '\n' ' ')"
+	name=$1 rc=$2 want_upd=$4 want_calls=$5
+	outcome "$rc" "$3" "$want_upd" "$want_calls"
 	[ ! -e $SNIP ] || bad="$bad; the snippet is still there"
-	[ "$(upd)" = "$want_upd" ] || bad="$bad; state update=$(upd), not $want_upd"
-	[ "$(calls)" = "$want_calls" ] || bad="$bad; update-grub ran $(calls) times, not $want_calls"
-	[ -z "$(stray)" ] || bad="$bad; left: $(stray)"
 	"$HP" remove >"$T/out2" 2>"$T/err2"
 	r2=$?
 	[ $r2 = 0 ] || bad="$bad; the next remove exits $r2: $(tail -n1 "$T/err2")"
