@@ -612,6 +612,14 @@ static void chmod_rel(const char *rel, mode_t m)
 	assert_int_equal(chmod(p, m), 0);
 }
 
+/* rel given mode is refused with a message starting with want; then it gets mode back */
+static void refused_at_mode(uid_t me, const char *rel, mode_t mode, mode_t back, const char *want)
+{
+	chmod_rel(rel, mode);
+	expect_refused(me, rel, want);
+	chmod_rel(rel, back);
+}
+
 static void test_perms(void **state)
 {
 	uid_t me = getuid();
@@ -634,27 +642,21 @@ static void test_perms(void **state)
 
 	expect_refused(me, "etc/hugeplan/vms.d/a.conf",
 		       "writable by group or others (mode 0666): refusing configuration");
-	chmod_rel("etc/hugeplan/vms.d/a.conf", 0620);
-	expect_refused(me, "etc/hugeplan/vms.d/a.conf", "writable by group or others (mode 0620)");
-	chmod_rel("etc/hugeplan/vms.d/a.conf", 0644);
+	refused_at_mode(me, "etc/hugeplan/vms.d/a.conf", 0620, 0644,
+			"writable by group or others (mode 0620)");
 	/* a drop-in, a directory scanned, a directory of the search path */
-	chmod_rel("etc/hugeplan/hugeplan.conf.d/10-a.conf", 0664);
-	expect_refused(me, "etc/hugeplan/hugeplan.conf.d/10-a.conf", "writable by group");
-	chmod_rel("etc/hugeplan/hugeplan.conf.d/10-a.conf", 0644);
-	chmod_rel("usr/lib/hugeplan/vms.d", 0777);
-	expect_refused(me, "usr/lib/hugeplan/vms.d", "writable by group or others (mode 0777)");
+	refused_at_mode(me, "etc/hugeplan/hugeplan.conf.d/10-a.conf", 0664, 0644,
+			"writable by group");
+	refused_at_mode(me, "usr/lib/hugeplan/vms.d", 0777, 0755,
+			"writable by group or others (mode 0777)");
 	/* the sticky bit does not help the directory read: others could add VMs */
-	chmod_rel("usr/lib/hugeplan/vms.d", 01777);
-	expect_refused(me, "usr/lib/hugeplan/vms.d", "writable by group or others (mode 1777)");
-	chmod_rel("usr/lib/hugeplan/vms.d", 0755);
+	refused_at_mode(me, "usr/lib/hugeplan/vms.d", 01777, 0755,
+			"writable by group or others (mode 1777)");
 	put("run/hugeplan/.keep", "");
-	chmod_rel("run", 0775);
-	expect_refused(me, "run", "writable by group or others (mode 0775)");
-	chmod_rel("run", 0755);
+	refused_at_mode(me, "run", 0775, 0755, "writable by group or others (mode 0775)");
 	/* an empty mask others could fill is no mask */
-	chmod_rel("etc/hugeplan/vms.d/masked.conf", 0646);
-	expect_refused(me, "etc/hugeplan/vms.d/masked.conf", "writable by group or others");
-	chmod_rel("etc/hugeplan/vms.d/masked.conf", 0644);
+	refused_at_mode(me, "etc/hugeplan/vms.d/masked.conf", 0646, 0644,
+			"writable by group or others");
 	/* above the configuration: any directory up to "/", but sticky ones are fine there */
 	chmod_rel("etc", 0777);
 	expect_refused(me, "etc", "writable by group or others (mode 0777)");
@@ -667,9 +669,7 @@ static void test_perms(void **state)
 	path_of(q, sizeof(q), "etc/hugeplan/vms.d/b.conf");
 	assert_int_equal(symlink(p, q), 0);
 	assert_int_equal(load_strict(me, &c, &d), 0);
-	chmod_rel("elsewhere", 0757);
-	expect_refused(me, "elsewhere", "writable by group or others (mode 0757)");
-	chmod_rel("elsewhere", 0755);
+	refused_at_mode(me, "elsewhere", 0757, 0755, "writable by group or others (mode 0757)");
 	assert_int_equal(load_strict(me, &c, &d), 0);
 
 	/* ownership: a file nobody trusted owns */
