@@ -55,16 +55,22 @@ t_grep() {
 	fi
 }
 
-# t_image DIR FIXTURE GRUB_DEFAULT_LINE: tests/fixtures/FIXTURE copied to DIR, with a module
-# tree for the fixtures' kernel (kvm, kvm_intel, made by depmod), the host's grub-mkconfig
-# (so apply finds a GRUB that reads /etc/default/grub.d) and /etc/default/grub holding the
-# line given: an image "hugeplan apply --root DIR" takes. T_KVER is the fixtures' osrelease.
+# t_host DIR FIXTURE: tests/fixtures/FIXTURE copied to DIR, with a module tree for the
+# fixtures' kernel (kvm, kvm_intel, made by depmod), so that apply's checks pass. T_KVER is
+# the fixtures' osrelease.
 T_KVER=6.1.0-27-amd64
-t_image() {
+t_host() {
 	cp -R "$TOP/tests/fixtures/$2" "$1"
 	"$TOP/tests/check/mkmodtree.sh" "$1" $T_KVER ko:kernel/arch/x86/kvm/kvm.ko \
 		ko:kernel/arch/x86/kvm/kvm-intel.ko >"$T_TMP/mktree.log" 2>&1 ||
 		t_fail "module tree for $1" "$(cat "$T_TMP/mktree.log")"
+}
+
+# t_image DIR FIXTURE GRUB_DEFAULT_LINE: t_host, plus the host's grub-mkconfig (so apply
+# finds a GRUB that reads /etc/default/grub.d) and /etc/default/grub holding the line given:
+# an image "hugeplan apply --root DIR" takes
+t_image() {
+	t_host "$1" "$2"
 	mkdir -p "$1/usr/sbin" "$1/etc/default"
 	cp /usr/sbin/grub-mkconfig "$1/usr/sbin/grub-mkconfig"
 	printf '%s\n' "$3" >"$1/etc/default/grub"

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
-K=6.1.0-27-amd64 # the fixtures' osrelease
+K=$T_KVER
 
 fnv() {
 	python3 -c '
@@ -31,10 +31,7 @@ OLD=978307200 # 2001-01-01 00:00:00 UTC
 mkroot() {
 	R=$T_TMP/$1
 	rm -rf "$R"
-	cp -R "$TOP/tests/fixtures/one-node-32g" "$R"
-	"$TOP/tests/check/mkmodtree.sh" "$R" $K ko:kernel/arch/x86/kvm/kvm.ko \
-		ko:kernel/arch/x86/kvm/kvm-intel.ko >"$T_TMP/mktree.log" 2>&1 ||
-		t_fail "module tree for $R" "$(cat "$T_TMP/mktree.log")"
+	t_host "$R" one-node-32g
 	mkdir -p "$R/etc/hugeplan/vms.d"
 	printf '[VM]\nMemory=2G\nPageSize=1G\n' >"$R/etc/hugeplan/vms.d/db.conf"
 	printf '[VM]\nMemory=512M\nPageSize=2M\n' >"$R/etc/hugeplan/vms.d/web.conf"

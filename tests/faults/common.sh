@@ -8,7 +8,6 @@
 # shellcheck shell=sh
 
 HP=$B/hugeplan
-K=6.1.0-27-amd64 # the fixture's osrelease
 SNIP=etc/default/grub.d/99-hugeplan.cfg
 KCMD=etc/kernel/cmdline
 STATE=var/lib/hugeplan/applied
@@ -18,10 +17,7 @@ mkdir -p "$W"
 # base_host DIR: the fixture with modules and a configuration directory, built once
 base_host() {
 	if [ ! -d "$W/base" ]; then
-		cp -R "$TOP/tests/fixtures/one-node-32g" "$W/base"
-		"$TOP/tests/check/mkmodtree.sh" "$W/base" $K ko:kernel/arch/x86/kvm/kvm.ko \
-			ko:kernel/arch/x86/kvm/kvm-intel.ko >"$W/mktree.log" 2>&1 ||
-			t_fail "module tree for the fixture host" "$(cat "$W/mktree.log")"
+		t_host "$W/base" one-node-32g
 		mkdir -p "$W/base/etc/hugeplan/vms.d"
 	fi
 	cp -a "$W/base" "$1"
