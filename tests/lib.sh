@@ -76,6 +76,17 @@ t_image() {
 	printf '%s\n' "$3" >"$1/etc/default/grub"
 }
 
+# fnv TEXT: FNV-1a 64 of TEXT as 16 hex digits, written apart from hugeplan's code: the plan
+# id hugeplan puts in hugeplan.plan= for the tokens before it (core/render.h)
+fnv() {
+	python3 -c '
+import sys
+h = 0xcbf29ce484222325
+for b in sys.argv[1].encode():
+    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+print("%016x" % h)' "$1"
+}
+
 t_init() {
 	T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hugeplan-test.XXXXXX")
 	trap 't_cleanup' EXIT

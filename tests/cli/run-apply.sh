@@ -12,14 +12,6 @@ t_init
 HP=$B/hugeplan
 K=$T_KVER
 
-fnv() {
-	python3 -c '
-import sys
-h = 0xcbf29ce484222325
-for b in sys.argv[1].encode():
-    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
-print("%016x" % h)' "$1"
-}
 RES="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
 ID=$(fnv "$RES")
 TOKS="$RES hugeplan.plan=$ID"

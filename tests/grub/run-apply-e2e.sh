@@ -14,15 +14,6 @@ HP=$B/hugeplan
 KVER=$(uname -r)
 T=$T_TMP
 
-fnv() {
-	python3 -c '
-import sys
-h = 0xcbf29ce484222325
-for b in sys.argv[1].encode():
-    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
-print("%016x" % h)' "$1"
-}
-
 # the fake system folders
 if ! ns_system "$T"; then
 	t_done

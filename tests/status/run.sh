@@ -14,15 +14,6 @@ F=$TOP/tests/fixtures
 K1=hugepages-1048576kB
 K2=hugepages-2048kB
 
-fnv() {
-	python3 -c '
-import sys
-h = 0xcbf29ce484222325
-for b in sys.argv[1].encode():
-    h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
-print("%016x" % h)' "$1"
-}
-
 # jv FILE EXPR: EXPR over a JSON file, r bound to the document
 jv() {
 	python3 -c 'import json, sys
