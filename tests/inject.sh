@@ -34,9 +34,11 @@ inj_trace() {
 
 # inj_nth TRACE SYSCALL AFTER_RE TARGET_RE: among TRACE's calls of SYSCALL (a name as strace
 # prints it), the position of the first one matching TARGET_RE that comes at or after the
-# first line matching AFTER_RE; nothing when there is none.
+# first line matching AFTER_RE; nothing when there is none. The regexes reach awk through
+# the environment: awk -v processes escapes, and gawk (unlike mawk) turns "\(" into "(".
 inj_nth() {
-	awk -v sc="$2" -v after="$3" -v re="$4" '
+	INJ_AFTER=$3 INJ_RE=$4 awk -v sc="$2" '
+	BEGIN { after = ENVIRON["INJ_AFTER"]; re = ENVIRON["INJ_RE"] }
 	$0 ~ after { seen = 1 }
 	$0 ~ "^" sc "\\(" { n++; if (seen && $0 ~ re) { print n; exit } }' "$1"
 }
