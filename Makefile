@@ -28,7 +28,7 @@ PKG_CONFIG ?= pkg-config
 # the command, man pages, docs. What other programs look for at fixed places comes from the
 # pkg-config files they publish (systemd's generator and unit directories, dracut's module
 # and conf.d directories, bash-completion's directory), with a fallback when a .pc file is
-# missing. hugeplan's vendor configuration directory is compiled in (sys/path.h), so it
+# missing. hugeplan's vendor configuration directory is compiled in (core/pathnames.h), so it
 # does not move with PREFIX either. Every directory can be set on the command line.
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin

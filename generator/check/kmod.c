@@ -9,6 +9,7 @@
 #include <libkmod.h>
 
 #include "check/kmod.h"
+#include "core/macro.h"
 #include "sys/path.h"
 
 struct hp_kmod {
@@ -29,8 +30,8 @@ int hp_kmod_open(const char *root, const char *kver, struct hp_kmod **out)
 		HP_P_MODPROBE_ETC, HP_P_MODPROBE_RUN, HP_P_MODPROBE_USRLOCAL,
 		HP_P_MODPROBE_USR, HP_P_MODPROBE_LIB,
 	};
-	char paths[sizeof(conf) / sizeof(conf[0])][PATH_MAX];
-	const char *argv[sizeof(conf) / sizeof(conf[0]) + 1];
+	char paths[ARRAY_SIZE(conf)][PATH_MAX];
+	const char *argv[ARRAY_SIZE(conf) + 1];
 	struct hp_kmod *k;
 	size_t i;
 	int r;
@@ -42,7 +43,7 @@ int hp_kmod_open(const char *root, const char *kver, struct hp_kmod **out)
 		return -ENOMEM;
 	snprintf(k->kver, sizeof(k->kver), "%s", kver);
 	r = hp_path(k->dirname, sizeof(k->dirname), root, HP_P_MODULES, kver);
-	for (i = 0; r == 0 && i < sizeof(conf) / sizeof(conf[0]); i++) {
+	for (i = 0; r == 0 && i < ARRAY_SIZE(conf); i++) {
 		r = hp_path(paths[i], sizeof(paths[i]), root, "%s", conf[i]);
 		argv[i] = paths[i];
 	}

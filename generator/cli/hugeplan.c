@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/macro.h"
 
 static const struct hp_command commands[] = {
 	{ "plan", cmd_plan, "compute the reservation and check that it fits this host" },
@@ -25,7 +26,7 @@ static void usage(void)
 	       program_invocation_short_name);
 	printf("Plan, apply and verify boot-time huge page reservations for VM hosts.\n\n");
 	printf("Commands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf("  %-10s %s\n", commands[i].name, commands[i].help);
 	printf("\nOptions:\n"
 	       "  -h, --help     display this help\n"
@@ -52,7 +53,7 @@ int main(int argc, char **argv)
 		printf("%s %s\n", program_invocation_short_name, HP_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(commands[i].name, cmd))
 			return commands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help' for more information.\n",

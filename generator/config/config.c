@@ -14,6 +14,7 @@
 
 #include "config/config.h"
 #include "core/host.h"
+#include "core/macro.h"
 #include "core/size.h"
 #include "sys/path.h"
 
@@ -99,7 +100,7 @@ static int parse_bool(const char *v, bool *out)
 	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
 	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
 
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcasecmp(v, yes[i])) {
 			*out = true;
 			return 0;
@@ -664,7 +665,7 @@ static int check_masked(struct loader *ld, const char *path, bool *absent)
 		n = readlink(path, target, sizeof(target) - 1);
 		if (n > 0) {
 			target[n] = '\0';
-			if (!strcmp(target, "/dev/null"))
+			if (!strcmp(target, HP_P_DEVNULL))
 				return 1;
 		}
 		if (stat(path, &st) < 0) {

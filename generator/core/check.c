@@ -7,6 +7,8 @@
 
 #include "core/check.h"
 #include "core/kcmdline.h"
+#include "core/macro.h"
+#include "core/pathnames.h"
 #include "core/size.h"
 
 /* PAGE_SIZE << MAX_ORDER with 4K pages and MAX_ORDER 11: larger pools are "gigantic" */
@@ -41,6 +43,8 @@ struct ctx {
 	const struct hp_check_needs *n;
 	struct hp_findings *out;
 	bool full;
+	char kconfig[160]; /* HP_P_KCONFIG of the target kernel, for messages */
+	char modules[160]; /* HP_P_MODULES of the target kernel */
 };
 
 static struct hp_finding *add(struct ctx *c, const char *id, enum hp_check_level level,
@@ -323,28 +327,26 @@ static void check_kconfig(struct ctx *c)
 
 	if (f->kconfig_err == -ENOENT || (!f->kconfig && !f->kconfig_err)) {
 		x = add(c, "kconfig", HP_CHECK_WARNING,
-			"no /boot/config-%s: the kernel's hugetlb options are not checked",
-			f->kver);
+			"no %s: the kernel's hugetlb options are not checked", c->kconfig);
 		fix(x, "install the kernel's config file next to it (Debian and Fedora ship one)");
 		return;
 	}
 	if (f->kconfig_err) {
-		x = add(c, "kconfig", HP_CHECK_WARNING, "/boot/config-%s: %s: not checked", f->kver,
+		x = add(c, "kconfig", HP_CHECK_WARNING, "%s: %s: not checked", c->kconfig,
 			strerror(-f->kconfig_err));
 		fix(x, "make the file readable");
 		return;
 	}
-	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
 		char v = hp_kconfig_get(f->kconfig, always[i].sym, NULL, 0);
 
 		if (v == 'y') {
-			add(c, always[i].sym, HP_CHECK_OK, "%s=y in /boot/config-%s", always[i].sym,
-			    f->kver);
+			add(c, always[i].sym, HP_CHECK_OK, "%s=y in %s", always[i].sym, c->kconfig);
 			continue;
 		}
 		x = add(c, always[i].sym, HP_CHECK_ERROR,
-			"%s is not set in /boot/config-%s: no %s, so no pool can be reserved",
-			always[i].sym, f->kver, always[i].why);
+			"%s is not set in %s: no %s, so no pool can be reserved", always[i].sym,
+			c->kconfig, always[i].why);
 		fix(x, "boot a kernel built with %s=y", always[i].sym);
 	}
 	if (!c->n->free_vmemmap)
@@ -523,20 +525,19 @@ static void check_modules(struct ctx *c)
 	struct hp_finding *x;
 
 	if (f->modules_err == -ENOENT) {
-		x = add(c, "modules", HP_CHECK_ERROR,
-			"no /lib/modules/%s: kernel %s is not installed", f->kver, f->kver);
+		x = add(c, "modules", HP_CHECK_ERROR, "no %s: kernel %s is not installed",
+			c->modules, f->kver);
 		fix(x, "install kernel %s, or name the installed one with --kver", f->kver);
 		return;
 	}
 	if (f->modules_err == -ENODATA) {
 		x = add(c, "modules", HP_CHECK_ERROR,
-			"/lib/modules/%s has no modules.dep.bin: modprobe cannot load anything",
-			f->kver);
+			"%s has no modules.dep.bin: modprobe cannot load anything", c->modules);
 		fix(x, "run: depmod %s", f->kver);
 		return;
 	}
 	if (f->modules_err) {
-		x = add(c, "modules", HP_CHECK_ERROR, "/lib/modules/%s: %s", f->kver,
+		x = add(c, "modules", HP_CHECK_ERROR, "%s: %s", c->modules,
 			strerror(-f->modules_err));
 		fix(x, "make the module tree readable");
 		return;
@@ -679,9 +680,9 @@ static void check_iommu(struct ctx *c)
 		    f->kver, note);
 	} else if (!f->kconfig) {
 		x = add(c, "iommu", HP_CHECK_WARNING,
-			"no intel_iommu=on on the command line, and without /boot/config-%s it is "
+			"no intel_iommu=on on the command line, and without %s it is "
 			"unknown whether %s turns the IOMMU on by default%s",
-			f->kver, f->kver, note);
+			c->kconfig, f->kver, note);
 		fix(x, "add intel_iommu=on to the kernel command line");
 	} else {
 		x = add(c, "iommu", HP_CHECK_ERROR,
@@ -727,6 +728,8 @@ int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_need
 	unsigned kver = 0;
 
 	memset(out, 0, sizeof(*out));
+	snprintf(c.kconfig, sizeof(c.kconfig), HP_P_KCONFIG, f->kver);
+	snprintf(c.modules, sizeof(c.modules), HP_P_MODULES, f->kver);
 	if (f->kver[0])
 		kver = f->kver_num;
 	check_kernel(&c, kver);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/size.h"
 
 static int unit_shift(char c)
@@ -172,7 +173,7 @@ void hp_size_human(uint64_t size, char *buf, size_t len)
 		tmp[j + 1] = '\0';
 	}
 out:
-	if (i >= sizeof(units) / sizeof(units[0]))
+	if (i >= ARRAY_SIZE(units))
 		snprintf(buf, len, "%u%s UNK", (uint32_t)size, tmp);
 	else
 		snprintf(buf, len, "%u%s %s", (uint32_t)size, tmp, units[i]);

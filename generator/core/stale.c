@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/render.h"
 #include "core/stale.h"
 
@@ -31,7 +32,7 @@ static void add_size(struct hp_stale *st, uint64_t size)
 	for (i = 0; i < st->nr_sizes; i++)
 		if (st->sizes[i].size == size)
 			return;
-	if (st->nr_sizes >= sizeof(st->sizes) / sizeof(st->sizes[0]))
+	if (st->nr_sizes >= ARRAY_SIZE(st->sizes))
 		return;
 	for (i = st->nr_sizes; i > 0 && st->sizes[i - 1].size > size; i--)
 		st->sizes[i] = st->sizes[i - 1];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/state.h"
 
 static const char *update_name(enum hp_update_state u)
@@ -32,7 +33,7 @@ int hp_state_render(const struct hp_state *s, char **out)
 	size_t len;
 	FILE *f;
 
-	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(vals); i++)
 		if (!one_line(vals[i]))
 			return -EINVAL;
 	f = open_memstream(&buf, &len);

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pathnames.h"
 #include "core/size.h"
 #include "core/units.h"
-#include "sys/path.h" /* path macros only: this file does no I/O */
 
 const char *const hp_vm_managers[] = {
 	"libvirtd.service", "virtqemud.service", "pve-guests.service", "kubelet.service", NULL,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/size.h"
 #include "core/verdict.h"
 
@@ -31,7 +32,7 @@ const char *hp_status_name(enum hp_status st)
 		[HP_ST_IGNORED] = "ignored",
 	};
 
-	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
+	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "?";
 }
 
 const char *hp_overall_name(enum hp_overall st)
@@ -157,7 +158,7 @@ bool hp_kmsg_names_size(const char *s, uint64_t bytes)
 		return false;
 	while (*end == ' ')
 		end++;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 		double b;
 
 		if (strcmp(end, units[i].unit))
@@ -442,7 +443,7 @@ static bool param_family(const char *t)
 		"huge pages not supported",
 	};
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (strstr(t, keys[i]))
 			return true;
 	return false;

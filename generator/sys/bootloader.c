@@ -169,7 +169,7 @@ int hp_run(const char *const *argv, int *status, const char **step)
 		return err;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		int null = open(HP_P_DEVNULL, O_RDONLY | O_CLOEXEC);
 
 		if (null >= 0)
 			dup2(null, STDIN_FILENO);

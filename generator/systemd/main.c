@@ -21,6 +21,7 @@
 
 #include "config/config.h"
 #include "core/kcmdline.h"
+#include "core/macro.h"
 #include "core/units.h"
 #include "sys/host.h"
 #include "sys/path.h"
@@ -44,7 +45,7 @@ static bool parse_bool(const char *v, bool *out)
 	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
 	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
 
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcmp(v, yes[i]) || !strcmp(v, no[i])) {
 			*out = !strcmp(v, yes[i]);
 			return true;
