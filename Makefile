@@ -10,8 +10,10 @@
 #   make install    install under DESTDIR (PREFIX=/usr/local); make uninstall takes it out again
 #
 # Folders tell the architecture:
-#   generator/core     pure planner: sizes, kernel command line simulation, placement, rendering
-#   generator/sys      the edges that read the system, all through one sysroot path layer (libc only)
+#   generator/core     pure: sizes, kernel command line simulation, placement, rendering;
+#                      no I/O (libhugeplan-core.a)
+#   generator/sys      the edges that read and write the system, all through one sysroot path
+#                      layer (libc only; libhugeplan-sys.a)
 #   generator/config   hugeplan.conf / vms.d loader (libinih)
 #   generator/check    preflight checks of the kernel that will boot (libkmod); CLI only
 #   generator/cli      the hugeplan command (libsmartcols)
@@ -61,7 +63,8 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs $(CHECK_PKGS))
 GEN_LIBS = $(shell $(PKG_CONFIG) --libs inih)
 
-CORE_SRCS := $(sort $(wildcard generator/core/*.c) $(wildcard generator/sys/*.c))
+CORE_SRCS := $(sort $(wildcard generator/core/*.c))
+SYS_SRCS := $(sort $(wildcard generator/sys/*.c))
 CONF_SRCS := $(sort $(wildcard generator/config/*.c))
 CHECK_SRCS := $(sort $(wildcard generator/check/*.c))
 CLI_SRCS := $(sort $(wildcard generator/cli/*.c))
@@ -72,6 +75,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 CORE_OBJS := $(call obj,$(CORE_SRCS))
+SYS_OBJS := $(call obj,$(SYS_SRCS))
 CONF_OBJS := $(call obj,$(CONF_SRCS))
 CHECK_OBJS := $(call obj,$(CHECK_SRCS))
 CLI_OBJS := $(call obj,$(CLI_SRCS))
@@ -109,10 +113,18 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-# libc-only core: the verifier and the generator link nothing else.
-$(B)/libhugeplan-core.a: $(CORE_OBJS)
+# The pure core: computes, touches nothing (tests/lint/run-purity.sh checks its objects).
+# (They depend on the Makefile too: what goes in each is decided here.)
+$(B)/libhugeplan-core.a: $(CORE_OBJS) Makefile
 	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+
+# The edges that read and write the system, under a root; libc only, like the core: the
+# verifier and the generator link nothing else. Links before the core, which it calls.
+$(B)/libhugeplan-sys.a: $(SYS_OBJS) Makefile
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+LIBS_A := $(B)/libhugeplan-sys.a $(B)/libhugeplan-core.a
 
 $(B)/libhugeplan-config.a: $(CONF_OBJS)
 	@mkdir -p $(@D)
@@ -123,20 +135,20 @@ $(B)/libhugeplan-check.a: $(CHECK_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(LIBS_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
 
 # It goes into every initramfs: unused functions dropped, no page-sized padding between code
 # and data in the file (about 9 KiB of the 64 KiB budget; issue 4).
 VERIFY_LDFLAGS := -Wl,--gc-sections -Wl,-z,noseparate-code
-$(B)/hugeplan-verify: $(VERIFY_OBJS) $(B)/libhugeplan-core.a
+$(B)/hugeplan-verify: $(VERIFY_OBJS) $(LIBS_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(VERIFY_LDFLAGS) -o $@ $^
 
 # runs at every boot: libinih and libc only
-$(B)/hugeplan-generator: $(GEN_OBJS) $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+$(B)/hugeplan-generator: $(GEN_OBJS) $(B)/libhugeplan-config.a $(LIBS_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lcmocka
 
@@ -145,14 +157,19 @@ $(B)/tests/kargs-check: tests/fuzz/kargs-check.c tests/fuzz/fuzz.h
 	@mkdir -p $(@D)
 	$(CC) -Itests/fuzz $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-unit-tests: $(UNIT_BINS) $(B)/tests/kargs-check
+# the core's renderings and the atomic file layer from the command line, for the grub tier
+$(B)/tests/grub-tool: tests/grub/tool.c $(LIBS_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_A)
+
+unit-tests: $(UNIT_BINS) $(B)/tests/kargs-check $(B)/tests/grub-tool
 
 # Reports, never fails a build: not part of check (tests/bench/run.sh says what it measures).
 BENCH_BINS := $(B)/bench/bench-spawn $(B)/bench/bench-plan
 $(B)/bench/bench-spawn: tests/bench/spawn.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
-$(B)/bench/bench-plan: tests/bench/plan.c $(B)/libhugeplan-core.a
+$(B)/bench/bench-plan: tests/bench/plan.c $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
@@ -162,7 +179,7 @@ bench:
 	B=$(B) tests/bench/run.sh
 
 # One file per harness: whatever tests/fuzz/fuzz-*.c holds is built, and run by tests/fuzz/run.sh.
-$(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(B)/libhugeplan-config.a $(B)/libhugeplan-core.a
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(B)/libhugeplan-config.a $(LIBS_A)
 	$(CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ \
 		$(filter %.c %.a,$^) $(PKG_LIBS)
 

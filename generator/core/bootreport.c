@@ -7,6 +7,7 @@
 #include "core/bootreport.h"
 #include "core/json.h"
 #include "core/size.h"
+#include "core/text.h"
 
 static void human(uint64_t bytes, char *buf, size_t len)
 {
@@ -103,7 +104,7 @@ static const char *plural(uint64_t n)
 	return n == 1 ? "" : "s";
 }
 
-static void size_line(FILE *f, const struct hp_verdict *v, const struct hp_vsize *s)
+static void size_line(struct hp_text *f, const struct hp_verdict *v, const struct hp_vsize *s)
 {
 	char h[32], sb[32];
 
@@ -111,47 +112,51 @@ static void size_line(FILE *f, const struct hp_verdict *v, const struct hp_vsize
 	human(s->short_pages * s->size, sb, sizeof(sb));
 	switch (s->status) {
 	case HP_ST_NONE:
-		fprintf(f, "  %s: not requested (%llu allocated)\n", h,
-			(unsigned long long)s->allocated);
+		hp_text_printf(f, "  %s: not requested (%llu allocated)\n", h,
+			       (unsigned long long)s->allocated);
 		return;
 	case HP_ST_MET:
-		fprintf(f, "  %s: met: %llu of %llu\n", h, (unsigned long long)s->allocated,
-			(unsigned long long)s->requested);
+		hp_text_printf(f, "  %s: met: %llu of %llu\n", h, (unsigned long long)s->allocated,
+			       (unsigned long long)s->requested);
 		break;
 	case HP_ST_UNSUPPORTED:
-		fprintf(f, "  %s: unsupported by this machine: %llu page%s asked, none possible\n",
+		hp_text_printf(
+			f, "  %s: unsupported by this machine: %llu page%s asked, none possible\n",
 			h, (unsigned long long)s->requested, plural(s->requested));
 		break;
 	case HP_ST_ZEROED:
-		fprintf(f,
+		hp_text_printf(
+			f,
 			"  %s: zeroed by the kernel (invalid hugepages= value): %llu page%s (%s) "
 			"missing\n",
 			h, (unsigned long long)s->short_pages, plural(s->short_pages), sb);
 		break;
 	case HP_ST_IGNORED:
-		fprintf(f, "  %s: count ignored by the kernel: %llu page%s (%s) missing\n", h,
-			(unsigned long long)s->short_pages, plural(s->short_pages), sb);
+		hp_text_printf(f, "  %s: count ignored by the kernel: %llu page%s (%s) missing\n",
+			       h, (unsigned long long)s->short_pages, plural(s->short_pages), sb);
 		break;
 	default:
-		fprintf(f, "  %s: short by %llu page%s (%s): %llu of %llu\n", h,
-			(unsigned long long)s->short_pages, plural(s->short_pages), sb,
-			(unsigned long long)s->allocated, (unsigned long long)s->requested);
+		hp_text_printf(f, "  %s: short by %llu page%s (%s): %llu of %llu\n", h,
+			       (unsigned long long)s->short_pages, plural(s->short_pages), sb,
+			       (unsigned long long)s->allocated, (unsigned long long)s->requested);
 	}
 	for (size_t i = 0; s->node_form && i < s->nr_nodes; i++) {
 		const struct hp_vnode *n = &s->nodes[i];
 
 		if (n->status == HP_ST_NONE)
 			continue;
-		fprintf(f, "    node%u: %s: %llu of %llu\n", n->id, hp_status_name(n->status),
-			(unsigned long long)n->allocated, (unsigned long long)n->requested);
+		hp_text_printf(f, "    node%u: %s: %llu of %llu\n", n->id,
+			       hp_status_name(n->status), (unsigned long long)n->allocated,
+			       (unsigned long long)n->requested);
 	}
 	for (size_t i = 0; i < s->nr_reasons; i++)
-		fprintf(f, "    kernel: %s\n", v->kmsgs[s->reasons[i]]);
+		hp_text_printf(f, "    kernel: %s\n", v->kmsgs[s->reasons[i]]);
 	if (s->hint_node >= 0 && s->node_form) {
 		for (size_t i = 0; i < s->nr_nodes; i++)
 			if (s->nodes[i].id == (unsigned)s->hint_node &&
 			    s->nodes[i].status != HP_ST_SHORT) {
-				fprintf(f,
+				hp_text_printf(
+					f,
 					"    note: the kernel's message names node%d; the per-node "
 					"counts above are sysfs's\n",
 					s->hint_node);
@@ -162,29 +167,27 @@ static void size_line(FILE *f, const struct hp_verdict *v, const struct hp_vsize
 
 int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m, char **out)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct hp_text text = HP_TEXT_INIT, *f = &text;
 
-	if (!f)
-		return -ENOMEM;
 	switch (v->status) {
 	case HP_V_NOTHING:
-		fprintf(f, "hugeplan-verify: nothing requested: no huge page counts on the kernel "
+		hp_text_printf(
+			f, "hugeplan-verify: nothing requested: no huge page counts on the kernel "
 			   "command line\n");
 		break;
 	case HP_V_MET:
-		fprintf(f, "hugeplan-verify: met: every huge page pool holds what the kernel "
-			   "command line asked\n");
+		hp_text_printf(f,
+			       "hugeplan-verify: met: every huge page pool holds what the kernel "
+			       "command line asked\n");
 		break;
 	case HP_V_SHORT: {
 		char sb[32];
 
 		human(v->short_bytes, sb, sizeof(sb));
-		fprintf(f,
-			"hugeplan-verify: SHORT: huge page pools are %s short of the kernel "
-			"command line\n",
-			sb);
+		hp_text_printf(f,
+			       "hugeplan-verify: SHORT: huge page pools are %s short of the kernel "
+			       "command line\n",
+			       sb);
 		break;
 	}
 	}
@@ -192,18 +195,13 @@ int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m
 		if (v->status != HP_V_NOTHING || v->sizes[i].allocated)
 			size_line(f, v, &v->sizes[i]);
 	for (size_t i = 0; i < v->nr_ignored; i++)
-		fprintf(f, "  ignored%s: %s\n", v->ignored[i].from_kernel ? "" : " (expected)",
-			v->ignored[i].text);
+		hp_text_printf(f, "  ignored%s: %s\n",
+			       v->ignored[i].from_kernel ? "" : " (expected)", v->ignored[i].text);
 	if (!v->kmsg_read && m->kmsg_state && strcmp(m->kmsg_state, HP_KMSG_UNNEEDED))
-		fprintf(f, "  kernel log not read: %s\n", m->kmsg_state);
+		hp_text_printf(f, "  kernel log not read: %s\n", m->kmsg_state);
 	if (m->report_path)
-		fprintf(f, "  report: %s\n", m->report_path);
-	if (fclose(f) != 0 || !buf) {
-		free(buf);
-		return -ENOMEM;
-	}
-	*out = buf;
-	return 0;
+		hp_text_printf(f, "  report: %s\n", m->report_path);
+	return hp_text_finish(f, out, NULL);
 }
 
 void hp_report_kmsg_line(const struct hp_verdict *v, const struct hp_report_meta *m, char *buf,

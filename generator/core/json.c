@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/text.h"
 
 void hp_json_init(struct hp_json *j)
 {
@@ -14,37 +15,15 @@ void hp_json_init(struct hp_json *j)
 
 void hp_json_free(struct hp_json *j)
 {
-	free(j->buf);
-	j->buf = NULL;
-	j->len = j->cap = 0;
+	hp_text_free(&j->out);
 }
 
 static void put(struct hp_json *j, const char *s, size_t n)
 {
 	if (j->err)
 		return;
-	if (j->len + n + 1 > j->cap) {
-		size_t cap = j->cap ? j->cap : 256;
-		char *nb;
-
-		while (j->len + n + 1 > cap) {
-			if (cap > SIZE_MAX / 2) {
-				j->err = -ENOMEM;
-				return;
-			}
-			cap *= 2;
-		}
-		nb = realloc(j->buf, cap);
-		if (!nb) {
-			j->err = -ENOMEM;
-			return;
-		}
-		j->buf = nb;
-		j->cap = cap;
-	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
-	j->buf[j->len] = '\0';
+	hp_text_put(&j->out, s, n);
+	j->err = j->out.err;
 }
 
 static void puts_(struct hp_json *j, const char *s)
@@ -134,7 +113,7 @@ static void member(struct hp_json *j, const char *key)
 			j->err = j->err ? j->err
 					: -EINVAL; /* key in an array, or none in an object */
 		}
-	} else if (j->len) {
+	} else if (j->out.len) {
 		j->err = j->err ? j->err : -EINVAL; /* a second top-level value */
 	}
 }
@@ -213,7 +192,7 @@ void hp_json_bool(struct hp_json *j, const char *key, bool val)
 
 int hp_json_finish(struct hp_json *j, char **out, size_t *len)
 {
-	if (!j->err && (j->depth != 0 || !j->len))
+	if (!j->err && (j->depth != 0 || !j->out.len))
 		j->err = -EINVAL;
 	put(j, "\n", 1);
 	if (j->err) {
@@ -222,9 +201,5 @@ int hp_json_finish(struct hp_json *j, char **out, size_t *len)
 		hp_json_free(j);
 		return r;
 	}
-	*out = j->buf;
-	if (len)
-		*len = j->len;
-	j->buf = NULL;
-	return 0;
+	return hp_text_finish(&j->out, out, len);
 }

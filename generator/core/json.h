@@ -15,11 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/text.h"
+
 #define HP_JSON_MAX_DEPTH 32
 
 struct hp_json {
-	char *buf;
-	size_t len, cap;
+	struct hp_text out;
 	int depth;
 	bool need_comma[HP_JSON_MAX_DEPTH + 1];
 	char closer[HP_JSON_MAX_DEPTH + 1];
