@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Private to generator/config: what its files share. config.h is the interface.
+ *
+ *   config.c  the entry points: defaults, loading from a search path or from texts, freeing
+ *   search.c  the search path: directories, NAME.conf entries by priority, masking, reading a
+ *             file once without following it into a FIFO
+ *   perms.c   what root may trust: sshd's StrictModes walk over a path and its parents
+ *   reader.c  one text through inih, after a pre-pass that refuses what inih would misread
+ *   value.c   the values of [Host] and [VM] keys
+ */
+#ifndef HP_CONFIG_INTERNAL_H
+#define HP_CONFIG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "config/config.h"
+#include "core/vm.h"
+
+enum kind { KIND_HOST, KIND_VM };
+
+struct parse {
+	struct hp_config *c;
+	const char *file; /* pooled */
+	enum kind kind;
+	struct hp_vm *vm;
+	bool saw_section;
+	struct hp_diag *err;
+	bool failed;
+	unsigned failed_line;
+	/* the reader's view of the buffer */
+	const char *pos, *end;
+	unsigned line;
+};
+
+/* what loading from files carries along */
+struct loader {
+	struct hp_config *c;
+	const struct hp_config_opts *o; /* as loading: &c->opts */
+	struct hp_diag *err;
+};
+
+/* config.c */
+/* conf_pool_file - a copy of path in c->files (the string pool of hp_loc); NULL no memory */
+const char *conf_pool_file(struct hp_config *c, const char *path);
+/* conf_check_duplicates - -EEXIST with err set when two VMs have one name */
+int conf_check_duplicates(struct hp_config *c, struct hp_diag *err);
+
+/* search.c */
+/* conf_search_path - c->dirs: confdir alone, or the search path under root; checked */
+int conf_search_path(struct loader *ld, const char *root, const char *confdir);
+/* conf_load_host, conf_load_vms - [Host] (hugeplan.conf, drop-ins), [VM] (vms.d) over c->dirs */
+int conf_load_host(struct loader *ld);
+int conf_load_vms(struct loader *ld);
+/* conf_open_failed - "PATH: cannot open: ERROR" into err; returns r (a -errno) */
+int conf_open_failed(struct hp_diag *err, const char *path, int r);
+
+/* perms.c */
+/*
+ * conf_check_perms - with check_perms, path (resolved) and every directory above it must be
+ * owned by root (or owner_uid) and not writable by group or others. leaf: the stat of what
+ * was opened, NULL to stat it here. 0, -EPERM or -errno with ld->err set.
+ */
+int conf_check_perms(struct loader *ld, const char *path, const struct stat *leaf);
+
+/* reader.c */
+/* conf_perr - the first error of the text being read, at its current line; returns 0 */
+int conf_perr(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* conf_parse_text - one text (file is pooled) into c->host or *vm; 0 or -errno, err set */
+int conf_parse_text(struct hp_config *c, const char *file, enum kind kind, struct hp_vm *vm,
+		    const char *text, size_t len, struct hp_diag *err);
+/* conf_vm_init, conf_vm_finish - a VM's defaults before its file; its name and checks after */
+void conf_vm_init(struct hp_vm *vm);
+int conf_vm_finish(struct hp_vm *vm, const char *file, const char *fname, struct hp_diag *err);
+
+/* value.c */
+/* conf_host_key, conf_vm_key - one KEY=VALUE of [Host] or [VM]: 1 taken, 0 refused (perr) */
+int conf_host_key(struct parse *p, const char *key, const char *v);
+int conf_vm_key(struct parse *p, const char *key, const char *v);
+
+#endif

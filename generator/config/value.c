@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The values of [Host] and [VM] keys: sizes, page sizes, node lists, numbers, booleans. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config/internal.h"
+#include "core/host.h"
+#include "core/macro.h"
+#include "core/size.h"
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
+	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*out = true;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int size_value(struct parse *p, const char *key, const char *v, uint64_t *out, bool zero_ok)
+{
+	int unit_err, r = hp_size_parse(v, out, &unit_err);
+
+	if (r == -ERANGE)
+		return conf_perr(p, "%s=%s: value too large", key, v);
+	if (r < 0 && unit_err)
+		return conf_perr(p, "%s=%s: unknown unit (use K, M, G, T)", key, v);
+	if (r < 0)
+		return conf_perr(p, "%s=%s: not a size (a whole number, then K, M, G or T)", key,
+				 v);
+	if (!zero_ok && *out == 0)
+		return conf_perr(p, "%s=%s: must be more than 0", key, v);
+	return 1;
+}
+
+static int page_value(struct parse *p, const char *key, const char *v, uint64_t *out)
+{
+	if (!size_value(p, key, v, out, false))
+		return 0;
+	if (*out < 4096 || (*out & (*out - 1)))
+		return conf_perr(p, "%s=%s: a huge page size is a power of two, such as 2M or 1G",
+				 key, v);
+	return 1;
+}
+
+/* "any", or node ids and ranges: "1", "0,1", "0-3" */
+static int node_value(struct parse *p, const char *v, uint64_t *out)
+{
+	uint64_t mask = 0;
+	const char *s = v;
+
+	if (!strcmp(v, "any")) {
+		*out = 0;
+		return 1;
+	}
+	while (*s) {
+		unsigned long a, b;
+		char *e;
+
+		if (*s < '0' || *s > '9')
+			goto bad;
+		a = strtoul(s, &e, 10);
+		b = a;
+		if (*e == '-') {
+			if (e[1] < '0' || e[1] > '9')
+				goto bad;
+			b = strtoul(e + 1, &e, 10);
+		}
+		if (b < a)
+			goto bad;
+		if (b >= HP_MAX_NODES)
+			return conf_perr(
+				p, "Node=%s: node %lu is beyond the %u nodes hugeplan supports", v,
+				b, HP_MAX_NODES);
+		for (unsigned long i = a; i <= b; i++) {
+			if (mask & (1ULL << i))
+				return conf_perr(p, "Node=%s: node %lu is listed twice", v, i);
+			mask |= 1ULL << i;
+		}
+		s = e;
+		if (*s == ',' && s[1])
+			s++;
+		else if (*s)
+			goto bad;
+	}
+	*out = mask;
+	return 1;
+bad:
+	return conf_perr(
+		p, "Node=%s: expected \"any\", a node number, or a list such as 0,1 or 0-3", v);
+}
+
+int conf_host_key(struct parse *p, const char *key, const char *v)
+{
+	struct hp_settings *h = &p->c->host;
+	struct hp_loc here = { p->file, p->line };
+	bool empty = !*v;
+
+	if (!strcmp(key, "ReserveMemory")) {
+		h->reserve_set = !empty;
+		h->reserve = 0;
+		h->reserve_loc = here;
+		return empty || size_value(p, key, v, &h->reserve, true);
+	}
+	if (!strcmp(key, "ReserveMemoryPerNode")) {
+		h->reserve_per_node = 512 * HP_MIB;
+		h->reserve_per_node_loc = here;
+		return empty || size_value(p, key, v, &h->reserve_per_node, true);
+	}
+	if (!strcmp(key, "DefaultPageSize")) {
+		h->default_page = 0;
+		h->default_page_loc = here;
+		return empty || page_value(p, key, v, &h->default_page);
+	}
+	if (!strcmp(key, "FreeVmemmap") || !strcmp(key, "Strict")) {
+		bool *b = key[0] == 'F' ? &h->free_vmemmap : &h->strict;
+
+		*b = false;
+		if (!empty && parse_bool(v, b) < 0)
+			return conf_perr(p, "%s=%s: expected yes or no", key, v);
+		return 1;
+	}
+	return conf_perr(p,
+			 "unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, "
+			 "DefaultPageSize, FreeVmemmap, Strict)",
+			 key);
+}
+
+int conf_vm_key(struct parse *p, const char *key, const char *v)
+{
+	struct hp_vm *vm = p->vm;
+	struct hp_loc here = { p->file, p->line };
+	bool empty = !*v;
+
+	if (!strcmp(key, "Name")) {
+		if (!hp_vm_name_valid(v))
+			return conf_perr(
+				p,
+				"Name=%s: a VM name is 1 to %d letters, digits, '_', '.' or "
+				"'-', starting with a letter or digit",
+				v, HP_NAME_MAX);
+		snprintf(vm->name, sizeof(vm->name), "%s", v);
+		return 1;
+	}
+	if (!strcmp(key, "Memory")) {
+		vm->memory = 0;
+		vm->memory_loc = here;
+		return empty || size_value(p, key, v, &vm->memory, false);
+	}
+	if (!strcmp(key, "PageSize")) {
+		vm->page_size = 0;
+		vm->page_loc = here;
+		return empty || page_value(p, key, v, &vm->page_size);
+	}
+	if (!strcmp(key, "Node")) {
+		vm->nodes = 0;
+		vm->node_loc = here;
+		return empty || node_value(p, v, &vm->nodes);
+	}
+	if (!strcmp(key, "Instances")) {
+		char *e;
+		unsigned long n;
+
+		vm->instances = 1;
+		if (empty)
+			return 1;
+		errno = 0;
+		n = strtoul(v, &e, 10);
+		if (v[0] < '0' || v[0] > '9' || *e || (errno && errno != ERANGE))
+			return conf_perr(p, "Instances=%s: not a whole number", v);
+		if (errno == ERANGE || n < 1 || n > 65535)
+			return conf_perr(p, "Instances=%s: must be from 1 to 65535", v);
+		vm->instances = (unsigned)n;
+		return 1;
+	}
+	if (!strcmp(key, "Enabled") || !strcmp(key, "Passthrough")) {
+		bool *b = key[0] == 'E' ? &vm->enabled : &vm->passthrough;
+
+		*b = key[0] == 'E';
+		if (!empty && parse_bool(v, b) < 0)
+			return conf_perr(p, "%s=%s: expected yes or no", key, v);
+		return 1;
+	}
+	return conf_perr(p,
+			 "unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, "
+			 "Enabled, Passthrough)",
+			 key);
+}
