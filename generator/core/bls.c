@@ -151,8 +151,41 @@ static void put(struct out *o, const char *s, size_t n)
 	o->p[o->len] = '\0';
 }
 
+/*
+ * Whether the owned words the kernel reads in opts are exactly toks, in order (wherever they
+ * stand: kernel-install puts systemd.machine_id= after /etc/kernel/cmdline's words).
+ */
+static bool owned_are(const char *opts, const char *const *toks, size_t n)
+{
+	const char *p = opts;
+	size_t k = 0;
+
+	while (*p) {
+		size_t len = 0;
+		bool q = false;
+
+		while (hp_kisspace((unsigned char)*p))
+			p++;
+		for (; p[len] && (q || !hp_kisspace((unsigned char)p[len])); len++)
+			if (p[len] == '"')
+				q = !q;
+		if (!len)
+			break;
+		if ((len == 2 && !strncmp(p, "--", 2)) || (len == 4 && !strncmp(p, "\"--\"", 4)))
+			break;
+		if (hp_word_owned(p, len)) {
+			if (k >= n || strlen(toks[k]) != len || strncmp(p, toks[k], len))
+				return false;
+			k++;
+		}
+		p += len;
+	}
+	return k == n;
+}
+
 int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out, unsigned *bad_line)
 {
+	struct hp_bls_entry e;
 	struct out o = { 0 };
 	const char *p;
 	unsigned nr_opt = 0, target = 0, i = 0, lineno = 0;
@@ -160,6 +193,17 @@ int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out,
 
 	if (hp_tokens_check(toks, n, NULL) < 0)
 		return -EINVAL;
+	/* already exactly the tokens, in order: nothing to do, wherever they stand */
+	if (hp_bls_parse(text, &e) < 0) {
+		hp_bls_entry_free(&e);
+		return -ENOMEM;
+	}
+	if (n && owned_are(e.options, toks, n)) {
+		hp_bls_entry_free(&e);
+		*out = strdup(text);
+		return *out ? 0 : -ENOMEM;
+	}
+	hp_bls_entry_free(&e);
 	/* where the tokens go: the line with the first "--", else the last options line */
 	for (p = text; *p;) {
 		struct line l;

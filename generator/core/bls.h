@@ -13,8 +13,9 @@
  * The edit removes every owned word (core/cmdline-edit.h: the words the GRUB snippet strips)
  * from every options line before the kernel's "--" and appends the tokens to the last options
  * line (or, when a line holds the "--", puts them before it), adding an options line when the
- * entry has none. Every other byte of the file stays as it was, so an entry that already holds
- * exactly the tokens is unchanged. The original text is what remove puts back, byte for byte
+ * entry has none. Every other byte of the file stays as it was, and an entry whose owned words
+ * already are exactly the tokens, in order, is left as it is wherever they stand (kernel-install
+ * writes systemd.machine_id= after them). The original text is what remove puts back, byte for byte
  * (hp_bls_undo).
  */
 #ifndef HP_BLS_H

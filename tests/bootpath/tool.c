@@ -7,6 +7,7 @@
  *   tool bls-edit FILE [TOKEN...]        the entry with the tokens in (none: owned words out)
  *   tool bls-options FILE                the entry's options, joined
  *   tool bls-undo CUR BEFORE AFTER       what remove writes
+ *   tool cmdline-edit FILE [TOKEN...]    /etc/kernel/cmdline with the tokens in
  *   tool uki-cmdline FILE                a UKI's .cmdline as systemd-stub passes it on
  *   tool grub-kernel VALUE [NAME=VALUE]  the kernel's command line from a linux line's words
  *   tool kdump-debian NEXT CMDLINE APPEND   the crash kernel's command line ("-": unset)
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/bls.h"
+#include "core/cmdline-edit.h"
 #include "core/grubsh.h"
 #include "core/kdump.h"
 #include "core/pe.h"
@@ -107,6 +109,9 @@ int main(int argc, char **argv)
 		enum hp_bls_undo_how how;
 
 		r = hp_bls_undo(slurp(argv[2]), slurp(argv[3]), slurp(argv[4]), &out, &how, NULL);
+	} else if (!strcmp(argv[1], "cmdline-edit")) {
+		r = hp_cmdline_edit(slurp(argv[2]), (const char *const *)argv + 3, (size_t)argc - 3,
+				    0, &out);
 	} else if (!strcmp(argv[1], "uki-cmdline")) {
 		return uki(argv[2]);
 	} else if (!strcmp(argv[1], "grub-kernel")) {

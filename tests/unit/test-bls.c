@@ -102,6 +102,12 @@ static const struct edit edits[] = {
 	{ "title T\noptions a=\"b c\n", 2, NULL, 2 },
 	/* already exactly so: unchanged */
 	{ "options x hugepagesz=1G hugepages=4\n", 2, "options x hugepagesz=1G hugepages=4\n", 0 },
+	/* exactly the tokens already, not last (kernel-install's systemd.machine_id=): unchanged */
+	{ "options x hugepagesz=1G hugepages=4 systemd.machine_id=ab\n", 2,
+	  "options x hugepagesz=1G hugepages=4 systemd.machine_id=ab\n", 0 },
+	/* the same words in another order are not the plan: out and in again */
+	{ "options x hugepages=4 hugepagesz=1G y\n", 2, "options x y hugepagesz=1G hugepages=4\n",
+	  0 },
 	/* removal only */
 	{ "options x hugepagesz=1G hugepages=4\n", 0, "options x\n", 0 },
 };
