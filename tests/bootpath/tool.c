@@ -11,6 +11,7 @@
  *   tool uki-cmdline FILE                a UKI's .cmdline as systemd-stub passes it on
  *   tool grub-kernel VALUE [NAME=VALUE]  the kernel's command line from a linux line's words
  *   tool kdump-debian NEXT CMDLINE APPEND   the crash kernel's command line ("-": unset)
+ *   tool kpool CMDLINE                   the pools an x86-64 kernel (2M, 1G) is asked for
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include "core/bls.h"
 #include "core/cmdline-edit.h"
 #include "core/grubsh.h"
+#include "core/kcmdline.h"
 #include "core/kdump.h"
 #include "core/pe.h"
 #include "sys/path.h"
@@ -122,6 +124,22 @@ int main(int argc, char **argv)
 			printf("%s\n", out);
 		free(out);
 		return r ? 1 : 0;
+	} else if (!strcmp(argv[1], "kpool")) {
+		struct hp_karch a = { .sizes = { 2ULL << 20, 1ULL << 30 },
+				      .nr_sizes = 2,
+				      .hpage_size = 2ULL << 20,
+				      .gigantic_min = 8ULL << 20,
+				      .online_nodes = 1,
+				      .node_alloc = true,
+				      .hugepages_supported = true };
+		static struct hp_kreq req;
+
+		hp_kcmdline_simulate(argv[2], &a, &req);
+		for (size_t i = 0; i < req.nr_pools; i++)
+			if (req.pools[i].pages)
+				printf("%s=%llu\n", req.pools[i].size == a.sizes[0] ? "2M" : "1G",
+				       (unsigned long long)req.pools[i].pages);
+		return 0;
 	} else if (!strcmp(argv[1], "kdump-debian") && argc == 5) {
 		r = hp_kdump_debian(argv[2], strcmp(argv[3], "-") ? argv[3] : NULL,
 				    strcmp(argv[4], "-") ? argv[4] : NULL, &out);
