@@ -35,8 +35,12 @@ inj_trace() {
 # inj_nth TRACE SYSCALL AFTER_RE TARGET_RE: among TRACE's calls of SYSCALL (a name as strace
 # prints it), the position of the first one matching TARGET_RE that comes at or after the
 # first line matching AFTER_RE; nothing when there is none.
+# The patterns go through the environment, not -v: awk -v expands escapes in a value, and
+# "\(" is none, so gawk (which kdump-tools pulls in as /usr/bin/awk) drops the backslash
+# where mawk kept it.
 inj_nth() {
-	awk -v sc="$2" -v after="$3" -v re="$4" '
+	INJ_SC=$2 INJ_AFTER=$3 INJ_RE=$4 awk '
+	BEGIN { sc = ENVIRON["INJ_SC"]; after = ENVIRON["INJ_AFTER"]; re = ENVIRON["INJ_RE"] }
 	$0 ~ after { seen = 1 }
 	$0 ~ "^" sc "\\(" { n++; if (seen && $0 ~ re) { print n; exit } }' "$1"
 }
