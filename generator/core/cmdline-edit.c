@@ -86,7 +86,7 @@ static size_t word_len(const char *s, bool *open_quote)
 	size_t i;
 
 	for (i = 0; s[i]; i++) {
-		if (isspace((unsigned char)s[i]) && !q)
+		if (hp_kisspace((unsigned char)s[i]) && !q)
 			break;
 		if (s[i] == '"')
 			q = !q;
@@ -153,7 +153,7 @@ int hp_cmdline_edit(const char *text, const char *const *toks, size_t n, unsigne
 		size_t len;
 
 		gap = p;
-		while (*p && isspace((unsigned char)*p))
+		while (*p && hp_kisspace((unsigned char)*p))
 			p++;
 		if (!*p)
 			break;
@@ -183,7 +183,7 @@ int hp_cmdline_edit(const char *text, const char *const *toks, size_t n, unsigne
 		p += len;
 	}
 	/* an open quote among init's words ran to the end, trailing blanks included */
-	while (b.len && isspace((unsigned char)b.p[b.len - 1]))
+	while (b.len && hp_kisspace((unsigned char)b.p[b.len - 1]))
 		b.p[--b.len] = '\0';
 	if (!inserted)
 		sb_tokens(&b, toks, n);
@@ -206,7 +206,7 @@ size_t hp_cmdline_count_owned(const char *text)
 		bool open_quote;
 		size_t len;
 
-		while (*p && isspace((unsigned char)*p))
+		while (*p && hp_kisspace((unsigned char)*p))
 			p++;
 		if (!*p)
 			break;

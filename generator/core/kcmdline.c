@@ -13,7 +13,7 @@ const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *v
 	size_t i, equals = 0, pstart = 0, vstart, vend;
 	bool in_quote = false, quoted = false;
 
-	while (*args && isspace((unsigned char)*args))
+	while (*args && hp_kisspace((unsigned char)*args))
 		args++;
 	if (!*args)
 		return NULL;
@@ -22,7 +22,7 @@ const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *v
 		in_quote = quoted = true;
 	}
 	for (i = 0; args[i]; i++) {
-		if (isspace((unsigned char)args[i]) && !in_quote)
+		if (hp_kisspace((unsigned char)args[i]) && !in_quote)
 			break;
 		if (equals == 0 && args[i] == '=')
 			equals = i;
@@ -53,7 +53,7 @@ const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *v
 	args += i;
 	if (*args)
 		args++;
-	while (*args && isspace((unsigned char)*args))
+	while (*args && hp_kisspace((unsigned char)*args))
 		args++;
 	return args;
 }
@@ -75,7 +75,7 @@ static bool scan_ulong(const char *p, uint64_t *v, size_t *count)
 	const char *s = p;
 	uint64_t n = 0;
 
-	while (isspace((unsigned char)*s))
+	while (hp_kisspace((unsigned char)*s))
 		s++;
 	if (!isdigit((unsigned char)*s))
 		return false;

@@ -69,6 +69,16 @@ struct hp_kreq {
 const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *val, size_t vlen,
 			     bool *has_val);
 
+/*
+ * hp_kisspace - the kernel's isspace() (lib/ctype.c): tab, newline, vertical tab, form feed,
+ * carriage return, space, and 0xA0 (non-breaking space in Latin-1), which the C library's
+ * isspace() does not count. The kernel splits its command line at every one of them.
+ */
+static inline bool hp_kisspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
 /* hp_param_eq - parameq(): names equal when '-' and '_' are taken as the same. */
 bool hp_param_eq(const char *a, const char *b);
 

@@ -92,7 +92,7 @@ points() {
 	inj_calls "$_pt" | awk -v root="$_pr" -v dirs="$*" -v full="${FAULTS_FULL:-0}" '
 	NR == FNR {
 		text[FNR] = $0
-		if (!start && ($0 ~ /^mkdir\(/ || $0 ~ /O_RDONLY\|O_CLOEXEC\|O_DIRECTORY\)/))
+		if (!start && ($0 ~ /^mkdir\(/ || $0 ~ /O_RDONLY[|]O_CLOEXEC[|]O_DIRECTORY\)/))
 			start = FNR
 		next
 	}

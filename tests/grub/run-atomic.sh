@@ -56,7 +56,7 @@ inject() {
 	t_eq "$name: no temporary file left" "99-hugeplan.cfg" "$(ls -A "$D")"
 }
 
-inject "open directory" openat '.' 'O_RDONLY\|O_CLOEXEC\|O_DIRECTORY' EMFILE "open directory" yes
+inject "open directory" openat '.' 'O_RDONLY[|]O_CLOEXEC[|]O_DIRECTORY' EMFILE "open directory" yes
 inject "read current file" openat '.' "\"$F\", O_RDONLY" EACCES "read current file" yes
 inject "create temporary file" openat '.' 'O_EXCL' EDQUOT "create temporary file" yes
 inject "write" write '.' "\"new content" ENOSPC "write temporary file" yes

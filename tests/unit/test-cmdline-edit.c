@@ -135,6 +135,8 @@ static const struct edit_case edits[] = {
 	  "root=/dev/sda hugepagesz=1G hugepages=4 -- single hugepages=2\n" },
 	{ "-- single", 2, 0, "hugepagesz=1G hugepages=4 -- single\n" },
 	{ "root=/dev/sda \"--\" x", 2, 0, "root=/dev/sda hugepagesz=1G hugepages=4 \"--\" x\n" },
+	/* 0xA0 splits words for the kernel (lib/ctype.c): the owned word behind it goes */
+	{ "quiet\xa0hugepages=4 ro", 2, 0, "quiet ro hugepagesz=1G hugepages=4\n" },
 	/* lookalikes the kernel does not read as pool parameters stay */
 	{ "hugepages_foo=1 xhugepages=2 hugepages hugetlb_cma=2G", 2, 0,
 	  "hugepages_foo=1 xhugepages=2 hugepages hugetlb_cma=2G hugepagesz=1G hugepages=4\n" },

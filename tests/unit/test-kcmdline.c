@@ -143,6 +143,10 @@ static const struct kcase cases[] = {
 	{ "hugetlb_free_vmemmap=on hugeplan.plan=0123456789abcdef", .def = M2,
 	  .pools = { { M2, 0 } }, .free_vmemmap = true, .plan_id = "0123456789abcdef" },
 	{ "hugetlb_free_vmemmap=off", .def = M2, .pools = { { M2, 0 } } },
+	/* lib/ctype.c: 0xA0 is a blank to the kernel, so these are two words (issue 17) */
+	{ "quiet\xa0hugepages=4", .def = M2, .pools = { { M2, 4 } } },
+	{ "hugepagesz=1G\xa0hugepages=2\x0bhugepagesz=2M\fhugepages=8", .def = M2,
+	  .pools = { { G1, 2 }, { M2, 8 } } },
 };
 
 static void arch_for(const struct kcase *c, struct hp_karch *a)
