@@ -162,7 +162,12 @@ $(B)/tests/grub-tool: tests/grub/tool.c $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_A)
 
-unit-tests: $(UNIT_BINS) $(B)/tests/kargs-check $(B)/tests/grub-tool
+# the core's BLS, PE, GRUB-lexer and kdump models from the command line, for the bootpath tier
+$(B)/tests/bootpath-tool: tests/bootpath/tool.c $(LIBS_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS_A)
+
+unit-tests: $(UNIT_BINS) $(B)/tests/kargs-check $(B)/tests/grub-tool $(B)/tests/bootpath-tool
 
 # Reports, never fails a build: not part of check (tests/bench/run.sh says what it measures).
 BENCH_BINS := $(B)/bench/bench-spawn $(B)/bench/bench-plan

@@ -1,12 +1,11 @@
 # Shared by tests/bootpath/run*.sh (sourced after ../lib.sh and t_init).
 # shellcheck shell=sh
 
-# build_tool: $TOOL, tests/bootpath/tool.c linked with the core library, or a failed test and exit
+# build_tool: $TOOL, tests/bootpath/tool.c as make unit-tests builds it, or a failed test and exit
 build_tool() {
-	TOOL=$T_TMP/tool
-	if ! ${CC:-cc} -D_GNU_SOURCE -I"$TOP/generator" -o "$TOOL" "$TOP/tests/bootpath/tool.c" \
-		"$B/libhugeplan-core.a" 2>"$T_TMP/cc.err"; then
-		t_fail "build tests/bootpath/tool.c against $B/libhugeplan-core.a" "$(cat "$T_TMP/cc.err")"
+	TOOL=$B/tests/bootpath-tool
+	if [ ! -x "$TOOL" ]; then
+		t_fail "$TOOL exists" "run: make unit-tests"
 		t_done
 		exit 1
 	fi
