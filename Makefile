@@ -10,8 +10,8 @@
 #   make install    install under DESTDIR (PREFIX=/usr/local); make uninstall takes it out again
 #
 # Folders tell the architecture:
-#   generator/core     pure: sizes, kernel command line simulation, placement, rendering;
-#                      no I/O (libhugeplan-core.a)
+#   generator/core     pure: sizes, kernel command line simulation, placement, rendering, the
+#                      decisions of apply and remove; no I/O (libhugeplan-core.a)
 #   generator/sys      the edges that read and write the system, all through one sysroot path
 #                      layer (libc only; libhugeplan-sys.a)
 #   generator/config   hugeplan.conf / vms.d loader (libinih)

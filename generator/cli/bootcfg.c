@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/bootcfg.h"
+#include "core/macro.h"
+#include "sys/atomic-file.h"
+#include "sys/bootloader.h"
+#include "sys/path.h"
+
+#define TEXT_MAX (1U << 20)
+#define CMD_MAX	 512
+
+enum {
+	OPT_BOOTLOADER = OPT_CLI_LAST,
+	OPT_NO_UPDATE,
+};
+
+void bootcfg_error(const struct bootcfg_opts *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", program_invocation_short_name, o->cli.cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage(bool apply)
+{
+	const char *cmd = apply ? "apply" : "remove";
+
+	printf("Usage:\n %s %s [options]\n\n", program_invocation_short_name, cmd);
+	if (apply)
+		printf("Write the plan's kernel arguments to the boot loader configuration, then\n"
+		       "regenerate the boot menu. With an unchanged plan nothing is rewritten.\n");
+	else
+		printf("Take hugeplan's kernel arguments out of the boot loader configuration\n"
+		       "again, then regenerate the boot menu.\n");
+	printf("\nOptions:\n"
+	       "     --bootloader B  grub, kernel-install or auto (default: auto, or for\n"
+	       "                     remove what apply recorded)\n"
+	       "     --no-update     do not run update-grub / grub-mkconfig\n"
+	       "  -n, --dry-run      print the files, the command and why, write nothing\n"
+	       "     --root DIR      an offline image: files and state under DIR, no update\n");
+	if (apply)
+		printf("     --config DIR    read the configuration from DIR only\n"
+		       "     --kver VER      plan for kernel version VER (default: the running "
+		       "one)\n"
+		       "     --balanced      accept the balanced form on kernels before 5.16\n");
+	printf("  -h, --help         display this help\n"
+	       "\nFiles: %s (GRUB), %s (kernel-install),\n"
+	       "%s (what was applied).\n"
+	       "\nExit status: 0 done or unchanged, %s2 invalid configuration or usage, or\n"
+	       "a step that failed (the message names it).\n\nSee hugeplan(8).\n",
+	       HP_P_GRUB_SNIPPET, HP_P_KERNEL_CMDLINE, HP_P_STATE_FILE,
+	       apply ? "1 the plan does not fit or 'hugeplan check' finds\nerrors (nothing "
+		       "written), "
+		     : "");
+}
+
+int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
+{
+	static const struct option longopts[] = {
+		HP_CLI_COMMON_OPTIONS,
+		{ "bootloader", required_argument, NULL, OPT_BOOTLOADER },
+		{ "no-update", no_argument, NULL, OPT_NO_UPDATE },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = apply ? "apply" : "remove";
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->cli.cmd = cmd;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+hn", longopts, NULL)) != -1) {
+		if (c == OPT_ROOT || (apply && hp_cli_common_opt(&o->cli, c, optarg))) {
+			o->cli.root = c == OPT_ROOT ? optarg : o->cli.root;
+			continue;
+		}
+		switch (c) {
+		case OPT_BOOTLOADER:
+			if (hp_bootloader_parse(optarg, &o->want) < 0)
+				return hp_cli_usage_error(
+					cmd,
+					"--bootloader=%s: expected grub, kernel-install or auto",
+					optarg);
+			o->want_set = o->want != HP_BL_AUTO;
+			break;
+		case OPT_NO_UPDATE:
+			o->no_update = true;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
+		case 'h':
+			usage(apply);
+			return -1;
+		case '?':
+			return EXIT_USAGE;
+		default:
+			return hp_cli_usage_error(cmd, "unrecognized option '%s'",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return hp_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (o->cli.root && (!*o->cli.root || streq(o->cli.root, "/")))
+		o->cli.root = NULL;
+	return 0;
+}
+
+const char *bootcfg_path(const struct bootcfg_opts *o, const char *file, char *buf, size_t len)
+{
+	hp_path(buf, len, o->cli.root, "%s", file);
+	return buf;
+}
+
+int bootcfg_read(const struct bootcfg_opts *o, const char *file, char **text)
+{
+	char p[BOOTCFG_PATH_MAX];
+	int r;
+
+	*text = NULL;
+	r = hp_read_text(o->cli.root, text, NULL, TEXT_MAX, "%s", file);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		bootcfg_error(o, "%s: cannot read: %s", bootcfg_path(o, file, p, sizeof(p)),
+			      strerror(-r));
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+int bootcfg_read_state(const struct bootcfg_opts *o, struct hp_state *s)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[BOOTCFG_PATH_MAX];
+	unsigned line = 0;
+	int r;
+
+	r = bootcfg_read(o, HP_P_STATE_FILE, &text);
+	if (r)
+		return r;
+	if (!text)
+		return 0;
+	if (hp_state_parse(text, s, &line) < 0) {
+		bootcfg_error(o, "%s:%u: not a hugeplan state file; move it away",
+			      bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path)), line);
+		return EXIT_ERROR;
+	}
+	return 1;
+}
+
+static void print_cmd(const char *const *argv, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; argv[i] && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " " : "", argv[i]);
+}
+
+void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
+			 struct hp_update_opts *u, char *cmd, size_t len)
+{
+	const char *argv[4];
+
+	snprintf(cmd, len, "update-grub");
+	if (hp_grub_update_argv(f, HP_P_GRUB_CFG, argv) == 0)
+		print_cmd(argv, cmd, len);
+	u->cmd = cmd;
+	u->root = o->cli.root;
+	u->no_update = o->no_update;
+}
+
+/* write (text) or remove path; 0 or -errno with *step */
+static int carry_out(const char *path, const struct hp_file_change *c, enum hp_af_step *step)
+{
+	char dir[BOOTCFG_PATH_MAX], *slash;
+	int r;
+
+	if (c->action == HP_FILE_REMOVE)
+		return hp_atomic_remove(path, step);
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir)
+		*slash = '\0';
+	r = hp_mkdirs(dir);
+	if (r < 0) {
+		*step = HP_AF_MKDIR;
+		return r;
+	}
+	return hp_atomic_write(path, c->text, c->len, 0644, step);
+}
+
+int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed)
+{
+	enum hp_af_step step = HP_AF_NONE;
+	char path[BOOTCFG_PATH_MAX];
+	int r;
+
+	bootcfg_path(o, c->file, path, sizeof(path));
+	r = carry_out(path, c, &step);
+	if (r >= 0) {
+		*changed = r == HP_AF_WRITTEN;
+		return 0;
+	}
+	if (step == HP_AF_DIR_SYNC)
+		bootcfg_error(
+			o, "%s: %s: %s: the change is made but may not survive a crash; run sync",
+			path, hp_af_step_name(step), strerror(-r));
+	else
+		bootcfg_error(o, "%s: %s: %s; the file is as it was", path, hp_af_step_name(step),
+			      strerror(-r));
+	return EXIT_ERROR;
+}
+
+int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,
+		       size_t nlen)
+{
+	const char *argv[4], *step = "";
+	char cmd[CMD_MAX];
+	int r, status = 0;
+
+	if (hp_grub_update_argv(f, HP_P_GRUB_CFG, argv) < 0) {
+		snprintf(note, nlen, "no update-grub or grub-mkconfig to run");
+		bootcfg_error(o, "%s", note);
+		return EXIT_ERROR;
+	}
+	print_cmd(argv, cmd, sizeof(cmd));
+	printf("running %s\n", cmd);
+	fflush(stdout);
+	r = hp_run(argv, &status, &step);
+	if (r < 0) {
+		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, strerror(-r));
+		bootcfg_error(o, "%s; the boot menu is not updated", note);
+		return EXIT_ERROR;
+	}
+	if (status != 0) {
+		snprintf(note, nlen, "%s: exit status %d", cmd, status);
+		bootcfg_error(o,
+			      "%s; the boot menu is not updated: fix the error above and run '%s' "
+			      "(or 'hugeplan %s' again)",
+			      note, cmd, o->cli.cmd);
+		return EXIT_ERROR;
+	}
+	snprintf(note, nlen, "%s: exit status 0", cmd);
+	printf("%s: done\n", cmd);
+	return 0;
+}
+
+enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
+				      const struct hp_update_plan *u, char *note, size_t nlen)
+{
+	snprintf(note, nlen, "%s", u->note);
+	if (!u->run) {
+		if (u->why != HP_WHY_NONE)
+			printf("%s\n", u->note);
+		return HP_OUTCOME_NOT_RUN;
+	}
+	if (u->reason[0])
+		printf("%s\n", u->reason);
+	return bootcfg_run_update(o, f, note, nlen) ? HP_OUTCOME_FAILED : HP_OUTCOME_DONE;
+}
+
+int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s)
+{
+	struct hp_file_change c = { .file = HP_P_STATE_FILE, .action = HP_FILE_WRITE };
+	char path[BOOTCFG_PATH_MAX];
+	bool changed;
+	int r;
+
+	r = hp_state_render(s, &c.text);
+	if (r < 0) {
+		bootcfg_error(o, "cannot render the state: %s", strerror(-r));
+		return EXIT_ERROR;
+	}
+	c.len = strlen(c.text);
+	r = bootcfg_commit(o, &c, &changed);
+	free(c.text);
+	if (r == 0)
+		printf("recorded %s\n", bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path)));
+	return r;
+}
+
+int bootcfg_remove_state(const struct bootcfg_opts *o)
+{
+	struct hp_file_change c = { .file = HP_P_STATE_FILE, .action = HP_FILE_REMOVE };
+	char path[BOOTCFG_PATH_MAX];
+	bool changed;
+	int r = bootcfg_commit(o, &c, &changed);
+
+	if (r == 0)
+		printf("removed %s\n", bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path)));
+	return r;
+}
+
+void bootcfg_print_dry(const struct bootcfg_opts *o, const struct hp_file_change *c)
+{
+	char path[BOOTCFG_PATH_MAX];
+
+	bootcfg_path(o, c->file, path, sizeof(path));
+	if (c->action != HP_FILE_WRITE) {
+		printf("would remove %s\n", path);
+		return;
+	}
+	printf("would write %s (%zu bytes):\n", path, c->len);
+	fwrite(c->text, 1, c->len, stdout);
+	if (c->len && c->text[c->len - 1] != '\n')
+		printf("\n");
+}
+
+void bootcfg_print_update(const struct hp_update_plan *u, const char *cmd)
+{
+	if (!u->run) {
+		printf("%s\n", u->note);
+		return;
+	}
+	if (u->reason[0])
+		printf("%s\n", u->reason);
+	printf("would run: %s\n", cmd);
+}
+
+void bootcfg_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "unknown");
+}
