@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check.h"
+#include "preflight/facts.h"
 #include "cli/bootcfg.h"
 #include "core/grub-snippet.h"
 #include "core/macro.h"

@@ -26,7 +26,7 @@
 #include "cli/status.h"
 #include "core/size.h"
 #include "sys/host.h"
-#include "sys/bootcheck.h"
+#include "sys/boot-verdict.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"

@@ -16,7 +16,7 @@
 #include "core/kcmdline.h"
 #include "core/verdict.h"
 #include "sys/host.h"
-#include "sys/bootcheck.h"
+#include "sys/boot-verdict.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/check.h"
+#include "core/preflight.h"
 #include "core/kcmdline.h"
 #include "core/macro.h"
 #include "core/pathnames.h"
