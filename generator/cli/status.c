@@ -54,11 +54,6 @@ const char *hp_status_plural(uint64_t n)
 	return n == 1 ? "" : "s";
 }
 
-static void tok(uint64_t size, char *buf, size_t len)
-{
-	hp_size_token(size, buf, len);
-}
-
 void hp_status_split(const struct hp_plan *p, const uint64_t *node, bool known, char *buf,
 		     size_t len)
 {
@@ -324,7 +319,7 @@ static void plan_messages(struct status *s)
 	for (size_t i = 0; i < st->nr_sizes; i++) {
 		const struct hp_stale_size *z = &st->sizes[i];
 
-		tok(z->size, sz, sizeof(sz));
+		hp_size_token(z->size, sz, sizeof(sz));
 		hp_status_split(p, z->boot_node, z->boot_node_form && z->boot, a, sizeof(a));
 		hp_status_split(p, z->plan_node, p->node_form && z->plan, b, sizeof(b));
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
@@ -334,8 +329,8 @@ static void plan_messages(struct status *s)
 	if (st->default_differs) {
 		char x[24], y[24];
 
-		tok(st->boot_default, x, sizeof(x));
-		tok(st->plan_default, y, sizeof(y));
+		hp_size_token(st->boot_default, x, sizeof(x));
+		hp_size_token(st->plan_default, y, sizeof(y));
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
 		    "  default huge page size: this boot %s, today's plan %s", x, y);
 	}
@@ -354,7 +349,7 @@ static void vm_messages(struct status *s)
 
 		if (!b->short_pages)
 			continue;
-		tok(b->vp->page_size, sz, sizeof(sz));
+		hp_size_token(b->vp->page_size, sz, sizeof(sz));
 		hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
 		if (s->back.per_node && s->l.plan.node_form && b->vp->vm->nodes) {
 			char where[300];
