@@ -125,10 +125,10 @@ int conf_host_key(struct parse *p, const char *key, const char *v)
 		return bool_value(p, key, v, &h->free_vmemmap, false);
 	if (!strcmp(key, "Strict"))
 		return bool_value(p, key, v, &h->strict, false);
-	return conf_perr(p,
-			 "unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, "
-			 "DefaultPageSize, FreeVmemmap, Strict)",
-			 key);
+	return conf_perr(
+		p,
+		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict)",
+		key);
 }
 
 int conf_vm_key(struct parse *p, const char *key, const char *v)
@@ -141,8 +141,7 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		if (!hp_vm_name_valid(v))
 			return conf_perr(
 				p,
-				"Name=%s: a VM name is 1 to %d letters, digits, '_', '.' or "
-				"'-', starting with a letter or digit",
+				"Name=%s: a VM name is 1 to %d letters, digits, '_', '.' or '-', starting with a letter or digit",
 				v, HP_NAME_MAX);
 		snprintf(vm->name, sizeof(vm->name), "%s", v);
 		return 1;
@@ -182,8 +181,8 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		return bool_value(p, key, v, &vm->enabled, true);
 	if (!strcmp(key, "Passthrough"))
 		return bool_value(p, key, v, &vm->passthrough, false);
-	return conf_perr(p,
-			 "unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, "
-			 "Enabled, Passthrough)",
-			 key);
+	return conf_perr(
+		p,
+		"unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, Enabled, Passthrough)",
+		key);
 }

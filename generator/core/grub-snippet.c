@@ -100,10 +100,10 @@ int hp_grub_snippet(const char *const *toks, size_t n, char **out, size_t *bad)
 	s = malloc(len);
 	if (!s)
 		return -ENOMEM;
-	pos = (size_t)snprintf(s, len,
-			       "%sGRUB_CMDLINE_LINUX_DEFAULT=$(hugeplan_edit "
-			       "\"${GRUB_CMDLINE_LINUX_DEFAULT-}\" '",
-			       head);
+	pos = (size_t)snprintf(
+		s, len,
+		"%sGRUB_CMDLINE_LINUX_DEFAULT=$(hugeplan_edit \"${GRUB_CMDLINE_LINUX_DEFAULT-}\" '",
+		head);
 	for (size_t i = 0; i < n; i++)
 		pos += (size_t)snprintf(s + pos, len - pos, "%s%s", i ? " " : "", toks[i]);
 	snprintf(s + pos, len - pos, "')\n%s", tail);

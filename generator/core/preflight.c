@@ -293,19 +293,15 @@ static void check_kernel(struct ctx *c, unsigned kver)
 		return;
 	if (!kver) {
 		x = add(c, "node-form", HP_CHECK_WARNING,
-			"the plan gives per-node counts (hugepages=0:A,1:B), which need Linux "
-			"5.16, and the version of %s is unknown",
+			"the plan gives per-node counts (hugepages=0:A,1:B), which need Linux 5.16, and the version of %s is unknown",
 			f->kver);
 		fix(x, "pass --kver with the release of the kernel that will boot");
 	} else if (kver < HP_KVER(5, 16, 0)) {
 		x = add(c, "node-form", HP_CHECK_ERROR,
-			"the plan gives per-node counts (hugepages=0:A,1:B), which Linux %u.%u "
-			"does "
-			"not parse: it needs 5.16 or later",
+			"the plan gives per-node counts (hugepages=0:A,1:B), which Linux %u.%u does not parse: it needs 5.16 or later",
 			kver >> 16, (kver >> 8) & 0xff);
 		fix(x,
-		    "plan for this kernel with --kver %s (balanced counts), or boot Linux 5.16 "
-		    "or later",
+		    "plan for this kernel with --kver %s (balanced counts), or boot Linux 5.16 or later",
 		    f->kver);
 	} else {
 		add(c, "node-form", HP_CHECK_OK,
@@ -358,12 +354,10 @@ static void check_kconfig(struct ctx *c)
 	}
 	/* without it the kernel ignores hugetlb_free_vmemmap=; savings per the kernel's own log */
 	x = add(c, "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP", HP_CHECK_ERROR,
-		"the plan counts on freed vmemmap (FreeVmemmap=yes) but %s lacks "
-		"CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: every 1G page costs 16380 KiB and every 2M "
-		"page 28 KiB more than planned",
+		"the plan counts on freed vmemmap (FreeVmemmap=yes) but %s lacks CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: every 1G page costs 16380 KiB and every 2M page 28 KiB more than planned",
 		f->kver);
-	fix(x, "set FreeVmemmap=no and plan again, or boot a kernel built with "
-	       "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP=y");
+	fix(x,
+	    "set FreeVmemmap=no and plan again, or boot a kernel built with CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP=y");
 }
 
 static void check_cpu_sizes(struct ctx *c)
@@ -384,11 +378,9 @@ static void check_cpu_sizes(struct ctx *c)
 			    "the CPU lacks pdpe1gb: no 1G pages (the plan needs none)");
 		else {
 			x = add(c, "pdpe1gb", HP_CHECK_ERROR,
-				"the plan reserves 1G pages but the CPU lacks the pdpe1gb flag "
-				"(often "
-				"hidden from nested guests): the kernel rejects hugepagesz=1G");
-			fix(x, "expose pdpe1gb to this machine (QEMU: -cpu host or +pdpe1gb) or "
-			       "plan 2M pages only");
+				"the plan reserves 1G pages but the CPU lacks the pdpe1gb flag (often hidden from nested guests): the kernel rejects hugepagesz=1G");
+			fix(x,
+			    "expose pdpe1gb to this machine (QEMU: -cpu host or +pdpe1gb) or plan 2M pages only");
 		}
 	}
 
@@ -411,9 +403,7 @@ static void check_cpu_sizes(struct ctx *c)
 			all = false;
 			hp_size_token(n->sizes[i], tok, sizeof(tok));
 			x = add(c, "sizes", HP_CHECK_ERROR,
-				"the plan reserves %s pages but the host lists only %s: the kernel "
-				"would print \"HugeTLB: unsupported hugepagesz=%s\" and drop the "
-				"pool",
+				"the plan reserves %s pages but the host lists only %s: the kernel would print \"HugeTLB: unsupported hugepagesz=%s\" and drop the pool",
 				tok, have, tok);
 			fix(x, "plan with the sizes the host lists (%s)", have);
 		}
@@ -434,17 +424,12 @@ static void check_cpu_sizes(struct ctx *c)
 		add(c, "hugetlb_cma", HP_CHECK_OK, "no hugetlb_cma= on the command line");
 	} else if (gigantic) {
 		x = add(c, "hugetlb_cma", HP_CHECK_WARNING,
-			"hugetlb_cma=%s is on the command line: the kernel then skips boot-time "
-			"allocation of gigantic pages (\"HugeTLB: hugetlb_cma is enabled, skip "
-			"boot "
-			"time allocation\") and the planned 1G pool stays empty",
+			"hugetlb_cma=%s is on the command line: the kernel then skips boot-time allocation of gigantic pages (\"HugeTLB: hugetlb_cma is enabled, skip boot time allocation\") and the planned 1G pool stays empty",
 			cma);
 		fix(x, "remove hugetlb_cma= from the kernel command line");
 	} else {
 		add(c, "hugetlb_cma", HP_CHECK_OK,
-		    "hugetlb_cma=%s is on the command line; the plan has no gigantic pages it "
-		    "would "
-		    "skip",
+		    "hugetlb_cma=%s is on the command line; the plan has no gigantic pages it would skip",
 		    cma);
 	}
 }
@@ -474,26 +459,22 @@ static void check_module(struct ctx *c, enum hp_check_mod m, const char *why)
 	}
 	if (cmdline_lists(c->f->cmdline, "module_blacklist", name)) {
 		x = add(c, name, HP_CHECK_ERROR,
-			"%s is loadable (%s) but module_blacklist= on the command line makes the "
-			"kernel refuse it",
+			"%s is loadable (%s) but module_blacklist= on the command line makes the kernel refuse it",
 			name, mi->path);
 		fix(x, "remove %s from module_blacklist= on the kernel command line", name);
 	} else if (mi->install[0] && hp_install_disables(mi->install)) {
 		x = add(c, name, HP_CHECK_ERROR,
-			"%s is loadable (%s) but modprobe is told to run \"%s\" instead of loading "
-			"it",
+			"%s is loadable (%s) but modprobe is told to run \"%s\" instead of loading it",
 			name, mi->path, mi->install);
 		fix(x, "remove \"install %s %s\" from modprobe.d", name, mi->install);
 	} else if (mi->blacklisted && cmdline_lists(c->f->cmdline, "modprobe.blacklist", name)) {
 		x = add(c, name, HP_CHECK_WARNING,
-			"%s is loadable (%s) but modprobe.blacklist= on the command line keeps it "
-			"from being loaded automatically",
+			"%s is loadable (%s) but modprobe.blacklist= on the command line keeps it from being loaded automatically",
 			name, mi->path);
 		fix(x, "remove %s from modprobe.blacklist= on the kernel command line", name);
 	} else if (mi->blacklisted) {
 		x = add(c, name, HP_CHECK_WARNING,
-			"%s is loadable (%s) but blacklisted in modprobe.d: udev will not load it "
-			"automatically",
+			"%s is loadable (%s) but blacklisted in modprobe.d: udev will not load it automatically",
 			name, mi->path);
 		fix(x, "remove \"blacklist %s\" from modprobe.d, or list %s in /etc/modules-load.d",
 		    name, name);
@@ -553,8 +534,7 @@ static void check_modules(struct ctx *c)
 		break;
 	case V_OTHER:
 		x = add(c, "kvm-vendor", HP_CHECK_WARNING,
-			"unknown x86 CPU vendor \"%s\": cannot tell whether kvm_intel or kvm_amd "
-			"runs the VMs",
+			"unknown x86 CPU vendor \"%s\": cannot tell whether kvm_intel or kvm_amd runs the VMs",
 			f->cpu_vendor);
 		fix(x, "check by hand that kvm_intel or kvm_amd loads for %s", f->kver);
 		break;
@@ -621,9 +601,9 @@ static void check_iommu(struct ctx *c)
 		snprintf(note, sizeof(note), "; the running kernel has %ld IOMMU groups",
 			 f->iommu_groups);
 	else if (f->iommu_groups == 0)
-		snprintf(note, sizeof(note),
-			 "; the running kernel has no IOMMU groups (VT-d / AMD-Vi off in the "
-			 "firmware?)");
+		snprintf(
+			note, sizeof(note),
+			"; the running kernel has no IOMMU groups (VT-d / AMD-Vi off in the firmware?)");
 	if (s.pt)
 		snprintf(note + strlen(note), sizeof(note) - strlen(note), "; iommu=pt");
 
@@ -642,8 +622,7 @@ static void check_iommu(struct ctx *c)
 		} else if (f->kconfig &&
 			   hp_kconfig_get(f->kconfig, "CONFIG_AMD_IOMMU", NULL, 0) != 'y') {
 			x = add(c, "iommu", HP_CHECK_ERROR,
-				"%s is built without CONFIG_AMD_IOMMU: VFIO passthrough cannot "
-				"work",
+				"%s is built without CONFIG_AMD_IOMMU: VFIO passthrough cannot work",
 				f->kver);
 			fix(x, "boot a kernel built with CONFIG_AMD_IOMMU=y");
 		} else {
@@ -680,18 +659,15 @@ static void check_iommu(struct ctx *c)
 		    f->kver, note);
 	} else if (!f->kconfig) {
 		x = add(c, "iommu", HP_CHECK_WARNING,
-			"no intel_iommu=on on the command line, and without %s it is "
-			"unknown whether %s turns the IOMMU on by default%s",
+			"no intel_iommu=on on the command line, and without %s it is unknown whether %s turns the IOMMU on by default%s",
 			c->kconfig, f->kver, note);
 		fix(x, "add intel_iommu=on to the kernel command line");
 	} else {
 		x = add(c, "iommu", HP_CHECK_ERROR,
-			"the plan has passthrough VMs but the Intel IOMMU is off: no "
-			"intel_iommu=on "
-			"on the command line and %s does not turn it on by default%s",
+			"the plan has passthrough VMs but the Intel IOMMU is off: no intel_iommu=on on the command line and %s does not turn it on by default%s",
 			f->kver, note);
-		fix(x, "add intel_iommu=on (and for host performance iommu=pt) to the kernel "
-		       "command line");
+		fix(x,
+		    "add intel_iommu=on (and for host performance iommu=pt) to the kernel command line");
 	}
 }
 

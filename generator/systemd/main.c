@@ -117,8 +117,7 @@ static void write_text(const struct gen *g, const char *rel, int (*render)(char 
 	free(text);
 	if (r == -EEXIST)
 		gen_log(GEN_LOG_WARNING,
-			"%s/%s exists already (written by another generator?), "
-			"left as it is",
+			"%s/%s exists already (written by another generator?), left as it is",
 			g->dest, rel);
 	else if (r < 0)
 		gen_log(GEN_LOG_ERR, "cannot write %s/%s: %s", g->dest, rel, strerror(-r));

@@ -39,8 +39,8 @@ static void usage(FILE *f)
 	fputs("Usage: hugeplan-verify [--root DIR]\n"
 	      "\n"
 	      "Checks the boot-time huge page pools against the kernel command line, per size\n"
-	      "and NUMA node, with the kernel's own messages as reasons. Writes\n"
-	      "/run/hugeplan/boot-report.json, prints a summary, logs one line to the kernel log.\n"
+	      "and NUMA node, with the kernel's own messages as reasons. Writes\n" HP_P_BOOT_REPORT
+	      ", prints a summary, logs one line to the kernel log.\n"
 	      "\n"
 	      "  -r, --root DIR   read /proc, /sys, /dev/kmsg and write /run under DIR (tests)\n"
 	      "  -h, --help       this text\n"
