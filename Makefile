@@ -113,7 +113,20 @@ FORCE:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -I$(B)/gen $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# The GRUB snippet is a real sh file, grub/99-hugeplan.cfg.in; the parameters hugeplan owns
+# are one list, grub/owned-params.list. grub/generate.sh makes C headers of both.
+GEN_SNIPPET := $(B)/gen/grub-snippet-text.h
+GEN_OWNED := $(B)/gen/owned-params.h
+$(GEN_SNIPPET): grub/99-hugeplan.cfg.in grub/owned-params.list grub/generate.sh
+	@mkdir -p $(@D)
+	sh grub/generate.sh snippet grub/99-hugeplan.cfg.in grub/owned-params.list >$@.tmp && mv $@.tmp $@
+$(GEN_OWNED): grub/owned-params.list grub/generate.sh
+	@mkdir -p $(@D)
+	sh grub/generate.sh params grub/owned-params.list >$@.tmp && mv $@.tmp $@
+$(B)/obj/generator/core/grub-snippet.o: $(GEN_SNIPPET)
+$(B)/obj/generator/core/cmdline-edit.o: $(GEN_OWNED)
 
 # The pure core: computes, touches nothing (tests/lint/run-purity.sh checks its objects).
 # (They depend on the Makefile too: what goes in each is decided here.)
