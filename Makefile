@@ -9,16 +9,18 @@
 #   make deps       install the Debian packages the build and the tests need
 #   make install    install under DESTDIR (PREFIX=/usr/local); make uninstall takes it out again
 #
-# Folders tell the architecture:
-#   generator/core     pure: sizes, kernel command line simulation, placement, rendering, the
-#                      decisions of apply and remove; no I/O (libhugeplan-core.a)
-#   generator/sys      the edges that read and write the system, all through one sysroot path
-#                      layer (libc only; libhugeplan-sys.a)
-#   generator/config   hugeplan.conf / vms.d loader (libinih)
-#   generator/check    preflight checks of the kernel that will boot (libkmod); CLI only
-#   generator/cli      the hugeplan command (libsmartcols)
-#   generator/verify   the lean early-boot verifier (libc only: it goes into every initramfs)
-#   generator/systemd  the systemd generator
+# Folders tell the architecture (generator/README.md has the data flow):
+#   generator/core      pure: sizes, kernel command line simulation, placement, rendering, the
+#                       preflight judge, the boot verdict, the decisions of apply and remove;
+#                       no I/O (libhugeplan-core.a)
+#   generator/sys       the edges that read and write the system, all through one sysroot path
+#                       layer (libc only; libhugeplan-sys.a)
+#   generator/config    hugeplan.conf / vms.d loader (libinih)
+#   generator/preflight the facts about the kernel that will boot that core/preflight.c judges
+#                       (libkmod); CLI only
+#   generator/cli       the hugeplan command (libsmartcols)
+#   generator/verify    the lean early-boot verifier (libc only: it goes into every initramfs)
+#   generator/systemd   the systemd generator
 
 VERSION := 0.1.0
 B ?= build
@@ -57,16 +59,16 @@ override CPPFLAGS += -D_GNU_SOURCE -DHP_VERSION='"$(VERSION)"' -Igenerator \
 override CFLAGS += -std=gnu11 $(WARNFLAGS) -MMD -MP -ffunction-sections -fdata-sections
 
 CLI_PKGS := smartcols inih json-c
-CHECK_PKGS := libkmod
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) $(CHECK_PKGS))
+KMOD_PKGS := libkmod
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) $(KMOD_PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
-CHECK_LIBS = $(shell $(PKG_CONFIG) --libs $(CHECK_PKGS))
+KMOD_LIBS = $(shell $(PKG_CONFIG) --libs $(KMOD_PKGS))
 GEN_LIBS = $(shell $(PKG_CONFIG) --libs inih)
 
 CORE_SRCS := $(sort $(wildcard generator/core/*.c))
 SYS_SRCS := $(sort $(wildcard generator/sys/*.c))
 CONF_SRCS := $(sort $(wildcard generator/config/*.c))
-CHECK_SRCS := $(sort $(wildcard generator/check/*.c))
+PREFLIGHT_SRCS := $(sort $(wildcard generator/preflight/*.c))
 CLI_SRCS := $(sort $(wildcard generator/cli/*.c))
 VERIFY_SRCS := $(sort $(wildcard generator/verify/*.c))
 GEN_SRCS := $(sort $(wildcard generator/systemd/*.c))
@@ -77,7 +79,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 CORE_OBJS := $(call obj,$(CORE_SRCS))
 SYS_OBJS := $(call obj,$(SYS_SRCS))
 CONF_OBJS := $(call obj,$(CONF_SRCS))
-CHECK_OBJS := $(call obj,$(CHECK_SRCS))
+PREFLIGHT_OBJS := $(call obj,$(PREFLIGHT_SRCS))
 CLI_OBJS := $(call obj,$(CLI_SRCS))
 VERIFY_OBJS := $(call obj,$(VERIFY_SRCS))
 GEN_OBJS := $(call obj,$(GEN_SRCS))
@@ -111,7 +113,20 @@ FORCE:
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -I$(B)/gen $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# The GRUB snippet is a real sh file, grub/99-hugeplan.cfg.in; the parameters hugeplan owns
+# are one list, grub/owned-params.list. grub/generate.sh makes C headers of both.
+GEN_SNIPPET := $(B)/gen/grub-snippet-text.h
+GEN_OWNED := $(B)/gen/owned-params.h
+$(GEN_SNIPPET): grub/99-hugeplan.cfg.in grub/owned-params.list grub/generate.sh
+	@mkdir -p $(@D)
+	sh grub/generate.sh snippet grub/99-hugeplan.cfg.in grub/owned-params.list >$@.tmp && mv $@.tmp $@
+$(GEN_OWNED): grub/owned-params.list grub/generate.sh
+	@mkdir -p $(@D)
+	sh grub/generate.sh params grub/owned-params.list >$@.tmp && mv $@.tmp $@
+$(B)/obj/generator/core/grub-snippet.o: $(GEN_SNIPPET)
+$(B)/obj/generator/core/cmdline-edit.o: $(GEN_OWNED)
 
 # The pure core: computes, touches nothing (tests/lint/run-purity.sh checks its objects).
 # (They depend on the Makefile too: what goes in each is decided here.)
@@ -131,12 +146,12 @@ $(B)/libhugeplan-config.a: $(CONF_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
 
 # libkmod: only the CLI reads module trees; the verifier and the generator stay lean.
-$(B)/libhugeplan-check.a: $(CHECK_OBJS)
+$(B)/libhugeplan-preflight.a: $(PREFLIGHT_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(LIBS_A)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-preflight.a $(B)/libhugeplan-config.a $(LIBS_A)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(KMOD_LIBS)
 
 # It goes into every initramfs: unused functions dropped, no page-sized padding between code
 # and data in the file (about 9 KiB of the 64 KiB budget; issue 4).
@@ -148,9 +163,9 @@ $(B)/hugeplan-verify: $(VERIFY_OBJS) $(LIBS_A)
 $(B)/hugeplan-generator: $(GEN_OBJS) $(B)/libhugeplan-config.a $(LIBS_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-check.a $(B)/libhugeplan-config.a $(LIBS_A)
+$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-preflight.a $(B)/libhugeplan-config.a $(LIBS_A)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lcmocka
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(KMOD_LIBS) -lcmocka
 
 # the grammar of the kernel arguments hugeplan may write (tests/fuzz/fuzz.h), for shell tests
 $(B)/tests/kargs-check: tests/fuzz/kargs-check.c tests/fuzz/fuzz.h

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check.h"
+#include "preflight/facts.h"
 #include "cli/bootcfg.h"
 #include "core/grub-snippet.h"
 #include "core/macro.h"
@@ -57,14 +57,14 @@ static void warn_grub_words(const char *root)
 		char path[BOOTCFG_PATH_MAX];
 
 		hp_path(path, sizeof(path), root, "%s", w[i].file);
-		// clang-format off
 		if (w[i].after_snippet)
-			fprintf(stderr, "warning: %s:%u: %s: this file is read after %s and its huge page words reach the kernel after hugeplan's (the kernel ignores a second hugepagesz= for a size); remove them\n",
+			fprintf(stderr,
+				"warning: %s:%u: %s: this file is read after %s and its huge page words reach the kernel after hugeplan's (the kernel ignores a second hugepagesz= for a size); remove them\n",
 				path, w[i].line, w[i].word, HP_GRUB_SNIPPET_NAME);
 		else
-			fprintf(stderr, "warning: %s:%u: %s: huge page words here are dropped by %s; remove them to avoid confusion\n",
+			fprintf(stderr,
+				"warning: %s:%u: %s: huge page words here are dropped by %s; remove them to avoid confusion\n",
 				path, w[i].line, w[i].word, HP_GRUB_SNIPPET_NAME);
-		// clang-format on
 	}
 	if (n > MAX_WORDS)
 		fprintf(stderr, "warning: %d more huge page words in the GRUB settings\n",
@@ -94,10 +94,10 @@ static int preflight(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	hp_cli_print_findings(fs, stderr, true);
 	if (!fs->nr_errors)
 		return 0;
-	// clang-format off
-	bootcfg_error(o, "the kernel that will boot cannot serve this plan (%zu error%s above, see 'hugeplan check'): nothing written",
-		      fs->nr_errors, fs->nr_errors == 1 ? "" : "s");
-	// clang-format on
+	bootcfg_error(
+		o,
+		"the kernel that will boot cannot serve this plan (%zu error%s above, see 'hugeplan check'): nothing written",
+		fs->nr_errors, fs->nr_errors == 1 ? "" : "s");
 	return EXIT_NOFIT;
 }
 
@@ -180,10 +180,10 @@ static int decide_failed(const struct bootcfg_opts *o, const struct hp_apply_in 
 			      bootcfg_path(o, HP_P_CMDLINE, proc, sizeof(proc)),
 			      strerror(-g->proc_err));
 	else if (in->bootloader == HP_BL_KERNEL_INSTALL && r == -EINVAL)
-		// clang-format off
-		bootcfg_error(o, "%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
-			      path);
-	// clang-format on
+		bootcfg_error(
+			o,
+			"%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
+			path);
 	else if (in->bootloader == HP_BL_KERNEL_INSTALL)
 		bootcfg_error(o, "%s: %s", path, strerror(-r));
 	else
@@ -269,10 +269,9 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	if (in.bootloader == HP_BL_GRUB)
 		warn_grub_words(o->cli.root);
 	if (a.other_loader)
-		// clang-format off
-		fprintf(stderr, "warning: hugeplan's arguments were applied with %s before (%s); they stay there until 'hugeplan remove --bootloader=%s'\n",
+		fprintf(stderr,
+			"warning: hugeplan's arguments were applied with %s before (%s); they stay there until 'hugeplan remove --bootloader=%s'\n",
 			g->old.bootloader, g->old.file, g->old.bootloader);
-	// clang-format on
 	if (!in.nr_toks)
 		printf("the plan reserves nothing: hugeplan's arguments are taken out\n");
 	if (o->dry_run) {
@@ -288,10 +287,8 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	if (outcome == HP_OUTCOME_FAILED)
 		ret = EXIT_ERROR;
 	if (in.bootloader == HP_BL_KERNEL_INSTALL) {
-		// clang-format off
 		printf("note: kernel-install reads %s when a kernel is installed; existing boot entries keep their command line until then (kernel-install add <version> <image> renews one)\n",
 		       HP_P_KERNEL_CMDLINE);
-		// clang-format on
 	}
 
 	bootcfg_now(now, sizeof(now));

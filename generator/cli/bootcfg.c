@@ -51,8 +51,7 @@ static void usage(bool apply)
 	       "     --root DIR      an offline image: files and state under DIR, no update\n");
 	if (apply)
 		printf("     --config DIR    read the configuration from DIR only\n"
-		       "     --kver VER      plan for kernel version VER (default: the running "
-		       "one)\n"
+		       "     --kver VER      plan for kernel version VER (default: the running one)\n"
 		       "     --balanced      accept the balanced form on kernels before 5.16\n");
 	printf("  -h, --help         display this help\n"
 	       "\nFiles: %s (GRUB), %s (kernel-install),\n"
@@ -60,8 +59,7 @@ static void usage(bool apply)
 	       "\nExit status: 0 done or unchanged, %s2 invalid configuration or usage, or\n"
 	       "a step that failed (the message names it).\n\nSee hugeplan(8).\n",
 	       HP_P_GRUB_SNIPPET, HP_P_KERNEL_CMDLINE, HP_P_STATE_FILE,
-	       apply ? "1 the plan does not fit or 'hugeplan check' finds\nerrors (nothing "
-		       "written), "
+	       apply ? "1 the plan does not fit or 'hugeplan check' finds\nerrors (nothing written), "
 		     : "");
 }
 
@@ -247,10 +245,10 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 	}
 	if (status != 0) {
 		snprintf(note, nlen, "%s: exit status %d", cmd, status);
-		bootcfg_error(o,
-			      "%s; the boot menu is not updated: fix the error above and run '%s' "
-			      "(or 'hugeplan %s' again)",
-			      note, cmd, o->cli.cmd);
+		bootcfg_error(
+			o,
+			"%s; the boot menu is not updated: fix the error above and run '%s' (or 'hugeplan %s' again)",
+			note, cmd, o->cli.cmd);
 		return EXIT_ERROR;
 	}
 	snprintf(note, nlen, "%s: exit status 0", cmd);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check.h"
+#include "preflight/facts.h"
 #include "cli/cli.h"
 #include "core/json.h"
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "config/config.h"
-#include "core/check.h"
+#include "core/preflight.h"
 #include "core/host.h"
 #include "core/plan.h"
 #include "core/render.h"

@@ -143,11 +143,7 @@ void hp_cli_warnings(const struct hp_loaded *l, FILE *f)
 	}
 	if (o && now.cma_bytes)
 		fprintf(f,
-			"warning: hugetlb_cma= is on this boot's command line: the kernel then "
-			"skips "
-			"the boot-time allocation of gigantic pages, so the planned %s pool would "
-			"stay "
-			"empty; remove hugetlb_cma=\n",
+			"warning: hugetlb_cma= is on this boot's command line: the kernel then skips the boot-time allocation of gigantic pages, so the planned %s pool would stay empty; remove hugetlb_cma=\n",
 			sizes);
 }
 

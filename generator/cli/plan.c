@@ -8,27 +8,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/table.h"
 #include "core/json.h"
+#include "core/macro.h"
 #include "core/size.h"
-
-static void size_cell(struct libscols_line *ln, size_t col, uint64_t v, bool bytes)
-{
-	char buf[32];
-
-	if (bytes)
-		snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	else
-		hp_size_human(v, buf, sizeof(buf));
-	scols_line_set_data(ln, col, buf);
-}
-
-static void u64_cell(struct libscols_line *ln, size_t col, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	scols_line_set_data(ln, col, buf);
-}
 
 static void node_list(uint64_t mask, char *buf, size_t len)
 {
@@ -44,26 +27,24 @@ static void node_list(uint64_t mask, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%u", o ? "," : "", i);
 }
 
-static struct libscols_table *new_table(const char *title, const char *const *cols, size_t n)
-{
-	struct libscols_table *t = scols_new_table();
-
-	if (!t)
-		return NULL;
-	scols_table_set_name(t, title);
-	scols_table_new_column(t, cols[0], 0, 0);
-	for (size_t i = 1; i < n; i++)
-		scols_table_new_column(t, cols[i], 0, SCOLS_FL_RIGHT);
-	return t;
-}
-
 static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 {
-	static const char *const vm_cols[] = { "VM",	"MEMORY", "PAGESIZE", "INSTANCES",
-					       "PAGES", "NODES",  "ROUNDING" };
-	static const char *const pool_cols[] = { "PAGESIZE", "NODE", "PAGES", "BYTES" };
-	static const char *const node_cols[] = { "NODE", "MEMTOTAL", "POOL", "VMEMMAP",
-						 "LEFT", "RESERVE",  "FITS" };
+	// clang-format off
+	static const struct hp_column vm_cols[] = {
+		{ "VM", 0 }, { "MEMORY", SCOLS_FL_RIGHT }, { "PAGESIZE", SCOLS_FL_RIGHT },
+		{ "INSTANCES", SCOLS_FL_RIGHT }, { "PAGES", SCOLS_FL_RIGHT },
+		{ "NODES", SCOLS_FL_RIGHT }, { "ROUNDING", SCOLS_FL_RIGHT },
+	};
+	static const struct hp_column pool_cols[] = {
+		{ "PAGESIZE", 0 }, { "NODE", SCOLS_FL_RIGHT }, { "PAGES", SCOLS_FL_RIGHT },
+		{ "BYTES", SCOLS_FL_RIGHT },
+	};
+	static const struct hp_column node_cols[] = {
+		{ "NODE", 0 }, { "MEMTOTAL", SCOLS_FL_RIGHT }, { "POOL", SCOLS_FL_RIGHT },
+		{ "VMEMMAP", SCOLS_FL_RIGHT }, { "LEFT", SCOLS_FL_RIGHT },
+		{ "RESERVE", SCOLS_FL_RIGHT }, { "FITS", SCOLS_FL_RIGHT },
+	};
+	// clang-format on
 	const struct hp_plan *p = &l->plan;
 	struct libscols_table *t;
 	char buf[64];
@@ -78,7 +59,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 	}
 	printf("\n\n");
 
-	t = new_table("vms", vm_cols, 7);
+	t = hp_table_new("vms", vm_cols, ARRAY_SIZE(vm_cols));
 	if (!t)
 		return -1;
 	for (size_t i = 0; i < p->nr_vms; i++) {
@@ -88,14 +69,13 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 		if (!ln)
 			break;
 		scols_line_set_data(ln, 0, v->vm->name);
-		size_cell(ln, 1, v->vm->memory, o->bytes);
-		hp_size_token(v->page_size, buf, sizeof(buf));
-		scols_line_set_data(ln, 2, buf);
-		u64_cell(ln, 3, v->vm->instances);
-		u64_cell(ln, 4, v->pages);
+		hp_cell_size(ln, 1, v->vm->memory, o->bytes);
+		hp_cell_page(ln, 2, v->page_size);
+		hp_cell_u64(ln, 3, v->vm->instances);
+		hp_cell_u64(ln, 4, v->pages);
 		node_list(p->node_form ? v->vm->nodes : 0, buf, sizeof(buf));
 		scols_line_set_data(ln, 5, buf);
-		size_cell(ln, 6, v->loss, o->bytes);
+		hp_cell_size(ln, 6, v->loss, o->bytes);
 	}
 	if (p->nr_vms)
 		scols_print_table(t);
@@ -105,7 +85,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 
 	if (p->nr_pools) {
 		printf("\n");
-		t = new_table("pools", pool_cols, 4);
+		t = hp_table_new("pools", pool_cols, ARRAY_SIZE(pool_cols));
 		if (!t)
 			return -1;
 		for (size_t i = 0; i < p->nr_pools; i++) {
@@ -120,13 +100,12 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 				ln = scols_table_new_line(t, NULL);
 				if (!ln)
 					break;
-				hp_size_token(pool->size, buf, sizeof(buf));
-				scols_line_set_data(ln, 0, buf);
+				hp_cell_page(ln, 0, pool->size);
 				snprintf(buf, sizeof(buf), "%u%s", id,
 					 p->node_form || p->nr_nodes == 1 ? "" : " (est.)");
 				scols_line_set_data(ln, 1, buf);
-				u64_cell(ln, 2, pool->node_pages[id]);
-				size_cell(ln, 3, pool->node_pages[id] * pool->size, o->bytes);
+				hp_cell_u64(ln, 2, pool->node_pages[id]);
+				hp_cell_size(ln, 3, pool->node_pages[id] * pool->size, o->bytes);
 			}
 		}
 		scols_print_table(t);
@@ -134,7 +113,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 	}
 
 	printf("\n");
-	t = new_table("nodes", node_cols, 7);
+	t = hp_table_new("nodes", node_cols, ARRAY_SIZE(node_cols));
 	if (!t)
 		return -1;
 	for (size_t k = 0; k < p->nr_nodes; k++) {
@@ -143,21 +122,21 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 
 		if (!ln)
 			break;
-		u64_cell(ln, 0, np->id);
-		size_cell(ln, 1, np->mem_total, o->bytes);
-		size_cell(ln, 2, np->pool, o->bytes);
-		size_cell(ln, 3, np->vmemmap, o->bytes);
+		hp_cell_u64(ln, 0, np->id);
+		hp_cell_size(ln, 1, np->mem_total, o->bytes);
+		hp_cell_size(ln, 2, np->pool, o->bytes);
+		hp_cell_size(ln, 3, np->vmemmap, o->bytes);
 		if (np->left < 0) {
 			char neg[40];
 
-			size_cell(ln, 4, (uint64_t)(-(np->left + 1)) + 1, o->bytes);
+			hp_cell_size(ln, 4, (uint64_t)(-(np->left + 1)) + 1, o->bytes);
 			snprintf(neg, sizeof(neg), "-%s",
 				 scols_cell_get_data(scols_line_get_cell(ln, 4)));
 			scols_line_set_data(ln, 4, neg);
 		} else {
-			size_cell(ln, 4, (uint64_t)np->left, o->bytes);
+			hp_cell_size(ln, 4, (uint64_t)np->left, o->bytes);
 		}
-		size_cell(ln, 5, np->reserve, o->bytes);
+		hp_cell_size(ln, 5, np->reserve, o->bytes);
 		scols_line_set_data(ln, 6, np->ok ? "yes" : "NO");
 	}
 	scols_print_table(t);

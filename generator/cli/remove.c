@@ -113,10 +113,10 @@ static int remove_(const struct bootcfg_opts *o)
 		if (rm.unreadable)
 			bootcfg_error(o, "%s: cannot read: %s", path, strerror(-r));
 		else if (r == -EINVAL)
-			// clang-format off
-			bootcfg_error(o, "%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
-				      path);
-		// clang-format on
+			bootcfg_error(
+				o,
+				"%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
+				path);
 		else
 			bootcfg_error(o, "%s: %s", path, strerror(-r));
 		ret = EXIT_ERROR;
@@ -124,10 +124,8 @@ static int remove_(const struct bootcfg_opts *o)
 	}
 	for (size_t i = 0; i < rm.nr; i++)
 		if (rm.changes[i].kept_edited)
-			// clang-format off
 			printf("note: %s, created by hugeplan apply, no longer matches the running command line: kept, without hugeplan's words\n",
 			       bootcfg_path(o, rm.changes[i].file, path, sizeof(path)));
-	// clang-format on
 	if (o->dry_run) {
 		dry_run(o, &in, &rm);
 		goto out;

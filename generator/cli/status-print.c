@@ -8,15 +8,12 @@
 #include <string.h>
 
 #include "cli/status.h"
+#include "cli/table.h"
 #include "core/bootreport.h"
 #include "core/json.h"
+#include "core/macro.h"
 #include "core/size.h"
 #include "sys/path.h"
-
-static void tok(uint64_t size, char *buf, size_t len)
-{
-	hp_size_token(size, buf, len);
-}
 
 /* --- printing ------------------------------------------------------------------------------ */
 
@@ -52,55 +49,42 @@ static void print_summary(const struct status *s, int prio)
 	free(sum);
 }
 
-static void u64_cell(struct libscols_line *ln, size_t col, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	scols_line_set_data(ln, col, buf);
-}
-
 static int print_pools(const struct status *s)
 {
-	static const char *const cols[] = {
-		"SIZE", "NODE", "TOTAL", "FREE", "RESERVED", "SURPLUS"
+	// clang-format off
+	static const struct hp_column cols[] = {
+		{ "SIZE", 0 }, { "NODE", 0 }, { "TOTAL", SCOLS_FL_RIGHT }, { "FREE", SCOLS_FL_RIGHT },
+		{ "RESERVED", SCOLS_FL_RIGHT }, { "SURPLUS", SCOLS_FL_RIGHT },
 	};
-	struct libscols_table *t = scols_new_table();
-	char buf[24];
+	// clang-format on
+	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));
 
 	if (!t)
 		return -ENOMEM;
-	scols_table_new_column(t, cols[0], 0, 0);
-	scols_table_new_column(t, cols[1], 0, 0);
-	for (size_t i = 2; i < 6; i++)
-		scols_table_new_column(t, cols[i], 0, SCOLS_FL_RIGHT);
 	for (size_t i = 0; i < s->pools.nr_pools; i++) {
 		const struct hp_pool *p = &s->pools.pools[i];
 		struct libscols_line *ln = scols_table_new_line(t, NULL);
 
 		if (!ln)
 			break;
-		tok(p->size, buf, sizeof(buf));
-		scols_line_set_data(ln, 0, buf);
+		hp_cell_page(ln, 0, p->size);
 		scols_line_set_data(ln, 1, "all");
-		u64_cell(ln, 2, p->nr);
-		u64_cell(ln, 3, p->free);
-		u64_cell(ln, 4, p->resv);
-		u64_cell(ln, 5, p->surplus);
+		hp_cell_u64(ln, 2, p->nr);
+		hp_cell_u64(ln, 3, p->free);
+		hp_cell_u64(ln, 4, p->resv);
+		hp_cell_u64(ln, 5, p->surplus);
 		for (size_t k = 0; s->pools.numa_sysfs && k < p->nr_nodes; k++) {
 			const struct hp_pool_node *n = &p->nodes[k];
 
 			ln = scols_table_new_line(t, NULL);
 			if (!ln)
 				break;
-			scols_line_set_data(ln, 0, buf);
-			snprintf(buf, sizeof(buf), "%u", n->id);
-			scols_line_set_data(ln, 1, buf);
-			u64_cell(ln, 2, n->nr);
-			u64_cell(ln, 3, n->free);
+			hp_cell_page(ln, 0, p->size);
+			hp_cell_u64(ln, 1, n->id);
+			hp_cell_u64(ln, 2, n->nr);
+			hp_cell_u64(ln, 3, n->free);
 			scols_line_set_data(ln, 4, "-"); /* sysfs keeps no per-node count */
-			u64_cell(ln, 5, n->surplus);
-			tok(p->size, buf, sizeof(buf));
+			hp_cell_u64(ln, 5, n->surplus);
 		}
 	}
 	if (s->pools.nr_pools)
@@ -133,16 +117,16 @@ static void vm_nodes(const struct status *s, const struct hp_back_vm *b, char *b
 
 static int print_vms(const struct status *s)
 {
-	static const char *const cols[] = { "VM", "PAGESIZE", "PAGES", "NODES", "SHORT" };
-	struct libscols_table *t = scols_new_table();
+	// clang-format off
+	static const struct hp_column cols[] = {
+		{ "VM", 0 }, { "PAGESIZE", SCOLS_FL_RIGHT }, { "PAGES", SCOLS_FL_RIGHT },
+		{ "NODES", 0 }, { "SHORT", 0 },
+	};
+	// clang-format on
+	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));
 
 	if (!t)
 		return -ENOMEM;
-	scols_table_new_column(t, cols[0], 0, 0);
-	scols_table_new_column(t, cols[1], 0, SCOLS_FL_RIGHT);
-	scols_table_new_column(t, cols[2], 0, SCOLS_FL_RIGHT);
-	scols_table_new_column(t, cols[3], 0, 0);
-	scols_table_new_column(t, cols[4], 0, 0);
 	for (size_t i = 0; i < s->back.nr_vms; i++) {
 		const struct hp_back_vm *b = &s->back.vms[i];
 		struct libscols_line *ln = scols_table_new_line(t, NULL);
@@ -151,9 +135,8 @@ static int print_vms(const struct status *s)
 		if (!ln)
 			break;
 		scols_line_set_data(ln, 0, b->vp->vm->name);
-		tok(b->vp->page_size, buf, sizeof(buf));
-		scols_line_set_data(ln, 1, buf);
-		u64_cell(ln, 2, b->need);
+		hp_cell_page(ln, 1, b->vp->page_size);
+		hp_cell_u64(ln, 2, b->need);
 		vm_nodes(s, b, buf, sizeof(buf));
 		scols_line_set_data(ln, 3, buf);
 		if (b->short_pages) {

@@ -26,7 +26,7 @@
 #include "cli/status.h"
 #include "core/size.h"
 #include "sys/host.h"
-#include "sys/bootcheck.h"
+#include "sys/boot-verdict.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"
@@ -52,11 +52,6 @@ __attribute__((format(printf, 4, 5))) static void add(struct msg *m, size_t *n, 
 const char *hp_status_plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
-}
-
-static void tok(uint64_t size, char *buf, size_t len)
-{
-	hp_size_token(size, buf, len);
 }
 
 void hp_status_split(const struct hp_plan *p, const uint64_t *node, bool known, char *buf,
@@ -110,10 +105,10 @@ static int boot_check(struct status *s)
 				 err);
 		else if (strcmp(s->info.cmdline, s->host.cmdline))
 			/* /run is a tmpfs: only a copied or restored report can be another's */
-			snprintf(s->check_note, sizeof(s->check_note),
-				 "%s is from another boot (its command line is not this boot's): "
-				 "checked now instead",
-				 HP_P_BOOT_REPORT);
+			snprintf(
+				s->check_note, sizeof(s->check_note),
+				"%s is from another boot (its command line is not this boot's): checked now instead",
+				HP_P_BOOT_REPORT);
 		else
 			s->from_report = true;
 	} else if (r != -ENOENT) {
@@ -258,13 +253,11 @@ static void plan_messages(struct status *s)
 	case HP_PS_CURRENT:
 		if (!st->boot_id[0])
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
-			    "this boot reserves today's plan (%s), though its command line has no "
-			    "hugeplan.plan= id (written by hand?)",
+			    "this boot reserves today's plan (%s), though its command line has no hugeplan.plan= id (written by hand?)",
 			    st->plan_id);
 		else if (strcmp(st->boot_id, st->plan_id))
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
-			    "this boot reserves today's plan (%s), under another hugeplan.plan= "
-			    "id (%s)",
+			    "this boot reserves today's plan (%s), under another hugeplan.plan= id (%s)",
 			    st->plan_id, st->boot_id);
 		else
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
@@ -272,29 +265,25 @@ static void plan_messages(struct status *s)
 		return;
 	case HP_PS_UNFIT:
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_ERR,
-		    "today's plan does NOT fit this host: nothing can be applied; see `hugeplan "
-		    "plan`");
+		    "today's plan does NOT fit this host: nothing can be applied; see `hugeplan plan`");
 		for (size_t i = 0; i < p->nr_problems; i++)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_ERR, "  %s", p->problems[i]);
 		return;
 	case HP_PS_REBOOT:
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-		    "`hugeplan apply` wrote today's plan (%s, %s) but this boot runs %s%s: reboot "
-		    "to use it",
+		    "`hugeplan apply` wrote today's plan (%s, %s) but this boot runs %s%s: reboot to use it",
 		    st->plan_id, s->state.applied[0] ? s->state.applied : "time unknown",
 		    st->boot_id[0] ? "plan " : "", st->boot_id[0] ? st->boot_id : "no plan");
 		if (s->state.update == HP_UPDATE_PENDING)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-			    "  but the boot menu was not regenerated (%s): run `hugeplan apply` "
-			    "again before rebooting",
+			    "  but the boot menu was not regenerated (%s): run `hugeplan apply` again before rebooting",
 			    s->state.update_note[0] ? s->state.update_note : "no reason recorded");
 		break;
 	case HP_PS_STALE:
 		if (s->added) {
 			added_names(s, names, sizeof(names));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-			    "%zu VM%s %s added since this boot's entry was written (%s): run "
-			    "`hugeplan apply` and reboot",
+			    "%zu VM%s %s added since this boot's entry was written (%s): run `hugeplan apply` and reboot",
 			    s->nr_added, hp_status_plural(s->nr_added),
 			    s->nr_added == 1 ? "was" : "were", names);
 		} else if (s->covered && s->cover.nr_short) {
@@ -302,29 +291,25 @@ static void plan_messages(struct status *s)
 
 			hp_size_human(s->cover.short_bytes, h, sizeof(h));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-			    "this boot's reservation is %s short of today's plan (VMs were added "
-			    "or grew since its entry was written): run `hugeplan apply` and reboot",
+			    "this boot's reservation is %s short of today's plan (VMs were added or grew since its entry was written): run `hugeplan apply` and reboot",
 			    h);
 		} else if (!p->nr_pools) {
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-			    "this boot reserves huge pages but no VM is planned: run `hugeplan "
-			    "remove` (or apply) and reboot to give the memory back");
+			    "this boot reserves huge pages but no VM is planned: run `hugeplan remove` (or apply) and reboot to give the memory back");
 		} else {
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-			    "this boot's reservation is not today's plan: run `hugeplan apply` and "
-			    "reboot");
+			    "this boot's reservation is not today's plan: run `hugeplan apply` and reboot");
 		}
 		if (s->have_state && st->boot_id[0] && !strcmp(s->state.plan_id, st->boot_id))
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
-			    "  `hugeplan apply` wrote this boot's plan (%s): the configuration "
-			    "changed since",
+			    "  `hugeplan apply` wrote this boot's plan (%s): the configuration changed since",
 			    s->state.applied[0] ? s->state.applied : "time unknown");
 		break;
 	}
 	for (size_t i = 0; i < st->nr_sizes; i++) {
 		const struct hp_stale_size *z = &st->sizes[i];
 
-		tok(z->size, sz, sizeof(sz));
+		hp_size_token(z->size, sz, sizeof(sz));
 		hp_status_split(p, z->boot_node, z->boot_node_form && z->boot, a, sizeof(a));
 		hp_status_split(p, z->plan_node, p->node_form && z->plan, b, sizeof(b));
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
@@ -334,8 +319,8 @@ static void plan_messages(struct status *s)
 	if (st->default_differs) {
 		char x[24], y[24];
 
-		tok(st->boot_default, x, sizeof(x));
-		tok(st->plan_default, y, sizeof(y));
+		hp_size_token(st->boot_default, x, sizeof(x));
+		hp_size_token(st->plan_default, y, sizeof(y));
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
 		    "  default huge page size: this boot %s, today's plan %s", x, y);
 	}
@@ -354,7 +339,7 @@ static void vm_messages(struct status *s)
 
 		if (!b->short_pages)
 			continue;
-		tok(b->vp->page_size, sz, sizeof(sz));
+		hp_size_token(b->vp->page_size, sz, sizeof(sz));
 		hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
 		if (s->back.per_node && s->l.plan.node_form && b->vp->vm->nodes) {
 			char where[300];
@@ -395,10 +380,10 @@ static void judge(struct status *s)
 			       s->stale.state == HP_PS_UNFIT);
 	if (s->backed && s->back.nr_short) {
 		hp_size_human(s->back.short_bytes, h, sizeof(h));
-		o += (size_t)snprintf(s->verdict_line + o, MSG_LEN - o,
-				      "SHORT: %zu planned VM%s cannot be backed by the pool (%s "
-				      "missing)",
-				      s->back.nr_short, hp_status_plural(s->back.nr_short), h);
+		o += (size_t)snprintf(
+			s->verdict_line + o, MSG_LEN - o,
+			"SHORT: %zu planned VM%s cannot be backed by the pool (%s missing)",
+			s->back.nr_short, hp_status_plural(s->back.nr_short), h);
 	} else if (s->verdict.status == HP_V_SHORT) {
 		hp_size_human(s->verdict.short_bytes, h, sizeof(h));
 		o += (size_t)snprintf(s->verdict_line + o, MSG_LEN - o,
@@ -406,8 +391,8 @@ static void judge(struct status *s)
 	}
 	if (s->is_stale) {
 		static const char *const why[] = {
-			[HP_PS_STALE] = "the pool is not today's plan: run `hugeplan apply` and "
-					"reboot",
+			[HP_PS_STALE] =
+				"the pool is not today's plan: run `hugeplan apply` and reboot",
 			[HP_PS_REBOOT] = "today's plan is applied but not booted: reboot",
 			[HP_PS_UNFIT] = "today's plan does not fit this host: see `hugeplan plan`",
 		};
@@ -445,8 +430,7 @@ static void usage(void)
 	       "                    hugeplan-verify.service runs)\n"
 	       "  -J, --json         JSON output\n"
 	       "  -h, --help         display this help\n"
-	       "\nExit status: 0 all good, 1 the pool is short or stale, 2 error.\n\nSee "
-	       "hugeplan(8).\n");
+	       "\nExit status: 0 all good, 1 the pool is short or stale, 2 error.\n\nSee hugeplan(8).\n");
 }
 
 static int gather(struct status *s)

@@ -21,18 +21,17 @@ static int judge(struct loader *ld, const char *path, const struct stat *st, boo
 			snprintf(who, sizeof(who), "root or uid %u", (unsigned)owner);
 		hp_diag_set(
 			ld->err, &loc,
-			"owned by uid %u, not %s: refusing configuration that another user could "
-			"change (fix: chown root %s)",
+			"owned by uid %u, not %s: refusing configuration that another user could change (fix: chown root %s)",
 			(unsigned)st->st_uid, who, path);
 		return -EPERM;
 	}
 	/* above what is read, a sticky directory keeps others from replacing root's entries */
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
 	    !(above && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))) {
-		hp_diag_set(ld->err, &loc,
-			    "writable by group or others (mode %04o): refusing configuration that "
-			    "another user could change (fix: chmod go-w %s)",
-			    (unsigned)(st->st_mode & 07777), path);
+		hp_diag_set(
+			ld->err, &loc,
+			"writable by group or others (mode %04o): refusing configuration that another user could change (fix: chmod go-w %s)",
+			(unsigned)(st->st_mode & 07777), path);
 		return -EPERM;
 	}
 	return 0;

@@ -92,10 +92,10 @@ static bool check_key_line(struct parse *p, const char *s, size_t n)
 		;
 	for (; i < n; i++) {
 		if (blank && s[i] == ';') {
-			conf_perr(p,
-				  "a comment after a value (\"%s\"): put comments on lines of "
-				  "their own",
-				  text);
+			conf_perr(
+				p,
+				"a comment after a value (\"%s\"): put comments on lines of their own",
+				text);
 			return false;
 		}
 		blank = isspace((unsigned char)s[i]);

@@ -4,29 +4,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "config/internal.h"
 #include "core/host.h"
 #include "core/macro.h"
+#include "core/parse-util.h"
 #include "core/size.h"
 
-static int parse_bool(const char *v, bool *out)
+/* yes or no, as systemd reads booleans; empty: the default */
+static int bool_value(struct parse *p, const char *key, const char *v, bool *out, bool dflt)
 {
-	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
-	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
+	int b;
 
-	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (!strcasecmp(v, yes[i])) {
-			*out = true;
-			return 0;
-		}
-		if (!strcasecmp(v, no[i])) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	*out = dflt;
+	if (!*v)
+		return 1;
+	b = hp_parse_boolean(v);
+	if (b < 0)
+		return conf_perr(p, "%s=%s: expected yes or no", key, v);
+	*out = b;
+	return 1;
 }
 
 static int size_value(struct parse *p, const char *key, const char *v, uint64_t *out, bool zero_ok)
@@ -124,18 +121,14 @@ int conf_host_key(struct parse *p, const char *key, const char *v)
 		h->default_page_loc = here;
 		return empty || page_value(p, key, v, &h->default_page);
 	}
-	if (!strcmp(key, "FreeVmemmap") || !strcmp(key, "Strict")) {
-		bool *b = key[0] == 'F' ? &h->free_vmemmap : &h->strict;
-
-		*b = false;
-		if (!empty && parse_bool(v, b) < 0)
-			return conf_perr(p, "%s=%s: expected yes or no", key, v);
-		return 1;
-	}
-	return conf_perr(p,
-			 "unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, "
-			 "DefaultPageSize, FreeVmemmap, Strict)",
-			 key);
+	if (!strcmp(key, "FreeVmemmap"))
+		return bool_value(p, key, v, &h->free_vmemmap, false);
+	if (!strcmp(key, "Strict"))
+		return bool_value(p, key, v, &h->strict, false);
+	return conf_perr(
+		p,
+		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict)",
+		key);
 }
 
 int conf_vm_key(struct parse *p, const char *key, const char *v)
@@ -148,8 +141,7 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		if (!hp_vm_name_valid(v))
 			return conf_perr(
 				p,
-				"Name=%s: a VM name is 1 to %d letters, digits, '_', '.' or "
-				"'-', starting with a letter or digit",
+				"Name=%s: a VM name is 1 to %d letters, digits, '_', '.' or '-', starting with a letter or digit",
 				v, HP_NAME_MAX);
 		snprintf(vm->name, sizeof(vm->name), "%s", v);
 		return 1;
@@ -185,16 +177,12 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		vm->instances = (unsigned)n;
 		return 1;
 	}
-	if (!strcmp(key, "Enabled") || !strcmp(key, "Passthrough")) {
-		bool *b = key[0] == 'E' ? &vm->enabled : &vm->passthrough;
-
-		*b = key[0] == 'E';
-		if (!empty && parse_bool(v, b) < 0)
-			return conf_perr(p, "%s=%s: expected yes or no", key, v);
-		return 1;
-	}
-	return conf_perr(p,
-			 "unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, "
-			 "Enabled, Passthrough)",
-			 key);
+	if (!strcmp(key, "Enabled"))
+		return bool_value(p, key, v, &vm->enabled, true);
+	if (!strcmp(key, "Passthrough"))
+		return bool_value(p, key, v, &vm->passthrough, false);
+	return conf_perr(
+		p,
+		"unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, Enabled, Passthrough)",
+		key);
 }

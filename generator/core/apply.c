@@ -128,10 +128,10 @@ static bool may_run(const struct hp_update_opts *o, struct hp_update_plan *u)
 {
 	if (o->root) {
 		u->why = HP_WHY_SKIP_ROOT;
-		// clang-format off
-		snprintf(u->note, sizeof(u->note), "not running %s: --root %s is an offline image; run it inside the image (chroot %s %s) before it boots",
-			 o->cmd, o->root, o->root, o->cmd);
-		// clang-format on
+		snprintf(
+			u->note, sizeof(u->note),
+			"not running %s: --root %s is an offline image; run it inside the image (chroot %s %s) before it boots",
+			o->cmd, o->root, o->root, o->cmd);
 		return false;
 	}
 	if (o->no_update) {

@@ -32,10 +32,7 @@ int hp_bootloader_parse(const char *s, enum hp_bootloader *b)
 }
 
 static const char alternatives[] =
-	"use --bootloader=kernel-install if this system boots through /etc/kernel/cmdline "
-	"(systemd-boot, kernel-install), or add the output of 'hugeplan cmdline' to the kernel "
-	"command line yourself (Fedora/RHEL: grubby --update-kernel=ALL --args=...; Arch: "
-	"GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then grub-mkconfig)";
+	"use --bootloader=kernel-install if this system boots through /etc/kernel/cmdline (systemd-boot, kernel-install), or add the output of 'hugeplan cmdline' to the kernel command line yourself (Fedora/RHEL: grubby --update-kernel=ALL --args=...; Arch: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then grub-mkconfig)";
 
 int hp_bootloader_choose(const struct hp_boot_facts *f, enum hp_bootloader want,
 			 enum hp_bootloader *out, char *why, size_t whylen)
@@ -54,10 +51,10 @@ int hp_bootloader_choose(const struct hp_boot_facts *f, enum hp_bootloader want,
 			snprintf(why, whylen, "GRUB: no grub-mkconfig found; %s", alternatives);
 			return -ENOENT;
 		}
-		snprintf(why, whylen,
-			 "GRUB: %s does not read /etc/default/grub.d, so GRUB would ignore "
-			 "99-hugeplan.cfg; %s",
-			 f->mkconfig, alternatives);
+		snprintf(
+			why, whylen,
+			"GRUB: %s does not read /etc/default/grub.d, so GRUB would ignore 99-hugeplan.cfg; %s",
+			f->mkconfig, alternatives);
 		return -ENOTSUP;
 	case HP_BL_AUTO:
 		if (grub_ok)
@@ -67,19 +64,15 @@ int hp_bootloader_choose(const struct hp_boot_facts *f, enum hp_bootloader want,
 			return 0;
 		}
 		if (f->mkconfig[0]) {
-			snprintf(why, whylen,
-				 "GRUB: %s does not read /etc/default/grub.d, so GRUB would ignore "
-				 "99-hugeplan.cfg, and there is no /etc/kernel/cmdline or "
-				 "kernel-install; %s",
-				 f->mkconfig, alternatives);
+			snprintf(
+				why, whylen,
+				"GRUB: %s does not read /etc/default/grub.d, so GRUB would ignore 99-hugeplan.cfg, and there is no /etc/kernel/cmdline or kernel-install; %s",
+				f->mkconfig, alternatives);
 			return -ENOTSUP;
 		}
 		snprintf(
 			why, whylen,
-			"no supported boot loader found: no grub-mkconfig, no /etc/kernel/cmdline, "
-			"no kernel-install; use --bootloader=grub or --bootloader=kernel-install, "
-			"or add the output of 'hugeplan cmdline' to the kernel command line "
-			"yourself");
+			"no supported boot loader found: no grub-mkconfig, no /etc/kernel/cmdline, no kernel-install; use --bootloader=grub or --bootloader=kernel-install, or add the output of 'hugeplan cmdline' to the kernel command line yourself");
 		return -ENOENT;
 	}
 	*out = HP_BL_GRUB;

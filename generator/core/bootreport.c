@@ -127,8 +127,7 @@ static void size_line(struct hp_text *f, const struct hp_verdict *v, const struc
 	case HP_ST_ZEROED:
 		hp_text_printf(
 			f,
-			"  %s: zeroed by the kernel (invalid hugepages= value): %llu page%s (%s) "
-			"missing\n",
+			"  %s: zeroed by the kernel (invalid hugepages= value): %llu page%s (%s) missing\n",
 			h, (unsigned long long)s->short_pages, plural(s->short_pages), sb);
 		break;
 	case HP_ST_IGNORED:
@@ -157,8 +156,7 @@ static void size_line(struct hp_text *f, const struct hp_verdict *v, const struc
 			    s->nodes[i].status != HP_ST_SHORT) {
 				hp_text_printf(
 					f,
-					"    note: the kernel's message names node%d; the per-node "
-					"counts above are sysfs's\n",
+					"    note: the kernel's message names node%d; the per-node counts above are sysfs's\n",
 					s->hint_node);
 				break;
 			}
@@ -172,22 +170,22 @@ int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m
 	switch (v->status) {
 	case HP_V_NOTHING:
 		hp_text_printf(
-			f, "hugeplan-verify: nothing requested: no huge page counts on the kernel "
-			   "command line\n");
+			f,
+			"hugeplan-verify: nothing requested: no huge page counts on the kernel command line\n");
 		break;
 	case HP_V_MET:
-		hp_text_printf(f,
-			       "hugeplan-verify: met: every huge page pool holds what the kernel "
-			       "command line asked\n");
+		hp_text_printf(
+			f,
+			"hugeplan-verify: met: every huge page pool holds what the kernel command line asked\n");
 		break;
 	case HP_V_SHORT: {
 		char sb[32];
 
 		human(v->short_bytes, sb, sizeof(sb));
-		hp_text_printf(f,
-			       "hugeplan-verify: SHORT: huge page pools are %s short of the kernel "
-			       "command line\n",
-			       sb);
+		hp_text_printf(
+			f,
+			"hugeplan-verify: SHORT: huge page pools are %s short of the kernel command line\n",
+			sb);
 		break;
 	}
 	}

@@ -6,19 +6,23 @@
 
 #include "core/cmdline-edit.h"
 #include "core/kcmdline.h"
+#include "core/macro.h"
+#include "owned-params.h" /* generated from grub/owned-params.list */
 
 #define PARAM_MAX 64
 
 bool hp_param_owned(const char *param, bool has_val)
 {
-	if (strncmp(param, "hugeplan.", 9) == 0)
-		return true;
-	/* the kernel's __setup() names include the '=': "hugepages" alone is not read */
-	if (!has_val)
-		return false;
-	return hp_param_eq(param, "hugepages") || hp_param_eq(param, "hugepagesz") ||
-	       hp_param_eq(param, "default_hugepagesz") ||
-	       hp_param_eq(param, "hugetlb_free_vmemmap");
+	for (size_t i = 0; i < ARRAY_SIZE(hp_owned_params); i++) {
+		const struct hp_owned_param *o = &hp_owned_params[i];
+
+		if (o->prefix && !strncmp(param, o->name, strlen(o->name)))
+			return true;
+		/* the kernel's __setup() names include the '=': "hugepages" alone is not read */
+		if (!o->prefix && has_val && hp_param_eq(param, o->name))
+			return true;
+	}
+	return false;
 }
 
 /* What next_arg() makes of one word: its parameter name and whether it had a value. */

@@ -4,7 +4,9 @@
  * word as it was. Pure: no I/O.
  *
  * "Owned" words are the ones the kernel reads for the boot-time pool and hugeplan's own:
- * hugepages=, hugepagesz=, default_hugepagesz=, hugetlb_free_vmemmap= and hugeplan.*. Names
+ * hugepages=, hugepagesz=, default_hugepagesz=, hugetlb_free_vmemmap= and hugeplan.*, as
+ * grub/owned-params.list has them (the build makes hp_param_owned()'s table and the GRUB
+ * snippet's case patterns from it). Names
  * compare as the kernel's parameq() does ('-' and '_' alike), after next_arg()'s quote
  * stripping, so "default-hugepagesz=1G" and "\"hugepages=4\"" are owned too. A second
  * hugepagesz= pair for a size is ignored by the kernel, which is why every owned word found

@@ -4,7 +4,9 @@
  * for owned words (see core/cmdline-edit.h). Pure: no I/O.
  *
  * grub-mkconfig sources /etc/default/grub and then /etc/default/grub.d/ *.cfg in order, as
- * root, under "set -e". The snippet is fixed text plus the validated tokens. When sourced it:
+ * root, under "set -e" (grub/README.md is the contract). The snippet is the fixed text of
+ * grub/99-hugeplan.cfg.in, its case patterns made from grub/owned-params.list by the build,
+ * plus the validated tokens in place of its @TOKENS@. When sourced it:
  *   - removes every owned word (by the kernel's own word boundaries, double quotes grouping
  *     blanks; words after a "--" belong to init and stay) from GRUB_CMDLINE_LINUX and
  *     GRUB_CMDLINE_LINUX_DEFAULT, whatever earlier files put there;

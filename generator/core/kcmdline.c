@@ -196,8 +196,7 @@ static void hugepages_setup(struct sim *s, const char *val)
 	}
 	if (mhp == s->last_mhp) {
 		kmsg(s,
-		     "HugeTLB: hugepages= specified twice without interleaving hugepagesz=, "
-		     "ignoring hugepages=%s",
+		     "HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=%s",
 		     val);
 		return;
 	}
@@ -217,8 +216,8 @@ static void hugepages_setup(struct sim *s, const char *val)
 			uint64_t node = tmp;
 
 			if (!s->arch->node_alloc) {
-				kmsg(s, "HugeTLB: architecture can't support node specific alloc, "
-					"ignoring!");
+				kmsg(s,
+				     "HugeTLB: architecture can't support node specific alloc, ignoring!");
 				return;
 			}
 			if (!node_online(s->arch, node))
@@ -368,8 +367,7 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 	if (!arch->hugepages_supported) {
 		if (out->nr_pools || s.default_hstate_max_huge_pages)
 			kmsg(&s,
-			     "HugeTLB: huge pages not supported, ignoring associated command-line "
-			     "parameters");
+			     "HugeTLB: huge pages not supported, ignoring associated command-line parameters");
 		out->nr_pools = 0;
 		out->default_size = 0;
 		return 0;
@@ -387,12 +385,10 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 
 				hp_size_human(d->size, buf, sizeof(buf));
 				kmsg(&s,
-				     "HugeTLB: Ignoring hugepages=%llu associated with %s page "
-				     "size",
+				     "HugeTLB: Ignoring hugepages=%llu associated with %s page size",
 				     (unsigned long long)d->pages, buf);
 				kmsg(&s,
-				     "HugeTLB: Using hugepages=%llu for number of default huge "
-				     "pages",
+				     "HugeTLB: Using hugepages=%llu for number of default huge pages",
 				     (unsigned long long)s.default_hstate_max_huge_pages);
 			}
 			copy_default_counts(&s, d);

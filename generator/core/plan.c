@@ -88,8 +88,7 @@ static int check_size(const struct hp_host *h, uint64_t size, const struct hp_lo
 	if (h->x86 && size == HP_GIB && !h->pdpe1gb)
 		hp_diag_set(
 			err, loc,
-			"%s=%s: this CPU cannot map 1G pages (no pdpe1gb flag in /proc/cpuinfo; "
-			"nested guests often hide it); use 2M",
+			"%s=%s: this CPU cannot map 1G pages (no pdpe1gb flag in /proc/cpuinfo; nested guests often hide it); use 2M",
 			key, tok);
 	else
 		hp_diag_set(err, loc, "%s=%s: this host has no %s huge pages (it lists: %s)", key,
@@ -245,8 +244,7 @@ static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 		snprintf(names + o, sizeof(names) - o, "%s%zu unpinned VM%s spread over all nodes",
 			 o ? "; " : "", unpinned, unpinned == 1 ? "" : "s");
 	problem(plan,
-		"node %u: MemTotal %s - pool %s - vmemmap %s leaves %s, below the %s it must "
-		"keep (placed there: %s)",
+		"node %u: MemTotal %s - pool %s - vmemmap %s leaves %s, below the %s it must keep (placed there: %s)",
 		np->id, mt, pool, vm, left, res, names);
 }
 
@@ -302,8 +300,7 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		if (!host->nr_sizes) {
 			hp_diag_set(
 				err, &v->loc,
-				"this kernel lists no huge page sizes (%s is empty or missing): "
-				"it was built without hugetlbfs, or the CPU has none",
+				"this kernel lists no huge page sizes (%s is empty or missing): it was built without hugetlbfs, or the CPU has none",
 				"the kernel's sysfs hugepages directory");
 			goto fail;
 		}
@@ -322,10 +319,7 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		if (v->nodes && multi && !plan->node_form && !(opts && opts->allow_balanced)) {
 			hp_diag_set(
 				err, &v->node_loc,
-				"Node=: the target kernel %u.%u cannot reserve per node (the "
-				"hugepages=NODE:COUNT form needs Linux 5.16); the balanced form "
-				"would spread the pages over all nodes and lose this pinning: "
-				"remove Node= or accept that with --balanced",
+				"Node=: the target kernel %u.%u cannot reserve per node (the hugepages=NODE:COUNT form needs Linux 5.16); the balanced form would spread the pages over all nodes and lose this pinning: remove Node= or accept that with --balanced",
 				plan->kver >> 16, (plan->kver >> 8) & 0xff);
 			goto fail;
 		}
@@ -335,9 +329,9 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		/* bounds every sum below: no machine addresses an exbibyte */
 		plan_bytes += (u128)inst * ps * v->instances;
 		if (plan_bytes > HP_PLAN_MAX_BYTES) {
-			hp_diag_set(err, &v->memory_loc,
-				    "Memory= x Instances= takes the plan past 1 EiB, more than any "
-				    "machine has");
+			hp_diag_set(
+				err, &v->memory_loc,
+				"Memory= x Instances= takes the plan past 1 EiB, more than any machine has");
 			goto fail;
 		}
 		vp = &plan->vms[plan->nr_vms++];

@@ -413,13 +413,13 @@ static void attach_reasons(struct ctx *c)
 					   x, sizeof(x))) {
 				if (hp_memparse(x, NULL) == s->size)
 					add_reason(s, k);
-			} else if (between(t, "HugeTLB: hugepages=",
-					   " does not follow a valid hugepagesz, ignoring", x,
-					   sizeof(x)) ||
-				   between(t,
-					   "HugeTLB: hugepages= specified twice without "
-					   "interleaving hugepagesz=, ignoring hugepages=",
-					   "", x, sizeof(x))) {
+			} else if (
+				between(t, "HugeTLB: hugepages=",
+					" does not follow a valid hugepagesz, ignoring", x,
+					sizeof(x)) ||
+				between(t,
+					"HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=",
+					"", x, sizeof(x))) {
 				if (!strcmp(x, it->val))
 					add_reason(s, k);
 			}

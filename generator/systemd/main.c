@@ -21,7 +21,7 @@
 
 #include "config/config.h"
 #include "core/kcmdline.h"
-#include "core/macro.h"
+#include "core/parse-util.h"
 #include "core/units.h"
 #include "sys/host.h"
 #include "sys/path.h"
@@ -40,21 +40,8 @@ struct gen {
 	bool strict, plan_exists;
 };
 
-static bool parse_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = { "1", "yes", "y", "true", "t", "on" };
-	static const char *const no[] = { "0", "no", "n", "false", "f", "off" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
-		if (!strcmp(v, yes[i]) || !strcmp(v, no[i])) {
-			*out = !strcmp(v, yes[i]);
-			return true;
-		}
-	}
-	return false;
-}
-
-/* hugeplan=0 (or no, off, false): the last one on the line counts, as systemd reads them */
+/* hugeplan=0 (or no, off, false, in any case): the last one on the line counts, as systemd
+ * reads them */
 static bool disabled(const char *cmdline)
 {
 	char param[64], val[64];
@@ -62,13 +49,13 @@ static bool disabled(const char *cmdline)
 	bool has_val, on = true;
 
 	while ((p = hp_kcmdline_next(p, param, sizeof(param), val, sizeof(val), &has_val))) {
-		bool b;
+		int b;
 
 		if (!hp_param_eq(param, "hugeplan"))
 			continue;
 		if (!has_val)
 			on = true;
-		else if (parse_bool(val, &b))
+		else if ((b = hp_parse_boolean(val)) >= 0)
 			on = b;
 		else
 			gen_log(GEN_LOG_WARNING,
@@ -130,8 +117,7 @@ static void write_text(const struct gen *g, const char *rel, int (*render)(char 
 	free(text);
 	if (r == -EEXIST)
 		gen_log(GEN_LOG_WARNING,
-			"%s/%s exists already (written by another generator?), "
-			"left as it is",
+			"%s/%s exists already (written by another generator?), left as it is",
 			g->dest, rel);
 	else if (r < 0)
 		gen_log(GEN_LOG_ERR, "cannot write %s/%s: %s", g->dest, rel, strerror(-r));
@@ -229,7 +215,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	g->dest = argv[1];
-	if (getenv("SYSTEMD_IN_INITRD") && !strcmp(getenv("SYSTEMD_IN_INITRD"), "1")) {
+	if (hp_parse_boolean(getenv("SYSTEMD_IN_INITRD")) > 0) {
 		gen_log(GEN_LOG_DEBUG, "in the initrd: nothing to do (hugeplan-verify covers it)");
 		goto out;
 	}

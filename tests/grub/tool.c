@@ -6,6 +6,8 @@
  *   tool cmdline [--proc] TOKEN...   stdin edited as /etc/kernel/cmdline, on stdout
  *   tool write PATH                  stdin atomically into PATH; prints written/unchanged
  *   tool remove PATH                 PATH removed; prints removed/absent
+ *   tool owned                       for each word on stdin (one a line): "1" when
+ *                                    hp_word_owned() says hugeplan owns it, else "0"
  * Exit 0, or 1 with the error (and the failed step) on stderr.
  */
 #include <errno.h>
@@ -41,6 +43,12 @@ int main(int argc, char **argv)
 		in[n] = '\0';
 		toks = (const char *const *)argv + first;
 		r = hp_cmdline_edit(in, toks, (size_t)(argc - first), flags, &out);
+	} else if (argc == 2 && strcmp(argv[1], "owned") == 0) {
+		while (fgets(in, sizeof(in), stdin)) {
+			n = strcspn(in, "\n");
+			printf("%d\n", hp_word_owned(in, n) ? 1 : 0);
+		}
+		return 0;
 	} else if (argc == 3 && strcmp(argv[1], "write") == 0) {
 		enum hp_af_step step = HP_AF_NONE;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * generator/check/kmod.c against module trees made by depmod at test time
+ * generator/preflight/kmod.c against module trees made by depmod at test time
  * (tests/check/mkmodtree.sh). Run from the top of the source tree, as tests/run-tests.sh does.
  */
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "check/kmod.h"
+#include "preflight/kmod.h"
 
 #define KVER   "6.1.0-99-test"
 #define MKTREE "tests/check/mkmodtree.sh"

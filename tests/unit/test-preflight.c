@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The verdicts of generator/core/check.c, table-driven. Every case starts from one healthy
+ * The verdicts of generator/core/preflight.c, table-driven. Every case starts from one healthy
  * x86 Intel host (pdpe1gb, 2M and 1G listed, kvm built in, kvm_intel and vfio loadable, a
  * Debian-like config) and changes one fact; the expected level follows the kernel's rules in
  * KERNEL-NOTES.md and the issue, not the code's output.
@@ -13,7 +13,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "core/check.h"
+#include "core/preflight.h"
 #include "core/size.h"
 
 static char kconfig_good[] = "#\n# Automatically generated file; DO NOT EDIT.\n"

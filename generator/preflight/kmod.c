@@ -8,7 +8,7 @@
 
 #include <libkmod.h>
 
-#include "check/kmod.h"
+#include "preflight/kmod.h"
 #include "core/macro.h"
 #include "sys/path.h"
 

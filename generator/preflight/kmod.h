@@ -11,10 +11,10 @@
  *
  * Not linked into the early-boot verifier: this is the only libkmod user.
  */
-#ifndef HP_CHECK_KMOD_H
-#define HP_CHECK_KMOD_H
+#ifndef HP_PREFLIGHT_KMOD_H
+#define HP_PREFLIGHT_KMOD_H
 
-#include "core/check.h"
+#include "core/preflight.h"
 
 struct hp_kmod;
 

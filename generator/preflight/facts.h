@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * hugeplan check: gather what the checks need to know about the host under root and about
- * the kernel kver that will boot (its /boot/config and, through libkmod, its modules), then
- * judge it with hp_check_evaluate(). plan, apply and check call hp_check_run().
+ * The preflight's facts (core/preflight.h): gather what the checks need to know about the host
+ * under root and about the kernel kver that will boot (its /boot/config and, through libkmod,
+ * its modules), then judge it with hp_check_evaluate(). plan, apply and check call
+ * hp_check_run().
  */
-#ifndef HP_CHECK_CHECK_H
-#define HP_CHECK_CHECK_H
+#ifndef HP_PREFLIGHT_FACTS_H
+#define HP_PREFLIGHT_FACTS_H
 
-#include "core/check.h"
+#include "core/preflight.h"
 
 /*
  * hp_check_collect - fill *f for kernel kver (NULL or "": the running kernel, read from

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Preflight verdicts for the kernel that will boot next: can it hold the planned pools, and
- * can it run the VMs? The edges (generator/check) gather the facts: the host's CPU, sizes and
- * command line, the target kernel's config file and what libkmod says about its modules.
- * This module only judges them against what the plan needs and returns a list of findings,
- * each ok / warning / error with a message and, when not ok, the fix. Pure: no I/O.
+ * The preflight: findings about the kernel that will boot next, before anything is written.
+ * Can it hold the planned pools, and can it run the VMs? The edges (generator/preflight)
+ * gather the facts: the host's CPU, sizes and command line, the target kernel's config file
+ * and what libkmod says about its modules. This module only judges them against what the
+ * plan needs and returns a list of findings, each ok / warning / error with a message and,
+ * when not ok, the fix. Pure: no I/O. "hugeplan check" prints them; plan and apply run them.
+ *
+ * Not to be confused with the boot verdict (core/verdict.h, sys/boot-verdict.h): what the
+ * booted kernel reserved against what its command line asked, at boot and in status.
  */
-#ifndef HP_CHECK_H
-#define HP_CHECK_H
+#ifndef HP_PREFLIGHT_H
+#define HP_PREFLIGHT_H
 
 #include <stdbool.h>
 #include <stddef.h>

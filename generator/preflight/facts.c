@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/check.h"
-#include "check/kmod.h"
+#include "preflight/facts.h"
+#include "preflight/kmod.h"
 #include "sys/host.h"
 #include "sys/path.h"
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The early-boot check shared by hugeplan-verify (in the initramfs) and "hugeplan status"
- * (when no early-boot report is there): what the kernel was asked for against what it
- * reserved, with the kernel's own messages as reasons. libc only.
+ * The boot verdict, from the running system: what the kernel was asked for against what it
+ * reserved, with the kernel's own messages as reasons (core/verdict.h judges; this reads the
+ * pools, the facts and, when there is something to explain, the kernel log). Shared by
+ * hugeplan-verify (the early-boot check, in the initramfs) and "hugeplan status" (when no
+ * early-boot report is there). libc only.
  */
-#ifndef HP_BOOTCHECK_H
-#define HP_BOOTCHECK_H
+#ifndef HP_SYS_BOOT_VERDICT_H
+#define HP_SYS_BOOT_VERDICT_H
 
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys/bootcheck.h"
+#include "sys/boot-verdict.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/preflight-internal.h"
+#include "core/kcmdline.h"
+#include "core/macro.h"
+#include "core/pathnames.h"
+#include "core/size.h"
+
+/* PAGE_SIZE << MAX_ORDER with 4K pages and MAX_ORDER 11: larger pools are "gigantic" */
+#define GIGANTIC_MIN (8 * HP_MIB)
+
+static const char *const mod_names[HP_CM_NR] = {
+	[HP_CM_KVM] = "kvm",	       [HP_CM_KVM_INTEL] = "kvm_intel",
+	[HP_CM_KVM_AMD] = "kvm_amd",   [HP_CM_VFIO] = "vfio",
+	[HP_CM_VFIO_PCI] = "vfio_pci", [HP_CM_VFIO_IOMMU_TYPE1] = "vfio_iommu_type1",
+};
+
+const char *hp_check_mod_name(enum hp_check_mod m)
+{
+	return (unsigned)m < HP_CM_NR ? mod_names[m] : NULL;
+}
+
+const char *hp_check_level_name(enum hp_check_level l)
+{
+	switch (l) {
+	case HP_CHECK_OK:
+		return "ok";
+	case HP_CHECK_WARNING:
+		return "warning";
+	case HP_CHECK_ERROR:
+		return "error";
+	}
+	return "?";
+}
+
+struct hp_finding *pf_add(struct ctx *c, const char *id, enum hp_check_level level, const char *fmt,
+			  ...)
+{
+	struct hp_finding *f;
+	va_list ap;
+
+	if (c->out->nr >= HP_CHECK_MAX_FINDINGS) {
+		c->full = true;
+		return NULL;
+	}
+	f = &c->out->items[c->out->nr++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->id, sizeof(f->id), "%s", id);
+	f->level = level;
+	va_start(ap, fmt);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+	if (level == HP_CHECK_WARNING)
+		c->out->nr_warnings++;
+	else if (level == HP_CHECK_ERROR)
+		c->out->nr_errors++;
+	return f;
+}
+
+void pf_fix(struct hp_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->fix, sizeof(f->fix), fmt, ap);
+	va_end(ap);
+}
+
+char hp_kconfig_get(const char *text, const char *sym, char *val, size_t vlen)
+{
+	size_t sl = strlen(sym);
+	const char *line;
+
+	if (val && vlen)
+		val[0] = '\0';
+	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *v;
+		size_t n;
+
+		if (!strncmp(line, "# ", 2) && !strncmp(line + 2, sym, sl) &&
+		    !strncmp(line + 2 + sl, " is not set", 11))
+			return 'n';
+		if (strncmp(line, sym, sl) || line[sl] != '=')
+			continue;
+		v = line + sl + 1;
+		n = strcspn(v, "\n");
+		if (n == 1 && (*v == 'y' || *v == 'm'))
+			return *v;
+		if (n == 1 && *v == 'n')
+			return 'n';
+		if (val && vlen)
+			snprintf(val, vlen, "%.*s", (int)n, v);
+		return 'v';
+	}
+	return 'n';
+}
+
+int hp_thp_mode(const char *text, char *buf, size_t len)
+{
+	const char *o = strchr(text, '['), *e;
+
+	if (!o)
+		return -EINVAL;
+	e = strchr(o, ']');
+	if (!e || e == o + 1)
+		return -EINVAL;
+	snprintf(buf, len, "%.*s", (int)(e - o - 1), o + 1);
+	return 0;
+}
+
+bool hp_install_disables(const char *cmd)
+{
+	const char *p = cmd, *prog, *base;
+	size_t n;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	prog = p;
+	n = strcspn(p, " \t;");
+	if (n == 0)
+		return false;
+	for (base = prog + n; base > prog && base[-1] != '/'; base--)
+		;
+	n -= (size_t)(base - prog);
+	return (n == 4 && !strncmp(base, "true", 4)) || (n == 5 && !strncmp(base, "false", 5)) ||
+	       (n == 1 && *base == ':');
+}
+
+static bool needs_size(const struct hp_check_needs *n, uint64_t size)
+{
+	for (size_t i = 0; i < n->nr_sizes; i++)
+		if (n->sizes[i] == size)
+			return true;
+	return false;
+}
+
+static bool host_has_size(const struct hp_check_facts *f, uint64_t size)
+{
+	for (size_t i = 0; i < f->nr_sizes; i++)
+		if (f->sizes[i] == size)
+			return true;
+	return false;
+}
+
+static void size_list(const uint64_t *sizes, size_t nr, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < nr && off < len; i++) {
+		char tok[32];
+		int k;
+
+		hp_size_token(sizes[i], tok, sizeof(tok));
+		k = snprintf(buf + off, len - off, "%s%s", i ? " " : "", tok);
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+}
+
+static void check_kernel(struct ctx *c, unsigned kver)
+{
+	const struct hp_check_facts *f = c->f;
+	struct hp_finding *x;
+
+	if (!f->kver[0]) {
+		x = pf_add(c, "kernel", HP_CHECK_ERROR,
+			   "no target kernel: the running kernel's release could not be read");
+		pf_fix(x, "name the kernel that will boot with --kver VERSION");
+		return;
+	}
+	if (!kver) {
+		x = pf_add(c, "kernel", HP_CHECK_WARNING,
+			   "target kernel %s: the release does not start with a version number",
+			   f->kver);
+		pf_fix(x, "pass --kver with the release as 'uname -r' prints it");
+	} else if (!strcmp(f->kver, f->running_kver)) {
+		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (the running kernel)", f->kver);
+	} else {
+		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (running: %s)", f->kver,
+		       f->running_kver[0] ? f->running_kver : "unknown");
+	}
+
+	if (!c->n->node_form)
+		return;
+	if (!kver) {
+		x = pf_add(
+			c, "node-form", HP_CHECK_WARNING,
+			"the plan gives per-node counts (hugepages=0:A,1:B), which need Linux 5.16, and the version of %s is unknown",
+			f->kver);
+		pf_fix(x, "pass --kver with the release of the kernel that will boot");
+	} else if (kver < HP_KVER(5, 16, 0)) {
+		x = pf_add(
+			c, "node-form", HP_CHECK_ERROR,
+			"the plan gives per-node counts (hugepages=0:A,1:B), which Linux %u.%u does not parse: it needs 5.16 or later",
+			kver >> 16, (kver >> 8) & 0xff);
+		pf_fix(x,
+		       "plan for this kernel with --kver %s (balanced counts), or boot Linux 5.16 or later",
+		       f->kver);
+	} else {
+		pf_add(c, "node-form", HP_CHECK_OK,
+		       "per-node counts (hugepages=0:A,1:B) need 5.16: %s has them", f->kver);
+	}
+}
+
+static void check_kconfig(struct ctx *c)
+{
+	static const struct {
+		const char *sym;
+		const char *why;
+	} always[] = {
+		{ "CONFIG_HUGETLBFS", "hugetlbfs (it cannot be a module)" },
+		{ "CONFIG_HUGETLB_PAGE", "huge page pools" },
+	};
+	const struct hp_check_facts *f = c->f;
+	struct hp_finding *x;
+
+	if (f->kconfig_err == -ENOENT || (!f->kconfig && !f->kconfig_err)) {
+		x = pf_add(c, "kconfig", HP_CHECK_WARNING,
+			   "no %s: the kernel's hugetlb options are not checked", c->kconfig);
+		pf_fix(x,
+		       "install the kernel's config file next to it (Debian and Fedora ship one)");
+		return;
+	}
+	if (f->kconfig_err) {
+		x = pf_add(c, "kconfig", HP_CHECK_WARNING, "%s: %s: not checked", c->kconfig,
+			   strerror(-f->kconfig_err));
+		pf_fix(x, "make the file readable");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
+		char v = hp_kconfig_get(f->kconfig, always[i].sym, NULL, 0);
+
+		if (v == 'y') {
+			pf_add(c, always[i].sym, HP_CHECK_OK, "%s=y in %s", always[i].sym,
+			       c->kconfig);
+			continue;
+		}
+		x = pf_add(c, always[i].sym, HP_CHECK_ERROR,
+			   "%s is not set in %s: no %s, so no pool can be reserved", always[i].sym,
+			   c->kconfig, always[i].why);
+		pf_fix(x, "boot a kernel built with %s=y", always[i].sym);
+	}
+	if (!c->n->free_vmemmap)
+		return;
+	if (hp_kconfig_get(f->kconfig, "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP", NULL, 0) == 'y') {
+		pf_add(c, "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP", HP_CHECK_OK,
+		       "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP=y: hugetlb_free_vmemmap=on takes effect");
+		return;
+	}
+	/* without it the kernel ignores hugetlb_free_vmemmap=; savings per the kernel's own log */
+	x = pf_add(
+		c, "CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP", HP_CHECK_ERROR,
+		"the plan counts on freed vmemmap (FreeVmemmap=yes) but %s lacks CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP: every 1G page costs 16380 KiB and every 2M page 28 KiB more than planned",
+		f->kver);
+	pf_fix(x,
+	       "set FreeVmemmap=no and plan again, or boot a kernel built with CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP=y");
+}
+
+static void check_cpu_sizes(struct ctx *c)
+{
+	const struct hp_check_facts *f = c->f;
+	const struct hp_check_needs *n = c->n;
+	char have[128], want[128];
+	struct hp_finding *x;
+
+	if (f->x86) {
+		bool need1g = needs_size(n, HP_GIB);
+
+		if (f->pdpe1gb)
+			pf_add(c, "pdpe1gb", HP_CHECK_OK,
+			       "the CPU has pdpe1gb: 1G pages are possible");
+		else if (!need1g)
+			pf_add(c, "pdpe1gb", HP_CHECK_OK,
+			       "the CPU lacks pdpe1gb: no 1G pages (the plan needs none)");
+		else {
+			x = pf_add(
+				c, "pdpe1gb", HP_CHECK_ERROR,
+				"the plan reserves 1G pages but the CPU lacks the pdpe1gb flag (often hidden from nested guests): the kernel rejects hugepagesz=1G");
+			pf_fix(x,
+			       "expose pdpe1gb to this machine (QEMU: -cpu host or +pdpe1gb) or plan 2M pages only");
+		}
+	}
+
+	size_list(f->sizes, f->nr_sizes, have, sizeof(have));
+	size_list(n->sizes, n->nr_sizes, want, sizeof(want));
+	if (!f->nr_sizes) {
+		x = pf_add(
+			c, "sizes", n->nr_sizes ? HP_CHECK_WARNING : HP_CHECK_OK,
+			"the running kernel lists no huge page sizes (no hugepages-*kB folders)%s",
+			n->nr_sizes ? ": the planned sizes cannot be confirmed" : "");
+		if (n->nr_sizes)
+			pf_fix(x, "boot a kernel with hugetlbfs once to confirm %s", want);
+	} else {
+		bool all = true;
+
+		for (size_t i = 0; i < n->nr_sizes; i++) {
+			char tok[32];
+
+			if (host_has_size(f, n->sizes[i]))
+				continue;
+			all = false;
+			hp_size_token(n->sizes[i], tok, sizeof(tok));
+			x = pf_add(
+				c, "sizes", HP_CHECK_ERROR,
+				"the plan reserves %s pages but the host lists only %s: the kernel would print \"HugeTLB: unsupported hugepagesz=%s\" and drop the pool",
+				tok, have, tok);
+			pf_fix(x, "plan with the sizes the host lists (%s)", have);
+		}
+		if (all && n->nr_sizes)
+			pf_add(c, "sizes", HP_CHECK_OK, "the host lists %s; the plan uses %s", have,
+			       want);
+		else if (all)
+			pf_add(c, "sizes", HP_CHECK_OK, "the host lists %s", have);
+	}
+
+	char cma[256];
+	bool gigantic = false;
+
+	for (size_t i = 0; i < n->nr_sizes; i++)
+		gigantic |= n->sizes[i] >= GIGANTIC_MIN;
+	if (!pf_cmdline_last(f->cmdline, "hugetlb_cma", cma, sizeof(cma)) ||
+	    (hp_memparse(cma, NULL) == 0 && !strchr(cma, ':'))) {
+		pf_add(c, "hugetlb_cma", HP_CHECK_OK, "no hugetlb_cma= on the command line");
+	} else if (gigantic) {
+		x = pf_add(
+			c, "hugetlb_cma", HP_CHECK_WARNING,
+			"hugetlb_cma=%s is on the command line: the kernel then skips boot-time allocation of gigantic pages (\"HugeTLB: hugetlb_cma is enabled, skip boot time allocation\") and the planned 1G pool stays empty",
+			cma);
+		pf_fix(x, "remove hugetlb_cma= from the kernel command line");
+	} else {
+		pf_add(c, "hugetlb_cma", HP_CHECK_OK,
+		       "hugetlb_cma=%s is on the command line; the plan has no gigantic pages it would skip",
+		       cma);
+	}
+}
+
+static void check_thp(struct ctx *c)
+{
+	char mode[32];
+
+	/* information only: transparent pages are the alternative to the static pools */
+	if (!c->f->thp[0])
+		pf_add(c, "thp", HP_CHECK_OK, "transparent huge pages: not available");
+	else if (hp_thp_mode(c->f->thp, mode, sizeof(mode)) < 0)
+		pf_add(c, "thp", HP_CHECK_OK, "transparent huge pages: \"%s\"", c->f->thp);
+	else
+		pf_add(c, "thp", HP_CHECK_OK, "transparent huge pages: %s", mode);
+}
+
+void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n)
+{
+	memset(n, 0, sizeof(*n));
+	for (size_t i = 0; i < p->nr_pools && n->nr_sizes < HP_MAX_SIZES; i++)
+		if (p->pools[i].pages)
+			n->sizes[n->nr_sizes++] = p->pools[i].size;
+	n->free_vmemmap = p->free_vmemmap;
+	n->node_form = p->node_form;
+	for (size_t i = 0; i < p->nr_vms; i++)
+		n->passthrough |= p->vms[i].vm->passthrough;
+}
+
+int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_needs *n,
+		      struct hp_findings *out)
+{
+	static const struct hp_check_needs none;
+	struct ctx c = { .f = f, .n = n ? n : &none, .out = out };
+	unsigned kver = 0;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(c.kconfig, sizeof(c.kconfig), HP_P_KCONFIG, f->kver);
+	snprintf(c.modules, sizeof(c.modules), HP_P_MODULES, f->kver);
+	if (f->kver[0])
+		kver = f->kver_num;
+	check_kernel(&c, kver);
+	if (f->host_err) {
+		struct hp_finding *x = pf_add(&c, "host", HP_CHECK_ERROR,
+					      "cannot read the host: %s", f->host_errmsg);
+
+		pf_fix(x, "run as root on the host, or point --root at a complete tree");
+	}
+	if (f->kver[0])
+		check_kconfig(&c);
+	if (!f->host_err)
+		check_cpu_sizes(&c);
+	if (f->kver[0])
+		pf_check_modules(&c);
+	if (!f->host_err) {
+		pf_check_iommu(&c);
+		check_thp(&c);
+	}
+	return c.full ? -ENOSPC : 0;
+}
