@@ -456,7 +456,7 @@ static int gather(struct status *s)
 	errpath[0] = '\0';
 	r = hp_pools_read(s->o.root, &s->pools, errpath, sizeof(errpath));
 	if (r < 0) {
-		fprintf(stderr, "%s status: %s%s: %s\n", program_invocation_short_name,
+		fprintf(stderr, "%s %s: %s%s: %s\n", program_invocation_short_name, s->o.cmd,
 			s->o.root ? s->o.root : "", errpath, strerror(-r));
 		s->fatal = true;
 		return r;
@@ -495,6 +495,31 @@ static int gather(struct status *s)
 	plan_messages(s);
 	vm_messages(s);
 	return 0;
+}
+
+int hp_status_collect(struct status *s)
+{
+	int r = gather(s);
+
+	if (r < 0)
+		return r;
+	judge(s);
+	return 0;
+}
+
+int hp_status_exit(const struct status *s)
+{
+	/* a configuration that cannot be planned is an error, after the pool is shown */
+	return !s->planned ? EXIT_USAGE : (s->is_short || s->is_stale) ? EXIT_BAD : 0;
+}
+
+void hp_status_release(struct status *s)
+{
+	hp_backing_free(&s->back);
+	hp_backing_free(&s->cover);
+	free(s->added_vm);
+	s->added_vm = NULL;
+	hp_cli_unload(&s->l);
 }
 
 int cmd_status(int argc, char **argv)
@@ -547,7 +572,7 @@ int cmd_status(int argc, char **argv)
 		return hp_cli_usage_error("status", "--boot and --json do not go together");
 	}
 
-	r = gather(s);
+	r = hp_status_collect(s);
 	if (r < 0) {
 		if (!s->fatal)
 			fprintf(stderr, "%s status: %s\n", program_invocation_short_name,
@@ -555,9 +580,7 @@ int cmd_status(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	judge(s);
-	/* a configuration that cannot be planned is an error, after the pool is shown */
-	ret = !s->planned ? EXIT_USAGE : (s->is_short || s->is_stale) ? EXIT_BAD : 0;
+	ret = hp_status_exit(s);
 	r = 0;
 	if (s->o.json)
 		r = hp_status_print_json(s, ret);
@@ -571,10 +594,7 @@ int cmd_status(int argc, char **argv)
 		ret = EXIT_USAGE;
 	}
 out:
-	hp_backing_free(&s->back);
-	hp_backing_free(&s->cover);
-	free(s->added_vm);
-	hp_cli_unload(&s->l);
+	hp_status_release(s);
 	free(s);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * hugeplan status, inside: what status.c gathers and judges, which status-print.c prints as
- * text, for the journal (--boot) or as JSON. Private to the two files.
+ * text, for the journal (--boot) or as JSON, and metrics.c publishes for Prometheus. Private
+ * to the three files.
  */
 #ifndef HP_CLI_STATUS_H
 #define HP_CLI_STATUS_H
@@ -57,6 +58,20 @@ struct status {
 	size_t nr_plan_msgs, nr_vm_msgs;
 	char verdict_line[MSG_LEN];
 };
+
+/*
+ * hp_status_collect - everything status knows, for s->o (s zeroed but for o): the
+ * configuration and today's plan, the pools, the early-boot check, this boot against the plan,
+ * the VMs the pool backs, and the verdict. 0, or -errno (s->fatal: the message is out). What
+ * status prints and what hugeplan metrics publishes both come from here.
+ * hp_status_release() in every case.
+ */
+int hp_status_collect(struct status *s);
+
+/* hp_status_exit - status's exit status for what was collected: 0, EXIT_BAD or EXIT_USAGE */
+int hp_status_exit(const struct status *s);
+
+void hp_status_release(struct status *s);
 
 const char *hp_status_plural(uint64_t n);
 
