@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,17 +135,42 @@ int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 	return 0;
 }
 
-int hp_path_exists(const char *root, const char *fmt, ...)
+/* stat (follow) or lstat of root+path; 0 or -errno */
+static int vstat(const char *root, struct stat *st, bool follow, const char *fmt, va_list ap)
 {
 	char p[4096];
+	int r = vpath(p, sizeof(p), root, fmt, ap);
+
+	if (r < 0)
+		return r;
+	return (follow ? stat(p, st) : lstat(p, st)) < 0 ? -errno : 0;
+}
+
+int hp_path_exists(const char *root, const char *fmt, ...)
+{
 	struct stat st;
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vpath(p, sizeof(p), root, fmt, ap);
+	r = vstat(root, &st, false, fmt, ap);
+	va_end(ap);
+	return r == 0;
+}
+
+int hp_path_mtime(const char *root, uint64_t *ms, const char *fmt, ...)
+{
+	struct stat st;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vstat(root, &st, true, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		return 0;
-	return lstat(p, &st) == 0;
+		return r;
+	if (st.st_mtim.tv_sec < 0)
+		return -ERANGE;
+	*ms = (uint64_t)st.st_mtim.tv_sec * 1000 + (uint64_t)st.st_mtim.tv_nsec / 1000000;
+	return 0;
 }

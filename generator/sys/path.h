@@ -35,6 +35,10 @@ int hp_read_fd(int fd, char **out, size_t *len, size_t max);
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* hp_path_mtime - the modification time of root+path, in ms since the epoch. -errno. */
+int hp_path_mtime(const char *root, uint64_t *ms, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* hp_path_exists - 1 if root+path exists (any type), 0 if not. */
 int hp_path_exists(const char *root, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
