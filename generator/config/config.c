@@ -4,16 +4,19 @@
  * reader.c parses each text, value.c reads the values, perms.c decides what root may trust.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/internal.h"
+#include "core/pathnames.h"
 #include "core/size.h"
 
 void hp_config_defaults(struct hp_settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->reserve_per_node = 512 * HP_MIB;
+	snprintf(s->metrics_dir, sizeof(s->metrics_dir), "%s", HP_P_TEXTFILE_DIR);
 }
 
 void hp_config_free(struct hp_config *c)

@@ -9,6 +9,7 @@
 #include "core/host.h"
 #include "core/macro.h"
 #include "core/parse-util.h"
+#include "core/pathnames.h"
 #include "core/size.h"
 
 /* yes or no, as systemd reads booleans; empty: the default */
@@ -99,6 +100,22 @@ bad:
 		p, "Node=%s: expected \"any\", a node number, or a list such as 0,1 or 0-3", v);
 }
 
+/* an absolute path of printable ASCII without blanks: it is only ever used as a directory */
+static int dir_value(struct parse *p, const char *key, const char *v, char *out, size_t len)
+{
+	size_t n = strlen(v);
+
+	if (v[0] != '/' || n >= len)
+		return conf_perr(p, "%s=%s: expected an absolute path of at most %zu characters",
+				 key, v, len - 1);
+	for (size_t i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] > '~')
+			return conf_perr(p, "%s=%s: a path of printable characters without blanks",
+					 key, v);
+	memcpy(out, v, n + 1);
+	return 1;
+}
+
 int conf_host_key(struct parse *p, const char *key, const char *v)
 {
 	struct hp_settings *h = &p->c->host;
@@ -125,9 +142,16 @@ int conf_host_key(struct parse *p, const char *key, const char *v)
 		return bool_value(p, key, v, &h->free_vmemmap, false);
 	if (!strcmp(key, "Strict"))
 		return bool_value(p, key, v, &h->strict, false);
+	if (!strcmp(key, "MetricsDirectory")) {
+		if (empty) {
+			snprintf(h->metrics_dir, sizeof(h->metrics_dir), "%s", HP_P_TEXTFILE_DIR);
+			return 1;
+		}
+		return dir_value(p, key, v, h->metrics_dir, sizeof(h->metrics_dir));
+	}
 	return conf_perr(
 		p,
-		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict)",
+		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict, MetricsDirectory)",
 		key);
 }
 

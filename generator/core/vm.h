@@ -40,8 +40,9 @@ struct hp_settings {
 	struct hp_loc reserve_per_node_loc;
 	uint64_t default_page; /* DefaultPageSize=, 0: the largest size in the plan */
 	struct hp_loc default_page_loc;
-	bool free_vmemmap; /* FreeVmemmap= */
-	bool strict;	   /* Strict= */
+	bool free_vmemmap;     /* FreeVmemmap= */
+	bool strict;	       /* Strict= */
+	char metrics_dir[256]; /* MetricsDirectory=, absolute; hugeplan metrics --update */
 };
 
 /*

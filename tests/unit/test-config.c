@@ -151,6 +151,27 @@ static void test_dropins(void **state)
 	hp_config_free(&c);
 }
 
+/* MetricsDirectory=: Debian's textfile directory unless set; a drop-in sets it, an empty value
+ * in a later one puts the default back */
+static void test_metrics_dir(void **state)
+{
+	struct hp_config c;
+	struct hp_diag d;
+
+	(void)state;
+	assert_int_equal(hp_config_load(root, NULL, &c, &d), 0);
+	assert_string_equal(c.host.metrics_dir, "/var/lib/prometheus/node-exporter");
+	hp_config_free(&c);
+	put("etc/hugeplan/hugeplan.conf.d/10-a.conf", "[Host]\nMetricsDirectory=/srv/prom\n");
+	assert_int_equal(hp_config_load(root, NULL, &c, &d), 0);
+	assert_string_equal(c.host.metrics_dir, "/srv/prom");
+	hp_config_free(&c);
+	put("etc/hugeplan/hugeplan.conf.d/20-b.conf", "[Host]\nMetricsDirectory=\n");
+	assert_int_equal(hp_config_load(root, NULL, &c, &d), 0);
+	assert_string_equal(c.host.metrics_dir, "/var/lib/prometheus/node-exporter");
+	hp_config_free(&c);
+}
+
 static void test_confdir(void **state)
 {
 	struct hp_config c;
@@ -214,6 +235,10 @@ static const struct bad bads[] = {
 	{ "hugeplan.conf", "[Host]\nReserveMemory=lots\n", 2,
 	  "ReserveMemory=lots: not a size (a whole number, then K, M, G or T)" },
 	{ "hugeplan.conf", "[Host]\nFreeVmemmap=2\n", 2, "FreeVmemmap=2: expected yes or no" },
+	{ "hugeplan.conf", "[Host]\nMetricsDirectory=var/lib/x\n", 2,
+	  "MetricsDirectory=var/lib/x: expected an absolute path of at most 255 characters" },
+	{ "hugeplan.conf", "[Host]\nMetricsDirectory=/var/lib/a b\n", 2,
+	  "MetricsDirectory=/var/lib/a b: a path of printable characters without blanks" },
 	{ "hugeplan.conf", "[VM]\nMemory=1G\n", 1,
 	  "unknown section [VM] (this file takes [Host])" },
 	{ "hugeplan.conf", "[Host]\n[Host]\n", 2, "[Host] given twice in one file" },
@@ -702,6 +727,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_masking, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dropins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_confdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line_binary_duplicates, setup, teardown),
