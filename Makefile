@@ -41,6 +41,7 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 DOCDIR ?= $(DATADIR)/doc/hugeplan
 VENDORCONFDIR ?= /usr/lib/hugeplan
+SYSCONFDIR ?= /etc
 # pcdir VAR,PACKAGE,VARIABLE,FALLBACK: VAR from pkg-config unless set; asked once, not at
 # every use (SYSTEMDUNITDIR is in CPPFLAGS).
 pcdir = $(if $(filter undefined,$(origin $(1))),$(eval $(1) := $(or \
@@ -91,12 +92,21 @@ PROGRAMS := $(if $(CLI_SRCS),$(B)/hugeplan) $(if $(VERIFY_SRCS),$(B)/hugeplan-ve
 UNITS := $(patsubst units/%.in,$(B)/units/%,$(wildcard units/*.in))
 MAN_SRCS := $(sort $(wildcard man/*.scd))
 MANPAGES := $(patsubst man/%.scd,$(B)/man/%,$(MAN_SRCS))
+# for fleets (contrib/): the libvirt hook that refreshes the metrics, the Prometheus alert
+# rules with their promtool tests, the Ansible role
+HOOKS := $(patsubst contrib/libvirt/%.in,$(B)/contrib/%,$(wildcard contrib/libvirt/*.in))
+RULE_FILES := $(sort $(wildcard contrib/prometheus/*.yml))
+ROLE_FILES := $(sort $(shell find contrib/ansible/roles/hugeplan -type f 2>/dev/null))
 
-all: $(PROGRAMS) $(UNITS) $(MANPAGES)
+all: $(PROGRAMS) $(UNITS) $(MANPAGES) $(HOOKS)
 
 $(B)/units/%: units/%.in $(DIRS_STAMP)
 	@mkdir -p $(@D)
 	sed -e 's|@BINDIR@|$(BINDIR)|g' $< >$@
+
+$(B)/contrib/%: contrib/libvirt/%.in $(DIRS_STAMP)
+	@mkdir -p $(@D)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' $< >$@ && chmod 755 $@
 
 $(B)/man/%: man/%.scd
 	@mkdir -p $(@D)
@@ -257,12 +267,17 @@ INSTALL_MAP = \
 	$(foreach f,$(wildcard examples/config/hugeplan.conf examples/config/vms.d/*.conf),$(f):$(DOCDIR)/examples/two-socket/$(patsubst examples/config/%,%,$(f)):644) \
 	README.md:$(DOCDIR)/README.md:644 \
 	$(foreach m,$(MANPAGES),$(m):$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)):644) \
-	completion/hugeplan:$(BASHCOMPLETIONDIR)/hugeplan:644
+	completion/hugeplan:$(BASHCOMPLETIONDIR)/hugeplan:644 \
+	$(foreach h,$(HOOKS),$(h):$(SYSCONFDIR)/libvirt/hooks/qemu.d/$(notdir $(h)):755) \
+	$(foreach f,$(RULE_FILES),$(f):$(DATADIR)/hugeplan/prometheus/$(notdir $(f)):644) \
+	$(foreach f,$(ROLE_FILES),$(f):$(DATADIR)/ansible/roles/$(patsubst contrib/ansible/roles/%,%,$(f)):644)
 
 # Directories that are hugeplan's alone, removed by uninstall once empty (deepest first).
 OWN_DIRS = $(DRACUTMODULESDIR)/50hugeplan $(LIBEXECDIR)/hugeplan $(VENDORCONFDIR) \
 	$(DOCDIR)/examples/vms.d $(DOCDIR)/examples/two-socket/vms.d $(DOCDIR)/examples/two-socket \
-	$(DOCDIR)/examples $(DOCDIR)
+	$(DOCDIR)/examples $(DOCDIR) $(DATADIR)/hugeplan/prometheus $(DATADIR)/hugeplan \
+	$(sort $(dir $(patsubst contrib/ansible/roles/%,$(DATADIR)/ansible/roles/%,$(ROLE_FILES)))) \
+	$(DATADIR)/ansible/roles/hugeplan
 
 install: all
 	@set -e; for m in $(INSTALL_MAP); do \
@@ -285,7 +300,7 @@ uninstall:
 
 # The directories an install would use, for tests and packagers.
 print-dirs:
-	@$(foreach v,PREFIX BINDIR LIBEXECDIR MANDIR DOCDIR VENDORCONFDIR SYSTEMDGENERATORDIR \
+	@$(foreach v,PREFIX BINDIR LIBEXECDIR DATADIR MANDIR DOCDIR SYSCONFDIR VENDORCONFDIR SYSTEMDGENERATORDIR \
 		SYSTEMDUNITDIR DRACUTMODULESDIR DRACUTCONFDIR BASHCOMPLETIONDIR,echo '$(v)=$($(v))';)
 
 .PHONY: all bench check demo deps clean unit-tests install uninstall asan fuzz fuzz-bins fuzz-long print-dirs FORCE

@@ -308,6 +308,8 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 			when = "at the first boot after the boot menu is regenerated";
 		printf("The reservation (plan %s) takes effect %s.\n", l->args.plan_id, when);
 	}
+	if (!ret)
+		hp_metrics_update(&o->cli);
 out:
 	hp_apply_free(&a);
 	free(g->current);

@@ -107,5 +107,13 @@ int cmd_check(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
+
+/*
+ * hp_metrics_update - after apply or remove changed something: hugeplan metrics --update for
+ * o's root and configuration ("updated PATH" on success, a message on failure, nothing when
+ * MetricsDirectory= does not exist). Never fails the caller.
+ */
+void hp_metrics_update(const struct hp_cli *o);
 
 #endif

@@ -18,6 +18,7 @@ static const struct hp_command commands[] = {
 	{ "apply", cmd_apply, "write the kernel arguments to the boot loader configuration" },
 	{ "remove", cmd_remove, "take hugeplan's kernel arguments out again" },
 	{ "status", cmd_status, "whether this boot's pool serves today's plan and its VMs" },
+	{ "metrics", cmd_metrics, "the status as Prometheus metrics (node_exporter textfile)" },
 };
 
 static void usage(void)

@@ -115,14 +115,15 @@ out=$("$G" --version)
 t_eq "--version" "hugeplan-generator 0.1.0" "$out"
 
 # systemd-analyze verify, in a private root: a copy of this machine's systemd units, the
-# shipped hugeplan-verify.service where the generator's link points, the hugeplan binary
+# shipped units (hugeplan-verify.service where the generator's link points, and the metrics
+# service and timer), the hugeplan binary
 # where the unit runs it, stand-ins for the VM managers the drop-ins extend (none of them is
 # installed here), and the generator's output as /run/systemd/generator. SYSTEMD_UNIT_PATH
 # (ending in ":" to keep the default directories) is read under --root.
 vr=$T_TMP/verify-root
 mkdir -p "$vr$HP_UNITDIR" "$vr$HP_BINDIR" "$vr/usr/bin" "$vr/etc/systemd/system"
 cp -a /usr/lib/systemd/system/. "$vr$HP_UNITDIR/"
-cp "$B/units/hugeplan-verify.service" "$vr$HP_UNITDIR/"
+cp "$B"/units/* "$vr$HP_UNITDIR/"
 cp "$B/hugeplan" "$vr$HP_BINDIR/hugeplan"
 cp /usr/bin/true "$vr/usr/bin/true"
 for m in libvirtd virtqemud pve-guests kubelet; do
@@ -142,7 +143,7 @@ verify() { # NAME UNIT...
 		sed 's/^/#     /' "$T_TMP/verify.out"
 	fi
 }
-verify "shipped unit" hugeplan-verify.service
+verify "shipped units" hugeplan-verify.service hugeplan-metrics.service hugeplan-metrics.timer
 for c in "$CASES"/*/; do
 	name=$(basename "$c")
 	out=$T_TMP/cases/$name/out

@@ -59,7 +59,7 @@ done | sed -e 's|$BINDIR|/usr/bin|; s|$LIBEXECDIR|/usr/libexec|' \
 	-e 's|$GENERATORDIR|/lib/systemd/system-generators|; s|$UNITDIR|/lib/systemd/system|' \
 	-e 's|$DRACUTMODULESDIR|/usr/lib/dracut/modules.d|; s|$DRACUTCONFDIR|/usr/lib/dracut/dracut.conf.d|' \
 	-e 's|$DOCDIR|/usr/share/doc/hugeplan|; s|$MANDIR|/usr/share/man|' \
-	-e 's|$COMPLETIONDIR|/usr/share/bash-completion/completions|' \
+	-e 's|$COMPLETIONDIR|/usr/share/bash-completion/completions|; s|$DATADIR|/usr/share|' \
 	-e 's|^\(644 /usr/share/man/.*\)$|\1.gz|' \
 	-e 's|^\(644 /usr/share/doc/hugeplan/README.md\)$|\1.gz|' >"$T_TMP/want"
 printf '%s\n' "644 /usr/share/doc/hugeplan/changelog.gz" "644 /usr/share/doc/hugeplan/copyright" \

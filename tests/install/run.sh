@@ -20,7 +20,7 @@ expected() {
 		sed -e "s|\$BINDIR|$BINDIR|; s|\$LIBEXECDIR|$LIBEXECDIR|; s|\$GENERATORDIR|$GENERATORDIR|" \
 			-e "s|\$UNITDIR|$UNITDIR|; s|\$DRACUTMODULESDIR|$DRACUTMODULESDIR|" \
 			-e "s|\$DRACUTCONFDIR|$DRACUTCONFDIR|; s|\$DOCDIR|$DOCDIR|; s|\$MANDIR|$MANDIR|" \
-			-e "s|\$COMPLETIONDIR|$COMPLETIONDIR|" >"$T_TMP/files"
+			-e "s|\$COMPLETIONDIR|$COMPLETIONDIR|; s|\$DATADIR|$DATADIR|" >"$T_TMP/files"
 	while read -r mode path _; do
 		[ -n "$mode" ] && echo "$mode $path"
 	done <"$T_TMP/files" | sort
@@ -98,7 +98,7 @@ scenario() {
 BINDIR=/usr/bin LIBEXECDIR=/usr/libexec GENERATORDIR=/lib/systemd/system-generators
 UNITDIR=/lib/systemd/system DRACUTMODULESDIR=/usr/lib/dracut/modules.d
 DRACUTCONFDIR=/usr/lib/dracut/dracut.conf.d DOCDIR=/usr/share/doc/hugeplan MANDIR=/usr/share/man
-COMPLETIONDIR=/usr/share/bash-completion/completions
+COMPLETIONDIR=/usr/share/bash-completion/completions DATADIR=/usr/share
 for pc in systemd:systemdsystemgeneratordir:$GENERATORDIR systemd:systemdsystemunitdir:$UNITDIR \
 	dracut:dracutmodulesdir:$DRACUTMODULESDIR dracut:dracutconfdir:$DRACUTCONFDIR \
 	bash-completion:completionsdir:$COMPLETIONDIR; do
@@ -136,7 +136,7 @@ BINDIR=/usr/local/bin LIBEXECDIR=/usr/local/libexec
 GENERATORDIR=/usr/local/lib/systemd/system-generators UNITDIR=/usr/local/lib/systemd/system
 DRACUTMODULESDIR=/usr/lib/dracut/modules.d DRACUTCONFDIR=/usr/lib/dracut/dracut.conf.d
 DOCDIR=/usr/local/share/doc/hugeplan MANDIR=/usr/local/share/man
-COMPLETIONDIR=/usr/local/share/bash-completion/completions
+COMPLETIONDIR=/usr/local/share/bash-completion/completions DATADIR=/usr/local/share
 scenario no-pc-files PKG_CONFIG="$T_TMP/pkg-config"
 
 t_done
