@@ -20,7 +20,6 @@ P="python3 $TOP/tests/fleet/prom.py"
 F=$TOP/tests/fixtures
 RULES=$TOP/contrib/prometheus
 K2=hugepages-2048kB
-K1=hugepages-1048576kB
 TEXTDIR=/var/lib/prometheus/node-exporter # node_exporter's default on Debian
 
 for tool in prometheus-node-exporter promtool unshare nsenter; do
@@ -31,12 +30,28 @@ for tool in prometheus-node-exporter promtool unshare nsenter; do
 	}
 done
 
+# --- the shipped rules and their own cases ------------------------------------------------------
+promtool check rules "$RULES/hugeplan-rules.yml" >"$T_TMP/out" 2>&1
+t_eq "promtool check rules: the shipped rules" 0 $?
+(cd "$RULES" && promtool test rules hugeplan-rules.test.yml) >"$T_TMP/out" 2>&1
+rc=$?
+t_eq "promtool test rules: every case of hugeplan-rules.test.yml passes" 0 "$rc"
+[ "$rc" = 0 ] || sed 's/^/#   /' "$T_TMP/out" | head -30
+# and the cases can fail: the same cases against a threshold raised to 8 GiB
+mkdir -p "$T_TMP/rules"
+sed 's/> 2 \* 1024 \* 1024 \* 1024/> 8 * 1024 * 1024 * 1024/' "$RULES/hugeplan-rules.yml" \
+	>"$T_TMP/rules/hugeplan-rules.yml"
+cp "$RULES/hugeplan-rules.test.yml" "$T_TMP/rules/"
+(cd "$T_TMP/rules" && promtool test rules hugeplan-rules.test.yml) >"$T_TMP/out" 2>&1
+t_eq "promtool test rules: a changed threshold fails its case" "1 yes" \
+	"$? $(grep -q 'alertname: HugeplanPoolUnplanned' "$T_TMP/out" && echo yes)"
+
 # --- node_exporter, in a mount namespace of its own ------------------------------------------
-NS= NE=
+NS="" NE=""
 stop() {
 	[ -n "$NE" ] && kill "$NE" 2>/dev/null && wait "$NE" 2>/dev/null
 	[ -n "$NS" ] && kill "$NS" 2>/dev/null && wait "$NS" 2>/dev/null
-	NE= NS=
+	NE="" NS=""
 }
 trap 'stop; t_cleanup' EXIT
 trap 'exit 1' INT TERM
