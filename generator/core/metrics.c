@@ -1,22 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/metrics.h"
 #include "core/size.h"
+#include "core/text.h"
 
 #define LABELS_MAX 1024
 #define MAX_ROWS   (HP_VERDICT_MAX_SIZES + HP_MAX_SIZES)
-
-struct out {
-	char *buf;
-	size_t len, cap;
-	int err;
-};
 
 /* one series' labels, escaped as the exposition format wants: {a="x",b="y"} */
 struct labels {
@@ -100,52 +93,10 @@ static const struct {
 };
 // clang-format on
 
-static bool grow(struct out *o, size_t need)
+static void family(struct hp_text *o, enum fam f)
 {
-	size_t cap = o->cap ? o->cap : 8192;
-	char *nb;
-
-	while (cap - o->len <= need)
-		cap *= 2;
-	nb = realloc(o->buf, cap);
-	if (!nb) {
-		o->err = -ENOMEM;
-		return false;
-	}
-	o->buf = nb;
-	o->cap = cap;
-	return true;
-}
-
-__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int k;
-
-	if (o->err || (!o->buf && !grow(o, 0)))
-		return;
-	for (;;) {
-		size_t room = o->cap - o->len;
-
-		va_start(ap, fmt);
-		k = vsnprintf(o->buf + o->len, room, fmt, ap);
-		va_end(ap);
-		if (k < 0) {
-			o->err = -EINVAL;
-			return;
-		}
-		if ((size_t)k < room) {
-			o->len += (size_t)k;
-			return;
-		}
-		if (!grow(o, (size_t)k))
-			return;
-	}
-}
-
-static void family(struct out *o, enum fam f)
-{
-	put(o, "# HELP %s %s\n# TYPE %s gauge\n", fams[f].name, fams[f].help, fams[f].name);
+	hp_text_printf(o, "# HELP %s %s\n# TYPE %s gauge\n", fams[f].name, fams[f].help,
+		       fams[f].name);
 }
 
 /*
@@ -205,26 +156,27 @@ static void start(struct labels *l)
 	l->s[0] = '\0';
 }
 
-static void series_u(struct out *o, enum fam f, const struct labels *l, uint64_t v)
+static void series_u(struct hp_text *o, enum fam f, const struct labels *l, uint64_t v)
 {
 	if (l && l->n)
-		put(o, "%s{%s} %" PRIu64 "\n", fams[f].name, l->s, v);
+		hp_text_printf(o, "%s{%s} %" PRIu64 "\n", fams[f].name, l->s, v);
 	else
-		put(o, "%s %" PRIu64 "\n", fams[f].name, v);
+		hp_text_printf(o, "%s %" PRIu64 "\n", fams[f].name, v);
 }
 
-static void series_i(struct out *o, enum fam f, const struct labels *l, int64_t v)
+static void series_i(struct hp_text *o, enum fam f, const struct labels *l, int64_t v)
 {
-	put(o, "%s{%s} %" PRId64 "\n", fams[f].name, l->s, v);
+	hp_text_printf(o, "%s{%s} %" PRId64 "\n", fams[f].name, l->s, v);
 }
 
-static void series_ms(struct out *o, enum fam f, uint64_t ms)
+static void series_ms(struct hp_text *o, enum fam f, uint64_t ms)
 {
-	put(o, "%s %" PRIu64 ".%03u\n", fams[f].name, ms / 1000, (unsigned)(ms % 1000));
+	hp_text_printf(o, "%s %" PRIu64 ".%03u\n", fams[f].name, ms / 1000, (unsigned)(ms % 1000));
 }
 
 /* a state set: one series per state, 1 for those that hold */
-static void states(struct out *o, enum fam f, const char *const *names, const bool *on, size_t n)
+static void states(struct hp_text *o, enum fam f, const char *const *names, const bool *on,
+		   size_t n)
 {
 	struct labels l;
 
@@ -290,30 +242,30 @@ static unsigned popcount64(uint64_t v)
 
 /* --- the families -------------------------------------------------------------------------- */
 
-static void verdict(struct out *o, const struct hp_metrics_in *in)
+static void verdict(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	static const char *const names[] = { "ok", "short", "stale", "error" };
 	const struct hp_metrics_verdict *v = &in->verdict;
 	bool on[] = { v->exit_code == 0, v->is_short, v->is_stale, v->exit_code > 1 };
 
-	states(o, F_VERDICT, names, on, 4);
+	states(o, F_VERDICT, names, on, ARRAY_SIZE(on));
 }
 
-static void plan_state(struct out *o, const struct hp_metrics_in *in)
+static void plan_state(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	static const enum hp_plan_state all[] = { HP_PS_NOTHING, HP_PS_CURRENT, HP_PS_STALE,
 						  HP_PS_REBOOT, HP_PS_UNFIT };
-	const char *names[5];
-	bool on[5];
+	const char *names[ARRAY_SIZE(all)];
+	bool on[ARRAY_SIZE(all)];
 
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		names[i] = hp_plan_state_name(all[i]);
 		on[i] = in->plan && in->stale && in->stale->state == all[i];
 	}
-	states(o, F_PLAN_STATE, names, on, 5);
+	states(o, F_PLAN_STATE, names, on, ARRAY_SIZE(all));
 }
 
-static void plan_info(struct out *o, const struct hp_metrics_in *in)
+static void plan_info(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	struct labels l;
 
@@ -325,20 +277,20 @@ static void plan_info(struct out *o, const struct hp_metrics_in *in)
 	series_u(o, F_PLAN_INFO, &l, 1);
 }
 
-static void boot_check(struct out *o, const struct hp_metrics_in *in)
+static void boot_check(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	static const enum hp_overall all[] = { HP_V_MET, HP_V_SHORT, HP_V_NOTHING };
-	const char *names[3];
-	bool on[3];
+	const char *names[ARRAY_SIZE(all)];
+	bool on[ARRAY_SIZE(all)];
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		names[i] = hp_overall_name(all[i]);
 		on[i] = in->check && in->check->status == all[i];
 	}
-	states(o, F_BOOT_CHECK, names, on, 3);
+	states(o, F_BOOT_CHECK, names, on, ARRAY_SIZE(all));
 }
 
-static void page_sizes(struct out *o, const struct sizes *z)
+static void page_sizes(struct hp_text *o, const struct sizes *z)
 {
 	struct labels l;
 
@@ -350,7 +302,7 @@ static void page_sizes(struct out *o, const struct sizes *z)
 	}
 }
 
-static void planned(struct out *o, const struct hp_metrics_in *in, const struct sizes *z)
+static void planned(struct hp_text *o, const struct hp_metrics_in *in, const struct sizes *z)
 {
 	const struct hp_plan *p = in->plan;
 	struct labels l;
@@ -379,7 +331,7 @@ static void planned(struct out *o, const struct hp_metrics_in *in, const struct 
  * when the request is in the node form (or the host has one node); a count the kernel
  * spreads over several nodes has no per-node answer and no node label.
  */
-static void requested(struct out *o, const struct hp_metrics_in *in, const struct sizes *z)
+static void requested(struct hp_text *o, const struct hp_metrics_in *in, const struct sizes *z)
 {
 	bool one_node = popcount64(in->pools->online_mask) <= 1;
 	struct labels l;
@@ -427,12 +379,12 @@ static uint64_t pool_value(const struct hp_pool_node *n, enum fam f)
 }
 
 /* the pools per size and node, as sysfs counts them */
-static void pools(struct out *o, const struct hp_metrics_in *in)
+static void pools(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	static const enum fam cols[] = { F_RESERVED, F_FREE, F_SURPLUS, F_IN_USE };
 	struct labels l;
 
-	for (size_t c = 0; c < 4; c++) {
+	for (size_t c = 0; c < ARRAY_SIZE(cols); c++) {
 		family(o, cols[c]);
 		for (size_t i = 0; i < in->pools->nr_pools; i++) {
 			const struct hp_pool *p = &in->pools->pools[i];
@@ -449,7 +401,7 @@ static void pools(struct out *o, const struct hp_metrics_in *in)
 	}
 }
 
-static void unplanned(struct out *o, const struct hp_metrics_in *in)
+static void unplanned(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	const struct hp_avail_set *left;
 	struct labels l;
@@ -476,7 +428,7 @@ static void unplanned(struct out *o, const struct hp_metrics_in *in)
 	}
 }
 
-static void size_counts(struct out *o, const struct hp_metrics_in *in)
+static void size_counts(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	struct labels l;
 
@@ -494,7 +446,7 @@ static void size_counts(struct out *o, const struct hp_metrics_in *in)
 	}
 }
 
-static void boot_short(struct out *o, const struct hp_metrics_in *in, const struct sizes *z)
+static void boot_short(struct hp_text *o, const struct hp_metrics_in *in, const struct sizes *z)
 {
 	struct labels l;
 
@@ -513,7 +465,7 @@ static void boot_short(struct out *o, const struct hp_metrics_in *in, const stru
 }
 
 /* today's plan's accounting per node (core/plan.h) */
-static void budget(struct out *o, const struct hp_metrics_in *in)
+static void budget(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	const struct hp_plan *p = in->plan;
 	struct labels l;
@@ -540,7 +492,7 @@ static void budget(struct out *o, const struct hp_metrics_in *in)
 	}
 }
 
-static void vms(struct out *o, const struct hp_metrics_in *in)
+static void vms(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	const struct hp_backing *b = in->backing;
 	struct labels l;
@@ -572,11 +524,11 @@ static void vms(struct out *o, const struct hp_metrics_in *in)
 
 int hp_metrics_render(const struct hp_metrics_in *in, char **out, size_t *len)
 {
-	struct out o = { 0 };
+	struct hp_text o = HP_TEXT_INIT;
 	struct labels l;
 	struct sizes z;
 
-	put(&o, "# hugeplan metrics, written by hugeplan metrics: see hugeplan(8)\n");
+	hp_text_puts(&o, "# hugeplan metrics, written by hugeplan metrics: see hugeplan(8)\n");
 	family(&o, F_BUILD_INFO);
 	start(&l);
 	label(&l, "version", in->version ? in->version : "");
@@ -603,11 +555,5 @@ int hp_metrics_render(const struct hp_metrics_in *in, char **out, size_t *len)
 		budget(&o, in);
 		vms(&o, in);
 	}
-	if (o.err) {
-		free(o.buf);
-		return o.err;
-	}
-	*out = o.buf;
-	*len = o.len;
-	return 0;
+	return hp_text_finish(&o, out, len);
 }
