@@ -309,7 +309,7 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 		printf("The reservation (plan %s) takes effect %s.\n", l->args.plan_id, when);
 	}
 	if (!ret)
-		hp_metrics_update(&o->cli);
+		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
 out:
 	hp_apply_free(&a);
 	free(g->current);

@@ -110,10 +110,11 @@ int cmd_status(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 
 /*
- * hp_metrics_update - after apply or remove changed something: hugeplan metrics --update for
- * o's root and configuration ("updated PATH" on success, a message on failure, nothing when
- * MetricsDirectory= does not exist). Never fails the caller.
+ * hp_metrics_update - after apply changed something: hugeplan metrics --update for o's root and
+ * configuration into metrics_dir, the MetricsDirectory= apply loaded ("updated PATH" on
+ * success, a message on failure, nothing at all when the directory does not exist: one stat).
+ * Never fails the caller.
  */
-void hp_metrics_update(const struct hp_cli *o);
+void hp_metrics_update(const struct hp_cli *o, const char *metrics_dir);
 
 #endif

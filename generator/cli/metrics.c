@@ -9,8 +9,9 @@
  *   --update          MetricsDirectory=/hugeplan.prom under --root, when that directory
  *                     exists (node_exporter is installed); else nothing, and exit 0
  *
- * apply and remove call hp_metrics_update() after a change, so the published plan ids follow
- * at once. Exit 0 whenever the metrics were written, whatever the verdict (the verdict is in
+ * apply calls hp_metrics_update() after a change, so the published plan ids follow at once
+ * (remove leaves it to the timer: it reads no configuration, and would have to for the
+ * directory). Exit 0 whenever the metrics were written, whatever the verdict (the verdict is in
  * them, hugeplan_verdict), 2 on bad usage or when they could not be written.
  */
 #include <errno.h>
@@ -125,41 +126,43 @@ static int write_file(const struct hp_cli *o, const char *path, const char *text
 	return r;
 }
 
-/*
- * MetricsDirectory= under o->root: the [Host] settings alone (a broken VM file must not move
- * the metrics elsewhere), the default when they cannot be read. 1 when that directory exists.
- */
-static int update_path(const struct hp_cli *o, char *path, size_t len)
+/* dir's hugeplan.prom under o->root into path: 1 when dir exists, 0 when not, -errno */
+static int dir_path(const struct hp_cli *o, const char *dir, char *path, size_t len)
 {
-	struct hp_config_opts copts = { .check_perms = geteuid() == 0, .host_only = true };
-	char dir[sizeof(((struct hp_settings *)0)->metrics_dir)];
-	struct hp_config c = { 0 };
-	struct hp_diag d = { 0 };
-
-	snprintf(dir, sizeof(dir), "%s", HP_P_TEXTFILE_DIR);
-	if (hp_config_load_opts(o->root, o->confdir, &copts, &c, &d) == 0) {
-		snprintf(dir, sizeof(dir), "%s", c.host.metrics_dir);
-		hp_config_free(&c);
-	}
 	if (hp_path(path, len, o->root, "%s", dir) < 0)
 		return -ENAMETOOLONG;
 	if (!hp_path_exists(o->root, "%s", dir))
 		return 0;
-	if (hp_path(path, len, o->root, "%s/%s", dir, HP_METRICS_FILE) < 0)
-		return -ENAMETOOLONG;
-	return 1;
+	return hp_path(path, len, o->root, "%s/%s", dir, HP_METRICS_FILE) < 0 ? -ENAMETOOLONG : 1;
 }
 
-/* --update: 0 written, 1 no directory (path names it), -errno after the message */
-static int update(const struct hp_cli *o, char *path, size_t len)
+/*
+ * --update into dir (NULL: MetricsDirectory= of the [Host] settings alone, so that a broken VM
+ * file does not move the metrics elsewhere; the default when they cannot be read). 0 written,
+ * 1 no such directory (path names it), -errno after the message.
+ */
+static int update(const struct hp_cli *o, const char *dir, char *path, size_t len)
 {
+	struct hp_config_opts copts = { .check_perms = geteuid() == 0, .host_only = true };
+	char conf_dir[sizeof(((struct hp_settings *)0)->metrics_dir)];
+	struct hp_config c = { 0 };
+	struct hp_diag d = { 0 };
 	char *text;
 	size_t tlen;
-	int r = update_path(o, path, len);
+	int r;
 
+	if (!dir) {
+		snprintf(conf_dir, sizeof(conf_dir), "%s", HP_P_TEXTFILE_DIR);
+		if (hp_config_load_opts(o->root, o->confdir, &copts, &c, &d) == 0) {
+			snprintf(conf_dir, sizeof(conf_dir), "%s", c.host.metrics_dir);
+			hp_config_free(&c);
+		}
+		dir = conf_dir;
+	}
+	r = dir_path(o, dir, path, len);
 	if (r < 0) {
-		fprintf(stderr, "%s %s: MetricsDirectory= under %s: %s\n",
-			program_invocation_short_name, o->cmd, o->root ? o->root : "/",
+		fprintf(stderr, "%s %s: MetricsDirectory=%s under %s: %s\n",
+			program_invocation_short_name, o->cmd, dir, o->root ? o->root : "/",
 			strerror(-r));
 		return r;
 	}
@@ -173,16 +176,16 @@ static int update(const struct hp_cli *o, char *path, size_t len)
 	return r;
 }
 
-void hp_metrics_update(const struct hp_cli *o)
+void hp_metrics_update(const struct hp_cli *o, const char *metrics_dir)
 {
 	struct hp_cli m = *o;
 	char path[PATH_BUF];
 
-	/* the metrics follow a change of the plan; they never change how apply or remove ends */
+	/* the metrics follow a change of the plan; they never change how apply ends */
 	m.cmd = "metrics";
 	m.kver = NULL; /* what runs now, not what apply planned for */
 	m.json = m.bytes = false;
-	if (update(&m, path, sizeof(path)) == 0)
+	if (update(&m, metrics_dir, path, sizeof(path)) == 0)
 		printf("updated %s\n", path);
 }
 
@@ -231,7 +234,7 @@ int cmd_metrics(int argc, char **argv)
 		return hp_cli_usage_error("metrics", "--textfile needs a directory");
 
 	if (upd) {
-		r = update(&o, path, sizeof(path));
+		r = update(&o, NULL, path, sizeof(path));
 		if (r == 1)
 			printf("%s: no such directory (MetricsDirectory=): nothing written\n",
 			       path);
