@@ -47,8 +47,7 @@ static void usage(void)
 	       "     --root DIR     read the system (and the configuration) under DIR\n"
 	       "     --balanced     accept the balanced form on kernels before 5.16\n"
 	       "  -h, --help         display this help\n"
-	       "\nExit status: 0 the metrics were written (whatever they say), 2 error.\n\nSee "
-	       "hugeplan(8).\n");
+	       "\nExit status: 0 the metrics were written (whatever they say), 2 error.\n\nSee hugeplan(8).\n");
 }
 
 static uint64_t now_ms(void)
