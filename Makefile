@@ -24,6 +24,10 @@
 
 VERSION := 0.1.0
 B ?= build
+# One spelling of the build folder: targets and the dependency files written with -MMD name
+# objects as B spells them, and a relative and an absolute B (the test tiers pass an absolute
+# one) would otherwise be two sets of targets, the headers of one never rebuilding the other.
+override B := $(abspath $(B))
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 

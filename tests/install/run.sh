@@ -139,4 +139,27 @@ DOCDIR=/usr/local/share/doc/hugeplan MANDIR=/usr/local/share/man
 COMPLETIONDIR=/usr/local/share/bash-completion/completions DATADIR=/usr/local/share
 scenario no-pc-files PKG_CONFIG="$T_TMP/pkg-config"
 
+# An object built with an absolute B= (as the test tiers pass it) must still rebuild under the
+# relative spelling of the same folder when a header it includes changes: make names targets as
+# B spells them, and a dependency file written under one spelling did not attach to the other
+# (stale objects of an older struct layout crashed unit tests). One object in a scratch folder;
+# -W pretends the header changed without touching it.
+SB=$T_TMP/spelling
+rel=$(realpath -m --relative-to="$TOP" "$SB")
+obj=obj/generator/config/perms.o
+if make -s --no-print-directory B="$SB" "$SB/$obj" >"$T_TMP/make.out" 2>&1; then
+	make -n --no-print-directory B="$rel" all >"$T_TMP/plain.out" 2>&1
+	make -n -W generator/core/vm.h --no-print-directory B="$rel" all >"$T_TMP/changed.out" 2>&1
+	if grep -q 'config/perms\.c' "$T_TMP/plain.out"; then
+		t_fail "control: with nothing changed, make B=$rel leaves $obj built by B=$SB alone"
+	elif grep -q 'config/perms\.c' "$T_TMP/changed.out"; then
+		t_ok "make B=$rel rebuilds $obj, built by make B=$SB, when generator/core/vm.h changes"
+	else
+		t_fail "make B=$rel rebuilds $obj, built by make B=$SB, when generator/core/vm.h changes"
+	fi
+else
+	t_fail "make B=$SB $SB/$obj" "$(tail -n 5 "$T_TMP/make.out")"
+fi
+rm -rf "$SB"
+
 t_done
