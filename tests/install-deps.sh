@@ -7,7 +7,8 @@ set -eu
 BUILD="gcc make pkgconf libc6-dev libsmartcols-dev libinih-dev libkmod-dev libjson-c-dev scdoc"
 TEST="libcmocka-dev kmod systemd dracut-core qemu-system-x86 grub-common cpio strace valgrind
 clang libclang-rt-14-dev python3 util-linux mount man-db bash-completion dash coreutils
-debhelper dpkg-dev lintian systemd-boot systemd-boot-efi binutils tuned kdump-tools grub-pc-bin xorriso"
+debhelper dpkg-dev lintian systemd-boot systemd-boot-efi binutils tuned kdump-tools grub-pc-bin xorriso
+shellcheck"
 
 want=$BUILD
 [ "${1:-all}" = build ] || want="$BUILD $TEST"
@@ -25,5 +26,5 @@ fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null || true
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per package name
 apt-get install -y -q --no-install-recommends $missing

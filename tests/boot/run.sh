@@ -9,12 +9,13 @@
 # the kernel image at 16 MiB (physical KASLR would put it in a random GiB and change which
 # 1 GiB ranges are free). So in a 3 GiB guest exactly one aligned GiB is free for a gigantic
 # page, 0x40000000-0x7fffffff; in a 1 GiB guest none is.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/boot/lib-boot.sh
 . "$(dirname "$0")/lib-boot.sh"
 t_init
 
 G=1073741824
-M2=2097152
 NUMA="-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=2G
 -numa node,nodeid=0,memdev=m0,cpus=0 -numa node,nodeid=1,memdev=m1,cpus=1"
 
@@ -116,6 +117,7 @@ fi
 # 0x40000000-0x7fffffff; its other GiB holds the initrd and the BIOS hole). 6.1's gigantic
 # allocation for node0 falls back to node1 and takes that GiB; node1's own then fails, and the
 # kernel's message names node1 while sysfs shows node0 short. 2M: 128 + 64 MiB fit easily.
+# shellcheck disable=SC2086 # $NUMA is QEMU arguments, one word each
 boot numa "$T_TMP/test.img" "nokaslr hpt.capture=1 hpt.time=1 hugepagesz=2M hugepages=0:64,1:32 hugepagesz=1G hugepages=0:1,1:1" -m 3G $NUMA
 if guest_ok numa; then
 	t_eq "numa: overall status" short "$(q numa 'r["status"]')"
@@ -151,6 +153,7 @@ for d in (a, b):
     d.pop("elapsed_us")
 sys.exit(0 if a == b else "guest and host reports differ:\n%s\n%s" % (json.dumps(a), json.dumps(b)))
 PY
+	# shellcheck disable=SC2181 # the status of the python3 here-document just above
 	if [ $? -eq 0 ]; then t_ok "numa: the capture gives the guest's report on the host"; else t_fail "numa: the capture gives the guest's report on the host" "$(cat "$T_TMP/numa.cmp")"; fi
 
 	# the committed fixture is this capture: the pool files must still match a real boot

@@ -5,6 +5,7 @@
 # module tree (indexed by the real depmod) are linked in. Every module verdict is held
 # against modprobe on the same tree and against the kernel's config (=y built in, =m
 # loadable), and the lines "# MODULE: ..." say what this kernel has.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan

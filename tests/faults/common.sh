@@ -7,6 +7,7 @@
 # "pre" at $W/NAME/r (always the same path, so a clean trace's calls are those of the runs).
 # shellcheck shell=sh
 
+# shellcheck disable=SC2034 # for the scripts that source this
 HP=$B/hugeplan
 SNIP=etc/default/grub.d/99-hugeplan.cfg
 KCMD=etc/kernel/cmdline

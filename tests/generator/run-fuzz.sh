@@ -12,9 +12,12 @@
 # or garbage osrelease; SYSTEMD_SCOPE (kmsg logging) and a bad SYSTEMD_LOG_LEVEL. Where strace
 # can trace, every file the generator opens for writing, creates, links or removes is checked
 # to be under the output directory (or the root's dev/kmsg).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/rand.sh
 . "$TOP/tests/rand.sh"
+# shellcheck source=tests/inject.sh
 . "$TOP/tests/inject.sh"
 G=$B/hugeplan-generator
 T=$T_TMP
@@ -168,7 +171,7 @@ while [ "$CASE" -le "$GEN_CASES" ]; do
 	w=$T/c
 	rm -rf "$w" && mkdir -p "$w/out" "$w/early" "$w/late"
 	rnd 3
-	base=$(echo $bases | cut -d' ' -f$((R + 1)))
+	base=$(echo "$bases" | cut -d' ' -f$((R + 1)))
 	cp -a "$TOP/tests/fixtures/$base" "$w/root"
 	cmdline >"$w/root/proc/cmdline"
 	etc=$w/root/etc/hugeplan

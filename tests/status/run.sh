@@ -6,13 +6,12 @@
 # core/backing.h (pinned VMs first, then unpinned ones in configuration order, each instance
 # whole on the node with the most pages left if one holds it, else spread), and core/stale.h.
 # Plan ids are recomputed with an independent FNV-1a (core/render.h).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
 V=$B/hugeplan-verify
 F=$TOP/tests/fixtures
-K1=hugepages-1048576kB
-K2=hugepages-2048kB
 
 # jv FILE EXPR: EXPR over a JSON file, r bound to the document
 jv() {
@@ -265,7 +264,7 @@ update_note=$2
 created_file=no
 EOF
 }
-state done update-grub
+state "done" update-grub
 st applied --root "$R"
 t_eq "applied: exit 1" 1 "$RC"
 t_grep "applied: says reboot, with both ids" \
@@ -296,6 +295,7 @@ echo "$BOOT hugepagesz=1G hugepages=2" >"$R/proc/cmdline"
 pool "$R" 1048576 2 2 0 0 0 2 2
 st leftover --root "$R"
 t_eq "pages reserved, no VM planned: exit 1" 1 "$RC"
+# shellcheck disable=SC2016 # the backquotes of the message
 t_grep "pages reserved, no VM planned: says so" \
 	'^  this boot reserves huge pages but no VM is planned: run `hugeplan remove` \(or apply\) and reboot to give the memory back$' "$T_TMP/leftover.out"
 
@@ -349,7 +349,7 @@ if command -v valgrind >/dev/null 2>&1; then
 		applied:--boot:--root:$T_TMP/applied badcfg:--root:$T_TMP/badcfg; do
 		name=${c%%:*}
 		args=$(echo "${c#*:}" | tr ':' ' ')
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # one argument per word of the case
 		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 			"$HP" status $args >/dev/null 2>"$T_TMP/vg.$name"
 		vrc=$?

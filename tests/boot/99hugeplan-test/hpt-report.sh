@@ -1,5 +1,6 @@
 #!/bin/sh
 # pre-trigger: after hugeplan's pre-udev hook. Markers start "HPT-" at the start of a line.
+# shellcheck source=/dev/null # dracut's own, in the initramfs
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 hpt_hex() {

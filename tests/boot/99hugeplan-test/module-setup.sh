@@ -12,6 +12,7 @@ depends() {
 	return 0
 }
 
+# shellcheck disable=SC2154 # dracut sets $moddir
 install() {
 	inst_hook pre-trigger 99 "$moddir/hpt-report.sh"
 	inst_hook emergency 00 "$moddir/hpt-emergency.sh"
