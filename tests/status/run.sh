@@ -180,6 +180,17 @@ t_eq "short --json: source, VMs in configuration order with pages per node and s
 	"$(jv "$T_TMP/short-json.out" '" ".join([r["boot_check"]["source"]] + ["%s:%s:%d" % (v["name"], json.dumps({str(n["node"]): n["pages"] for n in v["nodes"]}), v["short_pages"]) for v in r["vms"]])')"
 t_eq "short --json: the pool now" '[[2048, 3072, [1287, 1785]], [1048576, 10, [4, 6]]]' \
 	"$(jv "$T_TMP/short-json.out" '[[p["page_size_kb"], p["total"], [n["total"] for n in p["nodes"]]] for p in r["pools"]]')"
+# one verdict schema, from one writer: status's boot_check holds the report's verdict as it is
+t_eq "short --json: schema 1, and boot_check is the report's verdict, member for member" "1 same" \
+	"$(python3 -c 'import json, sys
+s, r = (json.load(open(p)) for p in sys.argv[1:3])
+keys = ("status", "short_bytes", "default_size", "sizes", "ignored", "kernel_messages")
+c = s["boot_check"]
+same = all(c[k] == r[k] for k in keys) and c["kmsg"] == r["kmsg"] and r["schema"] == 1
+print(s["schema"], "same" if same else "differs: %s" % [k for k in keys if c[k] != r[k]])' \
+		"$T_TMP/short-json.out" "$R/run/hugeplan/boot-report.json" 2>&1)"
+t_eq "short --json: sizes in bytes, as in the report" "[2097152, 1073741824]" \
+	"$(jv "$T_TMP/short-json.out" '[z["size"] for z in r["boot_check"]["sizes"]]')"
 
 # --- stale: two VMs added after the entry was written ----------------------------------------
 # zz1 and zz2, 4G on 1G each, sort after db and web. Today: 2 + 4 + 4 = 10 x 1G (32 GiB - 10.5
