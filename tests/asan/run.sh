@@ -4,8 +4,8 @@
 # the tier, and so does a binary that stops on one.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source=tests/lib-san.sh
-. "$TOP/tests/lib-san.sh"
+# shellcheck source=tests/lib/san.sh
+. "$TOP/tests/lib/san.sh"
 t_init
 SAN=$B/asan
 : "${SAN_TIERS:=cli hostile}"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # hugeplan apply and remove themselves (the real binary, on fixture roots with --root) with
-# every system call of their write path failing once (strace -e inject, tests/inject.sh).
+# every system call of their write path failing once (strace -e inject, tests/lib/inject.sh).
 #
 # A clean traced run of each scenario gives the calls. From its first "mkdir" (apply) or
 # directory lock (remove) to the end, every call on a path under the root is failed in its
@@ -25,8 +25,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
-# shellcheck source=tests/inject.sh
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 # shellcheck source=tests/faults/common.sh
 . "$TOP/tests/faults/common.sh"
 

@@ -21,8 +21,8 @@
 # rd.hugeplan.strict=1 on a short boot calls emergency_shell; rd.hugeplan=0 skips the check.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source=tests/ns.sh
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec "$0" "$@"
 t_init
 T=$T_TMP
@@ -38,8 +38,8 @@ if [ ! -f "$LIB" ] || [ ! -x "$UTIL" ]; then
 	t_done
 	exit 1
 fi
-# shellcheck source=tests/rand.sh
-. "$TOP/tests/rand.sh"
+# shellcheck source=tests/lib/rand.sh
+. "$TOP/tests/lib/rand.sh"
 rand_init "$HOOK_SEED"
 
 # the namespace: our /run (with /run/initramfs, else dracut-lib.sh links /var/log to it), our

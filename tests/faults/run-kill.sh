@@ -1,7 +1,7 @@
 #!/bin/sh
 # kill -9 at any point of hugeplan apply (the real binary, --root fixture hosts of
 # tests/faults/common.sh): strace delivers SIGKILL on entering a chosen system call
-# (tests/inject.sh: inj_kill), the way a crash or a power cut would stop it there.
+# (tests/lib/inject.sh: inj_kill), the way a crash or a power cut would stop it there.
 #
 # Points, per scenario: every call of the write path (tests/faults/common.sh: points), then
 # up to KILL_RUNS (default 10) random calls across the whole run (KILL_SEED picks them; it is
@@ -17,8 +17,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
-# shellcheck source=tests/inject.sh
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 # shellcheck source=tests/faults/common.sh
 . "$TOP/tests/faults/common.sh"
 

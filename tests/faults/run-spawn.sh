@@ -1,5 +1,5 @@
 #!/bin/sh
-# hugeplan apply and remove on the running system (a private mount namespace, tests/ns.sh)
+# hugeplan apply and remove on the running system (a private mount namespace, tests/lib/ns.sh)
 # where they run update-grub, with the boot menu update failing every way it can and apply
 # stopping between its steps. update-grub here is a fake that logs, per call, the snippet it
 # would read (its checksum, or "none"), and fails when told to.
@@ -13,16 +13,16 @@
 #     fsync, a failed state write, kill -9 while update-grub runs): the next run updates too,
 #     although the snippet itself is unchanged by then.
 #   - remove: likewise with the snippet gone and the state still there.
-# Faults go into the main process only (strace counts per tracee, tests/inject.sh), except
+# Faults go into the main process only (strace counts per tracee, tests/lib/inject.sh), except
 # exec, which is failed in the child by path (-P).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source=tests/ns.sh
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
-# shellcheck source=tests/inject.sh
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 if ! inj_usable; then
 	t_done
 	exit

@@ -15,10 +15,10 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
-# shellcheck source=tests/rand.sh
-. "$TOP/tests/rand.sh"
-# shellcheck source=tests/inject.sh
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/rand.sh
+. "$TOP/tests/lib/rand.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 G=$B/hugeplan-generator
 T=$T_TMP
 : "${GEN_CASES:=100}"

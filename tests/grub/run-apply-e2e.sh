@@ -8,8 +8,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-# shellcheck source=tests/ns.sh
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
 HP=$B/hugeplan

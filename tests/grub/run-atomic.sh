@@ -9,8 +9,8 @@
 t_init
 # shellcheck source=tests/grub/common.sh
 . "$TOP/tests/grub/common.sh"
-# shellcheck source=tests/inject.sh
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 build_tool
 
 if ! inj_usable; then

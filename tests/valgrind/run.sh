@@ -5,8 +5,8 @@
 # are errors; a log with anything in it fails the tier.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source=tests/lib-san.sh
-. "$TOP/tests/lib-san.sh"
+# shellcheck source=tests/lib/san.sh
+. "$TOP/tests/lib/san.sh"
 t_init
 : "${VG_TIERS:=cli}"
 if ! command -v valgrind >/dev/null; then
