@@ -165,7 +165,7 @@ else
 fi
 
 # and what the core does use, for the record
-used=$(for o in "$T_TMP"/core.x/*.o; do undefined "$o"; done | grep -v '^hp_' | LC_ALL=C sort -u |
-	tr '\n' ' ')
+used=$(for o in "$T_TMP"/core.x/*.o; do undefined "$o"; done | LC_ALL=C sort -u |
+	grep -vxF -f "$T_TMP/core.defined" | tr '\n' ' ')
 echo "# libc symbols the core uses: $used"
 t_done
