@@ -8,7 +8,7 @@ BUILD="gcc make pkgconf libc6-dev libsmartcols-dev libinih-dev libkmod-dev libjs
 TEST="libcmocka-dev kmod systemd dracut-core qemu-system-x86 grub-common cpio strace valgrind
 clang libclang-rt-14-dev python3 util-linux mount man-db bash-completion dash coreutils
 debhelper dpkg-dev lintian systemd-boot systemd-boot-efi binutils tuned kdump-tools grub-pc-bin xorriso
-prometheus-node-exporter prometheus ansible ansible-lint"
+prometheus-node-exporter prometheus ansible ansible-lint shellcheck"
 
 want=$BUILD
 [ "${1:-all}" = build ] || want="$BUILD $TEST"
@@ -26,5 +26,5 @@ fi
 echo "install-deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null || true
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per package name
 apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends $missing

@@ -6,6 +6,7 @@
 # Default: a shortfall prints the summary and the boot goes on. Sourced by dracut's init:
 # POSIX sh, never "exit"; the verifier never blocks (it reads /dev/kmsg non-blocking).
 
+# shellcheck source=/dev/null # dracut's own, in the initramfs
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 hugeplan_check() {

@@ -1,7 +1,9 @@
 #!/bin/bash
 # dracut module: checks the boot-time huge page pools from the initramfs (pre-udev).
 # The verifier comes from $HUGEPLAN_VERIFY when set (tests, local builds), else from PATH,
-# else from /usr/libexec/hugeplan/.
+# else from /usr/libexec/hugeplan/. The module is not in an initramfs by default (check
+# returns 255): /usr/lib/dracut/dracut.conf.d/50-hugeplan.conf, which hugeplan installs, adds
+# it to every one (add_dracutmodules), and "dracut -a hugeplan" to one.
 
 hugeplan_verify_src() {
 	if [ -n "${HUGEPLAN_VERIFY:-}" ]; then
@@ -15,8 +17,8 @@ hugeplan_verify_src() {
 
 # called by dracut
 check() {
-	[ -x "$(hugeplan_verify_src)" ] || return 1
-	return 0
+	require_binaries "$(hugeplan_verify_src)" || return 1
+	return 255
 }
 
 # called by dracut
@@ -26,6 +28,7 @@ depends() {
 }
 
 # called by dracut
+# shellcheck disable=SC2154 # dracut sets $moddir
 install() {
 	inst_binary "$(hugeplan_verify_src)" /usr/bin/hugeplan-verify
 	inst_hook pre-udev 30 "$moddir/hugeplan-verify.sh"

@@ -218,41 +218,13 @@ static void json_nodes(struct hp_json *j, const char *key, const struct hp_plan 
 
 static void json_check(struct hp_json *j, const struct status *s)
 {
-	const struct hp_verdict *v = &s->verdict;
-
 	hp_json_object(j, "boot_check");
 	hp_json_str(j, "source", s->from_report ? "report" : "now");
 	hp_json_str(j, "report", s->from_report ? HP_P_BOOT_REPORT : NULL);
 	hp_json_str(j, "note", s->from_report ? NULL : s->check_note);
-	hp_json_str(j, "status", hp_overall_name(v->status));
-	hp_json_u64(j, "short_bytes", v->short_bytes);
-	hp_json_array(j, "sizes");
-	for (size_t i = 0; i < v->nr_sizes; i++) {
-		const struct hp_vsize *z = &v->sizes[i];
-
-		hp_json_object(j, NULL);
-		hp_json_u64(j, "page_size_kb", z->size / 1024);
-		hp_json_str(j, "status", hp_status_name(z->status));
-		hp_json_u64(j, "requested", z->requested);
-		hp_json_u64(j, "allocated", z->allocated);
-		hp_json_u64(j, "short_pages", z->short_pages);
-		hp_json_array(j, "nodes");
-		for (size_t k = 0; z->node_form && k < z->nr_nodes; k++) {
-			hp_json_object(j, NULL);
-			hp_json_u64(j, "node", z->nodes[k].id);
-			hp_json_u64(j, "requested", z->nodes[k].requested);
-			hp_json_u64(j, "allocated", z->nodes[k].allocated);
-			hp_json_str(j, "status", hp_status_name(z->nodes[k].status));
-			hp_json_end(j);
-		}
-		hp_json_end(j);
-		hp_json_array(j, "reasons");
-		for (size_t k = 0; k < z->nr_reasons; k++)
-			hp_json_str(j, NULL, v->kmsgs[z->reasons[k]]);
-		hp_json_end(j);
-		hp_json_end(j);
-	}
-	hp_json_end(j);
+	hp_verdict_json(j, &s->verdict,
+			s->from_report ? s->info.default_size : s->req.default_size);
+	hp_json_str(j, "kmsg", s->kmsg_state);
 	hp_json_end(j);
 }
 
@@ -352,6 +324,7 @@ int hp_status_print_json(const struct status *s, int exit_code)
 
 	hp_json_init(&j);
 	hp_json_object(&j, NULL);
+	hp_json_u64(&j, "schema", HP_VERDICT_SCHEMA);
 	hp_json_str(&j, "verdict", exit_code == 0 ? "ok" : exit_code == 1 ? "bad" : "error");
 	hp_json_bool(&j, "short", s->is_short);
 	hp_json_bool(&j, "stale", s->is_stale);

@@ -61,6 +61,30 @@ static void json_size(struct hp_json *j, const struct hp_verdict *v, const struc
 	hp_json_end(j);
 }
 
+void hp_verdict_json(struct hp_json *j, const struct hp_verdict *v, uint64_t default_size)
+{
+	hp_json_str(j, "status", hp_overall_name(v->status));
+	hp_json_u64(j, "short_bytes", v->short_bytes);
+	hp_json_u64(j, "default_size", default_size);
+	hp_json_array(j, "sizes");
+	for (size_t i = 0; i < v->nr_sizes; i++)
+		json_size(j, v, &v->sizes[i]);
+	hp_json_end(j);
+	hp_json_array(j, "ignored");
+	for (size_t i = 0; i < v->nr_ignored; i++) {
+		hp_json_object(j, NULL);
+		hp_json_str(j, "message", v->ignored[i].text);
+		hp_json_str(j, "source", v->ignored[i].from_kernel ? "kernel" : "simulation");
+		hp_json_bool(j, "predicted", v->ignored[i].predicted);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	hp_json_array(j, "kernel_messages");
+	for (size_t i = 0; i < v->nr_kmsgs; i++)
+		hp_json_str(j, NULL, v->kmsgs[i]);
+	hp_json_end(j);
+}
+
 int hp_report_json(const struct hp_verdict *v, const struct hp_report_meta *m, char **out,
 		   size_t *len)
 {
@@ -68,31 +92,12 @@ int hp_report_json(const struct hp_verdict *v, const struct hp_report_meta *m, c
 
 	hp_json_init(&j);
 	hp_json_object(&j, NULL);
-	hp_json_u64(&j, "schema", 1);
+	hp_json_u64(&j, "schema", HP_VERDICT_SCHEMA);
 	hp_json_str(&j, "generator", m->generator);
 	hp_json_str(&j, "kernel", m->kernel);
 	hp_json_str(&j, "cmdline", m->cmdline);
 	hp_json_str(&j, "plan", m->plan_id && *m->plan_id ? m->plan_id : NULL);
-	hp_json_str(&j, "status", hp_overall_name(v->status));
-	hp_json_u64(&j, "short_bytes", v->short_bytes);
-	hp_json_u64(&j, "default_size", m->default_size);
-	hp_json_array(&j, "sizes");
-	for (size_t i = 0; i < v->nr_sizes; i++)
-		json_size(&j, v, &v->sizes[i]);
-	hp_json_end(&j);
-	hp_json_array(&j, "ignored");
-	for (size_t i = 0; i < v->nr_ignored; i++) {
-		hp_json_object(&j, NULL);
-		hp_json_str(&j, "message", v->ignored[i].text);
-		hp_json_str(&j, "source", v->ignored[i].from_kernel ? "kernel" : "simulation");
-		hp_json_bool(&j, "predicted", v->ignored[i].predicted);
-		hp_json_end(&j);
-	}
-	hp_json_end(&j);
-	hp_json_array(&j, "kernel_messages");
-	for (size_t i = 0; i < v->nr_kmsgs; i++)
-		hp_json_str(&j, NULL, v->kmsgs[i]);
-	hp_json_end(&j);
+	hp_verdict_json(&j, v, m->default_size);
 	hp_json_str(&j, "kmsg", m->kmsg_state);
 	hp_json_u64(&j, "elapsed_us", m->elapsed_us);
 	hp_json_end(&j);

@@ -3,10 +3,13 @@
  * The verifier's outputs from a verdict: the JSON report (/run/hugeplan/boot-report.json),
  * the short human summary, and the one line for the kernel log. Pure: text into memory.
  *
- * JSON report, schema 1:
- *   { "schema": 1, "generator": "hugeplan-verify VERSION", "kernel": osrelease,
- *     "cmdline": text, "plan": id or null, "status": "met"|"short"|"nothing-requested",
- *     "short_bytes": n, "default_size": bytes,
+ * The verdict in JSON is one object, schema HP_VERDICT_SCHEMA, written by hp_verdict_json()
+ * alone: the boot report holds it, and "hugeplan status --json" as its "boot_check". Sizes
+ * are in bytes. hugeplan(8) documents it as a stable interface: fields are only ever added;
+ * a change of meaning gets a new schema number, which readers refuse (cli/report.h).
+ *
+ *   verdict: "status": "met"|"short"|"nothing-requested", "short_bytes": n,
+ *     "default_size": bytes (the kernel's default huge page size, as this boot set it),
  *     "sizes": [ { "size": bytes, "size_human": "2.00 MiB", "status": hp_status_name(),
  *                  "requested": n, "kernel_requested": n, "allocated": n, "free": n,
  *                  "short_pages": n, "short_bytes": n, "present": b, "default": b,
@@ -16,8 +19,12 @@
  *                  "reasons": [ kernel line, ... ] } ],
  *     "ignored": [ { "message": line, "source": "kernel"|"simulation",
  *                    "predicted": b } ],
- *     "kernel_messages": [ every HugeTLB line ], "kmsg": "read" or why not,
- *     "elapsed_us": n }
+ *     "kernel_messages": [ every HugeTLB line ]
+ *
+ *   boot report (/run/hugeplan/boot-report.json):
+ *   { "schema": 1, "generator": "hugeplan-verify VERSION", "kernel": osrelease,
+ *     "cmdline": text, "plan": id or null, VERDICT...,
+ *     "kmsg": "read" or why not, "elapsed_us": n }
  */
 #ifndef HP_BOOTREPORT_H
 #define HP_BOOTREPORT_H
@@ -37,6 +44,12 @@ struct hp_report_meta {
 	uint64_t elapsed_us;
 	const char *report_path; /* named in the summary; NULL: not written */
 };
+
+#define HP_VERDICT_SCHEMA 1
+
+struct hp_json;
+/* hp_verdict_json - the verdict's members (above) into the object j is writing. */
+void hp_verdict_json(struct hp_json *j, const struct hp_verdict *v, uint64_t default_size);
 
 /* hp_report_json - the report; *out is malloc'd, NUL-terminated. 0 or -ENOMEM. */
 int hp_report_json(const struct hp_verdict *v, const struct hp_report_meta *m, char **out,

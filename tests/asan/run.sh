@@ -2,8 +2,10 @@
 # The unit tests and the CLI and hostile tiers again, built with ASan and UBSan ("make asan",
 # into $B/asan): every sanitizer report (to files, so expected stderr stays comparable) fails
 # the tier, and so does a binary that stops on one.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-san.sh"
+# shellcheck source=tests/lib/san.sh
+. "$TOP/tests/lib/san.sh"
 t_init
 SAN=$B/asan
 : "${SAN_TIERS:=cli hostile}"

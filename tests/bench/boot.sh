@@ -2,7 +2,9 @@
 # One boot through tests/boot's harness, for the verifier's cost in a real guest: the numbers
 # the boot tier prints ("met" scenario), without its assertions. Prints what it measured, or
 # why it could not.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/boot/lib-boot.sh
 . "$TOP/tests/boot/lib-boot.sh"
 t_init
 if ! boot_setup >"$T_TMP/setup.log" 2>&1; then

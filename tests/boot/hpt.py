@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Host side of the boot tests: reads a guest's serial console log.
 
-  hpt.py files LOG DIR     decode every "HPT-FILE path" block (od -tx1 hex) into DIR/path
+  hpt.py files LOG DIR     decode every "HPT-FILE path" block (od -tx1 hex) into DIR/path, and
+                           make every "HPT-DIR path" (tests/fixtures/mkdump.sh --console HPT)
   hpt.py kmsg LOG          the "HPT-KMSG" records as "LEVEL TEXT" (LEVEL = prio & 7)
   hpt.py get JSON EXPR     print EXPR evaluated with r = the JSON document and size(bytes) =
                            the entry of r["sizes"] for that size (None when absent); strings
@@ -24,7 +25,9 @@ def lines(log):
 def files(log, out):
     cur, data = None, bytearray()
     for line in lines(log):
-        if line.startswith("HPT-FILE "):
+        if line.startswith("HPT-DIR ") and not cur:
+            os.makedirs(os.path.join(out, line[8:].strip().lstrip("/")), exist_ok=True)
+        elif line.startswith("HPT-FILE "):
             cur, data = line[9:].strip(), bytearray()
         elif line == "HPT-EOF" and cur:
             dest = os.path.join(out, cur.lstrip("/"))

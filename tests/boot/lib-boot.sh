@@ -4,13 +4,14 @@
 # boot_setup: a cached Debian cloud kernel and a private copy of dracut with the hugeplan
 # module and the test module; nothing of the system's dracut changes.
 boot_setup() {
-	KDIR=$(sh "$TOP/tests/e2e-kernel.sh") || return 1
+	KDIR=$(sh "$TOP/tests/lib/e2e-kernel.sh") || return 1
 	KVER=$(basename "$KDIR")
 	VMLINUZ=$KDIR/boot/vmlinuz-$KVER
 	DRACUT_DIR=$T_TMP/dracut
 	cp -a /usr/lib/dracut "$DRACUT_DIR" || return 1
 	cp -a "$TOP/dracut-module/50hugeplan" "$DRACUT_DIR/modules.d/" || return 1
 	cp -a "$TOP/tests/boot/99hugeplan-test" "$DRACUT_DIR/modules.d/" || return 1
+	cp "$TOP/tests/fixtures/mkdump.sh" "$DRACUT_DIR/modules.d/99hugeplan-test/" || return 1
 }
 
 # mkimg OUT MODULES...: an uncompressed initramfs with exactly these dracut modules

@@ -9,12 +9,13 @@
 # the kernel image at 16 MiB (physical KASLR would put it in a random GiB and change which
 # 1 GiB ranges are free). So in a 3 GiB guest exactly one aligned GiB is free for a gigantic
 # page, 0x40000000-0x7fffffff; in a 1 GiB guest none is.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/boot/lib-boot.sh
 . "$(dirname "$0")/lib-boot.sh"
 t_init
 
 G=1073741824
-M2=2097152
 NUMA="-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=2G
 -numa node,nodeid=0,memdev=m0,cpus=0 -numa node,nodeid=1,memdev=m1,cpus=1"
 
@@ -75,9 +76,34 @@ absent() {
 	fi
 }
 
+# fixture NAME FIXTURE: NAME's capture (hpt.capture=1: tests/fixtures/mkdump.sh in the guest) is
+# committed as tests/fixtures/FIXTURE, one per QEMU topology of this tier. Its pool files must
+# match this boot's; HUGEPLAN_SAVE_FIXTURE="FIXTURE..." makes this capture the fixture (its
+# README kept), to be read and committed by hand.
+fixture() {
+	_fix=$TOP/tests/fixtures/$2
+	case " ${HUGEPLAN_SAVE_FIXTURE:-} " in
+	*" $2 "*)
+		[ -f "$_fix/README" ] && cp "$_fix/README" "$T_TMP/$1.README"
+		rm -rf "$_fix"
+		mkdir -p "$_fix"
+		(cd "$T_TMP/$1.root" && cp -a . "$_fix/")
+		[ -f "$T_TMP/$1.README" ] && cp "$T_TMP/$1.README" "$_fix/README"
+		echo "# $1: capture saved to $_fix"
+		;;
+	esac
+	(cd "$T_TMP/$1.root" && find sys -type f -name '*hugepages*' | sort) >"$T_TMP/$1.pool.list"
+	_bad=
+	while read -r _f; do
+		cmp -s "$T_TMP/$1.root/$_f" "$_fix/$_f" || _bad="$_bad $_f"
+	done <"$T_TMP/$1.pool.list"
+	t_eq "$1: the capture's pool files are those of tests/fixtures/$2 ($(wc -l <"$T_TMP/$1.pool.list") files; else HUGEPLAN_SAVE_FIXTURE=$2)" \
+		"" "$_bad"
+}
+
 # --- 1. 2M and 1G pools fully met ---------------------------------------------------------------
 # 64 x 2 MiB = 128 MiB, and the one free GiB: a 3 GiB guest holds both.
-boot met "$T_TMP/test.img" "nokaslr hpt.time=1 hugepagesz=2M hugepages=64 hugepagesz=1G hugepages=1" -m 3G
+boot met "$T_TMP/test.img" "nokaslr hpt.capture=1 hpt.time=1 hugepagesz=2M hugepages=64 hugepagesz=1G hugepages=1" -m 3G
 if guest_ok met; then
 	t_eq "met: overall status" met "$(q met 'r["status"]')"
 	t_eq "met: 2M: status, allocated" "met 64" "$(q met 'size(2*M)["status"] + " " + str(size(2*M)["allocated"])')"
@@ -89,11 +115,12 @@ if guest_ok met; then
 	absent "met: nothing printed on the console" '^hugeplan-verify:' "$T_TMP/met.log"
 	echo "# met: verifier in the guest, in-process (clock_gettime, first run): $(q met 'r["elapsed_us"]') us"
 	sed -n 's/^HPT-TIME runs=\([0-9]*\) verify_ns=\([0-9]*\) baseline_ns=\([0-9]*\)$/# met: exec to exit, \1 runs: verifier \2 ns, cat \/dev\/null \3 ns/p' "$T_TMP/met.log"
+	fixture met qemu-1node-3g
 fi
 
 # --- 2. a 1G request the guest cannot hold -------------------------------------------------------
 # A 1 GiB guest has no free aligned GiB (the kernel and firmware sit in it): 0 of 2.
-boot big1g "$T_TMP/test.img" "nokaslr hugepagesz=1G hugepages=2" -m 1G
+boot big1g "$T_TMP/test.img" "nokaslr hpt.capture=1 hugepagesz=1G hugepages=2" -m 1G
 if guest_ok big1g; then
 	t_eq "big1g: overall status" short "$(q big1g 'r["status"]')"
 	t_eq "big1g: 1G requested, allocated, short pages, short bytes" "2 0 2 $((2 * G))" \
@@ -109,6 +136,7 @@ if guest_ok big1g; then
 	t_grep "big1g: the summary is on the console" \
 		'^  1.00 GiB: short by 2 pages \(2.00 GiB\): 0 of 2$' "$T_TMP/big1g.log"
 	t_grep "big1g: by default the boot goes on" '^HPT-BEGIN$' "$T_TMP/big1g.log"
+	fixture big1g qemu-1node-1g
 fi
 
 # --- 3. two NUMA nodes of different sizes, per-node counts ---------------------------------------
@@ -116,6 +144,7 @@ fi
 # 0x40000000-0x7fffffff; its other GiB holds the initrd and the BIOS hole). 6.1's gigantic
 # allocation for node0 falls back to node1 and takes that GiB; node1's own then fails, and the
 # kernel's message names node1 while sysfs shows node0 short. 2M: 128 + 64 MiB fit easily.
+# shellcheck disable=SC2086 # $NUMA is QEMU arguments, one word each
 boot numa "$T_TMP/test.img" "nokaslr hpt.capture=1 hpt.time=1 hugepagesz=2M hugepages=0:64,1:32 hugepagesz=1G hugepages=0:1,1:1" -m 3G $NUMA
 if guest_ok numa; then
 	t_eq "numa: overall status" short "$(q numa 'r["status"]')"
@@ -151,22 +180,10 @@ for d in (a, b):
     d.pop("elapsed_us")
 sys.exit(0 if a == b else "guest and host reports differ:\n%s\n%s" % (json.dumps(a), json.dumps(b)))
 PY
+	# shellcheck disable=SC2181 # the status of the python3 here-document just above
 	if [ $? -eq 0 ]; then t_ok "numa: the capture gives the guest's report on the host"; else t_fail "numa: the capture gives the guest's report on the host" "$(cat "$T_TMP/numa.cmp")"; fi
 
-	# the committed fixture is this capture: the pool files must still match a real boot
-	FIX=$TOP/tests/fixtures/qemu-numa-1g2g
-	if [ -n "${HUGEPLAN_SAVE_FIXTURE:-}" ]; then
-		rm -rf "$FIX"
-		mkdir -p "$FIX"
-		(cd "$T_TMP/numa.root" && cp -a . "$FIX/")
-		echo "# fixture saved to $FIX"
-	fi
-	(cd "$T_TMP/numa.root" && find sys -type f -name '*hugepages*' | sort) >"$T_TMP/numa.pool.list"
-	bad=
-	while read -r f; do
-		cmp -s "$T_TMP/numa.root/$f" "$FIX/$f" || bad="$bad $f"
-	done <"$T_TMP/numa.pool.list"
-	t_eq "numa: the committed fixture's pool files match this boot (else HUGEPLAN_SAVE_FIXTURE=1)" "" "$bad"
+	fixture numa qemu-numa-1g2g
 fi
 
 # --- 4. an invalid node id in the node form ------------------------------------------------------

@@ -7,11 +7,13 @@
 # entry kernel-install adds from an /etc/kernel/cmdline edited by core/cmdline-edit.h carries
 # them; the undo gives back each entry byte for byte. A UKI made with objcopy on systemd's own
 # stub shows its embedded .cmdline in bootctl and in core/pe.h alike.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 if [ -z "${HP_IN_NS:-}" ] && unshare -m true 2>/dev/null; then
 	HP_IN_NS=1 exec unshare -m sh "$0" "$@"
 fi
 t_init
+# shellcheck source=tests/bootpath/common.sh
 . "$TOP/tests/bootpath/common.sh"
 need bootctl systemd-boot
 need kernel-install systemd
@@ -55,7 +57,7 @@ for v in 6.1.0-26-amd64 6.1.0-27-amd64; do
 done
 E1=$MID-6.1.0-26-amd64.conf
 E2=$MID-6.1.0-27-amd64.conf
-t_eq "kernel-install wrote the entries" "$E1 $E2" "$(ls "$ESP/loader/entries" | paste -sd' ')"
+t_eq "kernel-install wrote the entries" "$E1 $E2" "$(cd "$ESP/loader/entries" && for e in *; do echo "$e"; done | paste -sd' ')"
 BASE="root=/dev/sda ro quiet hugepages=64 console=ttyS0 systemd.machine_id=$MID"
 t_eq "bootctl reads kernel-install's options" "$BASE" "$(options $E1)"
 t_eq "bootctl reads the same through core/bls.h" "$BASE" \
@@ -66,13 +68,13 @@ t_eq "bootctl reads the same through core/bls.h" "$BASE" \
 WANT="root=/dev/sda ro quiet console=ttyS0 systemd.machine_id=$MID $TOKS"
 for e in $E1 $E2; do
 	cp "$ESP/loader/entries/$e" "$T/$e.before"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one argument per token
 	"$TOOL" bls-edit "$ESP/loader/entries/$e" $TOKS >"$T/$e.after" &&
 		cp "$T/$e.after" "$ESP/loader/entries/$e"
-	t_eq "$e: bootctl list shows exactly the tokens once, other words kept" "$WANT" "$(options $e)"
+	t_eq "$e: bootctl list shows exactly the tokens once, other words kept" "$WANT" "$(options "$e")"
 	t_eq "$e: only the options line changed" "1" \
 		"$(diff "$T/$e.before" "$T/$e.after" | grep -c '^>')"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one argument per token
 	"$TOOL" bls-edit "$T/$e.after" $TOKS >"$T/$e.again"
 	t_eq "$e: a second apply changes nothing" "" "$(cmp "$T/$e.after" "$T/$e.again" 2>&1)"
 done
@@ -80,13 +82,13 @@ t_eq "bootctl reports no problem with the edited entries" "" \
 	"$(grep -v -e '^$' -e 'No boot loader' -e 'not installed' -e 'Failed to read EFI' "$T/bootctl.err" | head -n 3)"
 
 # a kernel installed later: from /etc/kernel/cmdline with the tokens
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per token
 "$TOOL" cmdline-edit "$T/conf/cmdline" $TOKS >"$T/cmdline.new" && cp "$T/cmdline.new" "$T/conf/cmdline"
 ki_add 6.1.0-28-amd64
 E3=$MID-6.1.0-28-amd64.conf
 t_eq "kernel-install add of a new kernel carries the tokens once (bootctl)" \
 	"root=/dev/sda ro quiet console=ttyS0 $TOKS systemd.machine_id=$MID" "$(options $E3)"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per token
 "$TOOL" bls-edit "$ESP/loader/entries/$E3" $TOKS >"$T/$E3.again"
 t_eq "$E3: apply leaves kernel-install's entry as it is" "" \
 	"$(cmp "$ESP/loader/entries/$E3" "$T/$E3.again" 2>&1)"

@@ -6,8 +6,10 @@
 # splits. Expected pools follow the kernel's rules (KERNEL-NOTES.md: the first pair for a size
 # wins, words after "--" are init's); the escaped and quoted rows were seen on a real GRUB
 # 2.06 boot. These are the inputs apply must refuse or clean (issue 17).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/bootpath/common.sh
 . "$TOP/tests/bootpath/common.sh"
 need grub-mkconfig grub-common
 in_ns
@@ -30,11 +32,12 @@ mkcfg() {
 	printf 'GRUB_DEFAULT=0\nGRUB_DISABLE_OS_PROBER=true\nGRUB_DISABLE_RECOVERY=true\n' >"$R/default/grub"
 	printf 'GRUB_CMDLINE_LINUX=%s\nGRUB_CMDLINE_LINUX_DEFAULT=%s\n' "$2" "$3" >>"$R/default/grub"
 	# tuned's bootloader plugin adds this line (_grub2_default_env_patch)
+	# shellcheck disable=SC2016 # the line as tuned writes it, expanded by grub-mkconfig
 	[ -n "${4:-}" ] &&
 		echo 'GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT:+$GRUB_CMDLINE_LINUX_DEFAULT }\$tuned_params"' \
 			>>"$R/default/grub"
 	printf 'TUNED_BOOT_CMDLINE="%s"\nTUNED_BOOT_INITRD_ADD=\n' "${4:-}" >"$R/tuned/bootcmdline"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one argument per token
 	"$B/tests/grub-tool" snippet $TOKS >"$R/default/grub.d/99-hugeplan.cfg"
 	tuned=
 	[ -d /etc/tuned ] && tuned="mount --bind '$R/tuned' /etc/tuned &&"

@@ -4,8 +4,10 @@
 # (hugeplan's words on it) and /etc/default/kdump-tools a test file. kdump-config's "test"
 # prints the kexec command it would run without loading anything; its --command-line= is what
 # the crash kernel would get. The crash kernel's pool is then what the kernel's rules make of it.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/bootpath/common.sh
 . "$TOP/tests/bootpath/common.sh"
 need kdump-config kdump-tools
 in_ns

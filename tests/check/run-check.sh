@@ -3,6 +3,7 @@
 # here by depmod (tests/check/mkmodtree.sh). Expected outputs in tests/check/expected were
 # written from the kernel's rules, and every module verdict is also held against modprobe
 # itself (--show-depends on the same tree), a second opinion that shares no code with ours.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
@@ -61,7 +62,7 @@ ko:kernel/drivers/vfio/vfio.ko ko:kernel/drivers/vfio/pci/vfio-pci.ko
 ko:kernel/drivers/vfio/vfio_iommu_type1.ko"
 
 # --- a healthy Intel host with a passthrough VM: everything ok
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per module of the tree
 r=$(root intel check-intel-vfio $INTEL_TREE) || exit 1
 rc=$(check "$T_TMP/intel.out" --root "$r")
 t_eq "intel: exit 0" 0 "$rc"
@@ -112,7 +113,7 @@ t_eq "module_blacklist=: exit 1" 1 "$rc"
 t_grep "module_blacklist=: an error" "^error    vfio_pci: .*module_blacklist= on the command line" "$T_TMP/mbl.out"
 
 # --- a module the kernel does not ship
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046 # one argument per module of the tree
 r=$(root intel2 check-intel-vfio $(echo $INTEL_TREE | sed 's| ko:kernel/drivers/vfio/vfio_iommu_type1.ko||')) || exit 1
 rc=$(check "$T_TMP/miss.out" --root "$r")
 t_eq "missing vfio_iommu_type1: exit 1" 1 "$rc"
@@ -133,7 +134,7 @@ t_eq "no modules.dep.bin: exit 1" 1 "$rc"
 t_grep "no modules.dep.bin: depmod is the fix" "^         fix: run: depmod $K$" "$T_TMP/nodep.out"
 
 # --- AMD, hugetlb_cma= with a 1G plan, amd_iommu=off, no vmemmap optimization
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per module of the tree
 r=$(root amd check-amd-cma $AMD_TREE) || exit 1
 rc=$(check "$T_TMP/amd.out" --root "$r")
 t_eq "amd: exit 1" 1 "$rc"

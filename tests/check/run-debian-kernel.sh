@@ -1,15 +1,16 @@
 #!/bin/sh
-# hugeplan check against the real Debian cloud kernel the boot tests use (tests/e2e-kernel.sh
+# hugeplan check against the real Debian cloud kernel the boot tests use (tests/lib/e2e-kernel.sh
 # downloads and caches it under build/e2e-cache; the version comes from the archive). The
 # fixture hosts supply the CPU and the command line; the kernel's own /boot/config and
 # module tree (indexed by the real depmod) are linked in. Every module verdict is held
 # against modprobe on the same tree and against the kernel's config (=y built in, =m
 # loadable), and the lines "# MODULE: ..." say what this kernel has.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
 
-if ! kdir=$(sh "$TOP/tests/e2e-kernel.sh" 2>"$T_TMP/fetch.err"); then
+if ! kdir=$(sh "$TOP/tests/lib/e2e-kernel.sh" 2>"$T_TMP/fetch.err"); then
 	t_fail "fetch the Debian cloud kernel" "$(cat "$T_TMP/fetch.err")"
 	t_done
 	exit 1

@@ -7,6 +7,7 @@
 # pages give 2 x 1G and 256 x 2M; the default size is the largest planned (1G); sizes go in
 # ascending order; one node renders plain counts. The plan id is recomputed here with an
 # independent FNV-1a (render.h: FNV-1a 64 of the reservation tokens joined by blanks).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
@@ -37,6 +38,7 @@ mkroot() {
 	fedora)
 		# grub2-mkconfig of Fedora/RHEL reads /etc/default/grub only
 		mkdir -p "$R/usr/sbin" "$R/etc/default"
+		# shellcheck disable=SC2016 # grub2-mkconfig's own text, not expanded here
 		printf '#!/bin/sh\nif test -f ${sysconfdir}/default/grub ; then\n  . ${sysconfdir}/default/grub\nfi\n' \
 			>"$R/usr/sbin/grub2-mkconfig"
 		chmod 755 "$R/usr/sbin/grub2-mkconfig"
@@ -95,8 +97,11 @@ t_eq "grub again: exits 0" 0 "$RC"
 t_grep "grub again: reports unchanged" "^unchanged: $R/$SNIP already has plan $ID$" "$T_TMP/g-again.out"
 t_eq "grub again: snippet mtime kept" $OLD "$(mtime "$R/$SNIP")"
 t_eq "grub again: state mtime kept" $OLD "$(mtime "$R/$STATE")"
-cmp -s "$T_TMP/snip.before" "$R/$SNIP" && cmp -s "$T_TMP/state.before" "$R/$STATE" &&
-	t_ok "grub again: contents identical" || t_fail "grub again: contents identical"
+if cmp -s "$T_TMP/snip.before" "$R/$SNIP" && cmp -s "$T_TMP/state.before" "$R/$STATE"; then
+	t_ok "grub again: contents identical"
+else
+	t_fail "grub again: contents identical"
+fi
 
 # a changed plan is written
 printf '[VM]\nMemory=1G\nPageSize=2M\n' >"$R/etc/hugeplan/vms.d/web.conf"
@@ -106,8 +111,11 @@ run g-change apply --root "$R"
 t_eq "grub changed: exits 0" 0 "$RC"
 t_grep "grub changed: wrote the new tokens" "^wrote $R/$SNIP: $TOKS2$" "$T_TMP/g-change.out"
 t_eq "grub changed: state tokens" "tokens=$TOKS2" "$(grep '^tokens=' "$R/$STATE")"
-[ "$(mtime "$R/$SNIP")" != $OLD ] && t_ok "grub changed: snippet rewritten" ||
+if [ "$(mtime "$R/$SNIP")" != $OLD ]; then
+	t_ok "grub changed: snippet rewritten"
+else
 	t_fail "grub changed: snippet rewritten"
+fi
 
 # remove, twice
 run g-rm-dry remove --root "$R" --dry-run
@@ -265,7 +273,7 @@ elif command -v valgrind >/dev/null 2>&1; then
 	mkroot vg
 	for args in "apply" "apply" "apply --dry-run" "remove --dry-run" "remove" \
 		"apply --bootloader=kernel-install" "remove"; do
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # one argument per word of the case
 		if valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \
 			"$HP" $args --root "$R" >/dev/null 2>"$T_TMP/vg.err"; then
 			t_ok "valgrind: $args"
@@ -291,10 +299,16 @@ if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; th
 	t_eq "failed fsync: exits 2" 2 "$?"
 	t_grep "failed fsync: names the path and the step" \
 		"^hugeplan apply: $R/$SNIP: fsync temporary file: Input/output error; the file is as it was$" "$T_TMP/io.err"
-	cmp -s "$T_TMP/io.snip" "$R/$SNIP" && t_ok "failed fsync: old snippet byte-for-byte" ||
+	if cmp -s "$T_TMP/io.snip" "$R/$SNIP"; then
+		t_ok "failed fsync: old snippet byte-for-byte"
+	else
 		t_fail "failed fsync: old snippet byte-for-byte"
-	cmp -s "$T_TMP/io.state" "$R/$STATE" && t_ok "failed fsync: state not touched" ||
+	fi
+	if cmp -s "$T_TMP/io.state" "$R/$STATE"; then
+		t_ok "failed fsync: state not touched"
+	else
 		t_fail "failed fsync: state not touched"
+	fi
 	t_eq "failed fsync: no temporary file left" "99-hugeplan.cfg" "$(ls -A "$R/etc/default/grub.d")"
 else
 	t_skip "failed fsync through hugeplan apply" "strace cannot trace here"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # hugeplan-verify against fixture roots: the real NUMA capture (tests/fixtures/qemu-numa-1g2g,
 # see its README) and variations of it. Fixtures are copied; nothing writes into the tree.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 

@@ -2,6 +2,7 @@
 # Black-box runs of build/hugeplan against fixture roots, compared with expected stdout,
 # stderr and exit status (tests/cli/expected/NAME.{stdout,stderr,rc}).
 # UPDATE=1 rewrites the expected files: then read every diff before committing it.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 # Run on a copy: as root, hugeplan refuses configuration another user could change, and a
@@ -19,7 +20,7 @@ grep -v '^#' "$TOP/tests/cli/cases.txt" | while IFS='|' read -r name args; do
 	name=$(echo "$name" | tr -d ' ')
 	[ -n "$name" ] || continue
 	args=$(eval echo "$args")
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # cases.txt gives the arguments blank-separated
 	"$B/hugeplan" $args >"$T_TMP/$name.stdout" 2>"$T_TMP/$name.stderr"
 	echo $? >"$T_TMP/$name.rc"
 	for k in stdout stderr rc; do

@@ -1,4 +1,4 @@
-# Shared by the faults tier (sourced after ../lib.sh, t_init and ../inject.sh).
+# Shared by the faults tier (sourced after ../lib.sh, t_init and ../lib/inject.sh).
 #
 # A host here is a copy of tests/fixtures/one-node-32g with a module tree for its kernel (so
 # apply's checks pass) and a boot loader; two plans: OLD (db: 2G on 1G pages) and NEW (db and
@@ -7,6 +7,7 @@
 # "pre" at $W/NAME/r (always the same path, so a clean trace's calls are those of the runs).
 # shellcheck shell=sh
 
+# shellcheck disable=SC2034 # for the scripts that source this
 HP=$B/hugeplan
 SNIP=etc/default/grub.d/99-hugeplan.cfg
 KCMD=etc/kernel/cmdline
@@ -82,7 +83,7 @@ state_of() {
 	fi
 }
 
-# points TRACE ROOT DIR...: "LINE SYSCALL ORDINAL" (tests/inject.sh: inj_calls) for the calls
+# points TRACE ROOT DIR...: "LINE SYSCALL ORDINAL" (tests/lib/inject.sh: inj_calls) for the calls
 # of the write path in a clean TRACE: from its first mkdir, or directory lock for remove, on,
 # the calls on a path under ROOT. hp_mkdirs makes and checks every component of a path the same
 # way: only those of the DIRs themselves are taken, unless FAULTS_FULL=1.

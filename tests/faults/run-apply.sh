@@ -1,6 +1,6 @@
 #!/bin/sh
 # hugeplan apply and remove themselves (the real binary, on fixture roots with --root) with
-# every system call of their write path failing once (strace -e inject, tests/inject.sh).
+# every system call of their write path failing once (strace -e inject, tests/lib/inject.sh).
 #
 # A clean traced run of each scenario gives the calls. From its first "mkdir" (apply) or
 # directory lock (remove) to the end, every call on a path under the root is failed in its
@@ -22,9 +22,12 @@
 # the file there and records created_file=no. The only effect: "hugeplan remove" later keeps
 # that file (holding the running command line without hugeplan's words, which is what
 # kernel-install would use without it), where it would have deleted it.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
+# shellcheck source=tests/faults/common.sh
 . "$TOP/tests/faults/common.sh"
 
 if ! inj_usable; then
@@ -161,8 +164,11 @@ EOF
 		fi
 	done <"$d/calls"
 	INJECTED=$((INJECTED + points))
-	[ "$points" -ge 20 ] && t_ok "$name: $points calls failed one at a time" ||
+	if [ "$points" -ge 20 ]; then
+		t_ok "$name: $points calls failed one at a time"
+	else
 		t_fail "$name: only $points calls on the write path"
+	fi
 }
 
 # the scenarios' "before" roots

@@ -19,8 +19,10 @@
 # not called, no word of the command line runs as a command, the verifier exits 0, 1 or 2
 # (never a signal), and every report it writes is strict JSON. Controls that must trip:
 # rd.hugeplan.strict=1 on a short boot calls emergency_shell; rd.hugeplan=0 skips the check.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec "$0" "$@"
 t_init
 T=$T_TMP
@@ -36,7 +38,8 @@ if [ ! -f "$LIB" ] || [ ! -x "$UTIL" ]; then
 	t_done
 	exit 1
 fi
-. "$TOP/tests/rand.sh"
+# shellcheck source=tests/lib/rand.sh
+. "$TOP/tests/lib/rand.sh"
 rand_init "$HOOK_SEED"
 
 # the namespace: our /run (with /run/initramfs, else dracut-lib.sh links /var/log to it), our
@@ -72,6 +75,7 @@ echo "hook returned $?"
 X
 
 
+# shellcheck disable=SC2016 # hostile words, for the hook to read as they are
 WORDS='hugepagesz=2M hugepagesz=1G hugepagesz=1Q hugepagesz= hugepages=64 hugepages=-1
 hugepages=99999999999999999999999 hugepages=0:64,1:32 hugepages=0:1,x hugepages=:: hugepages
 default_hugepagesz=1G default_hugepagesz=banana hugetlb_free_vmemmap=on rd.hugeplan
@@ -249,7 +253,7 @@ while [ "$CASE" -le "$HOOK_CASES" ]; do
 done
 echo "# verifier: $RAN met or nothing to check, $SHORT short, $ERR errors, $SKIPPED not run (rd.hugeplan=0, read-only /run)"
 
-n=$(ls "$T/reports" | wc -l)
+n=$(find "$T/reports" -mindepth 1 -maxdepth 1 | wc -l)
 if python3 - "$T/reports" >"$T/json.err" 2>&1 <<'X'; then
 import json, os, sys
 d = sys.argv[1]

@@ -1,7 +1,7 @@
 #!/bin/sh
 # kill -9 at any point of hugeplan apply (the real binary, --root fixture hosts of
 # tests/faults/common.sh): strace delivers SIGKILL on entering a chosen system call
-# (tests/inject.sh: inj_kill), the way a crash or a power cut would stop it there.
+# (tests/lib/inject.sh: inj_kill), the way a crash or a power cut would stop it there.
 #
 # Points, per scenario: every call of the write path (tests/faults/common.sh: points), then
 # up to KILL_RUNS (default 10) random calls across the whole run (KILL_SEED picks them; it is
@@ -14,9 +14,12 @@
 # Then the pile-up check: many kills in a row at the temporary file's write, with no clean
 # run between them, leave one temporary file at a time, never more.
 #   KILL_ALL=1 sh tests/faults/run-kill.sh       the long run: every call, about 1100 runs
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
+# shellcheck source=tests/faults/common.sh
 . "$TOP/tests/faults/common.sh"
 
 if ! inj_usable; then
@@ -130,7 +133,7 @@ d=$W/grub-change r=$d/r
 rm -rf "$r" && cp -a "$d/pre" "$r"
 n=$(inj_nth "$d/clean.trace" fsync '.' '~>')
 most=0
-for i in 1 2 3 4 5 6 7 8 9 10; do
+for _ in 1 2 3 4 5 6 7 8 9 10; do
 	inj_kill fsync "${n:-1}" "$HP" apply --root "$r" >/dev/null 2>&1
 	k=$(temps "$r" | grep -c .)
 	[ "$k" -gt "$most" ] && most=$k

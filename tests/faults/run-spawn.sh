@@ -1,5 +1,5 @@
 #!/bin/sh
-# hugeplan apply and remove on the running system (a private mount namespace, tests/ns.sh)
+# hugeplan apply and remove on the running system (a private mount namespace, tests/lib/ns.sh)
 # where they run update-grub, with the boot menu update failing every way it can and apply
 # stopping between its steps. update-grub here is a fake that logs, per call, the snippet it
 # would read (its checksum, or "none"), and fails when told to.
@@ -13,13 +13,16 @@
 #     fsync, a failed state write, kill -9 while update-grub runs): the next run updates too,
 #     although the snippet itself is unchanged by then.
 #   - remove: likewise with the snippet gone and the state still there.
-# Faults go into the main process only (strace counts per tracee, tests/inject.sh), except
+# Faults go into the main process only (strace counts per tracee, tests/lib/inject.sh), except
 # exec, which is failed in the child by path (-P).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 if ! inj_usable; then
 	t_done
 	exit
@@ -201,19 +204,22 @@ RC=$?
 bad=
 [ $RC = 0 ] || bad="exit $RC"
 [ "$(snip new).$(upd).$(calls)" = new.done.1 ] || bad="$bad snippet $(snip new) update $(upd) calls $(calls)"
-[ -z "$bad" ] && t_ok "the exec report cannot be read: update-grub ran, exit 0, state done" ||
+if [ -z "$bad" ]; then
+	t_ok "the exec report cannot be read: update-grub ran, exit 0, state done"
+else
 	t_fail "the exec report cannot be read" "$bad"
+fi
 
 # --- apply stops between the snippet and its state
 apply_fault fsync '^rename\(.*99-hugeplan.cfg"' '.' EIO
-after "the snippet's directory fsync fails" 2 "^hugeplan apply: $SNIP: fsync directory: Input/output error: the change is made" new done 0
+after "the snippet's directory fsync fails" 2 "^hugeplan apply: $SNIP: fsync directory: Input/output error: the change is made" new "done" 0
 
 RN=$(inj_name "$T/apply.trace" '^rename(at2?)?\(')
 apply_fault "$RN" '.' 'applied"' EIO
-after "the state's rename fails after update-grub ran" 2 "^hugeplan apply: $ST: rename temporary file over target: " new done 1
+after "the state's rename fails after update-grub ran" 2 "^hugeplan apply: $ST: rename temporary file over target: " new "done" 1
 
 apply_fault openat '^wait4' 'O_EXCL' ENOSPC
-after "the state's temporary file cannot be created" 2 "^hugeplan apply: $ST: create temporary file: No space left on device" new done 1
+after "the state's temporary file cannot be created" 2 "^hugeplan apply: $ST: create temporary file: No space left on device" new "done" 1
 
 # killed while update-grub runs: the orphan finishes, nothing records it
 load old
@@ -223,7 +229,7 @@ inj_kill wait4 "$n" "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
 RC=$?
 sleep 2.5
 rm -f "$T/slow"
-after "killed (-9) while update-grub runs" 137 "" new done 1
+after "killed (-9) while update-grub runs" 137 "" new "done" 1
 
 # killed right after the snippet's rename, on the very first apply (no state at all)
 load old
@@ -273,13 +279,13 @@ load new
 n=$(inj_nth "$T/remove.trace" fsync '^unlink\(.*99-hugeplan.cfg"' '.')
 inj_fail fsync "${n:-1}" EIO "$HP" remove >"$T/out" 2>"$T/err"
 RC=$?
-rm_after "the snippet's directory fsync fails" 2 "^hugeplan remove: $SNIP: fsync directory: " done 0
+rm_after "the snippet's directory fsync fails" 2 "^hugeplan remove: $SNIP: fsync directory: " "done" 0
 
 load new
 n=$(inj_nth "$T/remove.trace" unlink '.' 'applied"')
 inj_fail unlink "${n:-1}" EROFS "$HP" remove >"$T/out" 2>"$T/err"
 RC=$?
-rm_after "the state cannot be removed" 2 "^hugeplan remove: $ST: remove file: Read-only file system" done 1
+rm_after "the state cannot be removed" 2 "^hugeplan remove: $ST: remove file: Read-only file system" "done" 1
 
 load new
 : >"$T/slow"
@@ -288,6 +294,6 @@ inj_kill wait4 "${n:-1}" "$HP" remove >"$T/out" 2>"$T/err"
 RC=$?
 sleep 2.5
 rm -f "$T/slow"
-rm_after "killed (-9) while update-grub runs" 137 "" done 1
+rm_after "killed (-9) while update-grub runs" 137 "" "done" 1
 
 t_done

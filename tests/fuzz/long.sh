@@ -25,7 +25,7 @@ for n in $names; do
 	[ -f "tests/fuzz/$n.dict" ] && dict=-dict=tests/fuzz/$n.dict
 	[ -d "tests/fuzz/corpus/$n" ] && seeds=tests/fuzz/corpus/$n
 	start=$(date +%s)
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $dict is empty or -dict=FILE
 	nice -n 10 "$bin" $dict -runs="$FUZZ_RUNS" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$out/$n-" "$B/fuzz/corpus-$n" $seeds \
 		>"$out/$n.log" 2>&1

@@ -21,6 +21,7 @@
 #   - anything else: a failure.
 # A run where fewer than 10 inputs reach a snippet fails: the check must not be vacuous.
 # Long form: APPLY_FUZZ_SECONDS=600 APPLY_MAX=0 tests/fuzz/run-apply.sh
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 : "${APPLY_FUZZ_SECONDS:=10}" "${APPLY_MAX:=400}"
@@ -47,7 +48,7 @@ mkdir -p "$W/corpus"
 	ls "$TOP"/tests/fuzz/corpus/config/*
 	find "$W/corpus" -type f | sort | if [ "$APPLY_MAX" -gt 0 ]; then head -n "$APPLY_MAX"; else cat; fi
 } >"$W/inputs"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # one argument per input file (libFuzzer names: hex digits)
 python3 "$TOP/tests/fuzz/split-config.py" "$W/trees" $(cat "$W/inputs") >"$W/trees.list" ||
 	t_fail "fuzzed apply: split-config.py failed"
 ninputs=$(wc -l <"$W/inputs")
@@ -80,6 +81,7 @@ fi
 # source SHELL SNIPPET OUT: the snippet sourced as grub-mkconfig does, with nothing around
 source_in() {
 	rm -rf "$W/sandbox" && mkdir "$W/sandbox"
+	# shellcheck disable=SC2016 # the script the shell under test runs, expanded there
 	(cd "$W/sandbox" && env -i PATH="$W/nobin" "$(command -v "$1")" -eu -c '
 		GRUB_CMDLINE_LINUX="console=ttyS0 hugepages=3"
 		GRUB_CMDLINE_LINUX_DEFAULT="quiet hugepagesz=2M"
@@ -93,7 +95,7 @@ source_in() {
 # snippet_problem SNIP TOKENS: what is wrong with the snippet apply wrote for these tokens;
 # nothing when all is as it must be
 snippet_problem() {
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one argument per token, globbing off
 	kc=$(set -f && "$KC" $2 2>&1) || { echo "tokens outside the grammar: $kc"; return; }
 	grep -qxF "$(line_for "$2")" "$1" 2>/dev/null ||
 		{ echo "no snippet line carrying exactly '$2'"; return; }
@@ -104,7 +106,7 @@ snippet_problem() {
 		source_in "$sh" "$1" "$W/vars" ||
 			{ echo "sourced in $sh -eu: $(head -n1 "$W/vars.log")"; return; }
 		[ -z "$(ls -A "$W/sandbox")" ] ||
-			{ echo "sourcing in $sh created $(ls -A "$W/sandbox" | head -n1)"; return; }
+			{ echo "sourcing in $sh created $(find "$W/sandbox" -mindepth 1 | head -n1)"; return; }
 		[ "$(cat "$W/vars")" = "$(printf 'console=ttyS0\nquiet %s' "$2")" ] ||
 			{ echo "$sh: the variables became $(tr '\n' '|' <"$W/vars")"; return; }
 		[ "$sh" = dash ] || continue # bash's "set" lists functions and its own variables too
@@ -159,6 +161,9 @@ while read -r n input; do
 done <"$W/trees.list"
 t_eq "fuzzed apply: every run as it must be" 0 "$bad"
 t_ok "fuzzed apply: $ok runs: $snippets snippets checked, $empty reserving nothing, $nofit not fitting, $refused invalid"
-[ "$snippets" -ge 10 ] && t_ok "fuzzed apply: at least 10 snippets checked" ||
+if [ "$snippets" -ge 10 ]; then
+	t_ok "fuzzed apply: at least 10 snippets checked"
+else
 	t_fail "fuzzed apply: only $snippets inputs reached a snippet"
+fi
 t_done

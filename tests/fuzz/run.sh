@@ -5,6 +5,7 @@
 # source tree; a crash, a leak or a failed property fails the test and its input is printed
 # (base64) so it can be added to the seed corpus once fixed. "make fuzz-long" runs the long
 # campaign (tests/fuzz/long.sh).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1
@@ -24,14 +25,14 @@ for src in tests/fuzz/fuzz-*.c; do
 	dict='' seeds=''
 	[ -f "tests/fuzz/$short.dict" ] && dict=-dict=tests/fuzz/$short.dict
 	[ -d "tests/fuzz/corpus/$short" ] && seeds=tests/fuzz/corpus/$short
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $dict and $seeds are empty or whole arguments
 	"$bin" $dict -max_total_time="$FUZZ_SECONDS" -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$T_TMP/$short-" "$T_TMP/corpus-$short" $seeds \
 		>"$T_TMP/$short.log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T_TMP/$short.log")
 	if [ "$rc" -eq 0 ] && [ -n "$runs" ]; then
-		t_ok "fuzz $short: $runs runs in ${FUZZ_SECONDS} s, seeds $(ls $seeds 2>/dev/null | wc -l), no crash"
+		t_ok "fuzz $short: $runs runs in ${FUZZ_SECONDS} s, seeds $([ -n "$seeds" ] && find "$seeds" -type f | wc -l || echo 0), no crash"
 	else
 		t_fail "fuzz $short: exit $rc" "$(grep -E 'property failed|ERROR|SUMMARY' "$T_TMP/$short.log" | head -5)"
 		grep -v '^#' "$T_TMP/$short.log" | tail -n 30 | sed 's/^/#   /'

@@ -12,10 +12,13 @@
 # or garbage osrelease; SYSTEMD_SCOPE (kmsg logging) and a bad SYSTEMD_LOG_LEVEL. Where strace
 # can trace, every file the generator opens for writing, creates, links or removes is checked
 # to be under the output directory (or the root's dev/kmsg).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
-. "$TOP/tests/rand.sh"
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/rand.sh
+. "$TOP/tests/lib/rand.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 G=$B/hugeplan-generator
 T=$T_TMP
 : "${GEN_CASES:=100}"
@@ -168,7 +171,7 @@ while [ "$CASE" -le "$GEN_CASES" ]; do
 	w=$T/c
 	rm -rf "$w" && mkdir -p "$w/out" "$w/early" "$w/late"
 	rnd 3
-	base=$(echo $bases | cut -d' ' -f$((R + 1)))
+	base=$(echo "$bases" | cut -d' ' -f$((R + 1)))
 	cp -a "$TOP/tests/fixtures/$base" "$w/root"
 	cmdline >"$w/root/proc/cmdline"
 	etc=$w/root/etc/hugeplan

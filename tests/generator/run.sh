@@ -8,6 +8,7 @@
 # the case has `kmsg`, what it wrote to the root's dev/kmsg, must match. Optional: `env`
 # (VAR=VALUE lines), `dirs` (1: called with one directory), `pre/` (already in the output).
 # Then systemd-analyze verify over every generated unit and the shipped one.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1
@@ -147,12 +148,12 @@ verify "shipped units" hugeplan-verify.service hugeplan-metrics.service hugeplan
 for c in "$CASES"/*/; do
 	name=$(basename "$c")
 	out=$T_TMP/cases/$name/out
-	units=$(cd "$out" && ls -d *.mount *.service.d 2>/dev/null | sed 's/\.d$//')
+	units=$(cd "$out" && for u in ./*.mount ./*.service.d; do [ -e "$u" ] && echo "${u#./}"; done | sed 's/\.d$//')
 	[ -n "$units" ] || continue
 	rm -rf "$vr/run/systemd/generator"
 	mkdir -p "$vr/run/systemd"
 	cp -a "$out" "$vr/run/systemd/generator"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one argument per unit name
 	verify "$name" $units
 done
 # and the check can fail: a mount unit under a name that does not match its Where=

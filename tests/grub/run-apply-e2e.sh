@@ -5,13 +5,14 @@
 # later /usr/sbin gains a fake update-grub. hugeplan itself then runs the real grub-mkconfig
 # (no update-grub installed) or the fake update-grub, by fork/exec, and the grub.cfg that
 # comes out is read back: exactly the planned tokens on normal entries, none on recovery.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
 HP=$B/hugeplan
-KVER=$(uname -r)
 T=$T_TMP
 
 # the fake system folders

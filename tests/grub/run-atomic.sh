@@ -4,10 +4,13 @@
 # the old file must stay byte-for-byte and no temporary file may remain; the error must name
 # the step and the path. The call to fail is found in a clean trace of the same run, so the
 # test follows whatever the loader and libc do before it.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/grub/common.sh
 . "$TOP/tests/grub/common.sh"
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
 build_tool
 
 if ! inj_usable; then

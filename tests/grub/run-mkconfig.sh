@@ -4,6 +4,7 @@
 # initrds, a fake /etc/default with grub, a cloud-image file and the snippet. The linux lines
 # of the grub.cfg it writes are what the kernel gets: normal entries must carry exactly the
 # planned tokens, once each, in order, after the other words; recovery entries none of them.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 
@@ -19,6 +20,7 @@ if ! unshare -m sh -c "mount --bind '$T_TMP' '$T_TMP'" 2>"$T_TMP/unshare.err"; t
 	exit 0
 fi
 
+# shellcheck source=tests/grub/common.sh
 . "$TOP/tests/grub/common.sh"
 build_tool
 
@@ -90,7 +92,7 @@ t_grep "baseline: a recovery entry carries GRUB_CMDLINE_LINUX's words" \
 
 # With the snippet.
 tree snip
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per token
 "$TOOL" snippet $TOKS >"$T_TMP/snip/default/grub.d/99-hugeplan.cfg"
 if mkconfig snip; then
 	t_ok "grub-mkconfig with 99-hugeplan.cfg"

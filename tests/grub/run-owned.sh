@@ -8,8 +8,10 @@
 # with a prefix or a suffix that makes another name. Expected: a word is owned exactly when
 # the list names it (NAME= with a value, PREFIX.* in every form) - written out here from the
 # list's rules, not taken from either side.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/grub/common.sh
 . "$TOP/tests/grub/common.sh"
 build_tool
 
@@ -59,6 +61,7 @@ NR == FNR {
 # owned when it is gone (the token list is appended after it either way)
 "$TOOL" snippet hugeplan.plan=t >"$T_TMP/snippet.cfg" || t_fail "render the snippet"
 while IFS= read -r w; do
+	# shellcheck disable=SC2016 # the script dash runs
 	GRUB_CMDLINE_LINUX_DEFAULT=$w dash -e -c '. "$1"; printf "%s\n" "$GRUB_CMDLINE_LINUX_DEFAULT"' \
 		sh "$T_TMP/snippet.cfg"
 done <"$T_TMP/words" | awk '{ print ($0 == "hugeplan.plan=t") ? 1 : 0 }' >"$T_TMP/sh"
@@ -78,6 +81,9 @@ else
 	t_fail "99-hugeplan.cfg takes out exactly what the list says" \
 		"$(awk '$1 != $3 { print "want " $1 ", sh " $3 ": " $4 }' "$T_TMP/all" | head -n 20)"
 fi
-[ "$owned" -ge 20 ] && [ "$((n - owned))" -ge 20 ] && t_ok "both kinds are there: $owned owned, $((n - owned)) not" ||
+if [ "$owned" -ge 20 ] && [ "$((n - owned))" -ge 20 ]; then
+	t_ok "both kinds are there: $owned owned, $((n - owned)) not"
+else
 	t_fail "both kinds are there" "$owned owned of $n"
+fi
 t_done

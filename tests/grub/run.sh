@@ -4,14 +4,16 @@
 # Expected values are written from the snippet's contract (core/grub-snippet.h): owned words
 # gone from both variables, tokens once at the end of GRUB_CMDLINE_LINUX_DEFAULT only, every
 # other word kept in order.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 
+# shellcheck source=tests/grub/common.sh
 . "$TOP/tests/grub/common.sh"
 build_tool
 
 TOKS="default_hugepagesz=1G hugepagesz=1G hugepages=4 hugepagesz=2M hugepages=512 hugeplan.plan=t1"
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per token
 "$TOOL" snippet $TOKS >"$T_TMP/snippet.cfg" || t_fail "render the snippet"
 
 SHELLS=
@@ -24,6 +26,7 @@ case $SHELLS in *bash*) SHELLS="$SHELLS bash-posix" ;; esac
 mkdir -p "$T_TMP/glob" && touch "$T_TMP/glob/a.txt" "$T_TMP/glob/b.txt"
 
 # grub-mkconfig's own lines (util/grub-mkconfig.in), then the two variables.
+# shellcheck disable=SC2016 # grub-mkconfig's lines, expanded by the shell under test
 SOURCE='sysconfdir=$1
 if test -f ${sysconfdir}/default/grub ; then
   . ${sysconfdir}/default/grub
@@ -144,7 +147,7 @@ check exported-appended "nomodeset" "quiet mitigations=off $TOKS"
 # Words after "--" are init's: kept, and the tokens go before the "--".
 newcase init-args
 printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet hugepages=2 -- single hugepages=3"\n' >"$C/default/grub"
-check init-args "" "quiet $(echo "$TOKS") -- single hugepages=3"
+check init-args "" "quiet $TOKS -- single hugepages=3"
 
 # Blanks of any kind separate words; globbing characters are text.
 newcase blanks-globs
@@ -165,6 +168,7 @@ check twice "" "quiet $TOKS"
 # Nothing of the snippet's outlives it: no function, no variable, no "set -f", IFS as before.
 newcase leaks
 for s in $SHELLS; do
+	# shellcheck disable=SC2016 # the script the shell under test runs
 	out=$(run_sh "$s" -e '. "$1/default/grub.d/99-hugeplan.cfg"
 set | grep -c "^hugeplan_" || :
 command -v hugeplan_edit || echo no-function
@@ -179,6 +183,7 @@ glob
 done
 
 # The tokens are the only text not fixed by hugeplan, and they are validated.
+# shellcheck disable=SC2016 # a token that must not be expanded, anywhere
 for bad in "hugepages=1;reboot" 'hugepages=$(id)' "hugepages=1'" "quiet" ""; do
 	if "$TOOL" snippet hugepagesz=1G "$bad" >"$T_TMP/bad.out" 2>&1; then
 		t_fail "refuses token '$bad'" "$(cat "$T_TMP/bad.out")"

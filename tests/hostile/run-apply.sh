@@ -3,7 +3,9 @@
 # offline image that already holds an applied plan: every case is refused with its exact
 # one-line message and exit status 2, and the image is unchanged to the byte and the
 # timestamp: the previous GRUB snippet, the state file, no temporary file.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/hostile/corpus.sh
 . "$TOP/tests/hostile/corpus.sh"
 t_init
 HP=$B/hugeplan

@@ -5,7 +5,9 @@
 # (a FIFO must not stall it), nothing on stdout, every stderr line its own, and whatever it
 # reports about the configuration is the case's own message (it does not plan, so errors the
 # planner finds are not its to report).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/hostile/corpus.sh
 . "$TOP/tests/hostile/corpus.sh"
 t_init
 G=$B/hugeplan-generator

@@ -5,6 +5,7 @@
 # byte for byte the one of the clean configuration (tests/cli/configs/numa, whose numbers
 # tests/cli/README.md derives by hand), and every token matches the strict grammar. Then the
 # same through hugeplan apply into the GRUB snippet that root's shell sources.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
@@ -14,6 +15,7 @@ WANT=$TOP/tests/cli/expected/numa-cmdline.stdout
 S='[1-9][0-9]*[KMGTPE]?'
 N='(0|[1-9][0-9]*)'
 GRAMMAR="^(default_hugepagesz=$S )?(hugepagesz=$S hugepages=($N|$N:$N(,$N:$N)*) )+(hugetlb_free_vmemmap=on )?hugeplan\\.plan=[0-9a-f]{16}\$"
+# shellcheck disable=SC2016 # hostile text, never to be expanded
 HOSTILE='$(reboot) `id` ; rm -rf / | sh && "q" '"'q'"' \ ${IFS} > /etc/passwd init=/bin/sh -- hugepages=9'
 
 t_grep "the clean rendering follows the grammar" "$GRAMMAR" "$WANT"
@@ -104,6 +106,7 @@ for v in comments crlf names; do
 			"$(diff "$T_TMP/snippet.want" "$SNIP" | head -n 10)"
 	fi
 done
+# shellcheck disable=SC2016 # `id` is the text looked for
 if grep -q 'reboot\|xqjw\|quoted\|/etc/passwd\|`id`' "$SNIP"; then
 	t_fail "no hostile byte in the snippet"
 else

@@ -3,7 +3,9 @@
 # (tests/hostile/corpus.sh): for each case, stderr must be exactly the expected one line
 # (FILE:LINE: or FILE: and what is wrong), stdout empty, the exit status 2, and nothing
 # written: the configuration and the system root are byte-identical afterwards.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/hostile/corpus.sh
 . "$TOP/tests/hostile/corpus.sh"
 t_init
 HP=$B/hugeplan

@@ -2,7 +2,10 @@
 #   bash tests/install/complete.bash COMPLETION_FILE WORD... ''
 # completes the last word (give '' to complete a new word) and prints the candidates, one a
 # line, sorted. With COMPLETE_VMS=1 it prints _hugeplan_vms "$2" "$3" instead.
+# shellcheck shell=bash
+# shellcheck source=/dev/null # the system's bash-completion
 . /usr/share/bash-completion/bash_completion
+# shellcheck source=completion/hugeplan
 . "$1"
 shift
 if [ -n "${COMPLETE_VMS:-}" ]; then

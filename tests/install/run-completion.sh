@@ -2,6 +2,7 @@
 # bash completion: driven with COMP_WORDS as bash does on TAB (complete.bash). The commands
 # and options it offers must be exactly those the built hugeplan lists in its --help; VM
 # names come from vms.d in the search path under --root, or from --config DIR.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1

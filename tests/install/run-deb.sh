@@ -5,6 +5,7 @@
 # Debian 12's pkg-config places them) plus Debian's own: copyright, changelog, and man
 # pages and the README compressed (dh_compress: docs over 4 KiB). Installing it is left
 # to people: it changes the machine.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1
@@ -39,7 +40,7 @@ git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t "$S" 2>/dev/nu
 rc=$?
 t_eq "dpkg-buildpackage -us -uc -b builds the package" 0 "$rc"
 [ "$rc" = 0 ] || sed 's/^/#   /' "$T_TMP/build.log" | tail -n 30
-deb=$(ls "$T_TMP"/src/hugeplan_*_*.deb 2>/dev/null | head -n 1)
+deb=$(find "$T_TMP/src" -maxdepth 1 -name 'hugeplan_*_*.deb' | head -n 1)
 if [ -z "$deb" ]; then
 	t_fail "a hugeplan_*.deb is built"
 	t_done
@@ -53,6 +54,7 @@ printf '%s\n' libc6 libinih1 libjson-c5 libkmod2 libsmartcols1 >"$T_TMP/want"
 t_diff "it depends on the libraries the programs link, from their shlibs" "$T_TMP/want" "$T_TMP/got"
 
 # files.txt, with Debian 12's directories
+# shellcheck disable=SC2016 # files.txt's $VARIABLES, replaced by sed
 grep -v '^#' tests/install/files.txt | while read -r mode path _; do
 	[ -n "$mode" ] && echo "$mode $path"
 done | sed -e 's|$BINDIR|/usr/bin|; s|$LIBEXECDIR|/usr/libexec|' \

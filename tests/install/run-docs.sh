@@ -5,6 +5,7 @@
 # valid configuration. The lists come from the built programs, so a new option or key
 # without its documentation fails here. The man pages render without a groff warning
 # (lintian's own command).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1
@@ -23,7 +24,11 @@ for m in "$B"/man/*.[0-9]; do
 	fi
 done
 for p in hugeplan.8 hugeplan.conf.5 hugeplan-generator.8 dracut.hugeplan.7; do
-	[ -f "$B/man/$p" ] && t_ok "man page $p is built" || t_fail "man page $p is built"
+	if [ -f "$B/man/$p" ]; then
+		t_ok "man page $p is built"
+	else
+		t_fail "man page $p is built"
+	fi
 done
 
 # commands: the indented lines under "Commands:" in hugeplan --help

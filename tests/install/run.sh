@@ -4,6 +4,7 @@
 # fallbacks without pkg-config (PREFIX=/usr/local); then what an installed tree must do
 # (the programs run, systemd-analyze cat-config and hugeplan read the same configuration,
 # bash-completion and man find their files); then make uninstall leaves nothing behind.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1

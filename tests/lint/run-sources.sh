@@ -6,6 +6,7 @@
 #   - no path literal of the system ("/proc/...", "/sys/...", "/etc/...", ...) outside
 #     core/pathnames.h: every path goes through it, and through the root of sys/path.h.
 # Comments are skipped; a literal that only starts a macro concatenation ("x " HP_P_Y) is fine.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 cd "$TOP" || exit 1
@@ -50,7 +51,8 @@ for p in sys.argv[1:]:
             print("path %s:%d: %s" % (p, line, s[a:b]))
         prev = (a, b)
 PY
-n=$(ls generator/*/*.c generator/*/*.h | wc -l)
+set -- generator/*/*.c generator/*/*.h
+n=$#
 if grep -q '^split ' "$T_TMP/found"; then
 	t_fail "the $n sources of generator/ hold every message as one literal" "$(grep '^split ' "$T_TMP/found")"
 else

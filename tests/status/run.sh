@@ -6,13 +6,12 @@
 # core/backing.h (pinned VMs first, then unpinned ones in configuration order, each instance
 # whole on the node with the most pages left if one holds it, else spread), and core/stale.h.
 # Plan ids are recomputed with an independent FNV-1a (core/render.h).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
 V=$B/hugeplan-verify
 F=$TOP/tests/fixtures
-K1=hugepages-1048576kB
-K2=hugepages-2048kB
 
 # jv FILE EXPR: EXPR over a JSON file, r bound to the document
 jv() {
@@ -181,6 +180,17 @@ t_eq "short --json: source, VMs in configuration order with pages per node and s
 	"$(jv "$T_TMP/short-json.out" '" ".join([r["boot_check"]["source"]] + ["%s:%s:%d" % (v["name"], json.dumps({str(n["node"]): n["pages"] for n in v["nodes"]}), v["short_pages"]) for v in r["vms"]])')"
 t_eq "short --json: the pool now" '[[2048, 3072, [1287, 1785]], [1048576, 10, [4, 6]]]' \
 	"$(jv "$T_TMP/short-json.out" '[[p["page_size_kb"], p["total"], [n["total"] for n in p["nodes"]]] for p in r["pools"]]')"
+# one verdict schema, from one writer: status's boot_check holds the report's verdict as it is
+t_eq "short --json: schema 1, and boot_check is the report's verdict, member for member" "1 same" \
+	"$(python3 -c 'import json, sys
+s, r = (json.load(open(p)) for p in sys.argv[1:3])
+keys = ("status", "short_bytes", "default_size", "sizes", "ignored", "kernel_messages")
+c = s["boot_check"]
+same = all(c[k] == r[k] for k in keys) and c["kmsg"] == r["kmsg"] and r["schema"] == 1
+print(s["schema"], "same" if same else "differs: %s" % [k for k in keys if c[k] != r[k]])' \
+		"$T_TMP/short-json.out" "$R/run/hugeplan/boot-report.json" 2>&1)"
+t_eq "short --json: sizes in bytes, as in the report" "[2097152, 1073741824]" \
+	"$(jv "$T_TMP/short-json.out" '[z["size"] for z in r["boot_check"]["sizes"]]')"
 
 # --- stale: two VMs added after the entry was written ----------------------------------------
 # zz1 and zz2, 4G on 1G each, sort after db and web. Today: 2 + 4 + 4 = 10 x 1G (32 GiB - 10.5
@@ -265,7 +275,7 @@ update_note=$2
 created_file=no
 EOF
 }
-state done update-grub
+state "done" update-grub
 st applied --root "$R"
 t_eq "applied: exit 1" 1 "$RC"
 t_grep "applied: says reboot, with both ids" \
@@ -296,6 +306,7 @@ echo "$BOOT hugepagesz=1G hugepages=2" >"$R/proc/cmdline"
 pool "$R" 1048576 2 2 0 0 0 2 2
 st leftover --root "$R"
 t_eq "pages reserved, no VM planned: exit 1" 1 "$RC"
+# shellcheck disable=SC2016 # the backquotes of the message
 t_grep "pages reserved, no VM planned: says so" \
 	'^  this boot reserves huge pages but no VM is planned: run `hugeplan remove` \(or apply\) and reboot to give the memory back$' "$T_TMP/leftover.out"
 
@@ -349,7 +360,7 @@ if command -v valgrind >/dev/null 2>&1; then
 		applied:--boot:--root:$T_TMP/applied badcfg:--root:$T_TMP/badcfg; do
 		name=${c%%:*}
 		args=$(echo "${c#*:}" | tr ':' ' ')
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # one argument per word of the case
 		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 			"$HP" status $args >/dev/null 2>"$T_TMP/vg.$name"
 		vrc=$?

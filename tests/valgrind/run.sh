@@ -3,8 +3,10 @@
 # programs of $B, through wrappers of the same names):
 # invalid reads and writes, uninitialised values, and leaks (definite, indirect, possible)
 # are errors; a log with anything in it fails the tier.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/lib-san.sh"
+# shellcheck source=tests/lib/san.sh
+. "$TOP/tests/lib/san.sh"
 t_init
 : "${VG_TIERS:=cli}"
 if ! command -v valgrind >/dev/null; then
@@ -17,12 +19,14 @@ VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite
 
 for t in "$B"/tests/test-*; do
 	[ -x "$t" ] || continue
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $VG is valgrind and its options
 	san_unit valgrind "$t" $VG
 done
 # the tiers run "$B/PROGRAM": give them ones that run the real programs under valgrind
 for prog in "$B"/hugeplan*; do
-	[ -f "$prog" ] && [ -x "$prog" ] || continue
+	if [ ! -f "$prog" ] || [ ! -x "$prog" ]; then
+		continue
+	fi
 	cat >"$T_TMP/bin/$(basename "$prog")" <<EOS
 #!/bin/sh
 exec $VG "$prog" "\$@"

@@ -1,5 +1,6 @@
 #!/bin/sh
 # pre-trigger: after hugeplan's pre-udev hook. Markers start "HPT-" at the start of a line.
+# shellcheck source=/dev/null # dracut's own, in the initramfs
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 hpt_hex() {
@@ -23,17 +24,9 @@ fi
 dd if=/dev/kmsg iflag=nonblock bs=8192 status=none 2>/dev/null >/run/hpt-kmsg
 grep -E 'HugeTLB|hugeplan' /run/hpt-kmsg | while IFS= read -r l; do echo "HPT-KMSG $l"; done
 
+# the files hugeplan reads, as tests/fixtures/mkdump.sh captures a host
 if getargbool 0 hpt.capture; then
-	for f in /proc/cmdline /proc/meminfo /proc/cpuinfo /proc/sys/kernel/osrelease \
-		/sys/devices/system/node/online /sys/devices/system/node/node*/meminfo \
-		/sys/devices/system/node/node*/hugepages/hugepages-*/*_hugepages \
-		/sys/kernel/mm/hugepages/hugepages-*/*_hugepages \
-		/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages_mempolicy; do
-		[ -f "$f" ] && hpt_hex "$f"
-	done
-	echo "HPT-FILE /dev/kmsg"
-	od -An -tx1 -v /run/hpt-kmsg
-	echo "HPT-EOF"
+	hpt-mkdump --console HPT
 fi
 
 # the verifier as a process, start to exit: N runs on the state it just checked, and as a

@@ -1,13 +1,13 @@
 #!/bin/sh
 # Fetches and caches a real Debian cloud kernel for the boot tests, without installing it.
-#   tests/e2e-kernel.sh        prints the cache folder of the current kernel version
+#   tests/lib/e2e-kernel.sh        prints the cache folder of the current kernel version
 # Layout (build/e2e-cache is ignored by git, shared by every tier that boots a kernel):
 #   $B/e2e-cache/current                       the kernel version last resolved
 #   $B/e2e-cache/<kver>/boot/vmlinuz-<kver>
 #   $B/e2e-cache/<kver>/lib/modules/<kver>/    with modules.dep (depmod has run)
 # The version comes from the meta package linux-image-cloud-amd64, never from this file.
 set -eu
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
 : "${B:=build}"
 case $B in /*) ;; *) B=$TOP/$B ;; esac
 CACHE=$B/e2e-cache
