@@ -9,6 +9,7 @@
 # with hugeplan_reboot over three images whose "reboot" (tests/fleet/fake-boot.py, the
 # kernel's rules) leaves the second one a 1G page short: the first passes its verification,
 # the second fails it, the third is never touched. ansible-lint finds nothing in the role.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan

@@ -12,6 +12,7 @@
 #   - a second host (a pool left over for nobody, a stale boot), --update into MetricsDirectory=,
 #     the refresh after apply, a broken configuration (error, exit 0), and hugeplan(8)'s
 #     worst case (8 nodes, 500 VMs, all short) counted in node_exporter's output.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
@@ -56,6 +57,7 @@ stop() {
 trap 'stop; t_cleanup' EXIT
 trap 'exit 1' INT TERM
 
+# shellcheck disable=SC2012 # the names of one directory, compared as text
 ls -A "$TEXTDIR" 2>/dev/null | sort >"$T_TMP/host-textdir.before"
 unshare -m --propagation private sleep 900 &
 NS=$!
@@ -152,6 +154,7 @@ t_eq "metrics --textfile: nothing on standard output" "" "$(cat "$T_TMP/out")"
 t_eq "metrics --textfile: nothing on standard error" "" "$(cat "$T_TMP/err")"
 t_eq "metrics --textfile: one file, hugeplan.prom, no temporary file left" "hugeplan.prom" \
 	"$(in_ns ls -A "$TEXTDIR")"
+# shellcheck disable=SC2012 # the names of one directory, compared as text
 t_eq "the host's own $TEXTDIR is untouched" "$(cat "$T_TMP/host-textdir.before")" \
 	"$(ls -A "$TEXTDIR" 2>/dev/null | sort)"
 if scrape scrape; then
@@ -167,7 +170,7 @@ t_eq "node_exporter reports the file's time" yes \
 
 # promtool's own lint over everything node_exporter serves
 promtool check metrics <"$T_TMP/scrape.prom" >"$T_TMP/lint" 2>&1
-t_eq "promtool check metrics: exit 0" 0 $?
+t_eq "promtool check metrics: exit 0" 0 "$?"
 t_eq "promtool check metrics: no problem" "" "$(cat "$T_TMP/lint")"
 
 # the pool, per size and node, from the fixture's sysfs files: the persistent pool is nr less
@@ -178,16 +181,16 @@ for kb in 2048 1048576; do
 		nr=$(sysfs "node$n/hugepages/hugepages-${kb}kB/nr_hugepages")
 		fr=$(sysfs "node$n/hugepages/hugepages-${kb}kB/free_hugepages")
 		su=$(sysfs "node$n/hugepages/hugepages-${kb}kB/surplus_hugepages")
-		t_eq "$sz node $n: reserved = nr - surplus" $((nr - su)) "$(v hugeplan_reserved_pages size=$sz node=$n)"
-		t_eq "$sz node $n: free" "$fr" "$(v hugeplan_free_pages size=$sz node=$n)"
-		t_eq "$sz node $n: surplus" "$su" "$(v hugeplan_surplus_pages size=$sz node=$n)"
-		t_eq "$sz node $n: in use = nr - free, not yet attributed to a VM" $((nr - fr)) \
-			"$(v hugeplan_in_use_pages size=$sz node=$n owner=unattributed)"
+		t_eq "$sz node $n: reserved = nr - surplus" "$((nr - su))" "$(v hugeplan_reserved_pages size="$sz" node="$n")"
+		t_eq "$sz node $n: free" "$fr" "$(v hugeplan_free_pages size="$sz" node="$n")"
+		t_eq "$sz node $n: surplus" "$su" "$(v hugeplan_surplus_pages size="$sz" node="$n")"
+		t_eq "$sz node $n: in use = nr - free, not yet attributed to a VM" "$((nr - fr))" \
+			"$(v hugeplan_in_use_pages size="$sz" node="$n" owner=unattributed)"
 	done
 	d=$R/sys/kernel/mm/hugepages/hugepages-${kb}kB
-	t_eq "$sz: committed (resv_hugepages)" "$(cat "$d/resv_hugepages")" "$(v hugeplan_committed_pages size=$sz)"
-	t_eq "$sz: overcommit" "$(cat "$d/nr_overcommit_hugepages")" "$(v hugeplan_overcommit_pages size=$sz)"
-	t_eq "$sz: page size in bytes" $((kb * 1024)) "$(v hugeplan_page_size_bytes size=$sz)"
+	t_eq "$sz: committed (resv_hugepages)" "$(cat "$d/resv_hugepages")" "$(v hugeplan_committed_pages size="$sz")"
+	t_eq "$sz: overcommit" "$(cat "$d/nr_overcommit_hugepages")" "$(v hugeplan_overcommit_pages size="$sz")"
+	t_eq "$sz: page size in bytes" "$((kb * 1024))" "$(v hugeplan_page_size_bytes size="$sz")"
 done
 
 # requested: the node form of this boot's command line, read as the kernel reads it
@@ -195,9 +198,9 @@ for pair in 2M:0:1287 2M:1:1785 1G:0:4 1G:1:14; do
 	IFS=: read -r sz n want <<EOF
 $pair
 EOF
-	t_eq "requested $sz node $n (hugepages=...$n:$want)" "$want" "$(v hugeplan_requested_pages size=$sz node=$n)"
+	t_eq "requested $sz node $n (hugepages=...$n:$want)" "$want" "$(v hugeplan_requested_pages size="$sz" node="$n")"
 	# this boot's command line is today's plan
-	t_eq "planned $sz node $n" "$want" "$(v hugeplan_planned_pages size=$sz node=$n backing=static)"
+	t_eq "planned $sz node $n" "$want" "$(v hugeplan_planned_pages size="$sz" node="$n" backing=static)"
 done
 t_eq "the early-boot check: 1G short by 14 - 6 = 8 pages" 8 "$(v hugeplan_boot_short_pages size=1G)"
 t_eq "the early-boot check: 2M met" 0 "$(v hugeplan_boot_short_pages size=2M)"
@@ -212,12 +215,12 @@ for n in 0 1; do
 	p2=$([ $n = 0 ] && echo 1287 || echo 1785) p1=$([ $n = 0 ] && echo 4 || echo 14)
 	mem=$((kb * 1024)) pl=$((p2 * 2097152 + p1 * 1073741824)) vm=$((p2 * 32768 + p1 * 16777216))
 	res=$((6 * 1073741824 * kb / 50331648))
-	t_eq "node $n: memory" "$mem" "$(v hugeplan_budget_memory_bytes node=$n)"
-	t_eq "node $n: pool" "$pl" "$(v hugeplan_budget_pool_bytes node=$n)"
-	t_eq "node $n: vmemmap" "$vm" "$(v hugeplan_budget_vmemmap_bytes node=$n)"
-	t_eq "node $n: reserve" "$res" "$(v hugeplan_budget_reserve_bytes node=$n)"
-	t_eq "node $n: left" $((mem - pl - vm)) "$(v hugeplan_budget_left_bytes node=$n)"
-	t_eq "node $n: fits" 1 "$(v hugeplan_budget_fits node=$n)"
+	t_eq "node $n: memory" "$mem" "$(v hugeplan_budget_memory_bytes node="$n")"
+	t_eq "node $n: pool" "$pl" "$(v hugeplan_budget_pool_bytes node="$n")"
+	t_eq "node $n: vmemmap" "$vm" "$(v hugeplan_budget_vmemmap_bytes node="$n")"
+	t_eq "node $n: reserve" "$res" "$(v hugeplan_budget_reserve_bytes node="$n")"
+	t_eq "node $n: left" $((mem - pl - vm)) "$(v hugeplan_budget_left_bytes node="$n")"
+	t_eq "node $n: fits" 1 "$(v hugeplan_budget_fits node="$n")"
 done
 
 # the VMs (core/backing.h, as tests/status works it out): db, pinned to node 1, first: 8
@@ -230,7 +233,7 @@ t_eq "db misses 2" 2 "$(v hugeplan_vm_short_pages vm=db size=1G)"
 t_eq "web, backed, has no per-VM series" 2 "$($P count "$T_TMP/scrape.prom" hugeplan_vm_short_pages)"
 for sz in 2M 1G; do
 	for n in 0 1; do
-		t_eq "$sz node $n: nothing reserved for nobody" 0 "$(v hugeplan_unplanned_pages size=$sz node=$n)"
+		t_eq "$sz node $n: nothing reserved for nobody" 0 "$(v hugeplan_unplanned_pages size="$sz" node="$n")"
 	done
 done
 
@@ -412,17 +415,20 @@ t_eq "promtool check metrics on the large host: no problem" "0 " "$? $(cat "$T_T
 # hugeplan is a stand-in that runs the built one on the fixture root.
 R=$T_TMP/left
 mkdir -p "$T_TMP/bin" "$R/srv/textfile"
+# shellcheck disable=SC2016 # the stand-in's own $1 and $@, expanded when it runs
 printf '#!/bin/sh\ncmd=$1\nshift\nexec %s "$cmd" --root %s "$@"\n' "$HP" "$R" >"$T_TMP/bin/hugeplan"
 chmod +x "$T_TMP/bin/hugeplan"
 sed "s|@BINDIR@|$T_TMP/bin|g" "$TOP/contrib/libvirt/hugeplan-metrics.in" >"$T_TMP/hook"
 XML="<domain type='kvm'><name>db</name><memory unit='KiB'>2097152</memory></domain>"
 for op in "prepare begin" "start begin" "stopped end"; do
+	# shellcheck disable=SC2086 # $op is two words, libvirt's OPERATION and SUB-OPERATION
 	echo "$XML" | sh "$T_TMP/hook" db $op - >"$T_TMP/out" 2>&1
 	t_eq "hook, $op: exit 0, silent, nothing written" "0  " \
 		"$? $(cat "$T_TMP/out") $(ls -A "$R/srv/textfile")"
 done
 for op in "started begin" "release end"; do
 	rm -f "$R/srv/textfile/hugeplan.prom"
+	# shellcheck disable=SC2086 # $op is two words, libvirt's OPERATION and SUB-OPERATION
 	echo "$XML" | sh "$T_TMP/hook" db $op - >"$T_TMP/out" 2>&1
 	t_eq "hook, $op: exit 0, silent, the metrics written" "0  hugeplan.prom" \
 		"$? $(cat "$T_TMP/out") $(ls -A "$R/srv/textfile")"
