@@ -1,5 +1,7 @@
 #!/bin/sh
 # pre-trigger: after hugeplan's pre-udev hook. Markers start "HPT-" at the start of a line.
+# HPT-KMSG: the kernel's HugeTLB and hugetlb_cma lines, its "Unknown kernel command line
+# parameters" (hugetlb_cma= on a kernel without CMA is one) and hugeplan's own.
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 hpt_hex() {
@@ -21,7 +23,7 @@ else
 fi
 [ -d /run/hugeplan ] && echo "HPT-RUNDIR" || echo "HPT-NO-RUNDIR"
 dd if=/dev/kmsg iflag=nonblock bs=8192 status=none 2>/dev/null >/run/hpt-kmsg
-grep -E 'HugeTLB|hugeplan' /run/hpt-kmsg | while IFS= read -r l; do echo "HPT-KMSG $l"; done
+grep -E 'HugeTLB|hugeplan|hugetlb_cma|Unknown kernel command line' /run/hpt-kmsg | while IFS= read -r l; do echo "HPT-KMSG $l"; done
 
 if getargbool 0 hpt.capture; then
 	for f in /proc/cmdline /proc/meminfo /proc/cpuinfo /proc/sys/kernel/osrelease \
