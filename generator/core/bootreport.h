@@ -17,6 +17,9 @@
  *     "ignored": [ { "message": line, "source": "kernel"|"simulation",
  *                    "predicted": b } ],
  *     "kernel_messages": [ every HugeTLB line ], "kmsg": "read" or why not,
+ *     "simulation": { "kernel_series": "6.1"|"6.12"|..., the rules it applied
+ *                     (hp_kcmdline_series()), "messages_predicted": b, or null when the
+ *                     kernel log was not read },
  *     "elapsed_us": n }
  */
 #ifndef HP_BOOTREPORT_H
