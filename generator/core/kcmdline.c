@@ -97,8 +97,10 @@ struct sim {
 	uint64_t default_hugepages_in_node[HP_MAX_NODES];
 	bool default_zeroed; /* an invalid leading hugepages= cleared the two above */
 	char default_zeroed_val[64];
+	uint64_t default_zeroed_prior;
 	uint64_t *last_mhp;
-	bool cma_warned;			       /* pr_warn_once() */
+	uint64_t refused_size; /* named by the last hugepagesz= or default_hugepagesz= refused */
+	bool cma_warned;       /* pr_warn_once() */
 	uint64_t node_max[HP_MAX_SIZES][HP_MAX_NODES]; /* each pool's max_huge_pages_node */
 };
 
@@ -185,12 +187,39 @@ static void alloc_pages(struct sim *s, struct hp_kpool *p)
 		add_alloc(p, p->max_pages, -1);
 }
 
+/* the size of a count given before any size was named: the default, known at the end */
+#define DEFAULT_SIZE UINT64_MAX
+
+/* a count the kernel drops, for a size (0 when the words named none the kernel could read) */
+static void lose(struct sim *s, uint64_t size, const char *val)
+{
+	struct hp_kreq *r = s->r;
+
+	for (size_t i = 0; i < r->nr_lost; i++)
+		if (r->lost[i].size == size)
+			return; /* the first one dropped is the one meant */
+	if (r->nr_lost >= HP_MAX_LOST)
+		return;
+	r->lost[r->nr_lost].size = size;
+	snprintf(r->lost[r->nr_lost].val, sizeof(r->lost[0].val), "%.63s", val);
+	r->nr_lost++;
+}
+
+/* counts dropped before any size was named were the default size's (0: there is none) */
+static void settle_lost(struct hp_kreq *r, uint64_t default_size)
+{
+	for (size_t i = 0; i < r->nr_lost; i++)
+		if (r->lost[i].size == DEFAULT_SIZE)
+			r->lost[i].size = default_size;
+}
+
 static void hugepagesz_setup(struct sim *s, const char *val)
 {
 	uint64_t size = hp_memparse(val, NULL);
 	int h;
 
 	s->parsed_valid_hugepagesz = false;
+	s->refused_size = size;
 	if (!hp_karch_valid_size(s->arch, size)) {
 		kmsg(s, "HugeTLB: unsupported hugepagesz=%s", val);
 		return;
@@ -215,17 +244,19 @@ static void hugepagesz_setup(struct sim *s, const char *val)
 static void clear_pages_in_node(struct sim *s, const char *val)
 {
 	if (s->r->nr_pools == 0) {
+		s->default_zeroed = true;
+		s->default_zeroed_prior = s->default_hstate_max_huge_pages;
+		snprintf(s->default_zeroed_val, sizeof(s->default_zeroed_val), "%.63s", val);
 		s->default_hstate_max_huge_pages = 0;
 		memset(s->default_hugepages_in_node, 0, sizeof(s->default_hugepages_in_node));
-		s->default_zeroed = true;
-		snprintf(s->default_zeroed_val, sizeof(s->default_zeroed_val), "%.63s", val);
 	} else {
 		struct hp_kpool *p = &s->r->pools[s->parsed_hstate];
 
+		p->zeroed = true;
+		p->zeroed_prior = p->max_pages;
+		snprintf(p->zeroed_val, sizeof(p->zeroed_val), "%.63s", val);
 		p->max_pages = 0;
 		memset(node_max(s, p), 0, sizeof(s->node_max[0]));
-		p->zeroed = true;
-		snprintf(p->zeroed_val, sizeof(p->zeroed_val), "%.63s", val);
 	}
 }
 
@@ -239,6 +270,7 @@ static void hugepages_setup(struct sim *s, const char *val)
 	if (!s->parsed_valid_hugepagesz) {
 		kmsg(s, "HugeTLB: hugepages=%s does not follow a valid hugepagesz, ignoring", val);
 		s->parsed_valid_hugepagesz = true;
+		lose(s, s->refused_size, val);
 		return;
 	}
 	/* no hugepagesz= yet: the count is for the default size, settled in hugetlb_init() */
@@ -252,6 +284,7 @@ static void hugepages_setup(struct sim *s, const char *val)
 		kmsg(s,
 		     "HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=%s",
 		     val);
+		lose(s, pool ? pool->size : DEFAULT_SIZE, val);
 		return;
 	}
 
@@ -271,6 +304,7 @@ static void hugepages_setup(struct sim *s, const char *val)
 			if (!s->arch->node_alloc) {
 				kmsg(s,
 				     "HugeTLB: architecture can't support node specific alloc, ignoring!");
+				lose(s, pool ? pool->size : DEFAULT_SIZE, val);
 				return;
 			}
 			if (!node_online(s->arch, node))
@@ -323,11 +357,12 @@ static void default_hugepagesz_setup(struct sim *s, const char *val)
 	uint64_t size;
 
 	s->parsed_valid_hugepagesz = false;
+	size = hp_memparse(val, NULL);
+	s->refused_size = size;
 	if (s->parsed_default_hugepagesz) {
 		kmsg(s, "HugeTLB: default_hugepagesz previously specified, ignoring %s", val);
 		return;
 	}
-	size = hp_memparse(val, NULL);
 	if (!hp_karch_valid_size(s->arch, size)) {
 		kmsg(s, "HugeTLB: unsupported default_hugepagesz=%s", val);
 		return;
@@ -444,6 +479,7 @@ static void hugetlb_init(struct sim *s)
 		/* the default size's leading count was zeroed and nothing gave it another */
 		if (s->default_zeroed && !d->max_pages && !d->pages) {
 			d->zeroed = true;
+			d->zeroed_prior = s->default_zeroed_prior;
 			snprintf(d->zeroed_val, sizeof(d->zeroed_val), "%s", s->default_zeroed_val);
 		}
 	}
@@ -516,9 +552,11 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 			     "HugeTLB: huge pages not supported, ignoring associated command-line parameters");
 		out->nr_pools = 0;
 		out->default_size = 0;
+		settle_lost(out, 0);
 		return 0;
 	}
 	hugetlb_init(&s);
+	settle_lost(out, out->default_size);
 	return 0;
 }
 

@@ -84,8 +84,17 @@ struct hp_kpool {
 	bool gigantic;
 	bool cma_skipped; /* gigantic and hugetlb_cma set: the kernel allocates none at boot */
 	bool zeroed;	  /* an invalid hugepages= value cleared the counts and none came since */
-	char zeroed_val[64]; /* that value, as written */
+	char zeroed_val[64];   /* that value, as written */
+	uint64_t zeroed_prior; /* the kernel's count just before it was zeroed */
 };
+
+/* A count the kernel dropped with a message, for the size the words before it named. */
+struct hp_klost {
+	uint64_t size; /* that size (0: the words named none the kernel could read) */
+	char val[64];  /* the hugepages= value, as written */
+};
+
+#define HP_MAX_LOST (HP_MAX_SIZES + 4)
 
 struct hp_kreq {
 	struct hp_kpool pools[HP_MAX_SIZES]; /* in the order the kernel registered them */
@@ -96,7 +105,14 @@ struct hp_kreq {
 	uint64_t cma_bytes;    /* hugetlb_cma= total the kernel reserves (0: it skips nothing) */
 	bool cma_unknown;      /* hugetlb_cma= given to a kernel without CONFIG_CMA */
 	bool any_param;	       /* any hugetlb parameter was seen */
-	char plan_id[65];      /* value of hugeplan.plan=, "" when absent */
+	/*
+	 * The first count the kernel dropped for each size: one after a hugepagesz= or
+	 * default_hugepagesz= it refused (unsupported, repeated), or a second count in a row
+	 * for the same size, or a node list on an architecture without node allocation.
+	 */
+	struct hp_klost lost[HP_MAX_LOST];
+	size_t nr_lost;
+	char plan_id[65]; /* value of hugeplan.plan=, "" when absent */
 	/* What the kernel prints while parsing, in order, as it prints it ("HugeTLB: ..."). */
 	char msgs[HP_MAX_KMSGS][HP_KMSG_LEN];
 	size_t nr_msgs;

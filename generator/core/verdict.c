@@ -8,18 +8,9 @@
 #include "core/size.h"
 #include "core/verdict.h"
 
-/* What the command line wrote, read literally: the first count given for each size. */
-struct intent {
-	uint64_t size; /* 0: a leading hugepages=, for the default size */
-	uint64_t pages;
-	char val[64]; /* the hugepages= value as written */
-};
-
 struct ctx {
 	const struct hp_verdict_in *in;
 	struct hp_verdict *v;
-	struct intent it[HP_VERDICT_MAX_SIZES];
-	size_t nr_it;
 };
 
 const char *hp_status_name(enum hp_status st)
@@ -184,46 +175,14 @@ static uint64_t lenient_count(const char *val)
 	return sum;
 }
 
-static void read_intent(struct ctx *c)
+/* the first count the kernel dropped for that size (hp_kreq.lost), NULL when none */
+static const struct hp_klost *lost_for(const struct ctx *c, uint64_t size)
 {
-	const char *p = c->in->cmdline ? c->in->cmdline : "";
-	char param[64], val[512];
-	uint64_t cur = 0;
-	bool has_val;
+	const struct hp_kreq *r = c->in->req;
 
-	while ((p = hp_kcmdline_next(p, param, sizeof(param), val, sizeof(val), &has_val))) {
-		struct intent *it = NULL;
-
-		if (!has_val && !strcmp(param, "--"))
-			break;
-		if (!has_val)
-			continue;
-		if (hp_param_eq(param, "hugepagesz") || hp_param_eq(param, "default_hugepagesz")) {
-			cur = hp_memparse(val, NULL);
-			continue;
-		}
-		if (!hp_param_eq(param, "hugepages"))
-			continue;
-		for (size_t i = 0; i < c->nr_it; i++)
-			if (c->it[i].size == cur)
-				it = &c->it[i];
-		if (it || c->nr_it >= HP_VERDICT_MAX_SIZES)
-			continue; /* the first count written for a size is the one meant */
-		it = &c->it[c->nr_it++];
-		it->size = cur;
-		it->pages = lenient_count(val);
-		snprintf(it->val, sizeof(it->val), "%.63s", val);
-	}
-	for (size_t i = 0; i < c->nr_it; i++)
-		if (c->it[i].size == 0)
-			c->it[i].size = c->in->req->default_size;
-}
-
-static const struct intent *intent_for(const struct ctx *c, uint64_t size)
-{
-	for (size_t i = 0; i < c->nr_it; i++)
-		if (c->it[i].size == size && c->it[i].size)
-			return &c->it[i];
+	for (size_t i = 0; i < r->nr_lost; i++)
+		if (r->lost[i].size == size && size)
+			return &r->lost[i];
 	return NULL;
 }
 
@@ -285,7 +244,7 @@ static void judge(struct ctx *c, struct hp_vsize *s)
 {
 	const struct hp_kpool *kp = hp_kreq_pool(c->in->req, s->size);
 	const struct hp_pool *pool = hp_pools_find(c->in->pools, s->size);
-	const struct intent *it = intent_for(c, s->size);
+	const struct hp_klost *dropped = lost_for(c, s->size);
 
 	s->present = pool != NULL;
 	s->is_default = s->size == c->in->req->default_size;
@@ -301,17 +260,23 @@ static void judge(struct ctx *c, struct hp_vsize *s)
 	}
 	s->requested = s->kernel_requested;
 
-	if (!s->kernel_requested && kp && kp->zeroed && lenient_count(kp->zeroed_val)) {
-		/* an invalid value zeroed the size: the kernel's line quotes that value */
+	if (!s->kernel_requested && kp && kp->zeroed &&
+	    (lenient_count(kp->zeroed_val) || kp->zeroed_prior)) {
+		/*
+		 * an invalid value zeroed the size (the kernel's line quotes it): the pages it
+		 * writes, or, when it writes none ("0:"), those the size had before
+		 */
 		s->requested = lenient_count(kp->zeroed_val);
+		if (!s->requested)
+			s->requested = kp->zeroed_prior;
 		s->status = HP_ST_ZEROED;
 		s->short_pages = s->requested > s->allocated ? s->requested - s->allocated : 0;
 		judge_nodes(s, pool, kp);
 		return;
 	}
-	if (!s->kernel_requested && it && it->pages) {
-		/* the command line wrote a count the kernel did not act on */
-		s->requested = it->pages;
+	if (!s->kernel_requested && dropped && lenient_count(dropped->val)) {
+		/* the command line wrote a count the kernel dropped */
+		s->requested = lenient_count(dropped->val);
 		if (!kp && !hp_karch_valid_size(c->in->arch, s->size))
 			s->status = HP_ST_UNSUPPORTED;
 		else
@@ -346,6 +311,11 @@ static bool between(const char *text, const char *pre, const char *post, char *o
 
 	normalise(text, t, sizeof(t));
 	tl = strlen(t);
+	/* an empty X at the end: normalising took the blank before it ("parameter ") */
+	if (!ql && pl && pre[pl - 1] == ' ' && tl == pl - 1 && !strncmp(t, pre, pl - 1)) {
+		snprintf(out, len, "%s", "");
+		return true;
+	}
 	if (strncmp(t, pre, pl) || tl < pl + ql || strcmp(t + tl - ql, post))
 		return false;
 	snprintf(out, len, "%.*s", (int)(tl - pl - ql), t + pl);
@@ -364,7 +334,7 @@ static void attach_reasons(struct ctx *c)
 
 		for (size_t i = 0; i < v->nr_sizes; i++) {
 			struct hp_vsize *s = &v->sizes[i];
-			const struct intent *it = intent_for(c, s->size);
+			const struct hp_klost *dropped = lost_for(c, s->size);
 			const struct hp_kpool *kp = hp_kreq_pool(c->in->req, s->size);
 			bool lost = s->status == HP_ST_ZEROED || s->status == HP_ST_IGNORED ||
 				    s->status == HP_ST_UNSUPPORTED;
@@ -384,7 +354,7 @@ static void attach_reasons(struct ctx *c)
 			} else if (strstr(t, "hugetlb_cma is enabled")) {
 				if (s->cma_skipped)
 					add_reason(s, k);
-			} else if (!lost || (!it && s->status != HP_ST_ZEROED)) {
+			} else if (!lost) {
 				continue;
 			} else if (between(t, "HugeTLB: Invalid hugepages parameter ", "", x,
 					   sizeof(x))) {
@@ -403,7 +373,7 @@ static void attach_reasons(struct ctx *c)
 				between(t,
 					"HugeTLB: default_hugepagesz previously specified, ignoring ",
 					"", x, sizeof(x))) {
-				if (hp_memparse(x, NULL) == s->size)
+				if (s->status != HP_ST_ZEROED && hp_memparse(x, NULL) == s->size)
 					add_reason(s, k);
 			} else if (
 				between(t, "HugeTLB: hugepages=",
@@ -412,7 +382,9 @@ static void attach_reasons(struct ctx *c)
 				between(t,
 					"HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=",
 					"", x, sizeof(x))) {
-				if (it && !strcmp(x, it->val))
+				/* the count dropped for this size; not one a zeroed size lost */
+				if (s->status != HP_ST_ZEROED && dropped &&
+				    !strcmp(x, dropped->val))
 					add_reason(s, k);
 			}
 		}
@@ -528,14 +500,13 @@ void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
 		if (in->kmsgs[i] && hp_kmsg_is_hugetlb(in->kmsgs[i]))
 			snprintf(out->kmsgs[out->nr_kmsgs++], HP_KMSG_LEN, "%s", in->kmsgs[i]);
 
-	read_intent(&c);
 	for (size_t i = 0; i < in->pools->nr_pools; i++)
 		row(&c, in->pools->pools[i].size);
 	for (size_t i = 0; i < in->req->nr_pools; i++)
 		row(&c, in->req->pools[i].size);
-	for (size_t i = 0; i < c.nr_it; i++)
-		if (c.it[i].pages)
-			row(&c, c.it[i].size);
+	for (size_t i = 0; i < in->req->nr_lost; i++)
+		if (lenient_count(in->req->lost[i].val))
+			row(&c, in->req->lost[i].size);
 	qsort(out->sizes, out->nr_sizes, sizeof(out->sizes[0]), cmp_row);
 
 	for (size_t i = 0; i < out->nr_sizes; i++) {

@@ -14,6 +14,7 @@
  * - a pool's pages are the sum of its allocations, its node pages those of its per-node
  *   allocations; a size that is not gigantic is allocated once (one per node at most);
  * - hugetlb_cma= is unknown only to a kernel without CMA, and then reserves nothing;
+ * - the counts dropped are bounded, each for a size (a placeholder never stays);
  * - words the hugetlb parser does not read change nothing: "quiet " in front, and
  *   " -- hugepages=7 hugepagesz=1G" behind a line without quotes (init's words).
  */
@@ -91,6 +92,11 @@ static void check_req(const struct hp_kreq *r, const struct hp_karch *a, const c
 		/* other sizes are allocated once, from their final counts */
 		FZ_ASSERT(p->gigantic || p->nr_allocs <= HP_MAX_NODES, "%zu allocations",
 			  p->nr_allocs);
+	}
+	FZ_ASSERT(r->nr_lost <= HP_MAX_LOST, "%zu lost counts", r->nr_lost);
+	for (size_t i = 0; i < r->nr_lost; i++) {
+		FZ_ASSERT(r->lost[i].size != UINT64_MAX, "a lost count's default size unsettled");
+		FZ_ASSERT(memchr(r->lost[i].val, '\0', sizeof(r->lost[i].val)), "lost value");
 	}
 	FZ_ASSERT(!(r->cma_unknown && r->cma_bytes), "hugetlb_cma= unknown and reserved");
 	FZ_ASSERT(!r->cma_unknown || a->cma == HP_CMA_NO, "hugetlb_cma= unknown to a CMA kernel");

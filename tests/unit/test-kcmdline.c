@@ -199,6 +199,18 @@ static const struct kcase cases[] = {
 		    "ignoring hugepages=1:21,0:1" } },
 	{ "hugepages=1 default_hugepagesz=1G hugepages=3 hugetlb_cma=2G", .def = G1,
 	  .cma = HP_CMA_NO, .cma_unknown = true, .pools = { { G1, 4 }, { M2, 0 } } },
+	/* found by the long run (DIFF_SEED=19): the later count replaces the leading one, on
+	 * both kernels 0 pages and no message; nothing was dropped */
+	{ "hugepages=1 default_hugepagesz=2M hugepages=0", .def = M2, .pools = { { M2, 0 } } },
+	/* and: an invalid node list without a count zeroes what the leading count gave 2M */
+	{ "hugepages=2 hugepages= hugepagesz=1G default-hugepagesz=2M hugepages=0:", .def = M2,
+	  .pools = { { M2, 0, .zeroed = "0:" }, { G1, 0 } },
+	  .msgs = { "HugeTLB: hugepages= specified twice without interleaving hugepagesz=, "
+		    "ignoring hugepages=",
+		    "HugeTLB: Invalid hugepages parameter " } },
+	{ "\"hugepages=1:1,0:1\" default-hugepagesz=2M hugepages=0: hugepagesz=2048K", .def = M2,
+	  .pools = { { M2, 0, .zeroed = "0:" } },
+	  .msgs = { "HugeTLB: Invalid hugepages parameter " } },
 	/*
 	 * hugetlb_cma=: seen on both kernels (no CONFIG_CMA): "Unknown kernel command line
 	 * parameters", and the 1G pool allocated. With CMA (mm/hugetlb.c; no kernel booted
@@ -359,13 +371,53 @@ static void test_long_node_list(void **state)
 	assert_true(r.pools[0].node_pages[63] == 100063);
 }
 
+/*
+ * The counts the kernel drops with a message, for the size named before them: the verdict's
+ * "ignored" and "unsupported" rest on these, and only on these (a count a later one
+ * replaces is not dropped: "hugepages=1 default_hugepagesz=2M hugepages=0" asks for none).
+ */
+static void test_lost_counts(void **state)
+{
+	static const struct {
+		const char *cmdline;
+		uint64_t size; /* 0: nothing dropped */
+		const char *val;
+	} t[] = {
+		{ "hugepages=1 default_hugepagesz=2M hugepages=0", 0, NULL },
+		{ "hugepagesz=4M hugepages=10", 4 * HP_MIB, "10" },
+		{ "hugepagesz=1G hugepages=2 hugepagesz=1G hugepages=4", G1, "4" },
+		{ "hugepagesz=2M hugepages=10 hugepages=0:20", M2, "0:20" },
+		/* before any size: the default's, whichever it turns out to be */
+		{ "hugepages=10 hugepages=20", M2, "20" },
+		{ "hugepages=10 hugepages=20 default_hugepagesz=1G", G1, "20" },
+		{ "default_hugepagesz=1G default_hugepagesz=2M hugepages=5", M2, "5" },
+		/* a size the kernel cannot read: dropped, but for no pool */
+		{ "hugepagesz=abc hugepages=3", 0, "3" },
+	};
+	struct hp_karch a;
+	struct hp_kreq r;
+
+	(void)state;
+	arch_for(&cases[0], &a);
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		print_message("%s\n", t[i].cmdline);
+		hp_kcmdline_simulate(t[i].cmdline, &a, &r);
+		if (!t[i].val) {
+			assert_int_equal(r.nr_lost, 0);
+			continue;
+		}
+		assert_int_equal(r.nr_lost, 1);
+		assert_true(r.lost[0].size == t[i].size);
+		assert_string_equal(r.lost[0].val, t[i].val);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cases),
-		cmocka_unit_test(test_next_arg),
-		cmocka_unit_test(test_param_eq),
-		cmocka_unit_test(test_long_node_list),
+		cmocka_unit_test(test_cases),	    cmocka_unit_test(test_next_arg),
+		cmocka_unit_test(test_param_eq),    cmocka_unit_test(test_long_node_list),
+		cmocka_unit_test(test_lost_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
