@@ -80,6 +80,15 @@ job() {
 	eval "KVER=\$KVER_$2 KDIR=\$KDIR_$2 VMLINUZ=\$VMLINUZ_$2 KCONFIG=\$KCONFIG_$2"
 	# shellcheck disable=SC2086
 	boot "$1" "$T_TMP/$KVER.img" "nokaslr hpt.capture=1 $3" $MEM >"$T_TMP/$1.boot" 2>&1
+	if ! report "$1" >"$T_TMP/$1.out" 2>&1 && ! grep -q '^HPT-BEGIN$' "$T_TMP/$1.log"; then
+		# the guest died before the test module: under TCG on a loaded machine the timer
+		# check or a timer interrupt sometimes fails ("IO-APIC + timer doesn't work!",
+		# seen with no huge page word on the line). Once more; a real failure repeats.
+		why=$(grep -m 1 'Kernel panic' "$T_TMP/$1.log")
+		echo "RETRIED ${why:-no output of the test module}" >"$T_TMP/$1.retry"
+		# shellcheck disable=SC2086
+		boot "$1" "$T_TMP/$KVER.img" "nokaslr hpt.capture=1 $3" $MEM >"$T_TMP/$1.boot" 2>&1
+	fi
 	if ! report "$1" >"$T_TMP/$1.out" 2>&1; then
 		echo "NOREPORT" >>"$T_TMP/$1.out"
 		return
@@ -89,7 +98,7 @@ job() {
 	echo "RC $?" >>"$T_TMP/$1.out"
 }
 
-i=0 lines=0 boots=0 clean=0 t0=$(date +%s)
+i=0 lines=0 boots=0 clean=0 retried=0 t0=$(date +%s)
 while IFS= read -r line; do
 	i=$((i + 1))
 	lines=$((lines + 1))
@@ -104,6 +113,10 @@ while IFS= read -r line; do
 		n=l$i-$k
 		kv=$(eval echo "\$KVER_$k")
 		boots=$((boots + 1))
+		if [ -s "$T_TMP/$n.retry" ]; then
+			retried=$((retried + 1))
+			echo "# $n booted again: $(cut -c9- "$T_TMP/$n.retry")"
+		fi
 		if grep -q '^RC 0$' "$T_TMP/$n.out"; then
 			clean=$((clean + 1))
 			t_ok "diff $kv: $line"
@@ -116,5 +129,5 @@ while IFS= read -r line; do
 		fi
 	done
 done <"$T_TMP/lines"
-echo "# $lines command lines, $boots boots, $clean with no mismatch, $(($(date +%s) - t0)) s (DIFF_SEED=$DIFF_SEED DIFF_N=$DIFF_N)"
+echo "# $lines command lines, $boots boots, $clean with no mismatch, $retried booted twice, $(($(date +%s) - t0)) s (DIFF_SEED=$DIFF_SEED DIFF_N=$DIFF_N)"
 t_done
