@@ -451,6 +451,7 @@ static int gather(struct status *s)
 		}
 		hp_host_karch(&s->host, &s->arch);
 	}
+	s->arch.cma = hp_bootcheck_cma(s->o.root, s->host.cmdline);
 	hp_kcmdline_simulate(s->host.cmdline, &s->arch, &s->req);
 
 	errpath[0] = '\0';

@@ -99,6 +99,13 @@ int hp_report_json(const struct hp_verdict *v, const struct hp_report_meta *m, c
 	hp_json_str(&j, "plan", m->plan_id && *m->plan_id ? m->plan_id : NULL);
 	hp_verdict_json(&j, v, m->default_size);
 	hp_json_str(&j, "kmsg", m->kmsg_state);
+	hp_json_object(&j, "simulation");
+	hp_json_str(&j, "kernel_series", v->series);
+	if (v->prediction == HP_PRED_YES || v->prediction == HP_PRED_NO)
+		hp_json_bool(&j, "messages_predicted", v->prediction == HP_PRED_YES);
+	else
+		hp_json_str(&j, "messages_predicted", NULL);
+	hp_json_end(&j);
 	hp_json_u64(&j, "elapsed_us", m->elapsed_us);
 	hp_json_end(&j);
 	return hp_json_finish(&j, out, len);
@@ -194,12 +201,20 @@ int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m
 		break;
 	}
 	}
+	if (v->prediction == HP_PRED_NO)
+		hp_text_printf(
+			f,
+			"  uncertain: the kernel's messages are not the ones the simulation of its parser (Linux %s) predicted: what was asked may differ\n",
+			v->series ? v->series : "?");
 	for (size_t i = 0; i < v->nr_sizes; i++)
 		if (v->status != HP_V_NOTHING || v->sizes[i].allocated)
 			size_line(f, v, &v->sizes[i]);
 	for (size_t i = 0; i < v->nr_ignored; i++)
 		hp_text_printf(f, "  ignored%s: %s\n",
-			       v->ignored[i].from_kernel ? "" : " (expected)", v->ignored[i].text);
+			       !v->ignored[i].from_kernel ? " (expected)"
+			       : v->ignored[i].predicted  ? ""
+							  : " (not predicted)",
+			       v->ignored[i].text);
 	if (!v->kmsg_read && m->kmsg_state && strcmp(m->kmsg_state, HP_KMSG_UNNEEDED))
 		hp_text_printf(f, "  kernel log not read: %s\n", m->kmsg_state);
 	if (m->report_path)

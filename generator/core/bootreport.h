@@ -24,7 +24,11 @@
  *   boot report (/run/hugeplan/boot-report.json):
  *   { "schema": 1, "generator": "hugeplan-verify VERSION", "kernel": osrelease,
  *     "cmdline": text, "plan": id or null, VERDICT...,
- *     "kmsg": "read" or why not, "elapsed_us": n }
+ *     "kmsg": "read" or why not,
+ *     "simulation": { "kernel_series": "6.1"|"6.12"|..., the rules it applied
+ *                     (hp_kcmdline_series()), "messages_predicted": b, or null when the
+ *                     kernel log was not read },
+ *     "elapsed_us": n }
  */
 #ifndef HP_BOOTREPORT_H
 #define HP_BOOTREPORT_H

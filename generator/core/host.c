@@ -73,6 +73,7 @@ void hp_host_karch(const struct hp_host *h, struct hp_karch *a)
 	a->kver = h->kver;
 	a->node_alloc = true;
 	a->hugepages_supported = h->nr_sizes > 0;
+	a->cma = h->cma;
 }
 
 bool hp_host_has_size(const struct hp_host *h, uint64_t size)

@@ -95,8 +95,19 @@ struct sim {
 	int default_idx;   /* default_hstate_idx, -1 until known */
 	uint64_t default_hstate_max_huge_pages;
 	uint64_t default_hugepages_in_node[HP_MAX_NODES];
+	bool default_zeroed; /* an invalid leading hugepages= cleared the two above */
+	char default_zeroed_val[64];
+	uint64_t default_zeroed_prior;
 	uint64_t *last_mhp;
+	uint64_t refused_size; /* named by the last hugepagesz= or default_hugepagesz= refused */
+	bool cma_warned;       /* pr_warn_once() */
+	uint64_t node_max[HP_MAX_SIZES][HP_MAX_NODES]; /* each pool's max_huge_pages_node */
 };
+
+static uint64_t *node_max(struct sim *s, const struct hp_kpool *p)
+{
+	return s->node_max[p - s->r->pools];
+}
 
 __attribute__((format(printf, 2, 3))) static void kmsg(struct sim *s, const char *fmt, ...)
 {
@@ -136,12 +147,79 @@ static void add_hstate(struct sim *s, uint64_t size)
 	s->parsed_hstate = (int)s->r->nr_pools++;
 }
 
+static void add_alloc(struct hp_kpool *p, uint64_t pages, int node)
+{
+	p->pages += pages;
+	if (node >= 0) {
+		p->node_pages[node] += pages;
+		p->node_form = true;
+	}
+	if (p->nr_allocs < HP_MAX_ALLOCS)
+		p->allocs[p->nr_allocs++] = (struct hp_kalloc){ .pages = pages, .node = node };
+	else
+		p->allocs_lost = true;
+}
+
+/*
+ * hugetlb_hstate_alloc_pages(): the per-node counts if any is non-zero, each on its node
+ * (hugetlb_hstate_alloc_pages_onenode()), else max_huge_pages spread over the nodes. A
+ * gigantic size with hugetlb_cma set allocates nothing, with a warning, even for no pages.
+ */
+static void alloc_pages(struct sim *s, struct hp_kpool *p)
+{
+	bool per_node = false;
+
+	if (p->gigantic && s->r->cma_bytes) {
+		if (!s->cma_warned)
+			kmsg(s, "HugeTLB: hugetlb_cma is enabled, skip boot time allocation");
+		s->cma_warned = true;
+		if (p->max_pages)
+			p->cma_skipped = true;
+	}
+	if (!p->max_pages)
+		return;
+	for (unsigned n = 0; n < HP_MAX_NODES; n++)
+		if (node_online(s->arch, n) && node_max(s, p)[n]) {
+			add_alloc(p, node_max(s, p)[n], (int)n);
+			per_node = true;
+		}
+	if (!per_node)
+		add_alloc(p, p->max_pages, -1);
+}
+
+/* the size of a count given before any size was named: the default, known at the end */
+#define DEFAULT_SIZE UINT64_MAX
+
+/* a count the kernel drops, for a size (0 when the words named none the kernel could read) */
+static void lose(struct sim *s, uint64_t size, const char *val)
+{
+	struct hp_kreq *r = s->r;
+
+	for (size_t i = 0; i < r->nr_lost; i++)
+		if (r->lost[i].size == size)
+			return; /* the first one dropped is the one meant */
+	if (r->nr_lost >= HP_MAX_LOST)
+		return;
+	r->lost[r->nr_lost].size = size;
+	snprintf(r->lost[r->nr_lost].val, sizeof(r->lost[0].val), "%.63s", val);
+	r->nr_lost++;
+}
+
+/* counts dropped before any size was named were the default size's (0: there is none) */
+static void settle_lost(struct hp_kreq *r, uint64_t default_size)
+{
+	for (size_t i = 0; i < r->nr_lost; i++)
+		if (r->lost[i].size == DEFAULT_SIZE)
+			r->lost[i].size = default_size;
+}
+
 static void hugepagesz_setup(struct sim *s, const char *val)
 {
 	uint64_t size = hp_memparse(val, NULL);
 	int h;
 
 	s->parsed_valid_hugepagesz = false;
+	s->refused_size = size;
 	if (!hp_karch_valid_size(s->arch, size)) {
 		kmsg(s, "HugeTLB: unsupported hugepagesz=%s", val);
 		return;
@@ -149,7 +227,8 @@ static void hugepagesz_setup(struct sim *s, const char *val)
 	h = size_to_hstate(s, size);
 	if (h >= 0) {
 		/* allowed again only for the default size whose count is not given yet */
-		if (!s->parsed_default_hugepagesz || h != s->default_idx || s->r->pools[h].pages) {
+		if (!s->parsed_default_hugepagesz || h != s->default_idx ||
+		    s->r->pools[h].max_pages) {
 			kmsg(s, "HugeTLB: hugepagesz=%s specified twice, ignoring", val);
 			return;
 		}
@@ -161,17 +240,23 @@ static void hugepagesz_setup(struct sim *s, const char *val)
 	s->parsed_valid_hugepagesz = true;
 }
 
-static void clear_pages_in_node(struct sim *s)
+/* hugepages_clear_pages_in_node(), remembering which value did it */
+static void clear_pages_in_node(struct sim *s, const char *val)
 {
 	if (s->r->nr_pools == 0) {
+		s->default_zeroed = true;
+		s->default_zeroed_prior = s->default_hstate_max_huge_pages;
+		snprintf(s->default_zeroed_val, sizeof(s->default_zeroed_val), "%.63s", val);
 		s->default_hstate_max_huge_pages = 0;
 		memset(s->default_hugepages_in_node, 0, sizeof(s->default_hugepages_in_node));
 	} else {
 		struct hp_kpool *p = &s->r->pools[s->parsed_hstate];
 
-		p->pages = 0;
-		p->node_form = false;
-		memset(p->node_pages, 0, sizeof(p->node_pages));
+		p->zeroed = true;
+		p->zeroed_prior = p->max_pages;
+		snprintf(p->zeroed_val, sizeof(p->zeroed_val), "%.63s", val);
+		p->max_pages = 0;
+		memset(node_max(s, p), 0, sizeof(s->node_max[0]));
 	}
 }
 
@@ -185,6 +270,7 @@ static void hugepages_setup(struct sim *s, const char *val)
 	if (!s->parsed_valid_hugepagesz) {
 		kmsg(s, "HugeTLB: hugepages=%s does not follow a valid hugepagesz, ignoring", val);
 		s->parsed_valid_hugepagesz = true;
+		lose(s, s->refused_size, val);
 		return;
 	}
 	/* no hugepagesz= yet: the count is for the default size, settled in hugetlb_init() */
@@ -192,12 +278,13 @@ static void hugepages_setup(struct sim *s, const char *val)
 		mhp = &s->default_hstate_max_huge_pages;
 	} else {
 		pool = &s->r->pools[s->parsed_hstate];
-		mhp = &pool->pages;
+		mhp = &pool->max_pages;
 	}
 	if (mhp == s->last_mhp) {
 		kmsg(s,
 		     "HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=%s",
 		     val);
+		lose(s, pool ? pool->size : DEFAULT_SIZE, val);
 		return;
 	}
 
@@ -205,8 +292,7 @@ static void hugepages_setup(struct sim *s, const char *val)
 		/* before 5.16: sscanf(s, "%lu", mhp), so "0:2" asks for 0 pages */
 		if (!scan_ulong(p, mhp, &count))
 			*mhp = 0;
-		s->last_mhp = mhp;
-		return;
+		goto parsed;
 	}
 
 	while (*p) {
@@ -218,6 +304,7 @@ static void hugepages_setup(struct sim *s, const char *val)
 			if (!s->arch->node_alloc) {
 				kmsg(s,
 				     "HugeTLB: architecture can't support node specific alloc, ignoring!");
+				lose(s, pool ? pool->size : DEFAULT_SIZE, val);
 				return;
 			}
 			if (!node_online(s->arch, node))
@@ -225,12 +312,10 @@ static void hugepages_setup(struct sim *s, const char *val)
 			p += count + 1;
 			if (!scan_ulong(p, &tmp, &count))
 				goto invalid;
-			if (!pool) {
+			if (!pool)
 				s->default_hugepages_in_node[node] = tmp;
-			} else {
-				pool->node_pages[node] = tmp;
-				pool->node_form = true;
-			}
+			else
+				node_max(s, pool)[node] = tmp;
 			*mhp += tmp;
 			if (p[count] == ',')
 				p += count + 1;
@@ -243,23 +328,28 @@ static void hugepages_setup(struct sim *s, const char *val)
 			break;
 		}
 	}
+parsed:
+	if (pool)
+		pool->zeroed = false;
+	else
+		s->default_zeroed = false;
+	/* gigantic pages come from memblock, now, for this count */
+	if (pool && pool->gigantic)
+		alloc_pages(s, pool);
 	s->last_mhp = mhp;
 	return;
 
 invalid:
 	kmsg(s, "HugeTLB: Invalid hugepages parameter %s", p);
-	clear_pages_in_node(s);
+	clear_pages_in_node(s, val);
 }
 
+/* the leading hugepages= counts become the default size's */
 static void copy_default_counts(struct sim *s, struct hp_kpool *p)
 {
-	p->pages = s->default_hstate_max_huge_pages;
-	p->node_form = false;
-	for (size_t i = 0; i < HP_MAX_NODES; i++) {
-		p->node_pages[i] = s->default_hugepages_in_node[i];
-		if (p->node_pages[i])
-			p->node_form = true;
-	}
+	p->max_pages = s->default_hstate_max_huge_pages;
+	memcpy(node_max(s, p), s->default_hugepages_in_node, sizeof(s->node_max[0]));
+	p->zeroed = false;
 }
 
 static void default_hugepagesz_setup(struct sim *s, const char *val)
@@ -267,11 +357,12 @@ static void default_hugepagesz_setup(struct sim *s, const char *val)
 	uint64_t size;
 
 	s->parsed_valid_hugepagesz = false;
+	size = hp_memparse(val, NULL);
+	s->refused_size = size;
 	if (s->parsed_default_hugepagesz) {
 		kmsg(s, "HugeTLB: default_hugepagesz previously specified, ignoring %s", val);
 		return;
 	}
-	size = hp_memparse(val, NULL);
 	if (!hp_karch_valid_size(s->arch, size)) {
 		kmsg(s, "HugeTLB: unsupported default_hugepagesz=%s", val);
 		return;
@@ -280,39 +371,122 @@ static void default_hugepagesz_setup(struct sim *s, const char *val)
 	s->parsed_valid_hugepagesz = true;
 	s->parsed_default_hugepagesz = true;
 	s->default_idx = size_to_hstate(s, size);
+	if (s->default_idx < 0)
+		return;
 	if (s->default_hstate_max_huge_pages) {
-		copy_default_counts(s, &s->r->pools[s->default_idx]);
+		struct hp_kpool *d = &s->r->pools[s->default_idx];
+
+		copy_default_counts(s, d);
+		if (d->gigantic)
+			alloc_pages(s, d);
 		s->default_hstate_max_huge_pages = 0;
 	}
 }
 
-/* hugetlb_cma=nn[KMGTPE] or node:nn[,node:nn...]; early_param, so its position is moot */
-static uint64_t parse_cma(const char *val)
+/*
+ * hugetlb_cma=nn[KMGTPE] or node:nn[,node:nn...]: cmdline_parse_hugetlb_cma(), an early
+ * parameter run for every such word, so a node list adds to the total and a size replaces it.
+ */
+static void parse_cma(const char *val, uint64_t *total, uint64_t *in_node)
 {
-	uint64_t total = 0;
 	const char *p = val;
 
-	if (!strchr(val, ':'))
-		return hp_memparse(val, NULL);
 	while (*p) {
-		uint64_t node;
+		uint64_t tmp;
 		size_t count;
 
-		if (!scan_ulong(p, &node, &count) || p[count] != ':')
+		if (!scan_ulong(p, &tmp, &count))
+			break;
+		if (p[count] != ':') {
+			*total = hp_memparse(val, NULL);
+			break;
+		}
+		if (tmp >= HP_MAX_NODES)
 			break;
 		p += count + 1;
-		total += hp_memparse(p, &p);
+		{
+			uint64_t v = hp_memparse(p, &p);
+
+			in_node[tmp] = v;
+			*total += v;
+		}
 		if (*p != ',')
 			break;
 		p++;
 	}
-	return total;
+}
+
+/*
+ * hugetlb_cma_reserve(), called with the largest (on x86 the PUD, 1G) page order: a node
+ * that is offline or gets less than one such page is dropped, a total below one page is
+ * nothing. What it reserves then is the reservation (the memory for it is assumed there).
+ */
+static uint64_t cma_reserved(const struct hp_karch *a, uint64_t total, const uint64_t *in_node)
+{
+	uint64_t order_size = 0;
+
+	for (size_t i = 0; i < a->nr_sizes; i++)
+		if (a->gigantic_min && a->sizes[i] >= a->gigantic_min && a->sizes[i] > order_size)
+			order_size = a->sizes[i];
+	if (!total || !order_size)
+		return total; /* never called: the size stays, nothing is gigantic to skip */
+	for (unsigned n = 0; n < HP_MAX_NODES; n++) {
+		if (!in_node[n])
+			continue;
+		if (!node_online(a, n) || in_node[n] < order_size)
+			total = total > in_node[n] ? total - in_node[n] : 0;
+	}
+	return total < order_size ? 0 : total;
 }
 
 static bool kstrtobool_true(const char *v)
 {
 	return !strcmp(v, "on") || v[0] == '1' || v[0] == 'y' || v[0] == 'Y' ||
 	       ((v[0] == 'o' || v[0] == 'O') && (v[1] == 'n' || v[1] == 'N'));
+}
+
+/* hugetlb_init(): HPAGE_SIZE always exists; an implicit default count wins over all */
+static void hugetlb_init(struct sim *s)
+{
+	struct hp_kreq *out = s->r;
+
+	add_hstate(s, s->arch->hpage_size);
+	if (!s->parsed_default_hugepagesz) {
+		s->default_idx = size_to_hstate(s, s->arch->hpage_size);
+		if (s->default_idx >= 0 && s->default_hstate_max_huge_pages) {
+			struct hp_kpool *d = &out->pools[s->default_idx];
+
+			if (d->max_pages) {
+				char buf[32];
+
+				hp_size_human(d->size, buf, sizeof(buf));
+				kmsg(s,
+				     "HugeTLB: Ignoring hugepages=%llu associated with %s page size",
+				     (unsigned long long)d->max_pages, buf);
+				kmsg(s,
+				     "HugeTLB: Using hugepages=%llu for number of default huge pages",
+				     (unsigned long long)s->default_hstate_max_huge_pages);
+			}
+			copy_default_counts(s, d);
+		}
+	} else {
+		out->default_explicit = true;
+	}
+	if (s->default_idx >= 0) {
+		struct hp_kpool *d = &out->pools[s->default_idx];
+
+		out->default_size = d->size;
+		/* the default size's leading count was zeroed and nothing gave it another */
+		if (s->default_zeroed && !d->max_pages && !d->pages) {
+			d->zeroed = true;
+			d->zeroed_prior = s->default_zeroed_prior;
+			snprintf(d->zeroed_val, sizeof(d->zeroed_val), "%s", s->default_zeroed_val);
+		}
+	}
+	/* hugetlb_init_hstates(): gigantic sizes were allocated while parsing */
+	for (size_t i = 0; i < out->nr_pools; i++)
+		if (!out->pools[i].gigantic)
+			alloc_pages(s, &out->pools[i]);
 }
 
 int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struct hp_kreq *out)
@@ -328,7 +502,8 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 	 * ppc64 and 4096 by default on s390x, so no value is longer than HP_KCMDLINE_MAX.
 	 */
 	char param[64], val[HP_KCMDLINE_MAX];
-	bool has_val, seen = false;
+	uint64_t cma_in_node[HP_MAX_NODES] = { 0 }, cma_total = 0;
+	bool has_val, seen = false, cma_seen = false;
 	const char *p = cmdline ? cmdline : "";
 
 	memset(out, 0, sizeof(*out));
@@ -339,13 +514,20 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 			break;
 		if (!has_val)
 			continue;
-		if (hp_param_eq(param, "hugetlb_cma"))
-			out->cma_bytes = parse_cma(val);
-		else if (hp_param_eq(param, "hugetlb_free_vmemmap"))
+		if (hp_param_eq(param, "hugetlb_cma")) {
+			cma_seen = true;
+			parse_cma(val, &cma_total, cma_in_node);
+		} else if (hp_param_eq(param, "hugetlb_free_vmemmap")) {
 			out->free_vmemmap = kstrtobool_true(val);
-		else if (hp_param_eq(param, "hugeplan.plan"))
+		} else if (hp_param_eq(param, "hugeplan.plan")) {
 			snprintf(out->plan_id, sizeof(out->plan_id), "%.64s", val);
+		}
 	}
+	/* without CONFIG_CMA the kernel has no such parameter: it goes to init */
+	if (cma_seen && arch->cma == HP_CMA_NO)
+		out->cma_unknown = true;
+	else if (cma_seen)
+		out->cma_bytes = cma_reserved(arch, cma_total, cma_in_node);
 
 	while ((p = hp_kcmdline_next(p, param, sizeof(param), val, sizeof(val), &has_val))) {
 		if (!has_val && !strcmp(param, "--"))
@@ -370,48 +552,21 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 			     "HugeTLB: huge pages not supported, ignoring associated command-line parameters");
 		out->nr_pools = 0;
 		out->default_size = 0;
+		settle_lost(out, 0);
 		return 0;
 	}
-
-	/* hugetlb_init(): HPAGE_SIZE always exists; an implicit default count wins over all */
-	add_hstate(&s, arch->hpage_size);
-	if (!s.parsed_default_hugepagesz) {
-		s.default_idx = size_to_hstate(&s, arch->hpage_size);
-		if (s.default_hstate_max_huge_pages) {
-			struct hp_kpool *d = &out->pools[s.default_idx];
-
-			if (d->pages) {
-				char buf[32];
-
-				hp_size_human(d->size, buf, sizeof(buf));
-				kmsg(&s,
-				     "HugeTLB: Ignoring hugepages=%llu associated with %s page size",
-				     (unsigned long long)d->pages, buf);
-				kmsg(&s,
-				     "HugeTLB: Using hugepages=%llu for number of default huge pages",
-				     (unsigned long long)s.default_hstate_max_huge_pages);
-			}
-			copy_default_counts(&s, d);
-		}
-	} else {
-		out->default_explicit = true;
-	}
-	if (s.default_idx >= 0)
-		out->default_size = out->pools[s.default_idx].size;
-
-	for (size_t i = 0; i < out->nr_pools; i++) {
-		struct hp_kpool *pool = &out->pools[i];
-
-		if (pool->gigantic && out->cma_bytes && pool->pages)
-			pool->cma_skipped = true;
-	}
-	for (size_t i = 0; i < out->nr_pools; i++)
-		if (out->pools[i].cma_skipped) {
-			/* pr_warn_once() */
-			kmsg(&s, "HugeTLB: hugetlb_cma is enabled, skip boot time allocation");
-			break;
-		}
+	hugetlb_init(&s);
+	settle_lost(out, out->default_size);
 	return 0;
+}
+
+const char *hp_kcmdline_series(unsigned kver)
+{
+	if (kver && kver < HP_KVER(5, 16, 0))
+		return "5.7";
+	if (kver && kver < HP_KVER(6, 12, 0))
+		return "6.1";
+	return "6.12";
 }
 
 const struct hp_kpool *hp_kreq_pool(const struct hp_kreq *req, uint64_t size)

@@ -1,11 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A simulation of how Linux (5.7 and later; node form 5.16 and later) parses the hugetlb
- * parameters of its command line: mm/hugetlb.c hugepagesz_setup(), hugepages_setup(),
- * default_hugepagesz_setup() and the implicit-default step of hugetlb_init(), fed by
- * next_arg()'s tokenizer. Given a command line and what the kernel and machine support, it
- * tells what each pool will be asked to hold, per size and per node, and which parameters
- * the kernel ignores, with the kernel's own message. Pure: no I/O.
+ * parameters of its command line and allocates the boot-time pools: mm/hugetlb.c
+ * hugepagesz_setup(), hugepages_setup(), default_hugepagesz_setup(), the implicit-default
+ * step of hugetlb_init() and hugetlb_hstate_alloc_pages(), fed by next_arg()'s tokenizer.
+ * Read from the sources of 6.1 and 6.12 (identical in all of this; 6.12 spreads a balanced 2M
+ * request differently over the nodes, which is not modelled) and checked against both
+ * kernels booted (tests/boot/run-diff.sh). Given a command line and what the kernel and
+ * machine support, it tells what the kernel sets out to allocate for each pool, per size and
+ * per node, assuming memory enough for all of it, and which parameters the kernel ignores,
+ * with the kernel's own message. Pure: no I/O.
+ *
+ * Allocation is modelled as the kernel performs it, not from the final counts:
+ * - gigantic pages (1G on x86-64) are allocated while parsing: at every hugepages= that
+ *   takes effect for a gigantic size, and at default_hugepagesz= when a leading hugepages=
+ *   gave the default size its count. Pages from an earlier count stay when a later one
+ *   replaces or zeroes it (hugepages=1 default_hugepagesz=1G hugepages=1: 2 pages);
+ * - other sizes are allocated once, in hugetlb_init(), from their final counts;
+ * - each allocation: when any per-node count of the size is non-zero, only the per-node
+ *   counts are allocated, each on its node; the rest of the size's count never is, silently
+ *   (hugepages=2 default_hugepagesz=2M hugepages=0:1,1:0: 1 page, on node 0). Else the
+ *   count is spread over the nodes;
+ * - hugetlb_cma= (an early parameter, read wherever it stands) makes every gigantic
+ *   allocation a no-op, unless the kernel is built without CONFIG_CMA: then it is an unknown
+ *   parameter, passed to init, and gigantic pages are allocated as usual.
+ * What it does not model: a failed allocation lowers the kernel's count, which a later
+ * per-node hugepages= for the same gigantic size then adds to.
  *
  * The planner renders through it (a rendering must parse back to exactly the plan), the
  * early-boot verifier derives "what was asked" from it, and status compares plans with it.
@@ -22,8 +42,16 @@
 #define HP_MAX_KMSGS	32
 #define HP_KMSG_LEN	192
 #define HP_KCMDLINE_MAX 4096 /* the longest command line a kernel takes (COMMAND_LINE_SIZE) */
+#define HP_MAX_ALLOCS	(HP_MAX_NODES + 16) /* allocations kept per pool */
 
 #define HP_KVER(a, b, c) (((unsigned)(a) << 16) | ((unsigned)(b) << 8) | (unsigned)(c))
+
+/* Whether the kernel has CONFIG_CMA, which hugetlb_cma= needs. */
+enum hp_kcma {
+	HP_CMA_UNKNOWN, /* assumed built in: the parameter is then taken at its word */
+	HP_CMA_YES,
+	HP_CMA_NO, /* hugetlb_cma= is an unknown parameter to this kernel */
+};
 
 /* What the booting kernel and machine support. */
 struct hp_karch {
@@ -35,16 +63,38 @@ struct hp_karch {
 	unsigned kver;	       /* HP_KVER(); 0 means "assume recent" */
 	bool node_alloc;       /* hugetlb_node_alloc_supported() */
 	bool hugepages_supported;
+	enum hp_kcma cma;
+};
+
+/* One allocation the kernel sets out to make for a pool. */
+struct hp_kalloc {
+	uint64_t pages;
+	int node; /* the node a per-node count names, -1: spread over the nodes */
 };
 
 struct hp_kpool {
 	uint64_t size;
-	uint64_t pages;			   /* max_huge_pages asked for, all nodes */
-	uint64_t node_pages[HP_MAX_NODES]; /* per node, when node_form */
-	bool node_form;
+	uint64_t pages;			   /* what the kernel sets out to allocate, all nodes */
+	uint64_t node_pages[HP_MAX_NODES]; /* of those, per node by per-node counts */
+	uint64_t max_pages; /* the kernel's own count (max_huge_pages) once parsing is done */
+	struct hp_kalloc allocs[HP_MAX_ALLOCS]; /* the allocations, in the kernel's order */
+	size_t nr_allocs;
+	bool allocs_lost; /* more than HP_MAX_ALLOCS: the later ones are only in the sums */
+	bool node_form;	  /* some allocation was per node */
 	bool gigantic;
 	bool cma_skipped; /* gigantic and hugetlb_cma set: the kernel allocates none at boot */
+	bool zeroed;	  /* an invalid hugepages= value cleared the counts and none came since */
+	char zeroed_val[64];   /* that value, as written */
+	uint64_t zeroed_prior; /* the kernel's count just before it was zeroed */
 };
+
+/* A count the kernel dropped with a message, for the size the words before it named. */
+struct hp_klost {
+	uint64_t size; /* that size (0: the words named none the kernel could read) */
+	char val[64];  /* the hugepages= value, as written */
+};
+
+#define HP_MAX_LOST (HP_MAX_SIZES + 4)
 
 struct hp_kreq {
 	struct hp_kpool pools[HP_MAX_SIZES]; /* in the order the kernel registered them */
@@ -52,9 +102,17 @@ struct hp_kreq {
 	uint64_t default_size; /* 0 when huge pages are not supported */
 	bool default_explicit; /* default_hugepagesz= took effect */
 	bool free_vmemmap;     /* hugetlb_free_vmemmap=on (or 1, y) */
-	uint64_t cma_bytes;    /* hugetlb_cma= total */
+	uint64_t cma_bytes;    /* hugetlb_cma= total the kernel reserves (0: it skips nothing) */
+	bool cma_unknown;      /* hugetlb_cma= given to a kernel without CONFIG_CMA */
 	bool any_param;	       /* any hugetlb parameter was seen */
-	char plan_id[65];      /* value of hugeplan.plan=, "" when absent */
+	/*
+	 * The first count the kernel dropped for each size: one after a hugepagesz= or
+	 * default_hugepagesz= it refused (unsupported, repeated), or a second count in a row
+	 * for the same size, or a node list on an architecture without node allocation.
+	 */
+	struct hp_klost lost[HP_MAX_LOST];
+	size_t nr_lost;
+	char plan_id[65]; /* value of hugeplan.plan=, "" when absent */
 	/* What the kernel prints while parsing, in order, as it prints it ("HugeTLB: ..."). */
 	char msgs[HP_MAX_KMSGS][HP_KMSG_LEN];
 	size_t nr_msgs;
@@ -87,6 +145,14 @@ bool hp_param_eq(const char *a, const char *b);
  * kernel described by arch would. Always succeeds for any input; returns 0.
  */
 int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struct hp_kreq *out);
+
+/*
+ * hp_kcmdline_series - the kernel series whose rules the simulation applies to a kernel of
+ * that version (HP_KVER(); 0 unknown): "5.7" (no per-node form), "6.1", or "6.12" (also for
+ * newer kernels and an unknown version). The rules are those of 6.1 and 6.12, which both boot
+ * tests; the name says which the kernel is closest to.
+ */
+const char *hp_kcmdline_series(unsigned kver);
 
 /* hp_kreq_pool - the pool of that size in req, or NULL. */
 const struct hp_kpool *hp_kreq_pool(const struct hp_kreq *req, uint64_t size);

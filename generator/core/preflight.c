@@ -330,6 +330,11 @@ static void check_cpu_sizes(struct ctx *c)
 	if (!pf_cmdline_last(f->cmdline, "hugetlb_cma", cma, sizeof(cma)) ||
 	    (hp_memparse(cma, NULL) == 0 && !strchr(cma, ':'))) {
 		pf_add(c, "hugetlb_cma", HP_CHECK_OK, "no hugetlb_cma= on the command line");
+	} else if (f->kconfig && hp_kconfig_get(f->kconfig, "CONFIG_CMA", NULL, 0) != 'y') {
+		/* seen on Debian's cloud kernels: "Unknown kernel command line parameters" */
+		pf_add(c, "hugetlb_cma", HP_CHECK_OK,
+		       "hugetlb_cma=%s is on the command line, but %s has no CONFIG_CMA: that kernel does not know the parameter and allocates gigantic pages as usual",
+		       cma, c->kconfig);
 	} else if (gigantic) {
 		x = pf_add(
 			c, "hugetlb_cma", HP_CHECK_WARNING,

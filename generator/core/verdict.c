@@ -8,19 +8,9 @@
 #include "core/size.h"
 #include "core/verdict.h"
 
-/* What the command line wrote, read literally: the first count given for each size. */
-struct intent {
-	uint64_t size; /* 0: a leading hugepages=, for the default size */
-	uint64_t pages;
-	char val[64]; /* the hugepages= value as written */
-	bool zeroed;  /* the kernel called this value invalid */
-};
-
 struct ctx {
 	const struct hp_verdict_in *in;
 	struct hp_verdict *v;
-	struct intent it[HP_VERDICT_MAX_SIZES];
-	size_t nr_it;
 };
 
 const char *hp_status_name(enum hp_status st)
@@ -185,67 +175,14 @@ static uint64_t lenient_count(const char *val)
 	return sum;
 }
 
-static bool invalid_value(const struct hp_kreq *req, const char *val)
+/* the first count the kernel dropped for that size (hp_kreq.lost), NULL when none */
+static const struct hp_klost *lost_for(const struct ctx *c, uint64_t size)
 {
-	static const char pre[] = "HugeTLB: Invalid hugepages parameter ";
-	size_t vl = strlen(val);
+	const struct hp_kreq *r = c->in->req;
 
-	for (size_t i = 0; i < req->nr_msgs; i++) {
-		const char *m = req->msgs[i];
-		size_t ml;
-
-		if (strncmp(m, pre, sizeof(pre) - 1))
-			continue;
-		m += sizeof(pre) - 1;
-		ml = strlen(m);
-		/* the kernel prints the value from where it stopped reading */
-		if (ml <= vl && !strcmp(val + vl - ml, m))
-			return true;
-	}
-	return false;
-}
-
-static void read_intent(struct ctx *c)
-{
-	const char *p = c->in->cmdline ? c->in->cmdline : "";
-	char param[64], val[512];
-	uint64_t cur = 0;
-	bool has_val;
-
-	while ((p = hp_kcmdline_next(p, param, sizeof(param), val, sizeof(val), &has_val))) {
-		struct intent *it = NULL;
-
-		if (!has_val && !strcmp(param, "--"))
-			break;
-		if (!has_val)
-			continue;
-		if (hp_param_eq(param, "hugepagesz") || hp_param_eq(param, "default_hugepagesz")) {
-			cur = hp_memparse(val, NULL);
-			continue;
-		}
-		if (!hp_param_eq(param, "hugepages"))
-			continue;
-		for (size_t i = 0; i < c->nr_it; i++)
-			if (c->it[i].size == cur)
-				it = &c->it[i];
-		if (it || c->nr_it >= HP_VERDICT_MAX_SIZES)
-			continue; /* the first count written for a size is the one meant */
-		it = &c->it[c->nr_it++];
-		it->size = cur;
-		it->pages = lenient_count(val);
-		snprintf(it->val, sizeof(it->val), "%.63s", val);
-		it->zeroed = invalid_value(c->in->req, val);
-	}
-	for (size_t i = 0; i < c->nr_it; i++)
-		if (c->it[i].size == 0)
-			c->it[i].size = c->in->req->default_size;
-}
-
-static const struct intent *intent_for(const struct ctx *c, uint64_t size)
-{
-	for (size_t i = 0; i < c->nr_it; i++)
-		if (c->it[i].size == size && c->it[i].size)
-			return &c->it[i];
+	for (size_t i = 0; i < r->nr_lost; i++)
+		if (r->lost[i].size == size && size)
+			return &r->lost[i];
 	return NULL;
 }
 
@@ -307,7 +244,7 @@ static void judge(struct ctx *c, struct hp_vsize *s)
 {
 	const struct hp_kpool *kp = hp_kreq_pool(c->in->req, s->size);
 	const struct hp_pool *pool = hp_pools_find(c->in->pools, s->size);
-	const struct intent *it = intent_for(c, s->size);
+	const struct hp_klost *dropped = lost_for(c, s->size);
 
 	s->present = pool != NULL;
 	s->is_default = s->size == c->in->req->default_size;
@@ -323,13 +260,27 @@ static void judge(struct ctx *c, struct hp_vsize *s)
 	}
 	s->requested = s->kernel_requested;
 
-	if (!s->kernel_requested && it && it->pages) {
-		/* the command line wrote a count the kernel did not act on */
-		s->requested = it->pages;
+	if (!s->kernel_requested && kp && kp->zeroed &&
+	    (lenient_count(kp->zeroed_val) || kp->zeroed_prior)) {
+		/*
+		 * an invalid value zeroed the size (the kernel's line quotes it): the pages it
+		 * writes, or, when it writes none ("0:"), those the size had before
+		 */
+		s->requested = lenient_count(kp->zeroed_val);
+		if (!s->requested)
+			s->requested = kp->zeroed_prior;
+		s->status = HP_ST_ZEROED;
+		s->short_pages = s->requested > s->allocated ? s->requested - s->allocated : 0;
+		judge_nodes(s, pool, kp);
+		return;
+	}
+	if (!s->kernel_requested && dropped && lenient_count(dropped->val)) {
+		/* the command line wrote a count the kernel dropped */
+		s->requested = lenient_count(dropped->val);
 		if (!kp && !hp_karch_valid_size(c->in->arch, s->size))
 			s->status = HP_ST_UNSUPPORTED;
 		else
-			s->status = it->zeroed ? HP_ST_ZEROED : HP_ST_IGNORED;
+			s->status = HP_ST_IGNORED;
 		s->short_pages = s->requested > s->allocated ? s->requested - s->allocated : 0;
 		judge_nodes(s, pool, kp);
 		return;
@@ -360,6 +311,11 @@ static bool between(const char *text, const char *pre, const char *post, char *o
 
 	normalise(text, t, sizeof(t));
 	tl = strlen(t);
+	/* an empty X at the end: normalising took the blank before it ("parameter ") */
+	if (!ql && pl && pre[pl - 1] == ' ' && tl == pl - 1 && !strncmp(t, pre, pl - 1)) {
+		snprintf(out, len, "%s", "");
+		return true;
+	}
 	if (strncmp(t, pre, pl) || tl < pl + ql || strcmp(t + tl - ql, post))
 		return false;
 	snprintf(out, len, "%.*s", (int)(tl - pl - ql), t + pl);
@@ -378,7 +334,8 @@ static void attach_reasons(struct ctx *c)
 
 		for (size_t i = 0; i < v->nr_sizes; i++) {
 			struct hp_vsize *s = &v->sizes[i];
-			const struct intent *it = intent_for(c, s->size);
+			const struct hp_klost *dropped = lost_for(c, s->size);
+			const struct hp_kpool *kp = hp_kreq_pool(c->in->req, s->size);
 			bool lost = s->status == HP_ST_ZEROED || s->status == HP_ST_IGNORED ||
 				    s->status == HP_ST_UNSUPPORTED;
 
@@ -397,21 +354,26 @@ static void attach_reasons(struct ctx *c)
 			} else if (strstr(t, "hugetlb_cma is enabled")) {
 				if (s->cma_skipped)
 					add_reason(s, k);
-			} else if (!lost || !it) {
+			} else if (!lost) {
 				continue;
 			} else if (between(t, "HugeTLB: Invalid hugepages parameter ", "", x,
 					   sizeof(x))) {
-				size_t vl = strlen(it->val), xl = strlen(x);
+				/* the kernel prints the value from where it stopped reading */
+				size_t vl = kp ? strlen(kp->zeroed_val) : 0, xl = strlen(x);
 
-				if (it->zeroed && xl <= vl && !strcmp(it->val + vl - xl, x))
+				if (s->status == HP_ST_ZEROED && xl <= vl &&
+				    !strcmp(kp->zeroed_val + vl - xl, x))
 					add_reason(s, k);
-			} else if (between(t, "HugeTLB: unsupported hugepagesz=", "", x,
-					   sizeof(x)) ||
-				   between(t, "HugeTLB: unsupported default_hugepagesz=", "", x,
-					   sizeof(x)) ||
-				   between(t, "HugeTLB: hugepagesz=", " specified twice, ignoring",
-					   x, sizeof(x))) {
-				if (hp_memparse(x, NULL) == s->size)
+			} else if (
+				between(t, "HugeTLB: unsupported hugepagesz=", "", x, sizeof(x)) ||
+				between(t, "HugeTLB: unsupported default_hugepagesz=", "", x,
+					sizeof(x)) ||
+				between(t, "HugeTLB: hugepagesz=", " specified twice, ignoring", x,
+					sizeof(x)) ||
+				between(t,
+					"HugeTLB: default_hugepagesz previously specified, ignoring ",
+					"", x, sizeof(x))) {
+				if (s->status != HP_ST_ZEROED && hp_memparse(x, NULL) == s->size)
 					add_reason(s, k);
 			} else if (
 				between(t, "HugeTLB: hugepages=",
@@ -420,7 +382,9 @@ static void attach_reasons(struct ctx *c)
 				between(t,
 					"HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=",
 					"", x, sizeof(x))) {
-				if (!strcmp(x, it->val))
+				/* the count dropped for this size; not one a zeroed size lost */
+				if (s->status != HP_ST_ZEROED && dropped &&
+				    !strcmp(x, dropped->val))
 					add_reason(s, k);
 			}
 		}
@@ -482,6 +446,48 @@ static void list_ignored(struct ctx *c)
 	}
 }
 
+/*
+ * An allocation failure line is predicted when the simulation has that allocation: the kernel
+ * prints the count it set out to allocate, per node ("failed nodeK") or spread.
+ */
+static bool failure_predicted(const struct hp_kreq *req, const char *t)
+{
+	char sz[64];
+	uint64_t asked, got;
+	int node;
+
+	if (!hp_kmsg_alloc_failed(t, &asked, &got, &node, sz, sizeof(sz)))
+		return true; /* not a failure line */
+	for (size_t i = 0; i < req->nr_pools; i++) {
+		const struct hp_kpool *p = &req->pools[i];
+
+		if (!hp_kmsg_names_size(sz, p->size) || p->cma_skipped)
+			continue;
+		if (p->allocs_lost)
+			return true; /* not all kept: cannot tell */
+		for (size_t k = 0; k < p->nr_allocs; k++)
+			if (p->allocs[k].node == node && p->allocs[k].pages == asked)
+				return true;
+	}
+	return false;
+}
+
+/* whether the kernel's lines were the simulation's (see enum hp_prediction) */
+static enum hp_prediction judge_prediction(const struct ctx *c)
+{
+	const struct hp_verdict *v = c->v;
+
+	if (!v->kmsg_read)
+		return HP_PRED_UNCHECKED;
+	for (size_t i = 0; i < v->nr_ignored; i++)
+		if (!v->ignored[i].predicted || !v->ignored[i].from_kernel)
+			return HP_PRED_NO;
+	for (size_t k = 0; k < v->nr_kmsgs; k++)
+		if (!failure_predicted(c->in->req, v->kmsgs[k]))
+			return HP_PRED_NO;
+	return HP_PRED_YES;
+}
+
 void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
 {
 	struct ctx c = { .in = in, .v = out };
@@ -489,18 +495,18 @@ void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
 
 	memset(out, 0, sizeof(*out));
 	out->kmsg_read = in->kmsg_read;
+	out->series = hp_kcmdline_series(in->arch->kver);
 	for (size_t i = 0; i < in->nr_kmsgs && out->nr_kmsgs < HP_VERDICT_MAX_KMSGS; i++)
 		if (in->kmsgs[i] && hp_kmsg_is_hugetlb(in->kmsgs[i]))
 			snprintf(out->kmsgs[out->nr_kmsgs++], HP_KMSG_LEN, "%s", in->kmsgs[i]);
 
-	read_intent(&c);
 	for (size_t i = 0; i < in->pools->nr_pools; i++)
 		row(&c, in->pools->pools[i].size);
 	for (size_t i = 0; i < in->req->nr_pools; i++)
 		row(&c, in->req->pools[i].size);
-	for (size_t i = 0; i < c.nr_it; i++)
-		if (c.it[i].pages)
-			row(&c, c.it[i].size);
+	for (size_t i = 0; i < in->req->nr_lost; i++)
+		if (lenient_count(in->req->lost[i].val))
+			row(&c, in->req->lost[i].size);
 	qsort(out->sizes, out->nr_sizes, sizeof(out->sizes[0]), cmp_row);
 
 	for (size_t i = 0; i < out->nr_sizes; i++) {
@@ -516,5 +522,6 @@ void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
 	}
 	attach_reasons(&c);
 	list_ignored(&c);
+	out->prediction = judge_prediction(&c);
 	out->status = !asked ? HP_V_NOTHING : short_ ? HP_V_SHORT : HP_V_MET;
 }

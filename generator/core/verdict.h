@@ -16,6 +16,10 @@
  *   ("over": pages that fell back from another node) is not a shortfall by itself.
  * - A size is short when its total is short or any node of a node-form request is short; its
  *   shortfall is the larger of the two counts.
+ * - The kernel's own lines check the simulation: its parameter lines must be the ones the
+ *   simulation expected, and each "allocating N ... failed" must name an allocation the
+ *   simulation has (N pages, on that node or spread). When they are not, the verdict says
+ *   so (prediction HP_PRED_NO): what was asked is then the simulation's guess.
  */
 #ifndef HP_VERDICT_H
 #define HP_VERDICT_H
@@ -39,6 +43,12 @@ enum hp_status {
 	HP_ST_ZEROED,	   /* the kernel zeroed the size over an invalid hugepages= value */
 	HP_ST_UNSUPPORTED, /* the size does not exist on this machine */
 	HP_ST_IGNORED,	   /* the kernel ignored the count written for the size (a repeat...) */
+};
+
+enum hp_prediction {
+	HP_PRED_UNCHECKED, /* the kernel log was not read (nothing to explain, or unreadable) */
+	HP_PRED_YES,	   /* the kernel printed exactly the lines the simulation expected */
+	HP_PRED_NO,	   /* it printed one the simulation did not expect, or not one it did */
 };
 
 enum hp_overall {
@@ -87,6 +97,8 @@ struct hp_verdict {
 	char kmsgs[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN]; /* the kernel's HugeTLB lines, in order */
 	size_t nr_kmsgs;
 	bool kmsg_read; /* the kernel log was readable */
+	enum hp_prediction prediction;
+	const char *series; /* the kernel series the simulation modelled (hp_kcmdline_series()) */
 };
 
 /* kmsg state of a check that had nothing for the kernel log to explain (met, nothing ignored) */

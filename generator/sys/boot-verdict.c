@@ -34,7 +34,23 @@ int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp
 		h->kver = hp_kver_parse(text);
 		free(text);
 	}
+	h->cma = hp_bootcheck_cma(root, h->cmdline);
 	return 0;
+}
+
+enum hp_kcma hp_bootcheck_cma(const char *root, const char *cmdline)
+{
+	enum hp_kcma cma;
+	char *text;
+
+	if (!strstr(cmdline, "hugetlb_cma") && !strstr(cmdline, "hugetlb-cma"))
+		return HP_CMA_UNKNOWN;
+	if (hp_read_text(root, &text, NULL, 1U << 20, HP_P_MEMINFO) < 0)
+		return HP_CMA_UNKNOWN;
+	cma = !strncmp(text, "CmaTotal:", 9) || strstr(text, "\nCmaTotal:") ? HP_CMA_YES
+									    : HP_CMA_NO;
+	free(text);
+	return cma;
 }
 
 struct klines {

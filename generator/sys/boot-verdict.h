@@ -17,11 +17,19 @@
 
 /*
  * hp_bootcheck_facts - the few host facts the simulation needs: sizes and nodes (from pools),
- * the kernel version and the command line. Not hp_host_read(): meminfo and cpuinfo are
- * costly to generate in a guest and the verdict does not need them. -errno with err set.
+ * the kernel version and the command line, and CONFIG_CMA when the command line names
+ * hugetlb_cma (hp_bootcheck_cma()). Not hp_host_read(): meminfo and cpuinfo are costly to
+ * generate in a guest and the verdict needs them only then. -errno with err set.
  */
 int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp_host *h, char *err,
 		       size_t errlen);
+
+/*
+ * hp_bootcheck_cma - whether the running kernel has CONFIG_CMA, which hugetlb_cma= needs:
+ * /proc/meminfo has a CmaTotal line exactly then (fs/proc/meminfo.c). Read only when cmdline
+ * names hugetlb_cma, else (and when meminfo is unreadable) HP_CMA_UNKNOWN.
+ */
+enum hp_kcma hp_bootcheck_cma(const char *root, const char *cmdline);
 
 /*
  * hp_bootcheck_verdict - hp_verdict_compute() over in (its kmsgs ignored); the kernel log is

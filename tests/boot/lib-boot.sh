@@ -1,17 +1,26 @@
 # Boot helpers for tests/boot/run*.sh (sourced after tests/lib.sh and t_init).
 # shellcheck shell=sh
 
-# boot_setup: a cached Debian cloud kernel and a private copy of dracut with the hugeplan
-# module and the test module; nothing of the system's dracut changes.
+# boot_setup [KERNEL]: a cached Debian cloud kernel (tests/lib/e2e-kernel.sh KERNEL: default or
+# newest) and a private copy of dracut with the hugeplan module and the test module; nothing
+# of the system's dracut changes.
 boot_setup() {
-	KDIR=$(sh "$TOP/tests/lib/e2e-kernel.sh") || return 1
-	KVER=$(basename "$KDIR")
-	VMLINUZ=$KDIR/boot/vmlinuz-$KVER
+	boot_kernel "${1:-default}" || return 1
 	DRACUT_DIR=$T_TMP/dracut
+	[ -d "$DRACUT_DIR" ] && return 0
 	cp -a /usr/lib/dracut "$DRACUT_DIR" || return 1
 	cp -a "$TOP/dracut-module/50hugeplan" "$DRACUT_DIR/modules.d/" || return 1
 	cp -a "$TOP/tests/boot/99hugeplan-test" "$DRACUT_DIR/modules.d/" || return 1
 	cp "$TOP/tests/fixtures/mkdump.sh" "$DRACUT_DIR/modules.d/99hugeplan-test/" || return 1
+}
+
+# boot_kernel KERNEL: KDIR, KVER, VMLINUZ and KCONFIG (its /boot/config) of that kernel
+boot_kernel() {
+	KDIR=$(sh "$TOP/tests/lib/e2e-kernel.sh" "$1") || return 1
+	KVER=$(basename "$KDIR")
+	VMLINUZ=$KDIR/boot/vmlinuz-$KVER
+	# shellcheck disable=SC2034 # for the tiers that read the configuration
+	KCONFIG=$KDIR/boot/config-$KVER
 }
 
 # mkimg OUT MODULES...: an uncompressed initramfs with exactly these dracut modules

@@ -110,6 +110,9 @@ if guest_ok met; then
 	t_eq "met: 1G: status, allocated" "met 1" "$(q met 'size(G)["status"] + " " + str(size(G)["allocated"])')"
 	t_eq "met: nothing short" 0 "$(q met 'r["short_bytes"]')"
 	t_grep "met: the verifier exits 0 in the guest" '^HPT-RC 0$' "$T_TMP/met.log"
+	t_eq "met: the series modelled is the kernel's; the log, not needed, is not read" \
+		"$(echo "$KVER" | cut -d. -f1-2) None" \
+		"$(q met 'r["simulation"]["kernel_series"] + " " + str(r["simulation"]["messages_predicted"])')"
 	t_grep "met: one info line in the kernel log" \
 		'^6 hugeplan: huge pages met: 2.00 MiB met 64/64; 1.00 GiB met 1/1$' "$T_TMP/met.kmsg"
 	absent "met: nothing printed on the console" '^hugeplan-verify:' "$T_TMP/met.log"
@@ -164,6 +167,8 @@ if guest_ok numa; then
 				"$(cat "$f" 2>&1)" "$(q numa "node(size($kb * 1024), $n)['allocated']")"
 		done
 	done
+	t_eq "numa: the kernel's failure line is one the simulation predicted" true \
+		"$(q numa 'r["simulation"]["messages_predicted"]')"
 	t_grep "numa: the summary says the message's node is not the short one" \
 		"note: the kernel's message names node1" "$T_TMP/numa.log"
 	echo "# numa: verifier in the guest, in-process (clock_gettime, first run): $(q numa 'r["elapsed_us"]') us"
@@ -183,6 +188,7 @@ PY
 	# shellcheck disable=SC2181 # the status of the python3 here-document just above
 	if [ $? -eq 0 ]; then t_ok "numa: the capture gives the guest's report on the host"; else t_fail "numa: the capture gives the guest's report on the host" "$(cat "$T_TMP/numa.cmp")"; fi
 
+	# the committed fixture is this capture: the pool files must still match a real boot
 	fixture numa qemu-numa-1g2g
 fi
 

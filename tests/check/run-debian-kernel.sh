@@ -93,5 +93,11 @@ if grep -qx 'CONFIG_AMD_IOMMU=y' "$cfg"; then
 else
 	t_grep "$K on AMD: built without the AMD IOMMU driver" "^error +iommu: $K is built without CONFIG_AMD_IOMMU" "$T_TMP/amd.out"
 fi
+# the fixture's command line has hugetlb_cma=2G: a warning only where the kernel has CMA
+if grep -qx 'CONFIG_CMA=y' "$cfg"; then
+	t_grep "$K: hugetlb_cma= skips the 1G pool" "^warning +hugetlb_cma: hugetlb_cma=2G is on the command line: the kernel then skips" "$T_TMP/amd.out"
+else
+	t_grep "$K: hugetlb_cma= is unknown to a kernel without CMA" "^ok +hugetlb_cma: hugetlb_cma=2G is on the command line, but /boot/config-$K has no CONFIG_CMA" "$T_TMP/amd.out"
+fi
 
 t_done

@@ -2,7 +2,7 @@
 /*
  * The kernel command line simulation over any command line. Input: 4 bytes choose the kernel
  * and machine (architecture's sizes, version, online nodes, node allocation, huge page
- * support); the rest, up to a NUL, is the command line.
+ * support, CONFIG_CMA); the rest, up to a NUL, is the command line.
  *
  * Properties:
  * - the tokenizer always moves forward, stays inside the line and NUL-terminates its copies;
@@ -11,6 +11,10 @@
  * - pools: at most HP_MAX_SIZES, no size twice, every size one the architecture has, pages
  *   on a node only for an online node; without huge page support, no pool and no default;
  *   with it, HPAGE_SIZE always has a pool and the default size is one of the pools;
+ * - a pool's pages are the sum of its allocations, its node pages those of its per-node
+ *   allocations; a size that is not gigantic is allocated once (one per node at most);
+ * - hugetlb_cma= is unknown only to a kernel without CMA, and then reserves nothing;
+ * - the counts dropped are bounded, each for a size (a placeholder never stays);
  * - words the hugetlb parser does not read change nothing: "quiet " in front, and
  *   " -- hugepages=7 hugepagesz=1G" behind a line without quotes (init's words).
  */
@@ -60,7 +64,42 @@ static void check_req(const struct hp_kreq *r, const struct hp_karch *a, const c
 			FZ_ASSERT(!p->node_pages[n] || (a->online_nodes >> n & 1),
 				  "pages on offline node %u for \"%s\"", n, line);
 		FZ_ASSERT(!p->cma_skipped || (p->gigantic && r->cma_bytes), "cma_skipped");
+		FZ_ASSERT(p->allocs_lost == (p->nr_allocs == HP_MAX_ALLOCS && p->allocs_lost),
+			  "allocations lost below the limit");
+		if (!p->allocs_lost) {
+			uint64_t sum = 0, node_sum = 0;
+			bool per_node = false;
+
+			for (size_t k = 0; k < p->nr_allocs; k++) {
+				sum += p->allocs[k].pages;
+				FZ_ASSERT(p->allocs[k].node < (int)HP_MAX_NODES &&
+						  (p->allocs[k].node < 0 ||
+						   a->online_nodes >> p->allocs[k].node & 1),
+					  "allocation on node %d", p->allocs[k].node);
+				if (p->allocs[k].node >= 0) {
+					per_node = true;
+					node_sum += p->allocs[k].pages;
+				}
+			}
+			FZ_ASSERT(sum == p->pages,
+				  "allocations sum to %" PRIu64 ", pages %" PRIu64 " for \"%s\"",
+				  sum, p->pages, line);
+			FZ_ASSERT(per_node == p->node_form, "node_form for \"%s\"", line);
+			for (unsigned n = 0; n < HP_MAX_NODES; n++)
+				node_sum -= p->node_pages[n];
+			FZ_ASSERT(node_sum == 0, "node pages are not the per-node allocations");
+		}
+		/* other sizes are allocated once, from their final counts */
+		FZ_ASSERT(p->gigantic || p->nr_allocs <= HP_MAX_NODES, "%zu allocations",
+			  p->nr_allocs);
 	}
+	FZ_ASSERT(r->nr_lost <= HP_MAX_LOST, "%zu lost counts", r->nr_lost);
+	for (size_t i = 0; i < r->nr_lost; i++) {
+		FZ_ASSERT(r->lost[i].size != UINT64_MAX, "a lost count's default size unsettled");
+		FZ_ASSERT(memchr(r->lost[i].val, '\0', sizeof(r->lost[i].val)), "lost value");
+	}
+	FZ_ASSERT(!(r->cma_unknown && r->cma_bytes), "hugetlb_cma= unknown and reserved");
+	FZ_ASSERT(!r->cma_unknown || a->cma == HP_CMA_NO, "hugetlb_cma= unknown to a CMA kernel");
 }
 
 static void check_tokenizer(const char *line)
@@ -97,6 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.node_alloc = !(b0 & 0x40);
 	a.hugepages_supported = !(b0 & 0x80);
 	a.online_nodes = (uint64_t)b1 | (uint64_t)b2 << 8 | (uint64_t)(b3 & 0xf) << 60;
+	a.cma = (enum hp_kcma)(b3 >> 4 & 3) % 3;
 
 	line = malloc(n + 1);
 	alt = malloc(n + 64);

@@ -9,7 +9,8 @@
  * says), and any bytes in the kernel's lines, the ignored parameters, the command line, the
  * release, the plan id and the kmsg state.
  *
- * Input: a header of fixed-size fields (fz_u8/fz_u64: zeros once it runs out), per size and
+ * Input: a header of fixed-size fields (fz_u8/fz_u64: zeros once it runs out: the verdict's,
+ * among them the prediction, also out of its enum, and the modelled series), per size and
  * per node; then the strings, split at NUL bytes: cmdline, kernel, plan, kmsg state, then
  * the kernel's lines and the ignored texts. The report path is the verifier's, or NULL.
  *
@@ -217,6 +218,16 @@ static void check_json(const struct hp_verdict *v, const struct hp_report_meta *
 	FZ_ASSERT(count_array(&w, "kernel_messages") == v->nr_kmsgs, "kernel_messages: not %zu",
 		  v->nr_kmsgs);
 	expect_string(&w, "kmsg", m->kmsg_state);
+	expect_key(&w, "simulation");
+	FZ_ASSERT(next_ev(&w, &s, &n) == 'O', "simulation: an object expected");
+	expect_string(&w, "kernel_series", v->series);
+	expect_key(&w, "messages_predicted");
+	ev = next_ev(&w, &s, &n);
+	FZ_ASSERT(ev == (v->prediction == HP_PRED_YES  ? 'T'
+			 : v->prediction == HP_PRED_NO ? 'F'
+						       : 'Z'),
+		  "messages_predicted: '%c' for prediction %d", ev, (int)v->prediction);
+	FZ_ASSERT(next_ev(&w, &s, &n) == 'E', "simulation: not closed");
 	expect_key(&w, "elapsed_us");
 	skip_value(&w, next_ev(&w, &s, &n));
 	FZ_ASSERT(next_ev(&w, &s, &n) == 'E' && w.p == w.end, "more after elapsed_us");
@@ -246,6 +257,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v->nr_sizes = fz_u8(&in) % (HP_VERDICT_MAX_SIZES + 1);
 	v->nr_kmsgs = fz_u8(&in) % (HP_VERDICT_MAX_KMSGS + 1);
 	v->nr_ignored = fz_u8(&in) % (HP_MAX_KMSGS + 1);
+	b = fz_u8(&in);
+	v->prediction = (enum hp_prediction)(b % 4); /* 3: out of range, reads as unchecked */
+	v->series = b & 4 ? NULL : hp_kcmdline_series(HP_KVER(b >> 3, b & 0xf, 0));
 	for (size_t i = 0; i < v->nr_sizes; i++) {
 		struct hp_vsize *z = &v->sizes[i];
 

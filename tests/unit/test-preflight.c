@@ -23,7 +23,8 @@ static char kconfig_good[] = "#\n# Automatically generated file; DO NOT EDIT.\n"
 			     "# CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP_DEFAULT_ON is not set\n"
 			     "CONFIG_INTEL_IOMMU=y\n"
 			     "# CONFIG_INTEL_IOMMU_DEFAULT_ON is not set\n"
-			     "CONFIG_AMD_IOMMU=y\n";
+			     "CONFIG_AMD_IOMMU=y\n"
+			     "CONFIG_CMA=y\n";
 static char kconfig_buf[1024];
 
 static void healthy(struct hp_check_facts *f)
@@ -327,6 +328,19 @@ static void test_hugetlb_cma(void **state)
 		print_message("case %zu: %s\n", i, cases[i].words);
 		expect(&out, "hugetlb_cma", cases[i].level, cases[i].want);
 	}
+	/* without CONFIG_CMA the parameter is unknown to the kernel (seen: Debian's cloud 6.1
+	 * and 6.12 print "Unknown kernel command line parameters" and allocate the 1G pool) */
+	healthy(&f);
+	cmdline_add(&f, "hugetlb_cma=4G");
+	kconfig_replace(&f, "CONFIG_CMA=y", "# CONFIG_CMA is not set");
+	run(&f, &g, &out);
+	expect(&out, "hugetlb_cma", HP_CHECK_OK, "has no CONFIG_CMA");
+	/* no configuration to read: taken at its word */
+	healthy(&f);
+	cmdline_add(&f, "hugetlb_cma=4G");
+	f.kconfig = NULL;
+	run(&f, &g, &out);
+	expect(&out, "hugetlb_cma", HP_CHECK_WARNING, "skip boot time allocation");
 }
 
 static void test_modules(void **state)

@@ -33,6 +33,7 @@ struct tc {
 	struct nodecount counts[8];
 	const char *kmsgs[12];
 	bool no_kmsg;
+	enum hp_kcma cma;
 };
 
 static struct hp_karch arch;
@@ -81,6 +82,7 @@ static struct hp_verdict *run(const struct tc *t)
 	arch.kver = HP_KVER(6, 1, 0);
 	arch.node_alloc = true;
 	arch.hugepages_supported = arch.nr_sizes > 0;
+	arch.cma = t->cma;
 	hp_kcmdline_simulate(t->cmdline, &arch, &req);
 	while (nk < 12 && t->kmsgs[nk])
 		nk++;
@@ -387,6 +389,7 @@ static void test_no_kmsg(void **state)
 	assert_int_equal(v->nr_ignored, 1);
 	assert_false(v->ignored[0].from_kernel);
 	assert_string_equal(v->ignored[0].text, "HugeTLB: Invalid hugepages parameter 1:1");
+	assert_int_equal(v->prediction, HP_PRED_UNCHECKED);
 }
 
 /* a parameter line the simulation did not expect is listed, marked as not predicted */
@@ -406,6 +409,7 @@ static void test_unpredicted_kernel_line(void **state)
 	assert_int_equal(v->nr_ignored, 1);
 	assert_true(v->ignored[0].from_kernel);
 	assert_false(v->ignored[0].predicted);
+	assert_int_equal(v->prediction, HP_PRED_NO);
 }
 
 /* KERNEL-NOTES: hugetlb_cma skips boot-time gigantic pages (the line is the documented one) */
@@ -439,6 +443,257 @@ static void test_surplus_not_counted(void **state)
 	(void)state;
 	assert_int_equal(sz(v, M2)->allocated, 8);
 	assert_int_equal(sz(v, M2)->short_pages, 2);
+}
+
+/*
+ * Issue 19, seen on 6.1 and 6.12 (2 nodes, ample memory): the leading 2 went to the default
+ * size, the node list added 1 for node0, and the kernel allocated the per-node counts only:
+ * 1 page on node0, no message. The report said "short 2 of 3" on this good boot.
+ */
+static void test_leading_count_then_node_form(void **state)
+{
+	const struct tc t = {
+		.cmdline = "hugepages=2 default_hugepagesz=2M hugepages=0:1,1:0",
+		.sizes = { M2, G1 },
+		.online = 3,
+		.counts = { { M2, 0, 1, 0 } },
+		.kmsgs = { REG("2.00 MiB", 1), REG("1.00 GiB", 0) },
+	};
+	const struct hp_verdict *v = run(&t);
+	const struct hp_vsize *m = sz(v, M2);
+
+	(void)state;
+	assert_int_equal(v->status, HP_V_MET);
+	assert_int_equal(m->status, HP_ST_MET);
+	assert_int_equal(m->requested, 1);
+	assert_true(m->node_form);
+	assert_int_equal(nd(m, 0)->requested, 1);
+	assert_int_equal(nd(m, 0)->status, HP_ST_MET);
+	assert_int_equal(nd(m, 1)->requested, 0);
+	assert_int_equal(v->short_bytes, 0);
+	assert_int_equal(v->prediction, HP_PRED_YES);
+}
+
+/*
+ * Seen on both kernels: a gigantic page for each count, 2 x 1 GiB (one on each node), and
+ * the 2 pages of a first count stay when the second is 0 (the old reading said "met" for 1,
+ * and "SHORT: 0 B short" for the second).
+ */
+static void test_gigantic_pages_per_count(void **state)
+{
+	static const char *const lines[] = {
+		"hugepages=1 default_hugepagesz=1G hugepages=1",
+		"hugepages=2 default_hugepagesz=1G hugepages=0",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		const struct tc t = {
+			.cmdline = lines[i],
+			.sizes = { M2, G1 },
+			.online = 3,
+			.counts = { { G1, 0, 1, 0 }, { G1, 1, 1, 0 } },
+			.kmsgs = { REG("1.00 GiB", 2), REG("2.00 MiB", 0) },
+		};
+		const struct hp_verdict *v = run(&t);
+		const struct hp_vsize *g = sz(v, G1);
+
+		print_message("%s\n", lines[i]);
+		assert_int_equal(v->status, HP_V_MET);
+		assert_int_equal(g->status, HP_ST_MET);
+		assert_int_equal(g->requested, 2);
+		assert_int_equal(v->short_bytes, 0);
+	}
+}
+
+/*
+ * Seen on both kernels, 6 free GiBs: 5 pages for the first count, then 1 of 2 for the
+ * second, which the kernel logged. The old reading (2 asked, 6 held) said "met".
+ */
+static void test_second_gigantic_count_fails(void **state)
+{
+	const struct tc t = {
+		.cmdline = "hugepages=5 default_hugepagesz=1G hugepages=2",
+		.sizes = { M2, G1 },
+		.online = 3,
+		.counts = { { G1, 0, 2, 0 }, { G1, 1, 4, 0 } },
+		.kmsgs = { "HugeTLB: allocating 2 of page size 1.00 GiB failed.  Only allocated 1 "
+			   "hugepages.",
+			   REG("1.00 GiB", 6), REG("2.00 MiB", 0) },
+	};
+	const struct hp_verdict *v = run(&t);
+	const struct hp_vsize *g = sz(v, G1);
+
+	(void)state;
+	assert_int_equal(v->status, HP_V_SHORT);
+	assert_int_equal(g->status, HP_ST_SHORT);
+	assert_int_equal(g->requested, 7);
+	assert_int_equal(g->short_pages, 1);
+	assert_int_equal(g->nr_reasons, 1);
+	assert_int_equal(v->prediction, HP_PRED_YES);
+}
+
+/* seen on both kernels: the node list zeroed the count the leading 3 gave 2M */
+static void test_zeroed_after_leading_count(void **state)
+{
+	const struct tc t = {
+		.cmdline = "hugepages=3 default_hugepagesz=2M hugepages=0:1,9:1",
+		.sizes = { M2, G1 },
+		.online = 3,
+		.kmsgs = { "HugeTLB: Invalid hugepages parameter 9:1", REG("2.00 MiB", 0),
+			   REG("1.00 GiB", 0) },
+	};
+	const struct hp_verdict *v = run(&t);
+	const struct hp_vsize *m = sz(v, M2);
+
+	(void)state;
+	assert_int_equal(m->status, HP_ST_ZEROED);
+	assert_int_equal(m->requested, 2);
+	assert_int_equal(m->nr_reasons, 1);
+	assert_string_equal(reason(v, m, 0), "HugeTLB: Invalid hugepages parameter 9:1");
+	assert_int_equal(v->prediction, HP_PRED_YES);
+}
+
+/*
+ * Seen on both Debian cloud kernels (no CONFIG_CMA): hugetlb_cma= is an unknown parameter,
+ * the 1G page is allocated, and no "hugetlb_cma is enabled" line comes.
+ */
+static void test_cma_unknown_parameter(void **state)
+{
+	const struct tc t = {
+		.cmdline = "hugetlb_cma=2G hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=4",
+		.sizes = { M2, G1 },
+		.online = 3,
+		.counts = { { G1, 0, 1, 0 }, { M2, 0, 2, 0 }, { M2, 1, 2, 0 } },
+		.kmsgs = { "Unknown kernel command line parameters \"nokaslr hugetlb_cma=2G\", "
+			   "will "
+			   "be passed to user space.",
+			   REG("1.00 GiB", 1), REG("2.00 MiB", 4) },
+		.cma = HP_CMA_NO,
+	};
+	const struct hp_verdict *v = run(&t);
+
+	(void)state;
+	assert_int_equal(v->status, HP_V_MET);
+	assert_false(sz(v, G1)->cma_skipped);
+	assert_int_equal(sz(v, G1)->requested, 1);
+	assert_int_equal(v->nr_ignored, 0);
+	assert_int_equal(v->prediction, HP_PRED_YES);
+}
+
+/*
+ * Found by tests/boot/run-diff.sh (DIFF_SEED=2); the lines and counts are 6.1's (6.12 put
+ * both 2M pages on node0): the second default_hugepagesz= is ignored as a repeat, and so is
+ * the count after it; the kernel's line for the repeat is a reason of the lost 512M count.
+ */
+static void test_repeated_default_is_a_reason(void **state)
+{
+	const struct tc t = {
+		.cmdline = "default_hugepagesz=02M hugepagesz=64K default_hugepagesz=512M "
+			   "hugepages=1 hugepages=2 default_hugepagesz=0x200000",
+		.sizes = { M2, G1 },
+		.online = 3,
+		.counts = { { M2, 0, 1, 0 }, { M2, 1, 1, 0 } },
+		.kmsgs = { "HugeTLB: unsupported hugepagesz=64K",
+			   "HugeTLB: default_hugepagesz previously specified, ignoring 512M",
+			   "HugeTLB: hugepages=1 does not follow a valid hugepagesz, ignoring",
+			   "HugeTLB: default_hugepagesz previously specified, ignoring 0x200000",
+			   REG("2.00 MiB", 2), REG("1.00 GiB", 0) },
+	};
+	const struct hp_verdict *v = run(&t);
+	const struct hp_vsize *h = sz(v, 512 * HP_MIB);
+
+	(void)state;
+	assert_int_equal(sz(v, M2)->status, HP_ST_MET);
+	assert_int_equal(sz(v, M2)->requested, 2);
+	assert_int_equal(h->status, HP_ST_UNSUPPORTED);
+	assert_int_equal(h->requested, 1);
+	assert_int_equal(h->nr_reasons, 2);
+	assert_string_equal(reason(v, h, 0),
+			    "HugeTLB: default_hugepagesz previously specified, ignoring 512M");
+	assert_string_equal(reason(v, h, 1),
+			    "HugeTLB: hugepages=1 does not follow a valid hugepagesz, ignoring");
+	assert_int_equal(v->nr_ignored, 4);
+	assert_int_equal(v->prediction, HP_PRED_YES);
+}
+
+/*
+ * Found by the long run (DIFF_SEED=19), each the same on both kernels. A later count
+ * replaces a leading one: nothing asked, nothing dropped (it was "ignored, 1 missing"). An
+ * invalid node list without a count zeroes what the leading count gave 2M: the 2 pages are
+ * missing (it was "ignored"); the kernel's line ends in a blank, where the value was.
+ */
+static void test_counts_replaced_or_zeroed(void **state)
+{
+	const struct tc replaced = {
+		.cmdline = "hugepages=1 default_hugepagesz=2M hugepages=0",
+		.sizes = { M2, G1 },
+		.online = 3,
+		.kmsgs = { REG("2.00 MiB", 0), REG("1.00 GiB", 0) },
+	};
+	const struct tc zeroed[] = {
+		{
+			.cmdline = "hugepages=2 hugepages= hugepagesz=1G default-hugepagesz=2M "
+				   "hugepages=0:",
+			.sizes = { M2, G1 },
+			.online = 3,
+			.kmsgs = { "HugeTLB: hugepages= specified twice without interleaving "
+				   "hugepagesz=, ignoring hugepages=",
+				   "HugeTLB: Invalid hugepages parameter ", REG("1.00 GiB", 0),
+				   REG("2.00 MiB", 0) },
+		},
+		{
+			.cmdline = "\"hugepages=1:1,0:1\" default-hugepagesz=2M hugepages=0: "
+				   "hugepagesz=2048K",
+			.sizes = { M2, G1 },
+			.online = 3,
+			.kmsgs = { "HugeTLB: Invalid hugepages parameter ", REG("2.00 MiB", 0),
+				   REG("1.00 GiB", 0) },
+		},
+	};
+	const struct hp_verdict *v = run(&replaced);
+
+	(void)state;
+	assert_int_equal(v->status, HP_V_NOTHING);
+	assert_int_equal(sz(v, M2)->status, HP_ST_NONE);
+	assert_int_equal(v->nr_ignored, 0);
+	for (size_t i = 0; i < sizeof(zeroed) / sizeof(zeroed[0]); i++) {
+		const struct hp_vsize *m;
+
+		print_message("%s\n", zeroed[i].cmdline);
+		v = run(&zeroed[i]);
+		m = sz(v, M2);
+		assert_int_equal(v->status, HP_V_SHORT);
+		assert_int_equal(m->status, HP_ST_ZEROED);
+		assert_int_equal(m->requested, 2);
+		assert_int_equal(m->short_pages, 2);
+		assert_int_equal(m->nr_reasons, 1);
+		assert_string_equal(reason(v, m, 0), "HugeTLB: Invalid hugepages parameter ");
+		assert_int_equal(v->prediction, HP_PRED_YES);
+	}
+}
+
+/* a failure for a count the simulation never set out to allocate: the verdict says so */
+static void test_unpredicted_failure_count(void **state)
+{
+	const struct tc t = {
+		.cmdline = "hugepagesz=1G hugepages=2",
+		.sizes = { M2, G1 },
+		/* not seen: made up to stand for a kernel that disagrees with the simulation */
+		.kmsgs = { "HugeTLB: allocating 3 of page size 1.00 GiB failed.  Only allocated 0 "
+			   "hugepages." },
+	};
+	const struct tc n = {
+		.cmdline = "hugepagesz=1G hugepages=0:2",
+		.sizes = { M2, G1 },
+		.kmsgs = { "HugeTLB: allocating 2 of page size 1.00 GiB failed.  Only allocated 0 "
+			   "hugepages." },
+	};
+
+	(void)state;
+	assert_int_equal(run(&t)->prediction, HP_PRED_NO);
+	/* the count is right but the kernel spread it, where the simulation has it per node */
+	assert_int_equal(run(&n)->prediction, HP_PRED_NO);
 }
 
 static void test_message_helpers(void **state)
@@ -500,6 +755,14 @@ int main(void)
 		cmocka_unit_test(test_unpredicted_kernel_line),
 		cmocka_unit_test(test_cma_skips_gigantic),
 		cmocka_unit_test(test_surplus_not_counted),
+		cmocka_unit_test(test_leading_count_then_node_form),
+		cmocka_unit_test(test_gigantic_pages_per_count),
+		cmocka_unit_test(test_second_gigantic_count_fails),
+		cmocka_unit_test(test_zeroed_after_leading_count),
+		cmocka_unit_test(test_cma_unknown_parameter),
+		cmocka_unit_test(test_repeated_default_is_a_reason),
+		cmocka_unit_test(test_counts_replaced_or_zeroed),
+		cmocka_unit_test(test_unpredicted_failure_count),
 		cmocka_unit_test(test_message_helpers),
 	};
 

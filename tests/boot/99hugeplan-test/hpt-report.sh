@@ -1,5 +1,7 @@
 #!/bin/sh
 # pre-trigger: after hugeplan's pre-udev hook. Markers start "HPT-" at the start of a line.
+# HPT-KMSG: the kernel's HugeTLB and hugetlb_cma lines, its "Unknown kernel command line
+# parameters" (hugetlb_cma= on a kernel without CMA is one) and hugeplan's own.
 # shellcheck source=/dev/null # dracut's own, in the initramfs
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
@@ -22,7 +24,7 @@ else
 fi
 [ -d /run/hugeplan ] && echo "HPT-RUNDIR" || echo "HPT-NO-RUNDIR"
 dd if=/dev/kmsg iflag=nonblock bs=8192 status=none 2>/dev/null >/run/hpt-kmsg
-grep -E 'HugeTLB|hugeplan' /run/hpt-kmsg | while IFS= read -r l; do echo "HPT-KMSG $l"; done
+grep -E 'HugeTLB|hugeplan|hugetlb_cma|Unknown kernel command line' /run/hpt-kmsg | while IFS= read -r l; do echo "HPT-KMSG $l"; done
 
 # the files hugeplan reads, as tests/fixtures/mkdump.sh captures a host
 if getargbool 0 hpt.capture; then
