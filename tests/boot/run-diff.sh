@@ -14,7 +14,9 @@
 # random lines (each booted on both kernels); DIFF_FIXED=0 leaves out the fixed lines;
 # DIFF_LINES=FILE boots the lines of FILE instead (one a line). At most
 # two QEMUs run at once (one per kernel), each under timeout; none outlives the script.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/boot/lib-boot.sh
 . "$(dirname "$0")/lib-boot.sh"
 t_init
 
@@ -78,7 +80,7 @@ trap 'exit 130' INT TERM
 # job NAME KERNEL LINE: boot LINE on KERNEL, then compare; the outcome in $T_TMP/NAME.out
 job() {
 	eval "KVER=\$KVER_$2 KDIR=\$KDIR_$2 VMLINUZ=\$VMLINUZ_$2 KCONFIG=\$KCONFIG_$2"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # $MEM is QEMU arguments, one word each
 	boot "$1" "$T_TMP/$KVER.img" "nokaslr hpt.capture=1 $3" $MEM >"$T_TMP/$1.boot" 2>&1
 	if ! report "$1" >"$T_TMP/$1.out" 2>&1 && ! grep -q '^HPT-BEGIN$' "$T_TMP/$1.log"; then
 		# the guest died before the test module: under TCG on a loaded machine the timer
@@ -86,7 +88,7 @@ job() {
 		# seen with no huge page word on the line). Once more; a real failure repeats.
 		why=$(grep -m 1 'Kernel panic' "$T_TMP/$1.log")
 		echo "RETRIED ${why:-no output of the test module}" >"$T_TMP/$1.retry"
-		# shellcheck disable=SC2086
+		# shellcheck disable=SC2086 # $MEM is QEMU arguments, one word each
 		boot "$1" "$T_TMP/$KVER.img" "nokaslr hpt.capture=1 $3" $MEM >"$T_TMP/$1.boot" 2>&1
 	fi
 	if ! report "$1" >"$T_TMP/$1.out" 2>&1; then
