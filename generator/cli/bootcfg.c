@@ -12,6 +12,7 @@
 #include "sys/atomic-file.h"
 #include "sys/bootloader.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define TEXT_MAX (1U << 20)
 #define CMD_MAX	 512
@@ -180,24 +181,25 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
 	u->no_update = o->no_update;
 }
 
-/* write (text) or remove path; 0 or -errno with *step */
-static int carry_out(const char *path, const struct hp_file_change *c, enum hp_af_step *step)
+/* write (text) or remove file (as on the system) beneath root; 0 or -errno with *step */
+static int carry_out(const char *root, const char *file, const struct hp_file_change *c,
+		     enum hp_af_step *step)
 {
 	char dir[BOOTCFG_PATH_MAX], *slash;
 	int r;
 
 	if (c->action == HP_FILE_REMOVE)
-		return hp_atomic_remove(path, step);
-	snprintf(dir, sizeof(dir), "%s", path);
+		return hp_atomic_remove(root, file, step);
+	snprintf(dir, sizeof(dir), "%s", file);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir)
 		*slash = '\0';
-	r = hp_mkdirs(dir);
+	r = hp_root_mkdirs(root, dir);
 	if (r < 0) {
 		*step = HP_AF_MKDIR;
 		return r;
 	}
-	return hp_atomic_write(path, c->text, c->len, 0644, step);
+	return hp_atomic_write(root, file, c->text, c->len, 0644, step);
 }
 
 int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed)
@@ -207,7 +209,7 @@ int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c,
 	int r;
 
 	bootcfg_path(o, c->file, path, sizeof(path));
-	r = carry_out(path, c, &step);
+	r = carry_out(o->cli.root, c->file, c, &step);
 	if (r >= 0) {
 		*changed = r == HP_AF_WRITTEN;
 		return 0;

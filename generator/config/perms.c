@@ -8,11 +8,13 @@
 #include <sys/stat.h>
 
 #include "config/internal.h"
+#include "sys/root.h"
 
 static int judge(struct loader *ld, const char *path, const struct stat *st, bool above)
 {
 	struct hp_loc loc = { path, 0 };
 	uid_t owner = ld->o->owner_uid;
+	bool link = S_ISLNK(st->st_mode);
 
 	if (st->st_uid != 0 && st->st_uid != owner) {
 		char who[48] = "root";
@@ -21,10 +23,14 @@ static int judge(struct loader *ld, const char *path, const struct stat *st, boo
 			snprintf(who, sizeof(who), "root or uid %u", (unsigned)owner);
 		hp_diag_set(
 			ld->err, &loc,
-			"owned by uid %u, not %s: refusing configuration that another user could change (fix: chown root %s)",
-			(unsigned)st->st_uid, who, path);
+			"%sowned by uid %u, not %s: refusing configuration that another user could change (fix: chown %sroot %s)",
+			link ? "a symbolic link " : "", (unsigned)st->st_uid, who,
+			link ? "-h " : "", path);
 		return -EPERM;
 	}
+	/* a link's own mode is always 0777 and means nothing: its owner and directory count */
+	if (link)
+		return 0;
 	/* above what is read, a sticky directory keeps others from replacing root's entries */
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
 	    !(above && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))) {
@@ -37,41 +43,43 @@ static int judge(struct loader *ld, const char *path, const struct stat *st, boo
 	return 0;
 }
 
+struct trust {
+	struct loader *ld;
+	const struct stat *leaf; /* what was opened, or NULL */
+};
+
+static int judge_step(void *ctx, const char *shown, const struct stat *st, enum hp_walk_kind kind)
+{
+	struct trust *t = ctx;
+	struct hp_loc loc = { shown, 0 };
+
+	/* what the walk ends at must be what was opened: a swap in between is refused */
+	if (kind == HP_WALK_LEAF && t->leaf &&
+	    (st->st_dev != t->leaf->st_dev || st->st_ino != t->leaf->st_ino)) {
+		hp_diag_set(t->ld->err, &loc, "changed while it was read: run again");
+		return -ESTALE;
+	}
+	return judge(t->ld, shown, st, kind != HP_WALK_LEAF);
+}
+
 /*
- * path (a file read or a directory scanned), resolved, and every directory above it up to
- * "/". leaf: the stat of what was opened, NULL to stat it here.
+ * path (a file read or a directory scanned) and everything its resolution depends on: every
+ * directory from "/" down (those above the root too), every symbolic link on the way and in
+ * the links' targets, and what it ends at (sys/root.h: hp_root_walk). leaf: the stat of what
+ * was opened, NULL when nothing was.
  */
 int conf_check_perms(struct loader *ld, const char *path, const struct stat *leaf)
 {
-	char real[PATH_MAX];
-	struct stat st;
+	struct trust t = { ld, leaf };
 	int r;
 
 	if (!ld->o->check_perms)
 		return 0;
-	if (!realpath(path, real)) {
+	r = hp_root_walk(ld->c->root, conf_in_root(ld->c, path), judge_step, &t);
+	if (r < 0 && r != -EPERM && r != -ESTALE) {
 		struct hp_loc loc = { path, 0 };
 
-		r = -errno;
-		hp_diag_set(ld->err, &loc, "cannot resolve: %s", strerror(-r));
-		return r;
-	}
-	if (!leaf) {
-		if (stat(real, &st) < 0)
-			return conf_open_failed(ld->err, real, -errno);
-		leaf = &st;
-	}
-	r = judge(ld, real, leaf, false);
-	while (r >= 0 && strcmp(real, "/")) {
-		char *slash = strrchr(real, '/');
-
-		if (slash == real)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(real, &st) < 0)
-			return conf_open_failed(ld->err, real, -errno);
-		r = judge(ld, real, &st, true);
+		hp_diag_set(ld->err, &loc, "cannot resolve: %s", hp_strerror(r));
 	}
 	return r;
 }

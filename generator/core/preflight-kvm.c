@@ -186,6 +186,12 @@ void pf_check_modules(struct ctx *c)
 		pf_fix(x, "run: depmod %s", f->kver);
 		return;
 	}
+	if (f->modules_errmsg[0]) {
+		x = pf_add(c, "modules", HP_CHECK_ERROR,
+			   "%s: the module configuration cannot be read safely", f->modules_errmsg);
+		pf_fix(x, "remove it, or make it a regular file");
+		return;
+	}
 	if (f->modules_err) {
 		x = pf_add(c, "modules", HP_CHECK_ERROR, "%s: %s", c->modules,
 			   strerror(-f->modules_err));

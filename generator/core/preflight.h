@@ -100,9 +100,10 @@ struct hp_check_facts {
 	long iommu_groups;  /* entries of /sys/kernel/iommu_groups, -1 when absent */
 
 	/* target kernel */
-	char *kconfig;	 /* text of /boot/config-<kver>, NULL when kconfig_err */
-	int kconfig_err; /* -ENOENT when there is no config file */
-	int modules_err; /* -ENOENT no /lib/modules/<kver>, -ENODATA no modules.dep.bin */
+	char *kconfig;		  /* text of /boot/config-<kver>, NULL when kconfig_err */
+	int kconfig_err;	  /* -ENOENT when there is no config file */
+	int modules_err;	  /* -ENOENT no /lib/modules/<kver>, -ENODATA no modules.dep.bin */
+	char modules_errmsg[300]; /* "PATH: error": what the module configuration scan refused */
 	struct hp_modinfo mods[HP_CM_NR];
 };
 

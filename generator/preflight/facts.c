@@ -9,6 +9,7 @@
 #include "preflight/kmod.h"
 #include "sys/host.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define KCONFIG_MAX (16U << 20) /* a distribution config is about 250 KiB */
 
@@ -20,15 +21,11 @@ static bool plain_release(const char *kver)
 
 static long count_entries(const char *root, const char *dirpath)
 {
-	char path[4096];
 	struct dirent *de;
 	long n = 0;
 	DIR *d;
 
-	if (hp_path(path, sizeof(path), root, "%s", dirpath) < 0)
-		return -1;
-	d = opendir(path);
-	if (!d)
+	if (hp_root_opendir(root, dirpath, &d) < 0)
 		return -1;
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
@@ -39,9 +36,17 @@ static long count_entries(const char *root, const char *dirpath)
 
 static int collect_modules(const char *root, struct hp_check_facts *f)
 {
+	char path[256];
 	struct hp_kmod *k;
 	int r;
 
+	r = hp_kmod_scan(root, f->kver, path, sizeof(path));
+	if (r < 0) {
+		f->modules_err = r;
+		snprintf(f->modules_errmsg, sizeof(f->modules_errmsg), "%s: %s", path,
+			 hp_strerror(r));
+		return 0;
+	}
 	r = hp_kmod_open(root, f->kver, &k);
 	if (r == -ENOMEM)
 		return r;

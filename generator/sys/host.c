@@ -8,6 +8,7 @@
 
 #include "sys/host.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define TEXT_MAX (4U << 20)
 
@@ -25,7 +26,7 @@ static int meminfo_total(const char *text, uint64_t *bytes)
 
 static int fail(struct hp_host *h, int r, const char *path, const char *what)
 {
-	snprintf(h->err, sizeof(h->err), "%.200s: %s", path, what ? what : strerror(-r));
+	snprintf(h->err, sizeof(h->err), "%.200s: %s", path, what ? what : hp_strerror(r));
 	return r;
 }
 
@@ -38,19 +39,17 @@ static int cmp_u64(const void *a, const void *b)
 
 static int read_sizes(const char *root, struct hp_host *h)
 {
-	char dir[4096];
 	struct dirent *de;
 	DIR *d;
+	int r;
 
-	if (hp_path(dir, sizeof(dir), root, HP_P_HUGEPAGES) < 0)
-		return fail(h, -ENAMETOOLONG, HP_P_HUGEPAGES, NULL);
-	d = opendir(dir);
-	if (!d) {
+	r = hp_root_opendir(root, HP_P_HUGEPAGES, &d);
+	if (r < 0) {
 		/* a kernel without hugetlbfs has no directory: no sizes, which the planner reports
 		 */
-		if (errno == ENOENT)
+		if (r == -ENOENT)
 			return 0;
-		return fail(h, -errno, dir, NULL);
+		return fail(h, r, HP_P_HUGEPAGES, NULL);
 	}
 	while ((de = readdir(d))) {
 		unsigned long long kb;

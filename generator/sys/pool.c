@@ -11,6 +11,7 @@
 #include "sys/host.h"
 #include "sys/path.h"
 #include "sys/pool.h"
+#include "sys/root.h"
 
 struct ctx {
 	const char *root;
@@ -34,18 +35,16 @@ static int cmp_pool(const void *a, const void *b)
 
 static int list_sizes(struct ctx *c, struct hp_pools *out)
 {
-	char dir[4096];
 	struct dirent *de;
 	DIR *d;
+	int r;
 
-	if (hp_path(dir, sizeof(dir), c->root, HP_P_HUGEPAGES) < 0)
-		return fail(c, -ENAMETOOLONG, HP_P_HUGEPAGES);
-	d = opendir(dir);
-	if (!d) {
+	r = hp_root_opendir(c->root, HP_P_HUGEPAGES, &d);
+	if (r < 0) {
 		/* no hugetlbfs in this kernel: nothing to read, which is an answer */
-		if (errno == ENOENT)
+		if (r == -ENOENT)
 			return 0;
-		return fail(c, -errno, HP_P_HUGEPAGES);
+		return fail(c, r, HP_P_HUGEPAGES);
 	}
 	while ((de = readdir(d))) {
 		unsigned long long kb;
@@ -68,7 +67,7 @@ static int list_sizes(struct ctx *c, struct hp_pools *out)
 __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint64_t *v, char *rel,
 							    size_t rlen, const char *fmt, ...)
 {
-	char path[4200], buf[32], *end;
+	char buf[32], *end;
 	unsigned long long n;
 	va_list ap;
 	ssize_t k;
@@ -77,11 +76,12 @@ __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint6
 	va_start(ap, fmt);
 	r = vsnprintf(rel, rlen, fmt, ap);
 	va_end(ap);
-	if (r < 0 || (size_t)r >= rlen || hp_path(path, sizeof(path), c->root, "%s", rel) < 0)
+	if (r < 0 || (size_t)r >= rlen)
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO planted under a root reads as empty (-EINVAL), never waits */
+	fd = hp_root_open(c->root, rel, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do {
 		k = read(fd, buf, sizeof(buf) - 1);
 	} while (k < 0 && errno == EINTR);

@@ -25,6 +25,7 @@
 #include "core/units.h"
 #include "sys/host.h"
 #include "sys/path.h"
+#include "sys/root.h"
 #include "systemd/fstab.h"
 #include "systemd/log.h"
 #include "systemd/output.h"
@@ -142,7 +143,7 @@ static void write_mounts(struct gen *g)
 
 		r = gen_fstab_has(g->root, m->where);
 		if (r < 0)
-			gen_log(GEN_LOG_WARNING, "cannot read " HP_P_FSTAB ": %s", strerror(-r));
+			gen_log(GEN_LOG_WARNING, "cannot read " HP_P_FSTAB ": %s", hp_strerror(r));
 		if (r > 0) {
 			gen_log(GEN_LOG_NOTICE, HP_P_FSTAB " mounts %s: no %s generated", m->where,
 				m->unit);
