@@ -452,6 +452,16 @@ static int gather(struct status *s)
 		hp_host_karch(&s->host, &s->arch);
 	}
 	hp_kcmdline_simulate(s->host.cmdline, &s->arch, &s->req);
+	if (s->req.unmodelled_node) {
+		// clang-format off
+		fprintf(stderr,
+			"%s status: the kernel command line asks for pages on node %u: hugeplan models nodes 0-%u only, so this boot's pool cannot be judged\n",
+			program_invocation_short_name, s->req.unmodelled_node - 1,
+			HP_MAX_NODES - 1);
+		// clang-format on
+		s->fatal = true;
+		return -ERANGE;
+	}
 
 	errpath[0] = '\0';
 	r = hp_pools_read(s->o.root, &s->pools, errpath, sizeof(errpath));

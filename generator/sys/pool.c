@@ -47,13 +47,18 @@ static int list_sizes(struct ctx *c, struct hp_pools *out)
 		return fail(c, r, HP_P_HUGEPAGES);
 	}
 	while ((de = readdir(d))) {
-		unsigned long long kb;
-		char tail[4];
+		uint64_t size;
 
-		if (sscanf(de->d_name, "hugepages-%llukB%3s", &kb, tail) != 1 || !kb)
-			continue;
-		if (out->nr_pools < HP_MAX_SIZES)
-			out->pools[out->nr_pools++].size = kb * 1024ULL;
+		r = hp_hstate_dir_size(de->d_name, &size);
+		if (r == -ERANGE) {
+			char p[320];
+
+			snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
+			closedir(d);
+			return fail(c, r, p);
+		}
+		if (r == 0 && size && out->nr_pools < HP_MAX_SIZES)
+			out->pools[out->nr_pools++].size = size;
 	}
 	closedir(d);
 	qsort(out->pools, out->nr_pools, sizeof(out->pools[0]), cmp_pool);
@@ -155,7 +160,7 @@ int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t 
 	} else if (r < 0) {
 		return fail(&c, r, HP_P_NODE_ONLINE);
 	} else {
-		r = hp_nodelist_parse(text, &out->online_mask);
+		r = hp_nodelist_parse(text, &out->online_mask, &out->nodes_beyond, NULL);
 		free(text);
 		if (r < 0)
 			return fail(&c, r, HP_P_NODE_ONLINE);
