@@ -56,6 +56,20 @@
 #define HP_P_MODPROBE_USR      "/usr/lib/modprobe.d"
 #define HP_P_MODPROBE_LIB      "/lib/modprobe.d"
 
+/*
+ * modules-load.d folders, highest priority first (modules-load.d(5)), and what reads them:
+ * systemd-modules-load (which, as udev, applies the modprobe blacklist) or, without systemd,
+ * Debian's /etc/init.d/kmod (an explicit modprobe per module, /etc/modules too).
+ */
+#define HP_P_MODLOAD_ETC      "/etc/modules-load.d"
+#define HP_P_MODLOAD_RUN      "/run/modules-load.d"
+#define HP_P_MODLOAD_USRLOCAL "/usr/local/lib/modules-load.d"
+#define HP_P_MODLOAD_USR      "/usr/lib/modules-load.d"
+#define HP_P_MODLOAD_LIB      "/lib/modules-load.d"
+#define HP_P_ETC_MODULES      "/etc/modules"
+#define HP_P_MODULES_LOAD_USR "/usr/lib/systemd/systemd-modules-load"
+#define HP_P_MODULES_LOAD_LIB "/lib/systemd/systemd-modules-load"
+
 /* Configuration search path, highest priority first. */
 #define HP_P_CONF_ETC "/etc/hugeplan"
 #define HP_P_CONF_RUN "/run/hugeplan"

@@ -284,6 +284,24 @@ static int is_blacklisted(struct hp_kmod *k, struct kmod_module *mod, bool *out)
 	return 0;
 }
 
+/* another module's install command that runs modprobe of name (core/check.h) */
+static void loaded_by(struct hp_kmod *k, const char *name, char *buf, size_t len)
+{
+	struct kmod_config_iter *it = kmod_config_get_install_commands(k->ctx);
+
+	buf[0] = '\0';
+	while (it && kmod_config_iter_next(it)) {
+		const char *key = kmod_config_iter_get_key(it);
+
+		if (!hp_param_eq(key, name) &&
+		    hp_install_loads(kmod_config_iter_get_value(it), name)) {
+			snprintf(buf, len, "%s", key);
+			break;
+		}
+	}
+	kmod_config_iter_free_iter(it);
+}
+
 static int query_here(struct hp_kmod *k, const char *name, struct hp_modinfo *out)
 {
 	struct kmod_module *mod = NULL, *m;
@@ -326,6 +344,7 @@ static int query_here(struct hp_kmod *k, const char *name, struct hp_modinfo *ou
 	install = kmod_module_get_install_commands(m);
 	if (install)
 		snprintf(mi.install, sizeof(mi.install), "%s", install);
+	loaded_by(k, mi.name, mi.loaded_by, sizeof(mi.loaded_by));
 	r = is_blacklisted(k, m, &mi.blacklisted);
 	kmod_module_unref(m);
 	if (r < 0)

@@ -39,8 +39,9 @@ int hp_kmod_open(const char *root, const char *kver, struct hp_kmod **out);
 
 /*
  * hp_kmod_query - fill *out for module name ('-' and '_' are the same). A module that is
- * neither built in nor in modules.dep is HP_MOD_MISSING, not an error. Returns 0, -EINVAL for
- * an empty or too long name, -ENOMEM.
+ * neither built in nor in modules.dep is HP_MOD_MISSING, not an error. loaded_by names
+ * another module whose install command runs modprobe of this one (hp_install_loads()).
+ * Returns 0, -EINVAL for an empty or too long name, -ENOMEM.
  */
 int hp_kmod_query(struct hp_kmod *k, const char *name, struct hp_modinfo *out);
 
