@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "config/internal.h"
@@ -47,36 +48,29 @@ static const char *file_type(mode_t m)
 			     : "of an unknown type";
 }
 
-/* open once, without waiting on a FIFO; judge what was opened, then read it */
+/*
+ * judged before it is opened (opening a device can act on it), then opened without waiting
+ * on a FIFO; what was opened is judged again, then read
+ */
 static int read_file(struct loader *ld, const char *path, char **out, size_t *len)
 {
+	const struct hp_config *c = ld->c;
 	struct hp_loc loc = { path, 0 };
 	struct stat st;
 	int fd, r;
 
-	/* a FIFO must not hang us */
-	fd = hp_root_open(ld->c->root, conf_in_root(ld->c, path), O_RDONLY | O_NONBLOCK, 0);
-	if (fd < 0) {
-		r = fd;
-		/* a socket cannot be opened at all: say what it is, not ENXIO */
-		if (r == -ENXIO &&
-		    hp_root_stat(ld->c->root, conf_in_root(ld->c, path), &st, true) == 0 &&
-		    S_ISSOCK(st.st_mode)) {
-			hp_diag_set(ld->err, &loc, "not a regular file (a socket)");
-			return r;
-		}
-		return conf_open_failed(ld->err, path, r);
-	}
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		close(fd);
-		return conf_open_failed(ld->err, path, r);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
+	r = hp_root_stat(c->root, conf_in_root(c, path), &st, true);
+	if (r == 0 && !S_ISREG(st.st_mode)) {
 		hp_diag_set(ld->err, &loc, "not a regular file (%s)", file_type(st.st_mode));
 		return -EINVAL;
 	}
+	fd = r < 0 ? r : hp_root_open_file(c->root, conf_in_root(c, path), &st);
+	if (fd == -HP_ENOTREG || fd == -EISDIR || fd == -ESTALE) {
+		hp_diag_set(ld->err, &loc, "changed while it was read: run again");
+		return fd;
+	}
+	if (fd < 0)
+		return conf_open_failed(ld->err, path, fd);
 	r = conf_check_perms(ld, path, &st);
 	if (r < 0) {
 		close(fd);
@@ -147,9 +141,10 @@ static int parse_file(struct loader *ld, const char *path, enum kind kind, struc
 }
 
 /*
- * 1 masked (a symlink to /dev/null, a character device, an empty file), 0 not, -errno with
- * err set. A path that does not exist at all gives -ENOENT with *absent set and no message;
- * a dangling symbolic link is an error like any other.
+ * 1 masked (a symlink to /dev/null, the null device itself, an empty file), 0 not, -errno
+ * with err set. A path that does not exist at all gives -ENOENT with *absent set and no
+ * message; a dangling symbolic link is an error like any other, and so is any other device
+ * (read_file() says what it is).
  */
 static int check_masked(struct loader *ld, const char *path, bool *absent)
 {
@@ -177,8 +172,8 @@ static int check_masked(struct loader *ld, const char *path, bool *absent)
 			return r;
 		}
 	}
-	if (S_ISCHR(st.st_mode))
-		return 1;
+	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)
+		return 1; /* /dev/null, reached another way */
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {
 		/* a mask that others could fill is no mask */
 		r = conf_check_perms(ld, path, NULL);

@@ -262,24 +262,37 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode)
 	return fd;
 }
 
+/* what is there is judged before it is opened: opening a device can act on it */
 int hp_root_open_file(const char *root, const char *path, struct stat *st)
 {
-	struct stat buf;
-	int fd = hp_root_open(root, path, O_RDONLY | O_NONBLOCK, 0);
+	struct stat buf, first;
+	int fd, r = 0;
 
-	if (fd < 0)
-		return fd;
 	if (!st)
 		st = &buf;
-	if (fstat(fd, st) < 0) {
-		int r = -errno;
-
+	fd = hp_root_open(root, path, O_PATH, 0);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &first) < 0)
+		r = -errno;
+	else if (!S_ISREG(first.st_mode))
+		r = S_ISDIR(first.st_mode) ? -EISDIR : -HP_ENOTREG;
+	close(fd);
+	if (r < 0)
+		return r;
+	/* O_NONBLOCK all the same: what was a file may be a FIFO by now */
+	fd = hp_root_open(root, path, O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st->st_mode))
+		r = S_ISDIR(st->st_mode) ? -EISDIR : -HP_ENOTREG;
+	else if (st->st_dev != first.st_dev || st->st_ino != first.st_ino)
+		r = -ESTALE;
+	if (r < 0) {
 		close(fd);
 		return r;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		close(fd);
-		return S_ISDIR(st->st_mode) ? -EISDIR : -HP_ENOTREG;
 	}
 	return fd;
 }

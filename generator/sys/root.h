@@ -43,9 +43,11 @@
 int hp_root_open(const char *root, const char *path, int flags, mode_t mode);
 
 /*
- * hp_root_open_file - open path beneath root for reading, never blocking on a FIFO: opened
- * O_NONBLOCK, then anything but a regular file is refused with -HP_ENOTREG (-EISDIR for a
- * directory). st, if given, gets its fstat(). Returns the fd or -errno.
+ * hp_root_open_file - open the regular file at path beneath root for reading. What is there
+ * is looked at first (an O_PATH open, which never acts on a device): anything but a regular
+ * file is refused, unopened, with -HP_ENOTREG (-EISDIR for a directory). It is then opened
+ * O_NONBLOCK (a FIFO swapped in meanwhile never blocks) and must still be that file
+ * (-ESTALE otherwise). st, if given, gets its fstat(). Returns the fd or -errno.
  */
 int hp_root_open_file(const char *root, const char *path, struct stat *st);
 
