@@ -20,6 +20,7 @@
 #include "core/size.h"
 #include "sys/bootloader.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define MAX_WORDS 32
 #define CMD_MAX	  512
@@ -50,7 +51,7 @@ static void warn_grub_words(const char *root)
 
 	if (n < 0) {
 		fprintf(stderr, "warning: cannot read the GRUB settings to check them: %s\n",
-			strerror(-n));
+			hp_strerror(n));
 		return;
 	}
 	for (int i = 0; i < n && i < MAX_WORDS; i++) {
@@ -122,7 +123,7 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 
 	r = hp_boot_probe(o->cli.root, &g->facts);
 	if (r < 0) {
-		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, strerror(-r));
+		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	r = hp_bootloader_choose(&g->facts, o->want, &bl, why, sizeof(why));
@@ -178,16 +179,16 @@ static int decide_failed(const struct bootcfg_opts *o, const struct hp_apply_in 
 	if (r == -ENODATA)
 		bootcfg_error(o, "%s is missing and %s cannot be read to create it: %s", path,
 			      bootcfg_path(o, HP_P_CMDLINE, proc, sizeof(proc)),
-			      strerror(-g->proc_err));
+			      hp_strerror(g->proc_err));
 	else if (in->bootloader == HP_BL_KERNEL_INSTALL && r == -EINVAL)
 		bootcfg_error(
 			o,
 			"%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
 			path);
 	else if (in->bootloader == HP_BL_KERNEL_INSTALL)
-		bootcfg_error(o, "%s: %s", path, strerror(-r));
+		bootcfg_error(o, "%s: %s", path, hp_strerror(r));
 	else
-		bootcfg_error(o, "cannot render %s: %s", path, strerror(-r));
+		bootcfg_error(o, "cannot render %s: %s", path, hp_strerror(r));
 	return EXIT_ERROR;
 }
 

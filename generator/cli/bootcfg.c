@@ -133,7 +133,7 @@ int bootcfg_read(const struct bootcfg_opts *o, const char *file, char **text)
 		return 0;
 	if (r < 0) {
 		bootcfg_error(o, "%s: cannot read: %s", bootcfg_path(o, file, p, sizeof(p)),
-			      strerror(-r));
+			      hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	return 0;
@@ -217,10 +217,10 @@ int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c,
 	if (step == HP_AF_DIR_SYNC)
 		bootcfg_error(
 			o, "%s: %s: %s: the change is made but may not survive a crash; run sync",
-			path, hp_af_step_name(step), strerror(-r));
+			path, hp_af_step_name(step), hp_strerror(r));
 	else
 		bootcfg_error(o, "%s: %s: %s; the file is as it was", path, hp_af_step_name(step),
-			      strerror(-r));
+			      hp_strerror(r));
 	return EXIT_ERROR;
 }
 
@@ -241,7 +241,7 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 	fflush(stdout);
 	r = hp_run(argv, &status, &step);
 	if (r < 0) {
-		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, strerror(-r));
+		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, hp_strerror(r));
 		bootcfg_error(o, "%s; the boot menu is not updated", note);
 		return EXIT_ERROR;
 	}
@@ -281,7 +281,7 @@ int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s)
 
 	r = hp_state_render(s, &c.text);
 	if (r < 0) {
-		bootcfg_error(o, "cannot render the state: %s", strerror(-r));
+		bootcfg_error(o, "cannot render the state: %s", hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	c.len = strlen(c.text);

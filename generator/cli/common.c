@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/size.h"
 #include "sys/host.h"
+#include "sys/root.h"
 
 int hp_cli_common_opt(struct hp_cli *o, int c, const char *arg)
 {
@@ -115,7 +116,7 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	if (r == 0)
 		r = hp_render_check(&l->plan, &l->args, &l->arch, why, sizeof(why));
 	else
-		snprintf(why, sizeof(why), "%s", strerror(-r));
+		snprintf(why, sizeof(why), "%s", hp_strerror(r));
 	if (r < 0) {
 		/* a bug of ours, or a plan the kernel cannot be told: never write it */
 		fprintf(stderr, "%s: cannot render this plan safely: %s\n",

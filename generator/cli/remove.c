@@ -14,6 +14,7 @@
 #include "core/macro.h"
 #include "sys/bootloader.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define CMD_MAX	 512
 #define TEXT_MAX (1U << 20)
@@ -36,7 +37,7 @@ static int gather(const struct bootcfg_opts *o, struct inputs *g, struct hp_remo
 	g->have_old = r == 1;
 	r = hp_boot_probe(o->cli.root, &g->facts);
 	if (r < 0) {
-		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, strerror(-r));
+		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	*in = (struct hp_remove_in){
@@ -111,14 +112,14 @@ static int remove_(const struct bootcfg_opts *o)
 	if (r < 0) {
 		bootcfg_path(o, HP_P_KERNEL_CMDLINE, path, sizeof(path));
 		if (rm.unreadable)
-			bootcfg_error(o, "%s: cannot read: %s", path, strerror(-r));
+			bootcfg_error(o, "%s: cannot read: %s", path, hp_strerror(r));
 		else if (r == -EINVAL)
 			bootcfg_error(
 				o,
 				"%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
 				path);
 		else
-			bootcfg_error(o, "%s: %s", path, strerror(-r));
+			bootcfg_error(o, "%s: %s", path, hp_strerror(r));
 		ret = EXIT_ERROR;
 		goto out;
 	}

@@ -30,6 +30,7 @@
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"
+#include "sys/root.h"
 
 #define TEXT_MAX (1U << 20)
 
@@ -113,7 +114,7 @@ static int boot_check(struct status *s)
 			s->from_report = true;
 	} else if (r != -ENOENT) {
 		snprintf(s->check_note, sizeof(s->check_note), "%s: %s: checked now instead",
-			 HP_P_BOOT_REPORT, strerror(-r));
+			 HP_P_BOOT_REPORT, hp_strerror(r));
 	} else {
 		snprintf(s->check_note, sizeof(s->check_note),
 			 "no early-boot report (%s): checked now", HP_P_BOOT_REPORT);
@@ -135,7 +136,7 @@ static void read_state(struct status *s)
 		return;
 	if (r < 0) {
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN, "%s: cannot read: %s",
-		    HP_P_STATE_FILE, strerror(-r));
+		    HP_P_STATE_FILE, hp_strerror(r));
 		return;
 	}
 	r = hp_state_parse(text, &s->state, &line);
@@ -467,7 +468,7 @@ static int gather(struct status *s)
 	r = hp_pools_read(s->o.root, &s->pools, errpath, sizeof(errpath));
 	if (r < 0) {
 		fprintf(stderr, "%s %s: %s%s: %s\n", program_invocation_short_name, s->o.cmd,
-			s->o.root ? s->o.root : "", errpath, strerror(-r));
+			s->o.root ? s->o.root : "", errpath, hp_strerror(r));
 		s->fatal = true;
 		return r;
 	}
@@ -586,7 +587,7 @@ int cmd_status(int argc, char **argv)
 	if (r < 0) {
 		if (!s->fatal)
 			fprintf(stderr, "%s status: %s\n", program_invocation_short_name,
-				strerror(-r));
+				hp_strerror(r));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -600,7 +601,7 @@ int cmd_status(int argc, char **argv)
 		r = hp_status_print_human(s);
 	if (r < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "%s status: cannot print: %s\n", program_invocation_short_name,
-			r < 0 ? strerror(-r) : "write error");
+			r < 0 ? hp_strerror(r) : "write error");
 		ret = EXIT_USAGE;
 	}
 out:

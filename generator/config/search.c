@@ -87,7 +87,7 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *le
 	if (r == -EFBIG)
 		hp_diag_set(ld->err, &loc, "file too large (more than %u bytes)", HP_CONF_FILE_MAX);
 	else if (r < 0)
-		hp_diag_set(ld->err, &loc, "cannot read: %s", strerror(-r));
+		hp_diag_set(ld->err, &loc, "cannot read: %s", hp_strerror(r));
 	return r;
 }
 
@@ -258,7 +258,7 @@ static int gather(struct loader *ld, const char *sub, struct entry **out, size_t
 				struct hp_loc loc = { dir, 0 };
 
 				hp_diag_set(ld->err, &loc, "cannot read directory: %s",
-					    strerror(-r));
+					    hp_strerror(r));
 			}
 			closedir(d);
 			free_entries(v, n);

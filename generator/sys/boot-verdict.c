@@ -8,6 +8,7 @@
 #include "sys/host.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp_host *h, char *err,
 		       size_t errlen)
@@ -26,12 +27,16 @@ int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp
 		snprintf(err, errlen, "%s: %s", HP_P_CMDLINE, hp_cmdline_strerror(r));
 		return r;
 	}
-	/* an unknown version makes the simulation assume a recent kernel */
-	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
+	/* an unknown version makes the simulation assume a recent kernel; a broken one is said */
+	r = hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE);
+	if (r == 0) {
 		text[strcspn(text, "\n")] = '\0';
 		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
 		h->kver = hp_kver_parse(text);
 		free(text);
+	} else if (r != -ENOENT) {
+		snprintf(err, errlen, "%s: %s", HP_P_OSRELEASE, hp_strerror(r));
+		return r;
 	}
 	return 0;
 }

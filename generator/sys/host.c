@@ -212,19 +212,22 @@ static int read_nodes(const char *root, struct hp_host *h)
 }
 
 /*
- * the kernel version and command line; either may be missing (then "" and 0), but a command
- * line that cannot be read whole is an error: a cut one would be misread
+ * the kernel version and command line; either may be missing (then "" and 0), but one that
+ * is there and cannot be read (whole) is an error: a cut command line would be misread
  */
 static int read_kernel(const char *root, struct hp_host *h)
 {
 	char *text;
 	int r;
 
-	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
+	r = hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE);
+	if (r == 0) {
 		text[strcspn(text, "\n")] = '\0';
 		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
 		h->kver = hp_kver_parse(text);
 		free(text);
+	} else if (r != -ENOENT) {
+		return fail(h, r, HP_P_OSRELEASE, NULL);
 	}
 	r = hp_read_cmdline(root, h->cmdline, sizeof(h->cmdline));
 	if (r == -ENOENT)

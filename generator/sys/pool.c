@@ -83,8 +83,11 @@ __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint6
 	va_end(ap);
 	if (r < 0 || (size_t)r >= rlen)
 		return -ENAMETOOLONG;
-	/* O_NONBLOCK: a FIFO planted under a root reads as empty (-EINVAL), never waits */
-	fd = hp_root_open(c->root, rel, O_RDONLY | O_NONBLOCK, 0);
+	/* under a root, what is there is judged first (a FIFO, a device); sysfs itself is safe */
+	if (hp_root_is_host(c->root))
+		fd = hp_root_open(NULL, rel, O_RDONLY, 0);
+	else
+		fd = hp_root_open_file(c->root, rel, NULL);
 	if (fd < 0)
 		return fd;
 	do {

@@ -121,7 +121,7 @@ static void write_text(const struct gen *g, const char *rel, int (*render)(char 
 			"%s/%s exists already (written by another generator?), left as it is",
 			g->dest, rel);
 	else if (r < 0)
-		gen_log(GEN_LOG_ERR, "cannot write %s/%s: %s", g->dest, rel, strerror(-r));
+		gen_log(GEN_LOG_ERR, "cannot write %s/%s: %s", g->dest, rel, hp_strerror(r));
 }
 
 static void link_unit(const struct gen *g, const char *rel, const char *target)
@@ -130,7 +130,7 @@ static void link_unit(const struct gen *g, const char *rel, const char *target)
 
 	if (r < 0)
 		gen_log(r == -EEXIST ? GEN_LOG_WARNING : GEN_LOG_ERR, "cannot link %s/%s: %s",
-			g->dest, rel, strerror(-r));
+			g->dest, rel, hp_strerror(r));
 }
 
 static void write_mounts(struct gen *g)
@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 	read_config(g, pool);
 	r = hp_units_decide(&g->req, g->plan_exists, g->strict, &g->units);
 	if (r < 0) {
-		gen_log(GEN_LOG_ERR, "cannot name the mount units: %s", strerror(-r));
+		gen_log(GEN_LOG_ERR, "cannot name the mount units: %s", hp_strerror(r));
 		goto out;
 	}
 	write_mounts(g);
