@@ -19,6 +19,7 @@
 #include "core/macro.h"
 #include "core/size.h"
 #include "sys/bootloader.h"
+#include "sys/lock.h"
 #include "sys/path.h"
 #include "sys/root.h"
 
@@ -252,13 +253,16 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	char note[HP_APPLY_NOTE_MAX], path[BOOTCFG_PATH_MAX], now[32];
 	enum hp_update_outcome outcome;
 	bool changed;
-	int r, ret;
+	int r, ret, lock = -1;
 
 	if (!g) {
 		bootcfg_error(o, "out of memory");
 		return EXIT_ERROR;
 	}
-	ret = gather(o, l, g, &in);
+	/* held from the state's first read (in gather) to the last write */
+	ret = bootcfg_lock(o, &lock);
+	if (!ret)
+		ret = gather(o, l, g, &in);
 	if (ret)
 		goto out;
 	r = hp_apply_decide(&in, &a);
@@ -312,6 +316,7 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	if (!ret)
 		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
 out:
+	hp_lock_release(lock);
 	hp_apply_free(&a);
 	free(g->current);
 	free(g->proc);

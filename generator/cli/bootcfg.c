@@ -11,6 +11,7 @@
 #include "core/macro.h"
 #include "sys/atomic-file.h"
 #include "sys/bootloader.h"
+#include "sys/lock.h"
 #include "sys/path.h"
 #include "sys/root.h"
 
@@ -20,6 +21,7 @@
 enum {
 	OPT_BOOTLOADER = OPT_CLI_LAST,
 	OPT_NO_UPDATE,
+	OPT_WAIT,
 };
 
 void bootcfg_error(const struct bootcfg_opts *o, const char *fmt, ...)
@@ -49,6 +51,8 @@ static void usage(bool apply)
 	       "                     remove what apply recorded)\n"
 	       "     --no-update     do not run update-grub / grub-mkconfig\n"
 	       "  -n, --dry-run      print the files, the command and why, write nothing\n"
+	       "     --wait SECONDS  wait that long for another apply or remove to finish\n"
+	       "                     (default 120; 0: do not wait)\n"
 	       "     --root DIR      an offline image: files and state under DIR, no update\n");
 	if (apply)
 		printf("     --config DIR    read the configuration from DIR only\n"
@@ -71,13 +75,19 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 		{ "bootloader", required_argument, NULL, OPT_BOOTLOADER },
 		{ "no-update", no_argument, NULL, OPT_NO_UPDATE },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = apply ? "apply" : "remove";
+	size_t n;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->cli.cmd = cmd;
+	o->wait_s = BOOTCFG_WAIT;
+	n = (size_t)snprintf(o->command, sizeof(o->command), "%s", program_invocation_short_name);
+	for (int i = 0; i < argc && n < sizeof(o->command); i++)
+		n += (size_t)snprintf(o->command + n, sizeof(o->command) - n, " %s", argv[i]);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hn", longopts, NULL)) != -1) {
 		if (c == OPT_ROOT || (apply && hp_cli_common_opt(&o->cli, c, optarg))) {
@@ -99,6 +109,19 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 		case 'n':
 			o->dry_run = true;
 			break;
+		case OPT_WAIT: {
+			unsigned long v;
+			char *end;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || optarg[0] == '-' || errno || v > BOOTCFG_WAIT_MAX)
+				return hp_cli_usage_error(cmd,
+							  "--wait=%s: expected seconds, 0 to %d",
+							  optarg, BOOTCFG_WAIT_MAX);
+			o->wait_s = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(apply);
 			return -1;
@@ -114,6 +137,64 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 	if (o->cli.root && (!*o->cli.root || streq(o->cli.root, "/")))
 		o->cli.root = NULL;
 	return 0;
+}
+
+struct lock_wait {
+	const struct bootcfg_opts *o;
+	const char *path;
+};
+
+/* "PID 123 (hugeplan apply --root /mnt) since 2026-11-26T06:40:00Z", escaped */
+static void holder_text(const struct hp_lock_holder *h, char *buf, size_t len)
+{
+	char cmd[300];
+
+	if (!h->pid) {
+		snprintf(buf, len, "a process that has not said which yet");
+		return;
+	}
+	hp_escape(cmd, sizeof(cmd), h->command);
+	snprintf(buf, len, "PID %ld (%s) since %s", h->pid, cmd[0] ? cmd : "?",
+		 h->since[0] ? h->since : "?");
+}
+
+static void waiting(const struct hp_lock_holder *h, void *ctx)
+{
+	const struct lock_wait *w = ctx;
+	char who[400];
+
+	holder_text(h, who, sizeof(who));
+	bootcfg_error(w->o, "waiting for %s, held by %s", w->path, who);
+}
+
+int bootcfg_lock(const struct bootcfg_opts *o, int *fd)
+{
+	char path[BOOTCFG_PATH_MAX], who[400];
+	struct lock_wait w = { o, path };
+	struct hp_lock_holder h;
+
+	*fd = -1;
+	if (o->dry_run)
+		return 0;
+	bootcfg_path(o, HP_P_LOCK_FILE, path, sizeof(path));
+	*fd = hp_lock_take(o->cli.root, o->command, o->wait_s * 1000U, waiting, &w, &h);
+	if (*fd >= 0)
+		return 0;
+	// clang-format off
+	if (*fd == -EWOULDBLOCK) {
+		holder_text(&h, who, sizeof(who));
+		bootcfg_error(o, "%s is held by %s; gave up after %u s: nothing written (run again later, or wait longer with --wait=SECONDS)",
+			      path, who, o->wait_s);
+	} else if (*fd == -ENOTUNIQ) {
+		bootcfg_error(o, "%s is not hugeplan's lock (a regular file of root's with one link): nothing written; move it away",
+			      path);
+	} else {
+		bootcfg_error(o, "%s: cannot take the lock: %s; nothing written", path,
+			      hp_strerror(*fd));
+	}
+	// clang-format on
+	*fd = -1;
+	return EXIT_ERROR;
 }
 
 const char *bootcfg_path(const struct bootcfg_opts *o, const char *file, char *buf, size_t len)

@@ -25,6 +25,8 @@ struct bootcfg_opts {
 	bool want_set; /* --bootloader other than auto */
 	bool no_update;
 	bool dry_run;
+	unsigned wait_s;   /* --wait: how long to wait for another apply or remove */
+	char command[512]; /* the command line, for whoever waits for our lock */
 };
 
 /*
@@ -32,6 +34,19 @@ struct bootcfg_opts {
  * printed); EXIT_USAGE after the message.
  */
 int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply);
+
+/* The default of --wait: how long apply and remove wait for one another, in seconds. */
+#define BOOTCFG_WAIT	 120
+#define BOOTCFG_WAIT_MAX 86400
+
+/*
+ * bootcfg_lock - take the lock of sys/lock.h under --root (one apply or remove at a time,
+ * from the state's first read to its last write, the boot menu update included), waiting
+ * up to --wait seconds and saying on stderr whom it waits for. The fd to keep until done
+ * (-1 for a dry run, which takes none), or EXIT_ERROR's -1 after the message: *fd is set,
+ * the return is 0 or EXIT_ERROR.
+ */
+int bootcfg_lock(const struct bootcfg_opts *o, int *fd);
 
 /* bootcfg_path - file (as on the system) under --root, for messages and for writing */
 const char *bootcfg_path(const struct bootcfg_opts *o, const char *file, char *buf, size_t len);

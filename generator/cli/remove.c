@@ -13,6 +13,7 @@
 #include "cli/bootcfg.h"
 #include "core/macro.h"
 #include "sys/bootloader.h"
+#include "sys/lock.h"
 #include "sys/path.h"
 #include "sys/root.h"
 
@@ -99,13 +100,16 @@ static int remove_(const struct bootcfg_opts *o)
 	struct hp_remove_in in;
 	char path[BOOTCFG_PATH_MAX], note[HP_APPLY_NOTE_MAX];
 	bool grub_changed = false;
-	int r, ret;
+	int r, ret, lock = -1;
 
 	if (!g) {
 		bootcfg_error(o, "out of memory");
 		return EXIT_ERROR;
 	}
-	ret = gather(o, g, &in);
+	/* held from the state's first read (in gather) to the last write */
+	ret = bootcfg_lock(o, &lock);
+	if (!ret)
+		ret = gather(o, g, &in);
 	if (ret)
 		goto out;
 	r = hp_remove_decide(&in, &rm);
@@ -170,6 +174,7 @@ static int remove_(const struct bootcfg_opts *o)
 	if (in.old)
 		ret = bootcfg_remove_state(o);
 out:
+	hp_lock_release(lock);
 	hp_remove_free(&rm);
 	free(g->snippet);
 	free(g->kernel_cmdline);
