@@ -243,6 +243,42 @@ static int write_file(const struct bootcfg_opts *o, const struct hp_loaded *l,
 	return 0;
 }
 
+/*
+ * The file was changed and the state, which would record it, could not be written (it is as
+ * it was). Unless the boot menu was regenerated from it meanwhile, the file goes back as it
+ * was, so that exit status 2 means nothing was changed; either way, the message says what is
+ * where (issue 12, item 10).
+ */
+static void state_failed(const struct bootcfg_opts *o, const struct hp_loaded *l,
+			 const struct hp_apply_in *in, const struct hp_apply *a,
+			 enum hp_update_outcome outcome)
+{
+	struct hp_file_change back = {
+		.bootloader = a->change.bootloader,
+		.file = a->change.file,
+		.action = in->current ? HP_FILE_WRITE : HP_FILE_REMOVE,
+		.text = (char *)in->current,
+		.len = in->current ? strlen(in->current) : 0,
+	};
+	char path[BOOTCFG_PATH_MAX];
+	bool changed;
+
+	bootcfg_path(o, a->change.file, path, sizeof(path));
+	// clang-format off
+	if (outcome == HP_OUTCOME_DONE) {
+		bootcfg_error(o, "%s and the boot menu hold plan %s, but the state does not record it: run 'hugeplan %s' again",
+			      path, l->args.plan_id, o->cli.cmd);
+		return;
+	}
+	if (bootcfg_commit(o, &back, &changed) == 0) {
+		bootcfg_error(o, "%s is put back as it was: nothing is changed", path);
+		return;
+	}
+	bootcfg_error(o, "%s holds plan %s, but the state does not record it: run 'hugeplan %s' again",
+		      path, l->args.plan_id, o->cli.cmd);
+	// clang-format on
+}
+
 static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 {
 	struct inputs *g = calloc(1, sizeof(*g));
@@ -298,7 +334,11 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 
 	bootcfg_now(now, sizeof(now));
 	if (hp_apply_record(&in, &a, changed, outcome, note, now, &st)) {
-		r = bootcfg_write_state(o, &st);
+		bool made;
+
+		r = bootcfg_write_state(o, &st, &made);
+		if (r && changed && !made)
+			state_failed(o, l, &in, &a, outcome);
 		if (r && !ret)
 			ret = r;
 	} else {

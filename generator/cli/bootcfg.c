@@ -295,6 +295,8 @@ int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c,
 		*changed = r == HP_AF_WRITTEN;
 		return 0;
 	}
+	/* past the rename (or unlink), the change is in place */
+	*changed = step == HP_AF_DIR_SYNC;
 	if (step == HP_AF_DIR_SYNC)
 		bootcfg_error(
 			o, "%s: %s: %s: the change is made but may not survive a crash; run sync",
@@ -353,11 +355,11 @@ enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct
 	return bootcfg_run_update(o, f, note, nlen) ? HP_OUTCOME_FAILED : HP_OUTCOME_DONE;
 }
 
-int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s)
+int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s, bool *made)
 {
 	struct hp_file_change c = { .file = HP_P_STATE_FILE, .action = HP_FILE_WRITE };
 	char path[BOOTCFG_PATH_MAX];
-	bool changed;
+	bool changed = false;
 	int r;
 
 	r = hp_state_render(s, &c.text);
@@ -368,6 +370,8 @@ int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s)
 	c.len = strlen(c.text);
 	r = bootcfg_commit(o, &c, &changed);
 	free(c.text);
+	if (made)
+		*made = r == 0 || changed;
 	if (r == 0)
 		printf("recorded %s\n", bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path)));
 	return r;

@@ -67,7 +67,8 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
 /*
  * bootcfg_commit - carry out a change of core/apply.h (not HP_FILE_KEEP): the file under
  * --root written or removed atomically. 0 and *changed (false: it already was so), or
- * EXIT_ERROR after the message naming the file and the step.
+ * EXIT_ERROR after the message naming the file and the step, *changed then telling whether
+ * the change is in place all the same (only the directory's fsync failed).
  */
 int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed);
 
@@ -85,8 +86,12 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
 				      const struct hp_update_plan *u, char *note, size_t nlen);
 
-/* bootcfg_write_state - write s, then "recorded PATH"; 0 or EXIT_ERROR after the message. */
-int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s);
+/*
+ * bootcfg_write_state - write s, then "recorded PATH"; 0 or EXIT_ERROR after the message.
+ * *made (when not NULL): whether the state file holds s now (also after an EXIT_ERROR whose
+ * step came after the rename).
+ */
+int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s, bool *made);
 
 /* bootcfg_remove_state - remove the state file, then "removed PATH"; 0 or EXIT_ERROR. */
 int bootcfg_remove_state(const struct bootcfg_opts *o);

@@ -167,7 +167,7 @@ static int remove_(const struct bootcfg_opts *o)
 
 		bootcfg_now(now, sizeof(now));
 		hp_remove_record(note, now, &st);
-		bootcfg_write_state(o, &st);
+		bootcfg_write_state(o, &st, NULL);
 		ret = EXIT_ERROR;
 		goto out;
 	}
