@@ -115,8 +115,9 @@ struct inputs {
 	char cmd[CMD_MAX];
 };
 
+/* what is read under --root; the lock is taken (*lock) once a refusal can write nothing */
 static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struct inputs *g,
-		  struct hp_apply_in *in)
+		  struct hp_apply_in *in, int *lock)
 {
 	enum hp_bootloader bl;
 	char why[1024];
@@ -132,6 +133,10 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		bootcfg_error(o, "%s", why);
 		return EXIT_ERROR;
 	}
+	/* held from the state's first read to the last write */
+	r = bootcfg_lock(o, lock);
+	if (r)
+		return r;
 	r = bootcfg_read_state(o, &g->old);
 	if (r == EXIT_ERROR)
 		return r;
@@ -295,10 +300,7 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 		bootcfg_error(o, "out of memory");
 		return EXIT_ERROR;
 	}
-	/* held from the state's first read (in gather) to the last write */
-	ret = bootcfg_lock(o, &lock);
-	if (!ret)
-		ret = gather(o, l, g, &in);
+	ret = gather(o, l, g, &in, &lock);
 	if (ret)
 		goto out;
 	r = hp_apply_decide(&in, &a);
