@@ -108,7 +108,7 @@ struct inputs {
 	struct hp_boot_facts facts;
 	struct hp_state old;
 	bool have_old;
-	char *current, *proc;
+	char *current, *proc, *usr_lib;
 	int proc_err;
 	const char *toks[HP_MAX_TOKENS];
 	char summary[512];
@@ -146,6 +146,10 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		if (r)
 			return r;
 		if (!g->current && l->args.n) {
+			/* what kernel-install reads without /etc/kernel/cmdline, in its order */
+			r = bootcfg_read(o, HP_P_USRLIB_KERNEL_CMDLINE, &g->usr_lib);
+			if (r)
+				return r;
 			g->proc_err = hp_read_text(o->cli.root, &g->proc, NULL, 1U << 20, "%s",
 						   HP_P_CMDLINE);
 			if (g->proc_err < 0)
@@ -165,6 +169,7 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		.old = g->have_old ? &g->old : NULL,
 		.current = g->current,
 		.proc_cmdline = g->proc,
+		.usr_lib_cmdline = g->usr_lib,
 		.toks = g->toks,
 		.nr_toks = l->args.n,
 		.cmdline = l->cmdline,
@@ -173,6 +178,22 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 	};
 	bootcfg_update_opts(o, &g->facts, &in->update, g->cmd, sizeof(g->cmd));
 	return 0;
+}
+
+/* where a created /etc/kernel/cmdline comes from, and the one-boot words it would keep */
+static void made_from(const struct bootcfg_opts *o, const struct hp_file_change *c)
+{
+	char path[BOOTCFG_PATH_MAX], base[BOOTCFG_PATH_MAX];
+
+	bootcfg_path(o, c->file, path, sizeof(path));
+	bootcfg_path(o, c->base, base, sizeof(base));
+	// clang-format off
+	printf("note: %s does not exist: it is made from %s, as kernel-install reads the command line without it\n",
+	       path, base);
+	if (c->oneoff[0])
+		fprintf(stderr, "warning: %s holds words for this one boot (%s): %s made from it would give them to every kernel kernel-install installs; take them out of %s after apply, or boot without them first\n",
+			base, c->oneoff, path, path);
+	// clang-format on
 }
 
 /* hp_apply_decide()'s refusals, with the file they are about */
@@ -317,6 +338,8 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 			g->old.bootloader, g->old.file, g->old.bootloader);
 	if (!in.nr_toks)
 		printf("the plan reserves nothing: hugeplan's arguments are taken out\n");
+	if (a.change.created)
+		made_from(o, &a.change);
 	if (o->dry_run) {
 		dry_run(o, &in, &a);
 		goto out;
@@ -362,6 +385,7 @@ out:
 	hp_apply_free(&a);
 	free(g->current);
 	free(g->proc);
+	free(g->usr_lib);
 	free(g);
 	return ret;
 }

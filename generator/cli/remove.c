@@ -24,7 +24,7 @@ struct inputs {
 	struct hp_boot_facts facts;
 	struct hp_state old;
 	bool have_old;
-	char *snippet, *kernel_cmdline, *proc;
+	char *snippet, *kernel_cmdline, *proc, *usr_lib;
 	char cmd[CMD_MAX];
 };
 
@@ -56,12 +56,17 @@ static int gather(const struct bootcfg_opts *o, struct inputs *g, struct hp_remo
 	}
 	if (hp_read_text(o->cli.root, &g->proc, NULL, TEXT_MAX, "%s", HP_P_CMDLINE) < 0)
 		g->proc = NULL;
+	/* kernel-install's fallback before /proc/cmdline: unreadable, nothing is judged */
+	r = bootcfg_read(o, HP_P_USRLIB_KERNEL_CMDLINE, &g->usr_lib);
+	if (r)
+		return r;
 	/* for the dry run's "unchanged": what cannot be read counts as absent */
 	if (hp_read_text(o->cli.root, &g->snippet, NULL, TEXT_MAX, "%s", HP_P_GRUB_SNIPPET) < 0)
 		g->snippet = NULL;
 	in->snippet = g->snippet;
 	in->kernel_cmdline = g->kernel_cmdline;
 	in->proc_cmdline = g->proc;
+	in->usr_lib_cmdline = g->usr_lib;
 	bootcfg_update_opts(o, &g->facts, &in->update, g->cmd, sizeof(g->cmd));
 	return 0;
 }
@@ -179,6 +184,7 @@ out:
 	free(g->snippet);
 	free(g->kernel_cmdline);
 	free(g->proc);
+	free(g->usr_lib);
 	free(g);
 	return ret;
 }

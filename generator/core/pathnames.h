@@ -40,6 +40,9 @@
 #define HP_P_TEXTFILE_DIR "/var/lib/prometheus/node-exporter"
 #define HP_METRICS_FILE	  "hugeplan.prom"
 
+/* what kernel-install reads for the command line when /etc/kernel/cmdline is absent */
+#define HP_P_USRLIB_KERNEL_CMDLINE "/usr/lib/kernel/cmdline"
+
 /* Boot loader tools: Debian/Ubuntu, Arch, Fedora/RHEL; the first found is used. */
 #define HP_P_UPDATE_GRUB     "/usr/sbin/update-grub"
 #define HP_P_GRUB_MKCONFIG   "/usr/sbin/grub-mkconfig"
