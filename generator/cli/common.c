@@ -100,6 +100,8 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	r = hp_config_load_opts(o->root, o->confdir, &copts, &l->cfg, &d);
 	if (r < 0) {
 		hp_cli_print_diag(&d);
+		if (o->diag)
+			*o->diag = d;
 		return EXIT_USAGE;
 	}
 	l->loaded_cfg = true;
@@ -107,6 +109,8 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	r = hp_plan_compute(&l->host, &l->cfg.host, l->cfg.vms, l->cfg.nr_vms, &po, &l->plan, &d);
 	if (r < 0) {
 		hp_cli_print_diag(&d);
+		if (o->diag)
+			*o->diag = d;
 		hp_cli_unload(l);
 		return EXIT_USAGE;
 	}

@@ -520,8 +520,16 @@ int hp_status_collect(struct status *s)
 
 int hp_status_exit(const struct status *s)
 {
-	/* a configuration that cannot be planned is an error, after the pool is shown */
-	return !s->planned ? EXIT_USAGE : (s->is_short || s->is_stale) ? EXIT_BAD : 0;
+	/*
+	 * A configuration that cannot be planned is an error, after the pool is shown. At boot
+	 * (--boot: hugeplan-verify.service, which Strict=yes makes the VM managers require) it
+	 * is said at err priority, and the exit is the pool's own: a broken vms.d file, or an
+	 * Enabled=no one that others could change, must not keep libvirtd down on a host
+	 * whose pool is met (issue 12, item 4).
+	 */
+	if (!s->planned)
+		return s->boot ? (s->is_short ? EXIT_BAD : 0) : EXIT_USAGE;
+	return (s->is_short || s->is_stale) ? EXIT_BAD : 0;
 }
 
 void hp_status_release(struct status *s)
@@ -553,6 +561,7 @@ int cmd_status(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	s->o.cmd = "status";
+	s->o.diag = &s->config_err;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hJ", longopts, NULL)) != -1) {
 		if (hp_cli_common_opt(&s->o, c, optarg))
