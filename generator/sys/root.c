@@ -262,21 +262,28 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode)
 	return fd;
 }
 
+/* fstat of fd into st: 0 for a regular file, -EISDIR, -HP_ENOTREG or -errno */
+static int regular(int fd, struct stat *st)
+{
+	if (fstat(fd, st) < 0)
+		return -errno;
+	if (!S_ISREG(st->st_mode))
+		return S_ISDIR(st->st_mode) ? -EISDIR : -HP_ENOTREG;
+	return 0;
+}
+
 /* what is there is judged before it is opened: opening a device can act on it */
 int hp_root_open_file(const char *root, const char *path, struct stat *st)
 {
 	struct stat buf, first;
-	int fd, r = 0;
+	int fd, r;
 
 	if (!st)
 		st = &buf;
 	fd = hp_root_open(root, path, O_PATH, 0);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &first) < 0)
-		r = -errno;
-	else if (!S_ISREG(first.st_mode))
-		r = S_ISDIR(first.st_mode) ? -EISDIR : -HP_ENOTREG;
+	r = regular(fd, &first);
 	close(fd);
 	if (r < 0)
 		return r;
@@ -284,11 +291,8 @@ int hp_root_open_file(const char *root, const char *path, struct stat *st)
 	fd = hp_root_open(root, path, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, st) < 0)
-		r = -errno;
-	else if (!S_ISREG(st->st_mode))
-		r = S_ISDIR(st->st_mode) ? -EISDIR : -HP_ENOTREG;
-	else if (st->st_dev != first.st_dev || st->st_ino != first.st_ino)
+	r = regular(fd, st);
+	if (r == 0 && (st->st_dev != first.st_dev || st->st_ino != first.st_ino))
 		r = -ESTALE;
 	if (r < 0) {
 		close(fd);
