@@ -117,7 +117,7 @@ struct inputs {
 
 /* what is read under --root; the lock is taken (*lock) once a refusal can write nothing */
 static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struct inputs *g,
-		  struct hp_apply_in *in, int *lock)
+		  struct hp_apply_in *in, struct hp_lock *lock)
 {
 	enum hp_bootloader bl;
 	char why[1024];
@@ -315,7 +315,8 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	char note[HP_APPLY_NOTE_MAX], path[BOOTCFG_PATH_MAX], now[32];
 	enum hp_update_outcome outcome;
 	bool changed;
-	int r, ret, lock = -1;
+	int r, ret;
+	struct hp_lock lock = HP_LOCK_INIT;
 
 	if (!g) {
 		bootcfg_error(o, "out of memory");
@@ -381,7 +382,7 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	if (!ret)
 		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
 out:
-	hp_lock_release(lock);
+	hp_lock_release(&lock);
 	hp_apply_free(&a);
 	free(g->current);
 	free(g->proc);

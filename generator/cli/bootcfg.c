@@ -167,33 +167,33 @@ static void waiting(const struct hp_lock_holder *h, void *ctx)
 	bootcfg_error(w->o, "waiting for %s, held by %s", w->path, who);
 }
 
-int bootcfg_lock(const struct bootcfg_opts *o, int *fd)
+int bootcfg_lock(const struct bootcfg_opts *o, struct hp_lock *l)
 {
 	char path[BOOTCFG_PATH_MAX], who[400];
 	struct lock_wait w = { o, path };
 	struct hp_lock_holder h;
+	int r;
 
-	*fd = -1;
+	*l = (struct hp_lock)HP_LOCK_INIT;
 	if (o->dry_run)
 		return 0;
 	bootcfg_path(o, HP_P_LOCK_FILE, path, sizeof(path));
-	*fd = hp_lock_take(o->cli.root, o->command, o->wait_s * 1000U, waiting, &w, &h);
-	if (*fd >= 0)
+	r = hp_lock_take(l, o->cli.root, o->command, o->wait_s * 1000U, waiting, &w, &h);
+	if (r == 0)
 		return 0;
 	// clang-format off
-	if (*fd == -EWOULDBLOCK) {
+	if (r == -EWOULDBLOCK) {
 		holder_text(&h, who, sizeof(who));
 		bootcfg_error(o, "%s is held by %s; gave up after %u s: nothing written (run again later, or wait longer with --wait=SECONDS)",
 			      path, who, o->wait_s);
-	} else if (*fd == -ENOTUNIQ) {
+	} else if (r == -ENOTUNIQ) {
 		bootcfg_error(o, "%s is not hugeplan's lock (a regular file of root's with one link): nothing written; move it away",
 			      path);
 	} else {
 		bootcfg_error(o, "%s: cannot take the lock: %s; nothing written", path,
-			      hp_strerror(*fd));
+			      hp_strerror(r));
 	}
 	// clang-format on
-	*fd = -1;
 	return EXIT_ERROR;
 }
 

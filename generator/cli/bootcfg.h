@@ -15,6 +15,7 @@
 #include "core/apply.h"
 #include "core/bootloader.h"
 #include "core/state.h"
+#include "sys/lock.h"
 
 #define BOOTCFG_PATH_MAX 4096
 #define EXIT_ERROR	 EXIT_USAGE
@@ -42,11 +43,11 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply);
 /*
  * bootcfg_lock - take the lock of sys/lock.h under --root (one apply or remove at a time,
  * from the state's first read to its last write, the boot menu update included), waiting
- * up to --wait seconds and saying on stderr whom it waits for. The fd to keep until done
- * (-1 for a dry run, which takes none), or EXIT_ERROR's -1 after the message: *fd is set,
- * the return is 0 or EXIT_ERROR.
+ * up to --wait seconds and saying on stderr whom it waits for; a dry run takes none. 0 (l
+ * held, or not for a dry run; hp_lock_release() it either way), or EXIT_ERROR after the
+ * message.
  */
-int bootcfg_lock(const struct bootcfg_opts *o, int *fd);
+int bootcfg_lock(const struct bootcfg_opts *o, struct hp_lock *l);
 
 /* bootcfg_path - file (as on the system) under --root, for messages and for writing */
 const char *bootcfg_path(const struct bootcfg_opts *o, const char *file, char *buf, size_t len);

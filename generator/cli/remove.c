@@ -105,7 +105,8 @@ static int remove_(const struct bootcfg_opts *o)
 	struct hp_remove_in in;
 	char path[BOOTCFG_PATH_MAX], note[HP_APPLY_NOTE_MAX];
 	bool grub_changed = false;
-	int r, ret, lock = -1;
+	int r, ret;
+	struct hp_lock lock = HP_LOCK_INIT;
 
 	if (!g) {
 		bootcfg_error(o, "out of memory");
@@ -179,7 +180,7 @@ static int remove_(const struct bootcfg_opts *o)
 	if (in.old)
 		ret = bootcfg_remove_state(o);
 out:
-	hp_lock_release(lock);
+	hp_lock_release(&lock);
 	hp_remove_free(&rm);
 	free(g->snippet);
 	free(g->kernel_cmdline);

@@ -7,9 +7,15 @@
  *
  * It is an exclusive flock(2) on /var/lib/hugeplan/lock beneath the root (sys/root.h): an
  * offline image has its own, the running system one. The holder writes its PID, its command
- * line and the time it took the lock into the file, for the message of whoever waits. The
- * lock goes when its holder exits, however it exits (kill -9 included): the file stays and is
- * reused. Children (update-grub) do not inherit it (O_CLOEXEC). libc only.
+ * line and the time it took the lock into the file, for the message of whoever waits.
+ *
+ * The file exists only while held: the holder removes it (and the directories it made for
+ * it) when it lets go, so that a run that writes nothing else (a refusal, an unchanged plan)
+ * leaves nothing behind. Whoever takes the lock checks that the file it locked is still the
+ * one at the path (else it was removed by the holder it waited for: it starts again), so two
+ * never hold it at once. A holder killed (kill -9) lets go of the lock all the same and
+ * leaves the file, which the next one reuses and removes. Children (update-grub) do not
+ * inherit it (O_CLOEXEC). libc only.
  */
 #ifndef HP_SYS_LOCK_H
 #define HP_SYS_LOCK_H
@@ -22,20 +28,32 @@ struct hp_lock_holder {
 	char since[32];	   /* when it took the lock, UTC: 2026-11-26T06:40:00Z */
 };
 
+struct hp_lock {
+	int fd;		     /* -1: not held */
+	const char *root;    /* as given to hp_lock_take() */
+	unsigned made;	     /* how many directories of the lock's path it made (the deepest) */
+	unsigned dirs_depth; /* how many directories the lock's path has below the root */
+};
+
+#define HP_LOCK_INIT                                                                               \
+	{                                                                                          \
+		.fd = -1                                                                           \
+	}
+
 /*
- * hp_lock_take - take the lock beneath root (its directory made when missing), waiting up to
- * wait_ms milliseconds for a holder to let go (0: not at all). Once, when it has to wait,
+ * hp_lock_take - take the lock beneath root (its directories made when missing), waiting up
+ * to wait_ms milliseconds for a holder to let go (0: not at all). Once, when it has to wait,
  * waiting(holder, ctx) is called (NULL: not). When taken, command (shown to others) and the
- * time are recorded in the file. Returns the fd to keep (hp_lock_release() or exit let go);
- * -EWOULDBLOCK when the wait ran out, with *holder filled (when not NULL); -ENOTUNIQ when the
- * file is not hugeplan's lock (not a regular file of ours with one link: it is never written
- * then); -errno otherwise.
+ * time are recorded in the file. Returns 0 with l held; -EWOULDBLOCK when the wait ran out,
+ * with *holder filled (when not NULL); -ENOTUNIQ when the file is not hugeplan's lock (not a
+ * regular file of ours with one link: it is never written then); -errno otherwise. l is not
+ * held on failure, and what was made for it is gone again.
  */
-int hp_lock_take(const char *root, const char *command, unsigned wait_ms,
+int hp_lock_take(struct hp_lock *l, const char *root, const char *command, unsigned wait_ms,
 		 void (*waiting)(const struct hp_lock_holder *h, void *ctx), void *ctx,
 		 struct hp_lock_holder *holder);
 
-/* hp_lock_release - let go of a lock hp_lock_take() gave. */
-void hp_lock_release(int fd);
+/* hp_lock_release - let go of a held lock: its file and the directories made for it go. */
+void hp_lock_release(struct hp_lock *l);
 
 #endif

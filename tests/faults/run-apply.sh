@@ -17,8 +17,8 @@
 #     boot loader's file goes back as it was (issue 12, item 10): exit 2, nothing changed.
 #     remove's state goes last: the file stays removed.
 #   - a call the write does not need (a lock on the directory, the sweep for a killed
-#     writer's temporary files, closing what was only read, the holder's name in the lock):
-#     exit 0 and the whole change made.
+#     writer's temporary files, closing what was only read, the holder's name in the lock, the
+#     lock let go of and its file removed): exit 0 and the whole change made.
 #   - anything not known: a failure of this test, so a new call on the path gets a decision.
 # Every time: no file under the root but the two targets (and the lock) differs from before
 # (a temporary file left behind would), and a second, clean run completes the change exactly.
@@ -87,15 +87,17 @@ errno_for() {
 
 INJECTED=0
 
-# marks TRACE T1 T2: "C1 S1 C2", the points of no return: the boot loader file's renameat or
-# unlinkat (relative to its directory, sys/atomic-file.h), the fsync after it, the state's
+# marks TRACE T1 T2: "C1 S1 C2 REL", the points of no return: the boot loader file's renameat
+# or unlinkat (relative to its directory, sys/atomic-file.h), the fsync after it, the state's;
+# and where the lock's release begins (the open of its directory, for the unlinkat of it)
 marks() {
 	awk -v d1="$(dirname "$2")>, \"$(basename "$2")\"" \
 		-v d2="$(dirname "$3")>, \"$(basename "$3")\"" '
 	/^(renameat2?|unlinkat)\(/ && index($0, d1) && !c1 { c1 = NR }
 	c1 && !s1 && NR > c1 && /^fsync\(/ { s1 = NR }
 	/^(renameat2?|unlinkat)\(/ && index($0, d2) && !c2 { c2 = NR }
-	END { print c1 + 0, s1 + 0, c2 + 0 }' "$1"
+	/^unlinkat\(.*hugeplan>, "lock", 0\)/ { rel = NR - 3 }
+	END { print c1 + 0, s1 + 0, c2 + 0, rel + 0 }' "$1"
 }
 
 # sweep NAME CMD TARGET ARGS...: scenario NAME ($W/NAME/pre) under "hugeplan CMD ARGS --root"
@@ -115,10 +117,10 @@ sweep() {
 		t_fail "$name: the clean run changes both files (else old and new cannot be told apart)"
 		return
 	fi
-	read -r c1 s1 c2 <<EOF
+	read -r c1 s1 c2 rel <<EOF
 $(marks "$d/clean.trace" "$T1" "$T2")
 EOF
-	if [ "$c1" = 0 ] || [ "$s1" = 0 ] || [ "$c2" = 0 ]; then
+	if [ "$c1" = 0 ] || [ "$s1" = 0 ] || [ "$c2" = 0 ] || [ "$rel" -le 0 ]; then
 		t_fail "$name: the clean trace shows the write path (rename $c1, fsync $s1, state $c2)"
 		return
 	fi
@@ -128,6 +130,9 @@ EOF
 		text=$(sed -n "${line}p" "$d/clean.trace")
 		step=$(classify "$text" "$(sed -n "$((line + 1))p" "$d/clean.trace")")
 		[ "$phase" = lock ] && [ "$step" != - ] && step=lock
+		# letting go of the lock (its file removed, the directories made for it): the
+		# change is made whatever happens there
+		[ "$line" -ge "$rel" ] && step=-
 		what="$name: $sc #$n ($(echo "$text" | cut -c1-60 | sed "s|$r|R|g")...)"
 		if [ "$step" = "?" ]; then
 			t_fail "$what: a call on the write path this test does not know: classify it"
