@@ -187,13 +187,12 @@ static void made_from(const struct bootcfg_opts *o, const struct hp_file_change 
 
 	bootcfg_path(o, c->file, path, sizeof(path));
 	bootcfg_path(o, c->base, base, sizeof(base));
-	// clang-format off
 	printf("note: %s does not exist: it is made from %s, as kernel-install reads the command line without it\n",
 	       path, base);
 	if (c->oneoff[0])
-		fprintf(stderr, "warning: %s holds words for this one boot (%s): %s made from it would give them to every kernel kernel-install installs; take them out of %s after apply, or boot without them first\n",
+		fprintf(stderr,
+			"warning: %s holds words for this one boot (%s): %s made from it would give them to every kernel kernel-install installs; take them out of %s after apply, or boot without them first\n",
 			base, c->oneoff, path, path);
-	// clang-format on
 }
 
 /* hp_apply_decide()'s refusals, with the file they are about */
@@ -290,19 +289,20 @@ static void state_failed(const struct bootcfg_opts *o, const struct hp_loaded *l
 	bool changed;
 
 	bootcfg_path(o, a->change.file, path, sizeof(path));
-	// clang-format off
 	if (outcome == HP_OUTCOME_DONE) {
-		bootcfg_error(o, "%s and the boot menu hold plan %s, but the state does not record it: run 'hugeplan %s' again",
-			      path, l->args.plan_id, o->cli.cmd);
+		bootcfg_error(
+			o,
+			"%s and the boot menu hold plan %s, but the state does not record it: run 'hugeplan %s' again",
+			path, l->args.plan_id, o->cli.cmd);
 		return;
 	}
 	if (bootcfg_commit(o, &back, &changed) == 0) {
 		bootcfg_error(o, "%s is put back as it was: nothing is changed", path);
 		return;
 	}
-	bootcfg_error(o, "%s holds plan %s, but the state does not record it: run 'hugeplan %s' again",
+	bootcfg_error(o,
+		      "%s holds plan %s, but the state does not record it: run 'hugeplan %s' again",
 		      path, l->args.plan_id, o->cli.cmd);
-	// clang-format on
 }
 
 static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)

@@ -181,19 +181,21 @@ int bootcfg_lock(const struct bootcfg_opts *o, struct hp_lock *l)
 	r = hp_lock_take(l, o->cli.root, o->command, o->wait_s * 1000U, waiting, &w, &h);
 	if (r == 0)
 		return 0;
-	// clang-format off
 	if (r == -EWOULDBLOCK) {
 		holder_text(&h, who, sizeof(who));
-		bootcfg_error(o, "%s is held by %s; gave up after %u s: nothing written (run again later, or wait longer with --wait=SECONDS)",
-			      path, who, o->wait_s);
+		bootcfg_error(
+			o,
+			"%s is held by %s; gave up after %u s: nothing written (run again later, or wait longer with --wait=SECONDS)",
+			path, who, o->wait_s);
 	} else if (r == -ENOTUNIQ) {
-		bootcfg_error(o, "%s is not hugeplan's lock (a regular file of root's with one link): nothing written; move it away",
-			      path);
+		bootcfg_error(
+			o,
+			"%s is not hugeplan's lock (a regular file of root's with one link): nothing written; move it away",
+			path);
 	} else {
 		bootcfg_error(o, "%s: cannot take the lock: %s; nothing written", path,
 			      hp_strerror(r));
 	}
-	// clang-format on
 	return EXIT_ERROR;
 }
 

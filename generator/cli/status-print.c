@@ -190,10 +190,8 @@ void hp_status_print_boot(const struct status *s)
 			snprintf(where, sizeof(where), "%s:%u: ", d->file, d->line);
 		else if (d->file[0])
 			snprintf(where, sizeof(where), "%s: ", d->file);
-		// clang-format off
 		printf("<%d>the configuration cannot be planned (%s%s): only the pool is judged, against this boot's command line; fix it and run `hugeplan status`\n",
 		       PRIO_ERR, where, d->msg);
-		// clang-format on
 	}
 	if (s->verdict.status == HP_V_SHORT) {
 		printf("<%d>early-boot check (%s):\n", PRIO_WARN,

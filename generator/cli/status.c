@@ -454,12 +454,10 @@ static int gather(struct status *s)
 	}
 	hp_kcmdline_simulate(s->host.cmdline, &s->arch, &s->req);
 	if (s->req.unmodelled_node) {
-		// clang-format off
 		fprintf(stderr,
 			"%s status: the kernel command line asks for pages on node %u: hugeplan models nodes 0-%u only, so this boot's pool cannot be judged\n",
 			program_invocation_short_name, s->req.unmodelled_node - 1,
 			HP_MAX_NODES - 1);
-		// clang-format on
 		s->fatal = true;
 		return -ERANGE;
 	}

@@ -24,12 +24,11 @@ int conf_perr(struct parse *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	/* a file the configuration does not own (a link to /etc/shadow) is never quoted */
-	// clang-format off
 	if (p->hidden)
-		snprintf(msg, sizeof(msg),
-			 "not a valid configuration line (not shown: the file is %.300s, outside the configuration directories)",
-			 p->hidden);
-	// clang-format on
+		snprintf(
+			msg, sizeof(msg),
+			"not a valid configuration line (not shown: the file is %.300s, outside the configuration directories)",
+			p->hidden);
 	hp_diag_set(p->err, &loc, "%s", msg);
 	p->failed = true;
 	p->failed_line = p->line;

@@ -291,13 +291,11 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 	for (size_t i = 0; i < nr_vms && host->nodes_beyond && !plan->node_form; i++) {
 		if (!vms[i].enabled)
 			continue;
-		// clang-format off
 		hp_diag_set(
 			err, NULL,
 			"node %u is online, and hugeplan plans on nodes 0-%u only: the target kernel %u.%u cannot reserve per node (Linux 5.16), and the balanced form would spread pages onto nodes it does not account for; plan for a newer kernel with --kver",
 			host->first_beyond, HP_MAX_NODES - 1, plan->kver >> 16,
 			(plan->kver >> 8) & 0xff);
-		// clang-format on
 		return -EINVAL;
 	}
 

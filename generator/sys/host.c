@@ -56,10 +56,8 @@ int hp_hstate_dir_size(const char *name, uint64_t *size)
 
 const char *hp_cmdline_strerror(int r)
 {
-	// clang-format off
 	if (r == -E2BIG)
 		return "longer than 4095 bytes, the most the kernel's COMMAND_LINE_SIZE of 4096 leaves and all hugeplan reads";
-	// clang-format on
 	if (r == -EINVAL)
 		return "holds a NUL byte";
 	return hp_strerror(r);

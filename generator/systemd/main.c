@@ -233,12 +233,10 @@ int main(int argc, char **argv)
 	}
 	hp_host_karch(&g->host, &g->arch);
 	hp_kcmdline_simulate(g->host.cmdline, &g->arch, &g->req);
-	// clang-format off
 	if (g->req.unmodelled_node)
 		gen_log(GEN_LOG_ERR,
 			"the kernel command line asks for pages on node %u: hugeplan models nodes 0-%u only; units generated as if the kernel ignored that request",
 			g->req.unmodelled_node - 1, HP_MAX_NODES - 1);
-	// clang-format on
 	for (size_t i = 0; i < g->req.nr_msgs; i++)
 		gen_log(GEN_LOG_DEBUG, "the command line made the kernel say: %s", g->req.msgs[i]);
 	for (size_t i = 0; i < g->req.nr_pools; i++)

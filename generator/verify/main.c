@@ -140,11 +140,9 @@ int main(int argc, char **argv)
 	hp_host_karch(&run->host, &run->arch);
 	hp_kcmdline_simulate(run->host.cmdline, &run->arch, &run->req);
 	if (run->req.unmodelled_node) {
-		// clang-format off
 		fprintf(stderr,
 			"hugeplan-verify: the kernel command line asks for pages on node %u: hugeplan models nodes 0-%u only; not verified\n",
 			run->req.unmodelled_node - 1, HP_MAX_NODES - 1);
-		// clang-format on
 		free(run);
 		return EXIT_ERROR;
 	}
