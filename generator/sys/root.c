@@ -117,11 +117,12 @@ static int push(struct walker *w, const char *name)
 }
 
 /*
- * The link name in the top directory is followed: its target, then what was left of the path,
- * become the path still to resolve (rest, a buffer of PATH_MAX); an absolute target starts
- * again at the root.
+ * The link name in the top directory is followed: its target, then what was left of the path
+ * (left, inside rest), become the path still to resolve (rest, a buffer of PATH_MAX); an
+ * absolute target starts again at the root.
  */
-static int follow(struct walker *w, const char *name, const struct stat *lst, char *rest)
+static int follow(struct walker *w, const char *name, const struct stat *lst, char *rest,
+		  const char *left)
 {
 	char target[PATH_MAX], joined[PATH_MAX];
 	ssize_t n;
@@ -140,7 +141,7 @@ static int follow(struct walker *w, const char *name, const struct stat *lst, ch
 	if (n == 0)
 		return -ENOENT;
 	target[n] = '\0';
-	if (snprintf(joined, sizeof(joined), "%s%s%s", target, *rest ? "/" : "", rest) >=
+	if (snprintf(joined, sizeof(joined), "%s%s%s", target, *left ? "/" : "", left) >=
 	    (int)sizeof(joined))
 		return -ENAMETOOLONG;
 	memcpy(rest, joined, strlen(joined) + 1);
@@ -159,6 +160,7 @@ static int resolve(struct walker *w, const char *path, bool open_last, int flags
 	/* open(2): O_CREAT | O_EXCL never follows a link in the last component */
 	bool nofollow = (flags & O_NOFOLLOW) || (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
 	char rest[PATH_MAX];
+	const char *left = rest; /* what is still to resolve */
 	struct stat st;
 	int r;
 
@@ -167,15 +169,15 @@ static int resolve(struct walker *w, const char *path, bool open_last, int flags
 	memcpy(rest, path, strlen(path) + 1);
 	for (;;) {
 		char name[NAME_MAX + 1];
-		size_t skip = strspn(rest, "/"), n = strcspn(rest + skip, "/");
+		size_t skip = strspn(left, "/"), n = strcspn(left + skip, "/");
 		bool last;
 
 		if (n > NAME_MAX)
 			return -ENAMETOOLONG;
-		memcpy(name, rest + skip, n);
+		memcpy(name, left + skip, n);
 		name[n] = '\0';
-		memmove(rest, rest + skip + n, strlen(rest + skip + n) + 1);
-		last = !rest[0];
+		left += skip + n;
+		last = !*left;
 		if (!n)
 			snprintf(name, sizeof(name), ".");
 		if (!strcmp(name, "..")) {
@@ -191,9 +193,10 @@ static int resolve(struct walker *w, const char *path, bool open_last, int flags
 				return r;
 			/* missing last component: open() says what it says (O_CREAT makes it) */
 		} else if (S_ISLNK(st.st_mode) && (!last || !nofollow)) {
-			r = follow(w, name, &st, rest);
+			r = follow(w, name, &st, rest, left);
 			if (r < 0)
 				return r;
+			left = rest;
 			continue;
 		} else if (!last) {
 			if (!S_ISDIR(st.st_mode))
