@@ -121,7 +121,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		grep -qF "'$want')" /etc/default/grub.d/99-hugeplan.cfg 2>/dev/null ||
 			bad="$bad; the snippet is not the last apply's"
 		[ "$(state tokens)" = "$want" ] || bad="$bad; the state's tokens are not the last apply's"
-		[ "$(state update)" = done ] || bad="$bad; the state says update=$(state update)"
+		[ "$(state update)" = "done" ] || bad="$bad; the state says update=$(state update)"
 		;;
 	rm)
 		want=

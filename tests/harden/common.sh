@@ -1,9 +1,12 @@
 # Shared by the harden tier (issue 12), sourced after ../lib.sh and t_init.
 # shellcheck shell=sh
 
-HP=$B/hugeplan
-HV=$B/hugeplan-verify
-HG=$B/hugeplan-generator
+# shellcheck disable=SC2034 # the scripts that source this file use them
+{
+	HP=$B/hugeplan
+	HV=$B/hugeplan-verify
+	HG=$B/hugeplan-generator
+}
 
 # run NAME CMD...: CMD with stdout and stderr in $T_TMP/NAME.{out,err}, status in RC, within
 # 20 s (124: it hung)
@@ -11,6 +14,7 @@ run() {
 	_rn=$1
 	shift
 	timeout 20 "$@" >"$T_TMP/$_rn.out" 2>"$T_TMP/$_rn.err" </dev/null
+	# shellcheck disable=SC2034 # the scripts that source this file read it
 	RC=$?
 }
 

@@ -42,10 +42,16 @@ printf '[VM]\nMemory=512M\nPageSize=2M\n' >"$R/etc/hugeplan/vms.d/web.conf"
 fail_state grub
 t_eq "grub, the state's write fails: exit 2" 2 "$RC"
 t_grep "grub: the step named" "^hugeplan apply: $R/$STATE: fsync temporary file: Input/output error" "$T_TMP/grub.err"
-cmp -s "$T_TMP/snip.old" "$R/$SNIP" && t_ok "grub: the snippet is as it was" ||
+if cmp -s "$T_TMP/snip.old" "$R/$SNIP"; then
+	t_ok "grub: the snippet is as it was"
+else
 	t_fail "grub: the snippet is as it was" "$(diff "$T_TMP/snip.old" "$R/$SNIP" | head -n 4)"
-cmp -s "$T_TMP/state.old" "$R/$STATE" && t_ok "grub: the state is as it was" ||
+fi
+if cmp -s "$T_TMP/state.old" "$R/$STATE"; then
+	t_ok "grub: the state is as it was"
+else
 	t_fail "grub: the state is as it was"
+fi
 t_grep "grub: says so" "^hugeplan apply: $R/$SNIP is put back as it was: nothing is changed$" "$T_TMP/grub.err"
 t_eq "grub: no temporary file left" "99-hugeplan.cfg" "$(ls -A "$R/etc/default/grub.d")"
 run grub2 "$HP" apply --root "$R"
@@ -67,6 +73,9 @@ image "$R" ki
 cp "$R/$KCMD" "$T_TMP/kcmd.old"
 fail_state ki2 --bootloader=kernel-install
 t_eq "kernel-install, edited, the state's write fails: exit 2" 2 "$RC"
-cmp -s "$T_TMP/kcmd.old" "$R/$KCMD" && t_ok "kernel-install: /etc/kernel/cmdline as it was" ||
+if cmp -s "$T_TMP/kcmd.old" "$R/$KCMD"; then
+	t_ok "kernel-install: /etc/kernel/cmdline as it was"
+else
 	t_fail "kernel-install: /etc/kernel/cmdline as it was" "$(cat "$R/$KCMD")"
+fi
 t_done

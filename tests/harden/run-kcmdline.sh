@@ -20,6 +20,7 @@ TOKS="$RES hugeplan.plan=$(fnv "$RES")"
 
 # plugin_options ROOT: BOOT_OPTIONS as the plugin computes it, its paths under ROOT
 plugin_options() {
+	# shellcheck disable=SC2016 # the plugin's own text, with its $ signs, is matched
 	sed -n '/^if \[ -n "\$KERNEL_INSTALL_CONF_ROOT" \]; then/,/^BOOT_OPTIONS="\${BOOT_OPTIONS% }"/p' "$PLUGIN" |
 		sed "s|/etc/kernel/cmdline|$1/etc/kernel/cmdline|g; s|/usr/lib/kernel/cmdline|$1/usr/lib/kernel/cmdline|g; s|/proc/cmdline|$1/proc/cmdline|g" >"$T_TMP/choose.sh"
 	grep -q "BOOT_OPTIONS=" "$T_TMP/choose.sh" || t_fail "the plugin's lines that choose the command line are found"

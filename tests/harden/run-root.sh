@@ -67,6 +67,7 @@ refused() {
 	host_untouched "$1"
 }
 
+# shellcheck disable=SC2086 # $WRAP is a command prefix (strace and its options) or nothing
 for mode in openat2 walk; do
 	if [ $mode = walk ]; then
 		# every openat2() answers ENOSYS, as a kernel before 5.6 would
@@ -167,8 +168,13 @@ for mode in openat2 walk; do
 done
 
 # links that stay inside the image are followed as the image means them, both ways
+# shellcheck disable=SC2086 # $WRAP is a command prefix (strace and its options) or nothing
 for mode in openat2 walk; do
-	[ $mode = walk ] && WRAP="strace -f -qq -o /dev/null -e trace=openat2 -e inject=openat2:error=ENOSYS" || WRAP=
+	if [ $mode = walk ]; then
+		WRAP="strace -f -qq -o /dev/null -e trace=openat2 -e inject=openat2:error=ENOSYS"
+	else
+		WRAP=
+	fi
 	I=$T_TMP/ok-$mode
 	rm -rf "$I" && image "$I" grub
 	mkdir -p "$I/data/lib" "$I/data/grub.d" "$I/var"
