@@ -12,6 +12,7 @@
 #ifndef HP_CONFIG_INTERNAL_H
 #define HP_CONFIG_INTERNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,13 @@ struct loader {
 	struct hp_config *c;
 	const struct hp_config_opts *o; /* as loading: &c->opts */
 	struct hp_diag *err;
+	/*
+	 * perms.c: the last directory whose whole resolution was judged and held no symbolic
+	 * link, as callers name it and as the walk showed it ("" for none). Only root could
+	 * have changed it since: what is in it needs no walk from "/" again.
+	 */
+	char trusted[PATH_MAX];
+	char trusted_shown[PATH_MAX];
 };
 
 /* config.c */
@@ -67,6 +75,8 @@ const char *conf_in_root(const struct hp_config *c, const char *path);
  * directory from "/", every link on the way and in the links' targets: hp_root_walk()) must
  * be owned by root (or owner_uid) and, but for links, not writable by group or others.
  * leaf: the stat of what was opened (the walk must end at it), NULL when nothing was.
+ * A path directly in the last directory so judged (ld->trusted) that is no link itself is
+ * judged alone: its lstat, against leaf.
  * 0, -EPERM or -errno with ld->err set.
  */
 int conf_check_perms(struct loader *ld, const char *path, const struct stat *leaf);

@@ -59,12 +59,13 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *le
 	struct stat st;
 	int fd, r;
 
-	r = hp_root_stat(c->root, conf_in_root(c, path), &st, true);
-	if (r == 0 && !S_ISREG(st.st_mode)) {
+	/* hp_root_open_file() looks at what is there before it opens it */
+	fd = hp_root_open_file(c->root, conf_in_root(c, path), &st);
+	if ((fd == -HP_ENOTREG || fd == -EISDIR) &&
+	    hp_root_stat(c->root, conf_in_root(c, path), &st, true) == 0 && !S_ISREG(st.st_mode)) {
 		hp_diag_set(ld->err, &loc, "not a regular file (%s)", file_type(st.st_mode));
 		return -EINVAL;
 	}
-	fd = r < 0 ? r : hp_root_open_file(c->root, conf_in_root(c, path), &st);
 	if (fd == -HP_ENOTREG || fd == -EISDIR || fd == -ESTALE) {
 		hp_diag_set(ld->err, &loc, "changed while it was read: run again");
 		return fd;

@@ -58,4 +58,21 @@ refused zero "^$V/a.conf: not a regular file \(a character device\)"
 rm "$R/tmp/b.conf" && ln -s ../etc "$R/tmp/b.conf"
 plan dir
 refused dir "^$V/a.conf: not a regular file \(a directory\)"
+
+# a directory judged once is not walked from "/" again for each file in it (config/perms.c):
+# every file after the first still gets its own judgement, and a link in it its whole walk
+rm "$V/a.conf" "$R/tmp/b.conf"
+cp "$R/srv/safe/real.conf" "$V/a.conf"
+cp "$R/srv/safe/real.conf" "$V/z.conf"
+plan two
+t_eq "two safe files in one directory: exit 0" 0 "$RC"
+chmod 0666 "$V/z.conf"
+plan later-mode
+refused later-mode "^$V/z.conf: writable by group or others \(mode 0666\)"
+chmod 0644 "$V/z.conf" && chown 4242 "$V/z.conf"
+plan later-owner
+refused later-owner "^$V/z.conf: owned by uid 4242, not root"
+rm "$V/z.conf" && ln -s ../../../srv/hop/b.conf "$V/z.conf" && ln -s ../safe/real.conf "$R/srv/hop/b.conf"
+plan later-hop
+refused later-hop "^$R/srv/hop: writable by group or others \(mode 0777\)"
 t_done
