@@ -67,14 +67,19 @@ refused() {
 	host_untouched "$1"
 }
 
-# shellcheck disable=SC2086 # $WRAP is a command prefix (strace and its options) or nothing
-for mode in openat2 walk; do
-	if [ $mode = walk ]; then
-		# every openat2() answers ENOSYS, as a kernel before 5.6 would
+# wrap MODE: WRAP, the command prefix of MODE: nothing for openat2; for walk, strace making
+# every openat2() answer ENOSYS, as a kernel before 5.6 would
+wrap() {
+	if [ "$1" = walk ]; then
 		WRAP="strace -f -qq -o /dev/null -e trace=openat2 -e inject=openat2:error=ENOSYS"
 	else
 		WRAP=
 	fi
+}
+
+# shellcheck disable=SC2086 # $WRAP is a command prefix (strace and its options) or nothing
+for mode in openat2 walk; do
+	wrap $mode
 	I=$T_TMP/img-$mode
 
 	# 1. etc/kernel -> /etc/kernel: the host's /etc/kernel/cmdline rewritten
@@ -170,11 +175,7 @@ done
 # links that stay inside the image are followed as the image means them, both ways
 # shellcheck disable=SC2086 # $WRAP is a command prefix (strace and its options) or nothing
 for mode in openat2 walk; do
-	if [ $mode = walk ]; then
-		WRAP="strace -f -qq -o /dev/null -e trace=openat2 -e inject=openat2:error=ENOSYS"
-	else
-		WRAP=
-	fi
+	wrap $mode
 	I=$T_TMP/ok-$mode
 	rm -rf "$I" && image "$I" grub
 	mkdir -p "$I/data/lib" "$I/data/grub.d" "$I/var"
