@@ -314,7 +314,7 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	struct hp_state st;
 	char note[HP_APPLY_NOTE_MAX], path[BOOTCFG_PATH_MAX], now[32];
 	enum hp_update_outcome outcome;
-	bool changed;
+	bool changed, metrics = false;
 	int r, ret;
 	struct hp_lock lock = HP_LOCK_INIT;
 
@@ -379,10 +379,12 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 			when = "at the first boot after the boot menu is regenerated";
 		printf("The reservation (plan %s) takes effect %s.\n", l->args.plan_id, when);
 	}
-	if (!ret)
-		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
+	metrics = !ret;
 out:
 	hp_lock_release(&lock);
+	/* after the lock: the metrics are no part of the boot configuration it guards */
+	if (metrics)
+		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
 	hp_apply_free(&a);
 	free(g->current);
 	free(g->proc);

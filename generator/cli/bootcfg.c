@@ -79,15 +79,11 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = apply ? "apply" : "remove";
-	size_t n;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->cli.cmd = cmd;
 	o->wait_s = BOOTCFG_WAIT;
-	n = (size_t)snprintf(o->command, sizeof(o->command), "%s", program_invocation_short_name);
-	for (int i = 0; i < argc && n < sizeof(o->command); i++)
-		n += (size_t)snprintf(o->command + n, sizeof(o->command) - n, " %s", argv[i]);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hn", longopts, NULL)) != -1) {
 		if (c == OPT_ROOT || (apply && hp_cli_common_opt(&o->cli, c, optarg))) {
@@ -144,17 +140,17 @@ struct lock_wait {
 	const char *path;
 };
 
-/* "PID 123 (hugeplan apply --root /mnt) since 2026-11-26T06:40:00Z", escaped */
+/* "PID 123 (/usr/sbin/hugeplan apply --root /mnt), started 2026-11-26T06:40:00Z", escaped */
 static void holder_text(const struct hp_lock_holder *h, char *buf, size_t len)
 {
 	char cmd[300];
 
 	if (!h->pid) {
-		snprintf(buf, len, "a process that has not said which yet");
+		snprintf(buf, len, "a process not visible here (another PID namespace)");
 		return;
 	}
 	hp_escape(cmd, sizeof(cmd), h->command);
-	snprintf(buf, len, "PID %ld (%s) since %s", h->pid, cmd[0] ? cmd : "?",
+	snprintf(buf, len, "PID %ld (%s), started %s", h->pid, cmd[0] ? cmd : "?",
 		 h->since[0] ? h->since : "?");
 }
 
@@ -178,7 +174,7 @@ int bootcfg_lock(const struct bootcfg_opts *o, struct hp_lock *l)
 	if (o->dry_run)
 		return 0;
 	bootcfg_path(o, HP_P_LOCK_FILE, path, sizeof(path));
-	r = hp_lock_take(l, o->cli.root, o->command, o->wait_s * 1000U, waiting, &w, &h);
+	r = hp_lock_take(l, o->cli.root, o->wait_s * 1000U, waiting, &w, &h);
 	if (r == 0)
 		return 0;
 	if (r == -EWOULDBLOCK) {

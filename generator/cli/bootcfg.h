@@ -26,8 +26,7 @@ struct bootcfg_opts {
 	bool want_set; /* --bootloader other than auto */
 	bool no_update;
 	bool dry_run;
-	unsigned wait_s;   /* --wait: how long to wait for another apply or remove */
-	char command[512]; /* the command line, for whoever waits for our lock */
+	unsigned wait_s; /* --wait: how long to wait for another apply or remove */
 };
 
 /*

@@ -43,6 +43,12 @@
 /* what kernel-install reads for the command line when /etc/kernel/cmdline is absent */
 #define HP_P_USRLIB_KERNEL_CMDLINE "/usr/lib/kernel/cmdline"
 
+/* who holds a lock (sys/lock.c): the running system's, whatever the root */
+#define HP_P_PROC_LOCKS	      "/proc/locks"
+#define HP_P_PROC_STAT	      "/proc/stat"
+#define HP_P_PROC_PID_CMDLINE "/proc/%ld/cmdline"
+#define HP_P_PROC_PID_STAT    "/proc/%ld/stat"
+
 /* Boot loader tools: Debian/Ubuntu, Arch, Fedora/RHEL; the first found is used. */
 #define HP_P_UPDATE_GRUB     "/usr/sbin/update-grub"
 #define HP_P_GRUB_MKCONFIG   "/usr/sbin/grub-mkconfig"

@@ -2,13 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,46 +19,97 @@
 #define POLL_MS	  50
 #define LOCK_NAME "lock" /* HP_P_LOCK_FILE in HP_P_STATE_DIR */
 
-/* "pid=N\ncommand=...\nsince=...\n", as the holder wrote it; what is missing stays empty */
-static void read_holder(int fd, struct hp_lock_holder *h)
+/*
+ * The PID of the process holding the flock on st's file, from the kernel's table of locks
+ * ("ID: FLOCK  ADVISORY  WRITE PID MAJOR:MINOR:INODE 0 EOF"; "ID: -> ..." for one waiting);
+ * 0 when it shows none. The inode alone decides when no line has the device too (a file
+ * system whose stat shows another device than its superblock's, as btrfs).
+ */
+static long lock_pid(const struct stat *st)
 {
-	char buf[512], *save = NULL;
-	ssize_t n;
+	char *text, *save = NULL;
+	long pid = 0, only = 0;
+	unsigned same_ino = 0;
 
-	memset(h, 0, sizeof(*h));
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(l, "pid=", 4))
-			h->pid = strtol(l + 4, NULL, 10);
-		else if (!strncmp(l, "command=", 8))
-			snprintf(h->command, sizeof(h->command), "%s", l + 8);
-		else if (!strncmp(l, "since=", 6))
-			snprintf(h->since, sizeof(h->since), "%s", l + 6);
+	if (hp_read_text(NULL, &text, NULL, 16u << 20, "%s", HP_P_PROC_LOCKS) < 0)
+		return 0;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char kind[16], rw[16];
+		unsigned maj, min;
+		unsigned long long ino;
+		long p;
+
+		if (strstr(l, "->") || sscanf(l, "%*[^:]: %15s %*s %15s %ld %x:%x:%llu", kind, rw,
+					      &p, &maj, &min, &ino) != 6)
+			continue;
+		if (strcmp(kind, "FLOCK") || strcmp(rw, "WRITE") ||
+		    ino != (unsigned long long)st->st_ino)
+			continue;
+		if (maj == major(st->st_dev) && min == minor(st->st_dev)) {
+			pid = p;
+			break;
+		}
+		same_ino++;
+		only = p;
 	}
-	/* what a holder that died (kill -9) left, while something else holds the lock now */
-	if (h->pid > 0 && kill((pid_t)h->pid, 0) < 0 && errno == ESRCH)
-		memset(h, 0, sizeof(*h));
+	free(text);
+	return pid > 0 ? pid : same_ino == 1 && only > 0 ? only : 0;
 }
 
-static void write_holder(int fd, const char *command)
+/* when pid started, UTC (its start in clock ticks after boot, plus the boot time) */
+static void started(long pid, char *buf, size_t len)
 {
-	char buf[512], since[32];
-	time_t t = time(NULL);
+	unsigned long long ticks = 0, btime = 0;
+	char *text, *p, *save = NULL;
+	long hz = sysconf(_SC_CLK_TCK);
 	struct tm tm;
-	int n;
+	time_t t;
 
-	if (!gmtime_r(&t, &tm) || !strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(since, sizeof(since), "unknown");
-	n = snprintf(buf, sizeof(buf), "pid=%ld\ncommand=%.300s\nsince=%s\n", (long)getpid(),
-		     command ? command : "", since);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = (int)sizeof(buf) - 1;
-	/* only for others' messages: a failure here costs them the holder's name, nothing else */
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) == n)
+	buf[0] = '\0';
+	if (hz <= 0 || hp_read_text(NULL, &text, NULL, 4096, HP_P_PROC_PID_STAT, pid) < 0)
 		return;
+	/* after "PID (COMM) ": state is field 3, starttime field 22 */
+	p = strrchr(text, ')');
+	for (int f = 3; p && f <= 22; f++)
+		p = strtok_r(f == 3 ? p + 1 : NULL, " ", &save);
+	if (p)
+		ticks = strtoull(p, NULL, 10);
+	free(text);
+	if (!p || hp_read_text(NULL, &text, NULL, 1u << 20, "%s", HP_P_PROC_STAT) < 0)
+		return;
+	p = strstr(text, "\nbtime ");
+	if (p)
+		btime = strtoull(p + 7, NULL, 10);
+	free(text);
+	t = (time_t)(btime + ticks / (unsigned long long)hz);
+	if (btime && gmtime_r(&t, &tm))
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/*
+ * Who holds the lock on fd's file: the kernel says (nothing is written into the file, so a
+ * run that changes nothing changes no file). What is not known stays empty.
+ */
+static void find_holder(int fd, struct hp_lock_holder *h)
+{
+	struct stat st;
+	char *text;
+	size_t n;
+
+	memset(h, 0, sizeof(*h));
+	if (fstat(fd, &st) < 0 || !(h->pid = lock_pid(&st)))
+		return;
+	started(h->pid, h->since, sizeof(h->since));
+	if (hp_read_text(NULL, &text, &n, 64u << 10, HP_P_PROC_PID_CMDLINE, h->pid) < 0)
+		return;
+	/* its arguments, NUL-separated, as one line */
+	while (n && !text[n - 1])
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (!text[i])
+			text[i] = ' ';
+	snprintf(h->command, sizeof(h->command), "%.*s", (int)n, text);
+	free(text);
 }
 
 static long now_ms(void)
@@ -156,11 +207,11 @@ static int try_take(struct hp_lock *l, long deadline,
 	r = hp_root_mkdirs(l->root, HP_P_STATE_DIR);
 	if (r < 0)
 		return r;
-	fd = hp_root_open(l->root, HP_P_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK,
+	fd = hp_root_open(l->root, HP_P_LOCK_FILE, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK,
 			  0644);
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd; /* its directory went meanwhile */
-	/* never write into what is not ours: a device, a FIFO, another file's other name */
+	/* never lock what is not ours: a device, a FIFO, another file's other name */
 	if (fstat(fd, &st) < 0)
 		r = -errno;
 	else if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1)
@@ -172,14 +223,14 @@ static int try_take(struct hp_lock *l, long deadline,
 			r = -errno;
 			break;
 		}
-		read_holder(fd, &h);
+		find_holder(fd, &h);
 		if (now_ms() >= deadline) {
 			if (holder)
 				*holder = h;
 			r = -EWOULDBLOCK;
 			break;
 		}
-		/* once, when the holder has had a moment to say who it is */
+		/* once (a holder between its open and its flock is not in the table yet) */
 		if (waiting && !*told && (h.pid || tries)) {
 			waiting(&h, ctx);
 			*told = true;
@@ -197,7 +248,7 @@ static int try_take(struct hp_lock *l, long deadline,
 	return 1;
 }
 
-int hp_lock_take(struct hp_lock *l, const char *root, const char *command, unsigned wait_ms,
+int hp_lock_take(struct hp_lock *l, const char *root, unsigned wait_ms,
 		 void (*waiting)(const struct hp_lock_holder *h, void *ctx), void *ctx,
 		 struct hp_lock_holder *holder)
 {
@@ -208,10 +259,8 @@ int hp_lock_take(struct hp_lock *l, const char *root, const char *command, unsig
 	*l = (struct hp_lock){ .fd = -1, .root = root, .dirs_depth = depth_of(HP_P_STATE_DIR) };
 	for (int i = 0; i < 1000; i++) {
 		r = try_take(l, deadline, waiting, ctx, &told, holder);
-		if (r == 1) {
-			write_holder(l->fd, command);
+		if (r == 1)
 			return 0;
-		}
 		if (r < 0)
 			break;
 		if (now_ms() >= deadline) {
@@ -229,19 +278,22 @@ int hp_lock_take(struct hp_lock *l, const char *root, const char *command, unsig
 
 void hp_lock_release(struct hp_lock *l)
 {
+	struct stat st;
 	int dfd;
 
 	if (l->fd < 0)
 		return;
+	/* kept while there is (or may be) a state: a run that changes nothing changes nothing */
+	if (hp_root_stat(l->root, HP_P_STATE_FILE, &st, false) != -ENOENT) {
+		close(l->fd);
+		l->fd = -1;
+		l->made = 0;
+		return;
+	}
 	/* removed while held: whoever waits on it sees it gone and starts again */
 	dfd = hp_root_open(l->root, HP_P_STATE_DIR, O_PATH | O_DIRECTORY, 0);
 	if (dfd >= 0) {
-		if (unlinkat(dfd, LOCK_NAME, 0) < 0 && errno != ENOENT) {
-			/* cannot go: at least no stale name in it */
-			int r = ftruncate(l->fd, 0);
-
-			(void)r;
-		}
+		unlinkat(dfd, LOCK_NAME, 0);
 		close(dfd);
 	}
 	close(l->fd);

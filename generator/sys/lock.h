@@ -6,16 +6,19 @@
  * interleave their snippet, update-grub and state.
  *
  * It is an exclusive flock(2) on /var/lib/hugeplan/lock beneath the root (sys/root.h): an
- * offline image has its own, the running system one. The holder writes its PID, its command
- * line and the time it took the lock into the file, for the message of whoever waits.
+ * offline image has its own, the running system one. Nothing is ever written into the file:
+ * whoever waits learns who holds it from the kernel (/proc/locks, then that process's command
+ * line and start time in /proc: the running system's, whatever the root, since the holder is
+ * a process here).
  *
- * The file exists only while held: the holder removes it (and the directories it made for
- * it) when it lets go, so that a run that writes nothing else (a refusal, an unchanged plan)
- * leaves nothing behind. Whoever takes the lock checks that the file it locked is still the
- * one at the path (else it was removed by the holder it waited for: it starts again), so two
- * never hold it at once. A holder killed (kill -9) lets go of the lock all the same and
- * leaves the file, which the next one reuses and removes. Children (update-grub) do not
- * inherit it (O_CLOEXEC). libc only.
+ * The file lives as long as the state (/var/lib/hugeplan/applied): a holder that lets go
+ * with no state there (a refusal on a host never applied to, a remove) removes it and the
+ * directories it made for it, so such a run leaves nothing behind; with a state it stays, so
+ * an apply that changes nothing changes no file, no directory, no time stamp. Whoever takes
+ * the lock checks that the file it locked is still the one at the path (else it was removed
+ * by the holder it waited for: it starts again), so two never hold it at once. A holder
+ * killed (kill -9) lets go of the lock all the same. Children (update-grub) do not inherit
+ * it (O_CLOEXEC). libc only.
  */
 #ifndef HP_SYS_LOCK_H
 #define HP_SYS_LOCK_H
@@ -23,9 +26,9 @@
 #include <stddef.h>
 
 struct hp_lock_holder {
-	long pid;	   /* 0 when the holder has not written it (yet) */
-	char command[256]; /* its command line, as it gave it */
-	char since[32];	   /* when it took the lock, UTC: 2026-11-26T06:40:00Z */
+	long pid;	   /* 0 when the kernel shows none (yet, or not in this PID namespace) */
+	char command[256]; /* its command line ("" when unknown) */
+	char since[32];	   /* when it started, UTC: 2026-11-26T06:40:00Z ("" when unknown) */
 };
 
 struct hp_lock {
@@ -43,17 +46,19 @@ struct hp_lock {
 /*
  * hp_lock_take - take the lock beneath root (its directories made when missing), waiting up
  * to wait_ms milliseconds for a holder to let go (0: not at all). Once, when it has to wait,
- * waiting(holder, ctx) is called (NULL: not). When taken, command (shown to others) and the
- * time are recorded in the file. Returns 0 with l held; -EWOULDBLOCK when the wait ran out,
- * with *holder filled (when not NULL); -ENOTUNIQ when the file is not hugeplan's lock (not a
- * regular file of ours with one link: it is never written then); -errno otherwise. l is not
- * held on failure, and what was made for it is gone again.
+ * waiting(holder, ctx) is called (NULL: not). Returns 0 with l held; -EWOULDBLOCK when the
+ * wait ran out, with *holder filled (when not NULL); -ENOTUNIQ when the file is not hugeplan's
+ * lock (not a regular file of ours with one link: it is not locked then); -errno otherwise.
+ * l is not held on failure, and what was made for it is gone again.
  */
-int hp_lock_take(struct hp_lock *l, const char *root, const char *command, unsigned wait_ms,
+int hp_lock_take(struct hp_lock *l, const char *root, unsigned wait_ms,
 		 void (*waiting)(const struct hp_lock_holder *h, void *ctx), void *ctx,
 		 struct hp_lock_holder *holder);
 
-/* hp_lock_release - let go of a held lock: its file and the directories made for it go. */
+/*
+ * hp_lock_release - let go of a held lock; with no state beneath the root, its file and the
+ * directories made for it go.
+ */
 void hp_lock_release(struct hp_lock *l);
 
 #endif

@@ -52,8 +52,8 @@ host() {
 }
 
 # files DIR: every file and link under DIR but the targets, with a checksum: what must not
-# change (a temporary file left behind shows up here). The lock (sys/lock.h) names its holder
-# while held, and is not one of them.
+# change (a temporary file left behind shows up here). The lock (sys/lock.h), which stays with
+# the state and goes without it, is not one of them.
 files() {
 	(cd "$1" && find . \( -type f -o -type l \) ! -path "./$SNIP" ! -path "./$KCMD" \
 		! -path "./$STATE" ! -path ./var/lib/hugeplan/lock -exec md5sum {} + | LC_ALL=C sort -k2)

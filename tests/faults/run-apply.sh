@@ -61,7 +61,6 @@ classify() {
 	flock\(*lock\>*) echo lock ;;
 	flock\(* | fcntl\(* | getdents64\(*) echo - ;;         # directory lock and sweep
 	unlinkat\(*~\"*) echo - ;;                            # the sweep's
-	ftruncate\(*lock\>* | pwrite64\(*lock\>*) echo - ;; # the holder's name, for others
 	write\(*"~>"*) echo "write temporary file" ;;
 	fsync\(*"~>"*) echo "fsync temporary file" ;;
 	fsync\(*) echo "fsync directory" ;;
@@ -89,14 +88,15 @@ INJECTED=0
 
 # marks TRACE T1 T2: "C1 S1 C2 REL", the points of no return: the boot loader file's renameat
 # or unlinkat (relative to its directory, sys/atomic-file.h), the fsync after it, the state's;
-# and where the lock's release begins (the open of its directory, for the unlinkat of it)
+# and where the lock's release begins (the last lstat of the state, O_PATH | O_NOFOLLOW,
+# which decides whether the lock's file goes: the openat() of the root before it)
 marks() {
 	awk -v d1="$(dirname "$2")>, \"$(basename "$2")\"" \
 		-v d2="$(dirname "$3")>, \"$(basename "$3")\"" '
 	/^(renameat2?|unlinkat)\(/ && index($0, d1) && !c1 { c1 = NR }
 	c1 && !s1 && NR > c1 && /^fsync\(/ { s1 = NR }
 	/^(renameat2?|unlinkat)\(/ && index($0, d2) && !c2 { c2 = NR }
-	/^unlinkat\(.*hugeplan>, "lock", 0\)/ { rel = NR - 3 }
+	/^openat2\(.*"\/var\/lib\/hugeplan\/applied", \{flags=[^}]*O_NOFOLLOW[^}]*O_PATH/ { rel = NR - 1 }
 	END { print c1 + 0, s1 + 0, c2 + 0, rel + 0 }' "$1"
 }
 

@@ -77,26 +77,58 @@ state() {
 	grep "^$1=" /var/lib/hugeplan/applied 2>/dev/null | cut -d= -f2-
 }
 
-# one run, in the background: its output, and "RC END_NS" when it is done
+# one run, in the background: its output, its PID (the shell execs hugeplan: the PID a
+# waiter names), and "RC END_NS KIND" when it is done
 launch() { # N KIND
 	(
-		case $2 in
-		a | b) "$HP" apply --config "$T/conf-$2" ;;
-		rm) "$HP" remove ;;
-		esac >"$T/run$1.out" 2>"$T/run$1.err"
-		echo "$? $(date +%s%N) $2" >"$T/run$1.done"
+		n=$1 kind=$2
+		case $kind in
+		a | b) set -- apply --config "$T/conf-$kind" ;;
+		rm) set -- remove ;;
+		esac
+		# shellcheck disable=SC2016 # $$ and $@ are the inner shell's
+		sh -c 'echo $$ >"$0" && exec "$@"' "$T/run$n.pid" "$HP" "$@" >"$T/run$n.out" 2>"$T/run$n.err"
+		echo "$? $(date +%s%N) $kind" >"$T/run$n.done"
 	) &
 }
 
+# holders ROUND_START: every "waiting for ..., held by PID P (COMMAND), started TIME" of the
+# round names one of its own runs, by its PID, with that run's command line, started within
+# the round (seconds of the epoch, from one second before); counted in named and misnamed
+holders() {
+	for e in "$T"/run*.err; do
+		sed -n 's/^hugeplan [a-z]*: waiting for \/var\/lib\/hugeplan\/lock, held by PID \([0-9]*\) (\(.*\)), started \(.*\)$/\1|\2|\3/p' "$e"
+	done >"$T/holders"
+	while IFS='|' read -r pid cmd since; do
+		f=$(grep -lx "$pid" "$T"/run*.pid | head -n 1)
+		k=$(cut -d' ' -f3 "${f%.pid}.done" 2>/dev/null)
+		case $k in
+		a | b) want="$HP apply --config $T/conf-$k" ;;
+		rm) want="$HP remove" ;;
+		*) want="one of this round's runs" ;;
+		esac
+		s=$(date -d "$since" +%s 2>/dev/null || echo 0)
+		if [ -n "$f" ] && [ "$cmd" = "$want" ] && [ "$s" -ge $(($1 - 1)) ] && [ "$s" -le "$(date +%s)" ]; then
+			named=$((named + 1))
+		else
+			misnamed="$misnamed; PID $pid ($cmd), started $since: want $want"
+		fi
+	done <"$T/holders"
+}
+named=0
+misnamed=
+
 bad_rounds=0
 for round in $(seq 1 "$ROUNDS"); do
-	rm -f "$T"/run*.out "$T"/run*.err "$T"/run*.done
+	rm -f "$T"/run*.out "$T"/run*.err "$T"/run*.done "$T"/run*.pid
+	start=$(date +%s)
 	i=0
 	for k in $(echo "a b rm a b rm a b" | cut -d' ' -f1-"$PROCS"); do
 		i=$((i + 1))
 		launch $i "$k"
 	done
 	wait
+	holders "$start"
 	# the last run to succeed, by the time it ended
 	last=$(cat "$T"/run*.done | awk '$1 == 0' | sort -k2,2n | tail -n1)
 	kind=${last##* }
@@ -143,10 +175,11 @@ for round in $(seq 1 "$ROUNDS"); do
 	fi
 done
 echo "# $bad_rounds of $ROUNDS rounds went wrong"
-# and the lock was what made them wait: someone said so, naming the holder
-if grep -qh "waiting for /var/lib/hugeplan/lock, held by PID [0-9]* (hugeplan " "$T"/run*.err; then
-	t_ok "a run that waited said for whom (PID, command, since when)"
+# and the lock was what made them wait: runs said so, naming the holder right each time
+if [ "$named" -gt 0 ] && [ -z "$misnamed" ]; then
+	t_ok "a run that waited named the run it waited for ($named times: PID, command line, start)"
 else
-	t_fail "a run that waited said for whom (PID, command, since when)" "$(cat "$T"/run*.err | grep -v '^warning\|^ ' | head -n 5)"
+	t_fail "a run that waited named the run it waited for (PID, command line, start)" \
+		"named right $named times${misnamed:-; none misnamed}; $(cat "$T"/run*.err | grep -v '^warning\|^ ' | head -n 3)"
 fi
 t_done
