@@ -113,6 +113,7 @@ if [ -x /lib/systemd/systemd-modules-load ] && unshare -m true 2>/dev/null; then
 	KR=$(uname -r)
 	"$MKTREE" "$T_TMP/sml" "$KR" ko:kernel/arch/x86/kvm/kvm.ko ko:kernel/arch/x86/kvm/kvm-intel.ko >/dev/null 2>&1
 	mkdir -p "$T_TMP/sml-empty"
+	# shellcheck disable=SC2016 # the inner shell expands $1, $2, $3 and $d
 	unshare -m sh -c '
 		mount --make-rprivate / &&
 		mount -t overlay hugeplan-test -o "lowerdir=$1/lib:/usr/lib" /usr/lib &&

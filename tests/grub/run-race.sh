@@ -1,6 +1,6 @@
 #!/bin/sh
 # Issue 12 item 1: concurrent hugeplan apply and remove with the real grub-mkconfig, in a
-# private mount namespace whose /boot, /etc/default and /var/lib are the test's (tests/ns.sh).
+# private mount namespace whose /boot, /etc/default and /var/lib are the test's (tests/lib/ns.sh).
 # Each round starts RACE_PROCS runs at once (applies of two plans and removes, mixed), then:
 #   - grub.cfg parses (grub-script-check) and holds every section grub-mkconfig writes
 #     (each "### BEGIN /etc/grub.d/NN_name ###" with its END, as in a grub.cfg made alone);
@@ -12,9 +12,11 @@
 # snippet, update-grub and state: grub.cfg truncated or empty, or files that disagree.
 # RACE_ROUNDS (default 3, make check) and RACE_PROCS (default 4); tests/grub/README.md has
 # the long form.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
 HP=$B/hugeplan

@@ -5,8 +5,10 @@
 # check took the realpath() and judged its directories, so a hop through a world-writable
 # directory, or a link another user owns, passed). A link another user could retarget is
 # refused, not followed; so is one to a device or a directory.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 if [ "$(id -u)" != 0 ]; then
 	t_skip "the chain of links" "the check runs as root"

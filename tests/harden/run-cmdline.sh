@@ -5,8 +5,10 @@
 # and dropped the whole line as "empty" when it had 4095); a longer one is an error that is
 # said, never an empty command line. The huge page words stand last, where a cut line would
 # lose them.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 
 # line LEN TAIL: a command line of exactly LEN bytes (newline not counted) ending in TAIL

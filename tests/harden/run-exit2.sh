@@ -4,10 +4,13 @@
 # /etc/kernel/cmdline, in place behind an old state. Now the file goes back as it was when
 # the state cannot record it (unless the boot menu was regenerated from it meanwhile, which
 # the message then says; tests/faults covers that one), so exit 2 holds. The state's fsync is
-# failed with strace (tests/inject.sh) in a real apply.
+# failed with strace (tests/lib/inject.sh) in a real apply.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
-. "$TOP/tests/inject.sh"
+# shellcheck source=tests/lib/inject.sh
+. "$TOP/tests/lib/inject.sh"
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 if ! inj_usable; then
 	t_done

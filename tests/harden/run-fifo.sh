@@ -3,8 +3,10 @@
 # hangs them. Each path, in turn, becomes a FIFO nobody writes to; every command that reads
 # it must finish within 10 s, and where it cannot do without the file, say that it is "not a
 # regular file" (the landed system reader opened such paths blocking and waited forever).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 K=$T_KVER
 

@@ -3,8 +3,10 @@
 # wrapped to 0 bytes, a hugepages-NkB folder of such a size became a page size of 0. Each
 # is now a clear error naming the file (hp_kb_bytes(), cmocka cases in test-size.c for the
 # edges: 2^54 - 1 kB fits, 2^54 does not).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 F=$TOP/tests/fixtures
 BIG=18014398509481984 # 2^54 kB: 2^64 bytes

@@ -5,8 +5,10 @@
 # /proc/cmdline (single, init=/bin/bash, rd.break) frozen into it deserves a warning naming
 # the words. The expected text comes from the real plugin: its own lines that choose the
 # command line, run on the image before and after apply.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 PLUGIN=/usr/lib/kernel/install.d/90-loaderentry.install
 KCMD=etc/kernel/cmdline

@@ -9,8 +9,10 @@
 #     changes no file, directory or time stamp; remove, or a refused apply on an image never
 #     applied to, leaves nothing behind;
 #   - something else at the lock's path (a FIFO, a link, a hard link) is refused, untouched.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 LOCK=var/lib/hugeplan/lock
 STATE=var/lib/hugeplan/applied

@@ -4,8 +4,10 @@
 # mask, so a vms.d file that is /dev/zero, a tty or a link to one dropped its VM without a
 # word. Any other character device is now an error naming the file, in plan and in the
 # generator. (tests/hostile case 115 runs the same through every front end.)
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 if [ "$(id -u)" != 0 ]; then
 	t_skip "character devices in vms.d" "mknod needs root"

@@ -4,8 +4,10 @@
 # private old file never passes its mode on, nor does a hard link (the other name keeps the
 # old file, untouched). The same content under another mode is not "unchanged": the mode is
 # put right.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 SNIP=etc/default/grub.d/99-hugeplan.cfg
 STATE=var/lib/hugeplan/applied

@@ -7,8 +7,10 @@
 # the same verdict as without node 64. Where the limit stays, a clear error: a kernel without
 # the per-node form (the balanced form would spread pages onto node 64), Node=64, and a
 # command line asking for pages on node 64.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 F=$TOP/tests/fixtures
 C=$TOP/tests/cli/configs

@@ -9,10 +9,13 @@
 # refused (exit 2, the path under the root named) with nothing written anywhere, and runs
 # twice: with openat2(), and with openat2() failing ENOSYS (strace), which makes hugeplan
 # resolve paths by hand as on kernels before 5.6 (sys/root.h): the outcome is the same.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec "$0" "$@"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 
 UP=$T_TMP/up
@@ -28,7 +31,7 @@ for d in /etc /var/lib /run; do
 	mount -t overlay hp-harden -o "lowerdir=$d,upperdir=$UP/$n/u,workdir=$UP/$n/w" "$d" ||
 		t_fail "overlay over $d"
 done
-# shellcheck disable=SC2064
+# shellcheck disable=SC2064 # $UP is expanded now, on purpose
 trap "umount /run /var/lib /etc; umount '$UP'; t_cleanup" EXIT
 
 # the host, as the attacks find it: a kernel-install command line, a GRUB snippet and state

@@ -5,8 +5,10 @@
 # vms.d file that has nothing to do with this boot's pool, nor on a permission problem of
 # an Enabled=no file: those are said at err priority, and libvirtd starts on a pool that is
 # met. (The landed status --boot exited 2 for them, so libvirtd stayed down.)
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+# shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 
 RES="default_hugepagesz=1G hugepagesz=1G hugepages=2"
