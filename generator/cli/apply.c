@@ -19,7 +19,9 @@
 #include "core/macro.h"
 #include "core/size.h"
 #include "sys/bootloader.h"
+#include "sys/lock.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define MAX_WORDS 32
 #define CMD_MAX	  512
@@ -50,7 +52,7 @@ static void warn_grub_words(const char *root)
 
 	if (n < 0) {
 		fprintf(stderr, "warning: cannot read the GRUB settings to check them: %s\n",
-			strerror(-n));
+			hp_strerror(n));
 		return;
 	}
 	for (int i = 0; i < n && i < MAX_WORDS; i++) {
@@ -106,15 +108,16 @@ struct inputs {
 	struct hp_boot_facts facts;
 	struct hp_state old;
 	bool have_old;
-	char *current, *proc;
+	char *current, *proc, *usr_lib;
 	int proc_err;
 	const char *toks[HP_MAX_TOKENS];
 	char summary[512];
 	char cmd[CMD_MAX];
 };
 
+/* what is read under --root; the lock is taken (*lock) once a refusal can write nothing */
 static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struct inputs *g,
-		  struct hp_apply_in *in)
+		  struct hp_apply_in *in, struct hp_lock *lock)
 {
 	enum hp_bootloader bl;
 	char why[1024];
@@ -122,7 +125,7 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 
 	r = hp_boot_probe(o->cli.root, &g->facts);
 	if (r < 0) {
-		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, strerror(-r));
+		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	r = hp_bootloader_choose(&g->facts, o->want, &bl, why, sizeof(why));
@@ -130,6 +133,10 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		bootcfg_error(o, "%s", why);
 		return EXIT_ERROR;
 	}
+	/* held from the state's first read to the last write */
+	r = bootcfg_lock(o, lock);
+	if (r)
+		return r;
 	r = bootcfg_read_state(o, &g->old);
 	if (r == EXIT_ERROR)
 		return r;
@@ -139,6 +146,10 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		if (r)
 			return r;
 		if (!g->current && l->args.n) {
+			/* what kernel-install reads without /etc/kernel/cmdline, in its order */
+			r = bootcfg_read(o, HP_P_USRLIB_KERNEL_CMDLINE, &g->usr_lib);
+			if (r)
+				return r;
 			g->proc_err = hp_read_text(o->cli.root, &g->proc, NULL, 1U << 20, "%s",
 						   HP_P_CMDLINE);
 			if (g->proc_err < 0)
@@ -158,6 +169,7 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		.old = g->have_old ? &g->old : NULL,
 		.current = g->current,
 		.proc_cmdline = g->proc,
+		.usr_lib_cmdline = g->usr_lib,
 		.toks = g->toks,
 		.nr_toks = l->args.n,
 		.cmdline = l->cmdline,
@@ -166,6 +178,21 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 	};
 	bootcfg_update_opts(o, &g->facts, &in->update, g->cmd, sizeof(g->cmd));
 	return 0;
+}
+
+/* where a created /etc/kernel/cmdline comes from, and the one-boot words it would keep */
+static void made_from(const struct bootcfg_opts *o, const struct hp_file_change *c)
+{
+	char path[BOOTCFG_PATH_MAX], base[BOOTCFG_PATH_MAX];
+
+	bootcfg_path(o, c->file, path, sizeof(path));
+	bootcfg_path(o, c->base, base, sizeof(base));
+	printf("note: %s does not exist: it is made from %s, as kernel-install reads the command line without it\n",
+	       path, base);
+	if (c->oneoff[0])
+		fprintf(stderr,
+			"warning: %s holds words for this one boot (%s): %s made from it would give them to every kernel kernel-install installs; take them out of %s after apply, or boot without them first\n",
+			base, c->oneoff, path, path);
 }
 
 /* hp_apply_decide()'s refusals, with the file they are about */
@@ -178,16 +205,16 @@ static int decide_failed(const struct bootcfg_opts *o, const struct hp_apply_in 
 	if (r == -ENODATA)
 		bootcfg_error(o, "%s is missing and %s cannot be read to create it: %s", path,
 			      bootcfg_path(o, HP_P_CMDLINE, proc, sizeof(proc)),
-			      strerror(-g->proc_err));
+			      hp_strerror(g->proc_err));
 	else if (in->bootloader == HP_BL_KERNEL_INSTALL && r == -EINVAL)
 		bootcfg_error(
 			o,
 			"%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
 			path);
 	else if (in->bootloader == HP_BL_KERNEL_INSTALL)
-		bootcfg_error(o, "%s: %s", path, strerror(-r));
+		bootcfg_error(o, "%s: %s", path, hp_strerror(r));
 	else
-		bootcfg_error(o, "cannot render %s: %s", path, strerror(-r));
+		bootcfg_error(o, "cannot render %s: %s", path, hp_strerror(r));
 	return EXIT_ERROR;
 }
 
@@ -241,6 +268,43 @@ static int write_file(const struct bootcfg_opts *o, const struct hp_loaded *l,
 	return 0;
 }
 
+/*
+ * The file was changed and the state, which would record it, could not be written (it is as
+ * it was). Unless the boot menu was regenerated from it meanwhile, the file goes back as it
+ * was, so that exit status 2 means nothing was changed; either way, the message says what is
+ * where (issue 12, item 10).
+ */
+static void state_failed(const struct bootcfg_opts *o, const struct hp_loaded *l,
+			 const struct hp_apply_in *in, const struct hp_apply *a,
+			 enum hp_update_outcome outcome)
+{
+	struct hp_file_change back = {
+		.bootloader = a->change.bootloader,
+		.file = a->change.file,
+		.action = in->current ? HP_FILE_WRITE : HP_FILE_REMOVE,
+		.text = (char *)in->current,
+		.len = in->current ? strlen(in->current) : 0,
+	};
+	char path[BOOTCFG_PATH_MAX];
+	bool changed;
+
+	bootcfg_path(o, a->change.file, path, sizeof(path));
+	if (outcome == HP_OUTCOME_DONE) {
+		bootcfg_error(
+			o,
+			"%s and the boot menu hold plan %s, but the state does not record it: run 'hugeplan %s' again",
+			path, l->args.plan_id, o->cli.cmd);
+		return;
+	}
+	if (bootcfg_commit(o, &back, &changed) == 0) {
+		bootcfg_error(o, "%s is put back as it was: nothing is changed", path);
+		return;
+	}
+	bootcfg_error(o,
+		      "%s holds plan %s, but the state does not record it: run 'hugeplan %s' again",
+		      path, l->args.plan_id, o->cli.cmd);
+}
+
 static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 {
 	struct inputs *g = calloc(1, sizeof(*g));
@@ -250,14 +314,15 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	struct hp_state st;
 	char note[HP_APPLY_NOTE_MAX], path[BOOTCFG_PATH_MAX], now[32];
 	enum hp_update_outcome outcome;
-	bool changed;
+	bool changed, metrics = false;
 	int r, ret;
+	struct hp_lock lock = HP_LOCK_INIT;
 
 	if (!g) {
 		bootcfg_error(o, "out of memory");
 		return EXIT_ERROR;
 	}
-	ret = gather(o, l, g, &in);
+	ret = gather(o, l, g, &in, &lock);
 	if (ret)
 		goto out;
 	r = hp_apply_decide(&in, &a);
@@ -274,6 +339,8 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 			g->old.bootloader, g->old.file, g->old.bootloader);
 	if (!in.nr_toks)
 		printf("the plan reserves nothing: hugeplan's arguments are taken out\n");
+	if (a.change.created)
+		made_from(o, &a.change);
 	if (o->dry_run) {
 		dry_run(o, &in, &a);
 		goto out;
@@ -293,7 +360,11 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 
 	bootcfg_now(now, sizeof(now));
 	if (hp_apply_record(&in, &a, changed, outcome, note, now, &st)) {
-		r = bootcfg_write_state(o, &st);
+		bool made;
+
+		r = bootcfg_write_state(o, &st, &made);
+		if (r && changed && !made)
+			state_failed(o, l, &in, &a, outcome);
 		if (r && !ret)
 			ret = r;
 	} else {
@@ -308,12 +379,16 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 			when = "at the first boot after the boot menu is regenerated";
 		printf("The reservation (plan %s) takes effect %s.\n", l->args.plan_id, when);
 	}
-	if (!ret)
-		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
+	metrics = !ret;
 out:
+	hp_lock_release(&lock);
+	/* after the lock: the metrics are no part of the boot configuration it guards */
+	if (metrics)
+		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
 	hp_apply_free(&a);
 	free(g->current);
 	free(g->proc);
+	free(g->usr_lib);
 	free(g);
 	return ret;
 }

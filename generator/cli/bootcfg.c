@@ -11,7 +11,9 @@
 #include "core/macro.h"
 #include "sys/atomic-file.h"
 #include "sys/bootloader.h"
+#include "sys/lock.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define TEXT_MAX (1U << 20)
 #define CMD_MAX	 512
@@ -19,6 +21,7 @@
 enum {
 	OPT_BOOTLOADER = OPT_CLI_LAST,
 	OPT_NO_UPDATE,
+	OPT_WAIT,
 };
 
 void bootcfg_error(const struct bootcfg_opts *o, const char *fmt, ...)
@@ -48,6 +51,8 @@ static void usage(bool apply)
 	       "                     remove what apply recorded)\n"
 	       "     --no-update     do not run update-grub / grub-mkconfig\n"
 	       "  -n, --dry-run      print the files, the command and why, write nothing\n"
+	       "     --wait SECONDS  wait that long for another apply or remove to finish\n"
+	       "                     (default 120; 0: do not wait)\n"
 	       "     --root DIR      an offline image: files and state under DIR, no update\n");
 	if (apply)
 		printf("     --config DIR    read the configuration from DIR only\n"
@@ -70,6 +75,7 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 		{ "bootloader", required_argument, NULL, OPT_BOOTLOADER },
 		{ "no-update", no_argument, NULL, OPT_NO_UPDATE },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = apply ? "apply" : "remove";
@@ -77,6 +83,7 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 
 	memset(o, 0, sizeof(*o));
 	o->cli.cmd = cmd;
+	o->wait_s = BOOTCFG_WAIT;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+hn", longopts, NULL)) != -1) {
 		if (c == OPT_ROOT || (apply && hp_cli_common_opt(&o->cli, c, optarg))) {
@@ -98,6 +105,19 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 		case 'n':
 			o->dry_run = true;
 			break;
+		case OPT_WAIT: {
+			unsigned long v;
+			char *end;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || optarg[0] == '-' || errno || v > BOOTCFG_WAIT_MAX)
+				return hp_cli_usage_error(cmd,
+							  "--wait=%s: expected seconds, 0 to %d",
+							  optarg, BOOTCFG_WAIT_MAX);
+			o->wait_s = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(apply);
 			return -1;
@@ -113,6 +133,66 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 	if (o->cli.root && (!*o->cli.root || streq(o->cli.root, "/")))
 		o->cli.root = NULL;
 	return 0;
+}
+
+struct lock_wait {
+	const struct bootcfg_opts *o;
+	const char *path;
+};
+
+/* "PID 123 (/usr/sbin/hugeplan apply --root /mnt), started 2026-11-26T06:40:00Z", escaped */
+static void holder_text(const struct hp_lock_holder *h, char *buf, size_t len)
+{
+	char cmd[300];
+
+	if (!h->pid) {
+		snprintf(buf, len, "a process not visible here (another PID namespace)");
+		return;
+	}
+	hp_escape(cmd, sizeof(cmd), h->command);
+	snprintf(buf, len, "PID %ld (%s), started %s", h->pid, cmd[0] ? cmd : "?",
+		 h->since[0] ? h->since : "?");
+}
+
+static void waiting(const struct hp_lock_holder *h, void *ctx)
+{
+	const struct lock_wait *w = ctx;
+	char who[400];
+
+	holder_text(h, who, sizeof(who));
+	bootcfg_error(w->o, "waiting for %s, held by %s", w->path, who);
+}
+
+int bootcfg_lock(const struct bootcfg_opts *o, struct hp_lock *l)
+{
+	char path[BOOTCFG_PATH_MAX], who[400];
+	struct lock_wait w = { o, path };
+	struct hp_lock_holder h;
+	int r;
+
+	*l = (struct hp_lock)HP_LOCK_INIT;
+	if (o->dry_run)
+		return 0;
+	bootcfg_path(o, HP_P_LOCK_FILE, path, sizeof(path));
+	r = hp_lock_take(l, o->cli.root, o->wait_s * 1000U, waiting, &w, &h);
+	if (r == 0)
+		return 0;
+	if (r == -EWOULDBLOCK) {
+		holder_text(&h, who, sizeof(who));
+		bootcfg_error(
+			o,
+			"%s is held by %s; gave up after %u s: nothing written (run again later, or wait longer with --wait=SECONDS)",
+			path, who, o->wait_s);
+	} else if (r == -ENOTUNIQ) {
+		bootcfg_error(
+			o,
+			"%s is not hugeplan's lock (a regular file of root's with one link): nothing written; move it away",
+			path);
+	} else {
+		bootcfg_error(o, "%s: cannot take the lock: %s; nothing written", path,
+			      hp_strerror(r));
+	}
+	return EXIT_ERROR;
 }
 
 const char *bootcfg_path(const struct bootcfg_opts *o, const char *file, char *buf, size_t len)
@@ -132,7 +212,7 @@ int bootcfg_read(const struct bootcfg_opts *o, const char *file, char **text)
 		return 0;
 	if (r < 0) {
 		bootcfg_error(o, "%s: cannot read: %s", bootcfg_path(o, file, p, sizeof(p)),
-			      strerror(-r));
+			      hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	return 0;
@@ -180,24 +260,25 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
 	u->no_update = o->no_update;
 }
 
-/* write (text) or remove path; 0 or -errno with *step */
-static int carry_out(const char *path, const struct hp_file_change *c, enum hp_af_step *step)
+/* write (text) or remove file (as on the system) beneath root; 0 or -errno with *step */
+static int carry_out(const char *root, const char *file, const struct hp_file_change *c,
+		     enum hp_af_step *step)
 {
 	char dir[BOOTCFG_PATH_MAX], *slash;
 	int r;
 
 	if (c->action == HP_FILE_REMOVE)
-		return hp_atomic_remove(path, step);
-	snprintf(dir, sizeof(dir), "%s", path);
+		return hp_atomic_remove(root, file, step);
+	snprintf(dir, sizeof(dir), "%s", file);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir)
 		*slash = '\0';
-	r = hp_mkdirs(dir);
+	r = hp_root_mkdirs(root, dir);
 	if (r < 0) {
 		*step = HP_AF_MKDIR;
 		return r;
 	}
-	return hp_atomic_write(path, c->text, c->len, 0644, step);
+	return hp_atomic_write(root, file, c->text, c->len, 0644, step);
 }
 
 int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed)
@@ -207,18 +288,20 @@ int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c,
 	int r;
 
 	bootcfg_path(o, c->file, path, sizeof(path));
-	r = carry_out(path, c, &step);
+	r = carry_out(o->cli.root, c->file, c, &step);
 	if (r >= 0) {
 		*changed = r == HP_AF_WRITTEN;
 		return 0;
 	}
+	/* past the rename (or unlink), the change is in place */
+	*changed = step == HP_AF_DIR_SYNC;
 	if (step == HP_AF_DIR_SYNC)
 		bootcfg_error(
 			o, "%s: %s: %s: the change is made but may not survive a crash; run sync",
-			path, hp_af_step_name(step), strerror(-r));
+			path, hp_af_step_name(step), hp_strerror(r));
 	else
 		bootcfg_error(o, "%s: %s: %s; the file is as it was", path, hp_af_step_name(step),
-			      strerror(-r));
+			      hp_strerror(r));
 	return EXIT_ERROR;
 }
 
@@ -239,7 +322,7 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 	fflush(stdout);
 	r = hp_run(argv, &status, &step);
 	if (r < 0) {
-		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, strerror(-r));
+		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, hp_strerror(r));
 		bootcfg_error(o, "%s; the boot menu is not updated", note);
 		return EXIT_ERROR;
 	}
@@ -270,21 +353,23 @@ enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct
 	return bootcfg_run_update(o, f, note, nlen) ? HP_OUTCOME_FAILED : HP_OUTCOME_DONE;
 }
 
-int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s)
+int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s, bool *made)
 {
 	struct hp_file_change c = { .file = HP_P_STATE_FILE, .action = HP_FILE_WRITE };
 	char path[BOOTCFG_PATH_MAX];
-	bool changed;
+	bool changed = false;
 	int r;
 
 	r = hp_state_render(s, &c.text);
 	if (r < 0) {
-		bootcfg_error(o, "cannot render the state: %s", strerror(-r));
+		bootcfg_error(o, "cannot render the state: %s", hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	c.len = strlen(c.text);
 	r = bootcfg_commit(o, &c, &changed);
 	free(c.text);
+	if (made)
+		*made = r == 0 || changed;
 	if (r == 0)
 		printf("recorded %s\n", bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path)));
 	return r;

@@ -15,6 +15,7 @@
 #include "core/apply.h"
 #include "core/bootloader.h"
 #include "core/state.h"
+#include "sys/lock.h"
 
 #define BOOTCFG_PATH_MAX 4096
 #define EXIT_ERROR	 EXIT_USAGE
@@ -25,6 +26,7 @@ struct bootcfg_opts {
 	bool want_set; /* --bootloader other than auto */
 	bool no_update;
 	bool dry_run;
+	unsigned wait_s; /* --wait: how long to wait for another apply or remove */
 };
 
 /*
@@ -32,6 +34,19 @@ struct bootcfg_opts {
  * printed); EXIT_USAGE after the message.
  */
 int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply);
+
+/* The default of --wait: how long apply and remove wait for one another, in seconds. */
+#define BOOTCFG_WAIT	 120
+#define BOOTCFG_WAIT_MAX 86400
+
+/*
+ * bootcfg_lock - take the lock of sys/lock.h under --root (one apply or remove at a time,
+ * from the state's first read to its last write, the boot menu update included), waiting
+ * up to --wait seconds and saying on stderr whom it waits for; a dry run takes none. 0 (l
+ * held, or not for a dry run; hp_lock_release() it either way), or EXIT_ERROR after the
+ * message.
+ */
+int bootcfg_lock(const struct bootcfg_opts *o, struct hp_lock *l);
 
 /* bootcfg_path - file (as on the system) under --root, for messages and for writing */
 const char *bootcfg_path(const struct bootcfg_opts *o, const char *file, char *buf, size_t len);
@@ -52,7 +67,8 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
 /*
  * bootcfg_commit - carry out a change of core/apply.h (not HP_FILE_KEEP): the file under
  * --root written or removed atomically. 0 and *changed (false: it already was so), or
- * EXIT_ERROR after the message naming the file and the step.
+ * EXIT_ERROR after the message naming the file and the step, *changed then telling whether
+ * the change is in place all the same (only the directory's fsync failed).
  */
 int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed);
 
@@ -70,8 +86,12 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
 				      const struct hp_update_plan *u, char *note, size_t nlen);
 
-/* bootcfg_write_state - write s, then "recorded PATH"; 0 or EXIT_ERROR after the message. */
-int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s);
+/*
+ * bootcfg_write_state - write s, then "recorded PATH"; 0 or EXIT_ERROR after the message.
+ * *made (when not NULL): whether the state file holds s now (also after an EXIT_ERROR whose
+ * step came after the rename).
+ */
+int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s, bool *made);
 
 /* bootcfg_remove_state - remove the state file, then "removed PATH"; 0 or EXIT_ERROR. */
 int bootcfg_remove_state(const struct bootcfg_opts *o);

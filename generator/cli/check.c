@@ -8,6 +8,7 @@
 #include "preflight/facts.h"
 #include "cli/cli.h"
 #include "core/json.h"
+#include "sys/root.h"
 
 int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out)
 {
@@ -18,7 +19,7 @@ int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct h
 	r = hp_check_run(o->root, o->kver, &n, out);
 	if (r < 0) {
 		fprintf(stderr, "%s: cannot run the checks: %s\n", program_invocation_short_name,
-			strerror(-r));
+			hp_strerror(r));
 		return r;
 	}
 	return 0;

@@ -28,7 +28,8 @@ struct hp_cli {
 	const char *kver;    /* --kver: plan for this kernel version */
 	bool json;
 	bool bytes;
-	bool balanced; /* --balanced */
+	bool balanced;	      /* --balanced */
+	struct hp_diag *diag; /* not NULL: hp_cli_load() copies a configuration error here too */
 };
 
 struct hp_loaded {

@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/size.h"
 #include "sys/host.h"
+#include "sys/root.h"
 
 int hp_cli_common_opt(struct hp_cli *o, int c, const char *arg)
 {
@@ -99,6 +100,8 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	r = hp_config_load_opts(o->root, o->confdir, &copts, &l->cfg, &d);
 	if (r < 0) {
 		hp_cli_print_diag(&d);
+		if (o->diag)
+			*o->diag = d;
 		return EXIT_USAGE;
 	}
 	l->loaded_cfg = true;
@@ -106,6 +109,8 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	r = hp_plan_compute(&l->host, &l->cfg.host, l->cfg.vms, l->cfg.nr_vms, &po, &l->plan, &d);
 	if (r < 0) {
 		hp_cli_print_diag(&d);
+		if (o->diag)
+			*o->diag = d;
 		hp_cli_unload(l);
 		return EXIT_USAGE;
 	}
@@ -115,7 +120,7 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	if (r == 0)
 		r = hp_render_check(&l->plan, &l->args, &l->arch, why, sizeof(why));
 	else
-		snprintf(why, sizeof(why), "%s", strerror(-r));
+		snprintf(why, sizeof(why), "%s", hp_strerror(r));
 	if (r < 0) {
 		/* a bug of ours, or a plan the kernel cannot be told: never write it */
 		fprintf(stderr, "%s: cannot render this plan safely: %s\n",

@@ -106,11 +106,15 @@ out:
 	return r;
 }
 
-/* path gets the text; 0 or -errno after the message */
-static int write_file(const struct hp_cli *o, const char *path, const char *text, size_t len)
+/*
+ * file (beneath root, NULL for the running system) gets the text; path is how messages show
+ * it. 0 or -errno after the message.
+ */
+static int write_file(const struct hp_cli *o, const char *root, const char *file, const char *path,
+		      const char *text, size_t len)
 {
 	enum hp_af_step step = HP_AF_NONE;
-	int r = hp_atomic_write(path, text, len, 0644, &step);
+	int r = hp_atomic_write(root, file, text, len, 0644, &step);
 
 	if (r >= 0)
 		return 0;
@@ -143,7 +147,7 @@ static int dir_path(const struct hp_cli *o, const char *dir, char *path, size_t 
 static int update(const struct hp_cli *o, const char *dir, char *path, size_t len)
 {
 	struct hp_config_opts copts = { .check_perms = geteuid() == 0, .host_only = true };
-	char conf_dir[sizeof(((struct hp_settings *)0)->metrics_dir)];
+	char conf_dir[sizeof(((struct hp_settings *)0)->metrics_dir)], file[PATH_BUF];
 	struct hp_config c = { 0 };
 	struct hp_diag d = { 0 };
 	char *text;
@@ -167,10 +171,12 @@ static int update(const struct hp_cli *o, const char *dir, char *path, size_t le
 	}
 	if (r == 0)
 		return 1;
+	if (snprintf(file, sizeof(file), "%s/%s", dir, HP_METRICS_FILE) >= (int)sizeof(file))
+		return -ENAMETOOLONG;
 	r = render(o, &text, &tlen);
 	if (r < 0)
 		return r;
-	r = write_file(o, path, text, tlen);
+	r = write_file(o, o->root, file, path, text, tlen);
 	free(text);
 	return r;
 }
@@ -245,7 +251,7 @@ int cmd_metrics(int argc, char **argv)
 	if (r < 0)
 		return EXIT_USAGE;
 	if (textfile) {
-		r = write_file(&o, path, text, len);
+		r = write_file(&o, NULL, path, path, text, len);
 	} else {
 		fwrite(text, 1, len, stdout);
 		if (fflush(stdout) != 0) {

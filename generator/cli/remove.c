@@ -13,7 +13,9 @@
 #include "cli/bootcfg.h"
 #include "core/macro.h"
 #include "sys/bootloader.h"
+#include "sys/lock.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define CMD_MAX	 512
 #define TEXT_MAX (1U << 20)
@@ -22,7 +24,7 @@ struct inputs {
 	struct hp_boot_facts facts;
 	struct hp_state old;
 	bool have_old;
-	char *snippet, *kernel_cmdline, *proc;
+	char *snippet, *kernel_cmdline, *proc, *usr_lib;
 	char cmd[CMD_MAX];
 };
 
@@ -36,7 +38,7 @@ static int gather(const struct bootcfg_opts *o, struct inputs *g, struct hp_remo
 	g->have_old = r == 1;
 	r = hp_boot_probe(o->cli.root, &g->facts);
 	if (r < 0) {
-		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, strerror(-r));
+		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	*in = (struct hp_remove_in){
@@ -54,12 +56,17 @@ static int gather(const struct bootcfg_opts *o, struct inputs *g, struct hp_remo
 	}
 	if (hp_read_text(o->cli.root, &g->proc, NULL, TEXT_MAX, "%s", HP_P_CMDLINE) < 0)
 		g->proc = NULL;
+	/* kernel-install's fallback before /proc/cmdline: unreadable, nothing is judged */
+	r = bootcfg_read(o, HP_P_USRLIB_KERNEL_CMDLINE, &g->usr_lib);
+	if (r)
+		return r;
 	/* for the dry run's "unchanged": what cannot be read counts as absent */
 	if (hp_read_text(o->cli.root, &g->snippet, NULL, TEXT_MAX, "%s", HP_P_GRUB_SNIPPET) < 0)
 		g->snippet = NULL;
 	in->snippet = g->snippet;
 	in->kernel_cmdline = g->kernel_cmdline;
 	in->proc_cmdline = g->proc;
+	in->usr_lib_cmdline = g->usr_lib;
 	bootcfg_update_opts(o, &g->facts, &in->update, g->cmd, sizeof(g->cmd));
 	return 0;
 }
@@ -99,26 +106,30 @@ static int remove_(const struct bootcfg_opts *o)
 	char path[BOOTCFG_PATH_MAX], note[HP_APPLY_NOTE_MAX];
 	bool grub_changed = false;
 	int r, ret;
+	struct hp_lock lock = HP_LOCK_INIT;
 
 	if (!g) {
 		bootcfg_error(o, "out of memory");
 		return EXIT_ERROR;
 	}
-	ret = gather(o, g, &in);
+	/* held from the state's first read (in gather) to the last write */
+	ret = bootcfg_lock(o, &lock);
+	if (!ret)
+		ret = gather(o, g, &in);
 	if (ret)
 		goto out;
 	r = hp_remove_decide(&in, &rm);
 	if (r < 0) {
 		bootcfg_path(o, HP_P_KERNEL_CMDLINE, path, sizeof(path));
 		if (rm.unreadable)
-			bootcfg_error(o, "%s: cannot read: %s", path, strerror(-r));
+			bootcfg_error(o, "%s: cannot read: %s", path, hp_strerror(r));
 		else if (r == -EINVAL)
 			bootcfg_error(
 				o,
 				"%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
 				path);
 		else
-			bootcfg_error(o, "%s: %s", path, strerror(-r));
+			bootcfg_error(o, "%s: %s", path, hp_strerror(r));
 		ret = EXIT_ERROR;
 		goto out;
 	}
@@ -162,17 +173,19 @@ static int remove_(const struct bootcfg_opts *o)
 
 		bootcfg_now(now, sizeof(now));
 		hp_remove_record(note, now, &st);
-		bootcfg_write_state(o, &st);
+		bootcfg_write_state(o, &st, NULL);
 		ret = EXIT_ERROR;
 		goto out;
 	}
 	if (in.old)
 		ret = bootcfg_remove_state(o);
 out:
+	hp_lock_release(&lock);
 	hp_remove_free(&rm);
 	free(g->snippet);
 	free(g->kernel_cmdline);
 	free(g->proc);
+	free(g->usr_lib);
 	free(g);
 	return ret;
 }

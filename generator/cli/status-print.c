@@ -182,6 +182,17 @@ void hp_status_print_boot(const struct status *s)
 	bool bad = s->is_short || s->is_stale;
 
 	printf("<%d>%s\n", bad ? PRIO_ERR : PRIO_INFO, s->verdict_line);
+	if (!s->planned && s->config_err.msg[0]) {
+		const struct hp_diag *d = &s->config_err;
+		char where[600] = "";
+
+		if (d->file[0] && d->line)
+			snprintf(where, sizeof(where), "%s:%u: ", d->file, d->line);
+		else if (d->file[0])
+			snprintf(where, sizeof(where), "%s: ", d->file);
+		printf("<%d>the configuration cannot be planned (%s%s): only the pool is judged, against this boot's command line; fix it and run `hugeplan status`\n",
+		       PRIO_ERR, where, d->msg);
+	}
 	if (s->verdict.status == HP_V_SHORT) {
 		printf("<%d>early-boot check (%s):\n", PRIO_WARN,
 		       s->from_report ? HP_P_BOOT_REPORT : "now");

@@ -30,6 +30,7 @@
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/pool.h"
+#include "sys/root.h"
 
 #define TEXT_MAX (1U << 20)
 
@@ -113,7 +114,7 @@ static int boot_check(struct status *s)
 			s->from_report = true;
 	} else if (r != -ENOENT) {
 		snprintf(s->check_note, sizeof(s->check_note), "%s: %s: checked now instead",
-			 HP_P_BOOT_REPORT, strerror(-r));
+			 HP_P_BOOT_REPORT, hp_strerror(r));
 	} else {
 		snprintf(s->check_note, sizeof(s->check_note),
 			 "no early-boot report (%s): checked now", HP_P_BOOT_REPORT);
@@ -135,7 +136,7 @@ static void read_state(struct status *s)
 		return;
 	if (r < 0) {
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN, "%s: cannot read: %s",
-		    HP_P_STATE_FILE, strerror(-r));
+		    HP_P_STATE_FILE, hp_strerror(r));
 		return;
 	}
 	r = hp_state_parse(text, &s->state, &line);
@@ -453,12 +454,20 @@ static int gather(struct status *s)
 	}
 	s->arch.cma = hp_bootcheck_cma(s->o.root, s->host.cmdline);
 	hp_kcmdline_simulate(s->host.cmdline, &s->arch, &s->req);
+	if (s->req.unmodelled_node) {
+		fprintf(stderr,
+			"%s status: the kernel command line asks for pages on node %u: hugeplan models nodes 0-%u only, so this boot's pool cannot be judged\n",
+			program_invocation_short_name, s->req.unmodelled_node - 1,
+			HP_MAX_NODES - 1);
+		s->fatal = true;
+		return -ERANGE;
+	}
 
 	errpath[0] = '\0';
 	r = hp_pools_read(s->o.root, &s->pools, errpath, sizeof(errpath));
 	if (r < 0) {
 		fprintf(stderr, "%s %s: %s%s: %s\n", program_invocation_short_name, s->o.cmd,
-			s->o.root ? s->o.root : "", errpath, strerror(-r));
+			s->o.root ? s->o.root : "", errpath, hp_strerror(r));
 		s->fatal = true;
 		return r;
 	}
@@ -510,8 +519,16 @@ int hp_status_collect(struct status *s)
 
 int hp_status_exit(const struct status *s)
 {
-	/* a configuration that cannot be planned is an error, after the pool is shown */
-	return !s->planned ? EXIT_USAGE : (s->is_short || s->is_stale) ? EXIT_BAD : 0;
+	/*
+	 * A configuration that cannot be planned is an error, after the pool is shown. At boot
+	 * (--boot: hugeplan-verify.service, which Strict=yes makes the VM managers require) it
+	 * is said at err priority, and the exit is the pool's own: a broken vms.d file, or an
+	 * Enabled=no one that others could change, must not keep libvirtd down on a host
+	 * whose pool is met (issue 12, item 4).
+	 */
+	if (!s->planned)
+		return s->boot ? (s->is_short ? EXIT_BAD : 0) : EXIT_USAGE;
+	return (s->is_short || s->is_stale) ? EXIT_BAD : 0;
 }
 
 void hp_status_release(struct status *s)
@@ -543,6 +560,7 @@ int cmd_status(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	s->o.cmd = "status";
+	s->o.diag = &s->config_err;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hJ", longopts, NULL)) != -1) {
 		if (hp_cli_common_opt(&s->o, c, optarg))
@@ -577,7 +595,7 @@ int cmd_status(int argc, char **argv)
 	if (r < 0) {
 		if (!s->fatal)
 			fprintf(stderr, "%s status: %s\n", program_invocation_short_name,
-				strerror(-r));
+				hp_strerror(r));
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -591,7 +609,7 @@ int cmd_status(int argc, char **argv)
 		r = hp_status_print_human(s);
 	if (r < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "%s status: cannot print: %s\n", program_invocation_short_name,
-			r < 0 ? strerror(-r) : "write error");
+			r < 0 ? hp_strerror(r) : "write error");
 		ret = EXIT_USAGE;
 	}
 out:

@@ -33,6 +33,7 @@ struct msg {
 struct status {
 	struct hp_cli o;
 	bool boot;
+	struct hp_diag config_err; /* why the configuration could not be planned, when it was not */
 	struct hp_loaded l;
 	bool planned; /* configuration read and planned */
 	struct hp_host host;
@@ -68,7 +69,10 @@ struct status {
  */
 int hp_status_collect(struct status *s);
 
-/* hp_status_exit - status's exit status for what was collected: 0, EXIT_BAD or EXIT_USAGE */
+/*
+ * hp_status_exit - status's exit status for what was collected: 0, EXIT_BAD or EXIT_USAGE (a
+ * configuration that cannot be planned; with boot set, the pool's verdict instead)
+ */
 int hp_status_exit(const struct status *s);
 
 void hp_status_release(struct status *s);

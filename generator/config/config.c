@@ -28,6 +28,7 @@ void hp_config_free(struct hp_config *c)
 	free(c->files);
 	free(c->dirs);
 	free(c->vms);
+	free(c->root);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -142,7 +143,7 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 		if (t[i].role == HP_CONF_VM || !t[i].len)
 			continue;
 		file = conf_pool_file(c, t[i].path);
-		r = file ? conf_parse_text(c, file, KIND_HOST, NULL, t[i].text, t[i].len, err)
+		r = file ? conf_parse_text(c, file, KIND_HOST, NULL, t[i].text, t[i].len, err, NULL)
 			 : -ENOMEM;
 	}
 	for (size_t i = 0; i < n && r >= 0; i++) {
@@ -158,7 +159,7 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 		}
 		base = strrchr(file, '/');
 		conf_vm_init(vm);
-		r = conf_parse_text(c, file, KIND_VM, vm, t[i].text, t[i].len, err);
+		r = conf_parse_text(c, file, KIND_VM, vm, t[i].text, t[i].len, err, NULL);
 		if (r >= 0)
 			r = conf_vm_finish(vm, file, base ? base + 1 : file, err);
 		if (r >= 0)

@@ -54,6 +54,8 @@ struct hp_config {
 	char **dirs; /* the search path used */
 	size_t nr_dirs;
 	struct hp_config_opts opts; /* as loaded: hp_config_any_vm() reads the same way */
+	char *root;		    /* the root every path is resolved beneath; NULL: as they are */
+	size_t root_len;	    /* its length in the paths above (which messages show) */
 };
 
 /*

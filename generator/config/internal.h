@@ -12,6 +12,7 @@
 #ifndef HP_CONFIG_INTERNAL_H
 #define HP_CONFIG_INTERNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@ struct parse {
 	struct hp_vm *vm;
 	bool saw_section;
 	struct hp_diag *err;
+	const char *hidden; /* not NULL: where the file really is; its lines are never quoted */
 	bool failed;
 	unsigned failed_line;
 	/* the reader's view of the buffer */
@@ -41,6 +43,13 @@ struct loader {
 	struct hp_config *c;
 	const struct hp_config_opts *o; /* as loading: &c->opts */
 	struct hp_diag *err;
+	/*
+	 * perms.c: the last directory whose whole resolution was judged and held no symbolic
+	 * link, as callers name it and as the walk showed it ("" for none). Only root could
+	 * have changed it since: what is in it needs no walk from "/" again.
+	 */
+	char trusted[PATH_MAX];
+	char trusted_shown[PATH_MAX];
 };
 
 /* config.c */
@@ -57,21 +66,31 @@ int conf_load_host(struct loader *ld);
 int conf_load_vms(struct loader *ld);
 /* conf_open_failed - "PATH: cannot open: ERROR" into err; returns r (a -errno) */
 int conf_open_failed(struct hp_diag *err, const char *path, int r);
+/* conf_in_root - path (as messages show it, under the root's name) as the root names it */
+const char *conf_in_root(const struct hp_config *c, const char *path);
 
 /* perms.c */
 /*
- * conf_check_perms - with check_perms, path (resolved) and every directory above it must be
- * owned by root (or owner_uid) and not writable by group or others. leaf: the stat of what
- * was opened, NULL to stat it here. 0, -EPERM or -errno with ld->err set.
+ * conf_check_perms - with check_perms, path and everything its resolution depends on (every
+ * directory from "/", every link on the way and in the links' targets: hp_root_walk()) must
+ * be owned by root (or owner_uid) and, but for links, not writable by group or others.
+ * leaf: the stat of what was opened (the walk must end at it), NULL when nothing was.
+ * A path directly in the last directory so judged (ld->trusted) that is no link itself is
+ * judged alone: its lstat, against leaf.
+ * 0, -EPERM or -errno with ld->err set.
  */
 int conf_check_perms(struct loader *ld, const char *path, const struct stat *leaf);
 
 /* reader.c */
 /* conf_perr - the first error of the text being read, at its current line; returns 0 */
 int conf_perr(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* conf_parse_text - one text (file is pooled) into c->host or *vm; 0 or -errno, err set */
+/*
+ * conf_parse_text - one text (file is pooled) into c->host or *vm; 0 or -errno, err set.
+ * hidden: not NULL for a file outside the configuration directories (where it really is):
+ * its lines are then never quoted in a message.
+ */
 int conf_parse_text(struct hp_config *c, const char *file, enum kind kind, struct hp_vm *vm,
-		    const char *text, size_t len, struct hp_diag *err);
+		    const char *text, size_t len, struct hp_diag *err, const char *hidden);
 /* conf_vm_init, conf_vm_finish - a VM's defaults before its file; its name and checks after */
 void conf_vm_init(struct hp_vm *vm);
 int conf_vm_finish(struct hp_vm *vm, const char *file, const char *fname, struct hp_diag *err);

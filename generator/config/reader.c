@@ -23,6 +23,12 @@ int conf_perr(struct parse *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* a file the configuration does not own (a link to /etc/shadow) is never quoted */
+	if (p->hidden)
+		snprintf(
+			msg, sizeof(msg),
+			"not a valid configuration line (not shown: the file is %.300s, outside the configuration directories)",
+			p->hidden);
 	hp_diag_set(p->err, &loc, "%s", msg);
 	p->failed = true;
 	p->failed_line = p->line;
@@ -167,9 +173,11 @@ static void text_of_line(const char *text, size_t len, unsigned line, char *buf,
 
 /* one text as one file; file is pooled */
 int conf_parse_text(struct hp_config *c, const char *file, enum kind kind, struct hp_vm *vm,
-		    const char *text, size_t len, struct hp_diag *err)
+		    const char *text, size_t len, struct hp_diag *err, const char *hidden)
 {
-	struct parse p = { .c = c, .file = file, .kind = kind, .vm = vm, .err = err };
+	struct parse p = {
+		.c = c, .file = file, .kind = kind, .vm = vm, .err = err, .hidden = hidden
+	};
 	const char *nul = memchr(text, '\0', len);
 	int r;
 

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "config/internal.h"
+#include "sys/root.h"
 #include "sys/path.h"
 
 /* a NAME.conf found in one directory of the search path */
@@ -26,8 +28,13 @@ int conf_open_failed(struct hp_diag *err, const char *path, int r)
 {
 	struct hp_loc loc = { path, 0 };
 
-	hp_diag_set(err, &loc, "cannot open: %s", strerror(-r));
+	hp_diag_set(err, &loc, "cannot open: %s", hp_strerror(r));
 	return r;
+}
+
+const char *conf_in_root(const struct hp_config *c, const char *path)
+{
+	return c->root ? path + c->root_len : path;
 }
 
 static const char *file_type(mode_t m)
@@ -41,33 +48,30 @@ static const char *file_type(mode_t m)
 			     : "of an unknown type";
 }
 
-/* open once, without waiting on a FIFO; judge what was opened, then read it */
+/*
+ * judged before it is opened (opening a device can act on it), then opened without waiting
+ * on a FIFO; what was opened is judged again, then read
+ */
 static int read_file(struct loader *ld, const char *path, char **out, size_t *len)
 {
+	const struct hp_config *c = ld->c;
 	struct hp_loc loc = { path, 0 };
 	struct stat st;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO must not hang us */
-	if (fd < 0) {
-		r = -errno;
-		/* a socket cannot be opened at all: say what it is, not ENXIO */
-		if (r == -ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
-			hp_diag_set(ld->err, &loc, "not a regular file (a socket)");
-			return r;
-		}
-		return conf_open_failed(ld->err, path, r);
-	}
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		close(fd);
-		return conf_open_failed(ld->err, path, r);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
+	/* hp_root_open_file() looks at what is there before it opens it */
+	fd = hp_root_open_file(c->root, conf_in_root(c, path), &st);
+	if ((fd == -HP_ENOTREG || fd == -EISDIR) &&
+	    hp_root_stat(c->root, conf_in_root(c, path), &st, true) == 0 && !S_ISREG(st.st_mode)) {
 		hp_diag_set(ld->err, &loc, "not a regular file (%s)", file_type(st.st_mode));
 		return -EINVAL;
 	}
+	if (fd == -HP_ENOTREG || fd == -EISDIR || fd == -ESTALE) {
+		hp_diag_set(ld->err, &loc, "changed while it was read: run again");
+		return fd;
+	}
+	if (fd < 0)
+		return conf_open_failed(ld->err, path, fd);
 	r = conf_check_perms(ld, path, &st);
 	if (r < 0) {
 		close(fd);
@@ -84,14 +88,45 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *le
 	if (r == -EFBIG)
 		hp_diag_set(ld->err, &loc, "file too large (more than %u bytes)", HP_CONF_FILE_MAX);
 	else if (r < 0)
-		hp_diag_set(ld->err, &loc, "cannot read: %s", strerror(-r));
+		hp_diag_set(ld->err, &loc, "cannot read: %s", hp_strerror(r));
 	return r;
+}
+
+/*
+ * Where a file that is a symbolic link really is, when that is outside every configuration
+ * directory (then its content is never quoted): into buf, or "" for a file of the
+ * configuration's own.
+ */
+static void foreign(struct loader *ld, const char *path, char *buf, size_t len)
+{
+	const struct hp_config *c = ld->c;
+	char dir[PATH_MAX];
+	struct stat st;
+
+	buf[0] = '\0';
+	if (hp_root_stat(c->root, conf_in_root(c, path), &st, false) < 0 || !S_ISLNK(st.st_mode))
+		return;
+	if (hp_root_resolve(c->root, conf_in_root(c, path), buf, len) < 0) {
+		snprintf(buf, len, "a symbolic link");
+		return;
+	}
+	for (size_t i = 0; i < c->nr_dirs; i++) {
+		size_t n;
+
+		if (hp_root_resolve(c->root, conf_in_root(c, c->dirs[i]), dir, sizeof(dir)) < 0)
+			continue;
+		n = strlen(dir);
+		if (!strncmp(buf, dir, n) && (buf[n] == '/' || (n == 1 && dir[0] == '/'))) {
+			buf[0] = '\0';
+			return;
+		}
+	}
 }
 
 static int parse_file(struct loader *ld, const char *path, enum kind kind, struct hp_vm *vm)
 {
 	const char *file = conf_pool_file(ld->c, path);
-	char *text;
+	char *text, where[PATH_MAX];
 	size_t len;
 	int r;
 
@@ -100,47 +135,46 @@ static int parse_file(struct loader *ld, const char *path, enum kind kind, struc
 	r = read_file(ld, path, &text, &len);
 	if (r < 0)
 		return r;
-	r = conf_parse_text(ld->c, file, kind, vm, text, len, ld->err);
+	foreign(ld, path, where, sizeof(where));
+	r = conf_parse_text(ld->c, file, kind, vm, text, len, ld->err, where[0] ? where : NULL);
 	free(text);
 	return r;
 }
 
 /*
- * 1 masked (a symlink to /dev/null, a character device, an empty file), 0 not, -errno with
- * err set. A path that does not exist at all gives -ENOENT with *absent set and no message;
- * a dangling symbolic link is an error like any other.
+ * 1 masked (a symlink to /dev/null, the null device itself, an empty file), 0 not, -errno
+ * with err set. A path that does not exist at all gives -ENOENT with *absent set and no
+ * message; a dangling symbolic link is an error like any other, and so is any other device
+ * (read_file() says what it is).
  */
 static int check_masked(struct loader *ld, const char *path, bool *absent)
 {
+	const struct hp_config *c = ld->c;
 	struct hp_loc loc = { path, 0 };
 	struct stat st;
 	char target[64];
-	ssize_t n;
 	int r;
 
 	*absent = false;
-	if (lstat(path, &st) < 0) {
-		r = -errno;
+	r = hp_root_stat(c->root, conf_in_root(c, path), &st, false);
+	if (r < 0) {
 		*absent = r == -ENOENT;
 		return *absent ? r : conf_open_failed(ld->err, path, r);
 	}
 	if (S_ISLNK(st.st_mode)) {
-		n = readlink(path, target, sizeof(target) - 1);
-		if (n > 0) {
-			target[n] = '\0';
-			if (!strcmp(target, HP_P_DEVNULL))
-				return 1;
-		}
-		if (stat(path, &st) < 0) {
-			r = -errno;
+		if (hp_root_readlink(c->root, conf_in_root(c, path), target, sizeof(target)) == 0 &&
+		    !strcmp(target, HP_P_DEVNULL))
+			return 1;
+		r = hp_root_stat(c->root, conf_in_root(c, path), &st, true);
+		if (r < 0) {
 			if (r != -ENOENT)
 				return conf_open_failed(ld->err, path, r);
 			hp_diag_set(ld->err, &loc, "cannot open: a dangling symbolic link");
 			return r;
 		}
 	}
-	if (S_ISCHR(st.st_mode))
-		return 1;
+	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)
+		return 1; /* /dev/null, reached another way */
 	if (S_ISREG(st.st_mode) && st.st_size == 0) {
 		/* a mask that others could fill is no mask */
 		r = conf_check_perms(ld, path, NULL);
@@ -208,14 +242,13 @@ static int gather(struct loader *ld, const char *sub, struct entry **out, size_t
 			free_entries(v, n);
 			return -ENAMETOOLONG;
 		}
-		d = opendir(dir);
-		if (!d) {
+		r = hp_root_opendir(c->root, conf_in_root(c, dir), &d);
+		if (r < 0) {
 			struct hp_loc loc = { dir, 0 };
 
-			r = -errno;
 			if (r == -ENOENT)
 				continue;
-			hp_diag_set(ld->err, &loc, "cannot read directory: %s", strerror(-r));
+			hp_diag_set(ld->err, &loc, "cannot read directory: %s", hp_strerror(r));
 			free_entries(v, n);
 			return r;
 		}
@@ -226,7 +259,7 @@ static int gather(struct loader *ld, const char *sub, struct entry **out, size_t
 				struct hp_loc loc = { dir, 0 };
 
 				hp_diag_set(ld->err, &loc, "cannot read directory: %s",
-					    strerror(-r));
+					    hp_strerror(r));
 			}
 			closedir(d);
 			free_entries(v, n);
@@ -413,8 +446,8 @@ static int check_dirs(struct loader *ld, bool explicit)
 		struct stat st;
 		int r;
 
-		if (stat(dir, &st) < 0) {
-			r = -errno;
+		r = hp_root_stat(ld->c->root, conf_in_root(ld->c, dir), &st, true);
+		if (r < 0) {
 			if (r != -ENOENT)
 				return conf_open_failed(ld->err, dir, r);
 			if (!explicit)
@@ -440,6 +473,18 @@ int conf_search_path(struct loader *ld, const char *root, const char *confdir)
 
 	if (confdir)
 		return add_dir(c, NULL, confdir) ?: check_dirs(ld, true);
+	if (!hp_root_is_host(root)) {
+		/* every path is read beneath the root, as its own system would */
+		char prefix[4096];
+
+		r = hp_path(prefix, sizeof(prefix), root, "%s", "");
+		if (r < 0)
+			return r;
+		c->root = strdup(root);
+		if (!c->root)
+			return -ENOMEM;
+		c->root_len = strlen(prefix);
+	}
 	r = add_dir(c, root, HP_P_CONF_ETC);
 	if (r >= 0)
 		r = add_dir(c, root, HP_P_CONF_RUN);

@@ -41,11 +41,12 @@ static int set_text(struct hp_file_change *c, char *text)
 
 /*
  * /etc/kernel/cmdline with hugeplan's words replaced by toks (n 0: taken out). Absent: made
- * from /proc/cmdline when there is something to put in (kernel-install's own fallback: the
- * running command line minus its loader's words), else nothing to do.
+ * when there is something to put in, from what kernel-install falls back to without it:
+ * /usr/lib/kernel/cmdline, else the running command line minus its loader's words; else
+ * nothing to do.
  */
-static int kernel_cmdline_text(struct hp_file_change *c, const char *current, const char *proc,
-			       const char *const *toks, size_t n)
+static int kernel_cmdline_text(struct hp_file_change *c, const char *current, const char *usr_lib,
+			       const char *proc, const char *const *toks, size_t n)
 {
 	const char *from = current;
 	unsigned flags = 0;
@@ -57,11 +58,18 @@ static int kernel_cmdline_text(struct hp_file_change *c, const char *current, co
 			c->action = HP_FILE_KEEP;
 			return 0;
 		}
-		if (!proc)
-			return -ENODATA;
-		from = proc;
-		flags = HP_CMDLINE_FROM_PROC;
 		c->created = true;
+		if (usr_lib) {
+			from = usr_lib;
+			c->base = HP_P_USRLIB_KERNEL_CMDLINE;
+		} else if (!proc) {
+			return -ENODATA;
+		} else {
+			from = proc;
+			flags = HP_CMDLINE_FROM_PROC;
+			c->base = HP_P_CMDLINE;
+			hp_cmdline_oneoff(proc, c->oneoff, sizeof(c->oneoff));
+		}
 	}
 	r = hp_cmdline_edit(from, toks, n, flags, &text);
 	if (r < 0)
@@ -71,7 +79,7 @@ static int kernel_cmdline_text(struct hp_file_change *c, const char *current, co
 
 /* The boot loader's file and its new text: where a new boot loader comes in. */
 static int target_text(struct hp_file_change *c, enum hp_bootloader bl, const char *current,
-		       const char *proc, const char *const *toks, size_t n)
+		       const char *usr_lib, const char *proc, const char *const *toks, size_t n)
 {
 	char *text;
 	int r;
@@ -81,7 +89,7 @@ static int target_text(struct hp_file_change *c, enum hp_bootloader bl, const ch
 	switch (bl) {
 	case HP_BL_KERNEL_INSTALL:
 		c->file = HP_P_KERNEL_CMDLINE;
-		return kernel_cmdline_text(c, current, proc, toks, n);
+		return kernel_cmdline_text(c, current, usr_lib, proc, toks, n);
 	case HP_BL_GRUB:
 	case HP_BL_AUTO:
 		break;
@@ -104,8 +112,8 @@ int hp_apply_decide(const struct hp_apply_in *in, struct hp_apply *out)
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = target_text(&out->change, in->bootloader, in->current, in->proc_cmdline, in->toks,
-			in->nr_toks);
+	r = target_text(&out->change, in->bootloader, in->current, in->usr_lib_cmdline,
+			in->proc_cmdline, in->toks, in->nr_toks);
 	if (r < 0)
 		return r;
 	judge(&out->change, in->current);
@@ -258,21 +266,25 @@ int hp_remove_decide(const struct hp_remove_in *in, struct hp_remove *out)
 			out->unreadable = true;
 			return in->kernel_cmdline_err;
 		}
-		r = target_text(c, bls[i], current, NULL, NULL, 0);
+		r = target_text(c, bls[i], current, NULL, NULL, NULL, 0);
 		if (r < 0)
 			return r;
 		/*
 		 * A file hugeplan created goes again when what is left is what kernel-install
-		 * would use without it: nothing, or the running command line without its loader's
-		 * and hugeplan's words. Anything else is an edit of the admin's since, and stays.
+		 * would use without it: nothing, or /usr/lib/kernel/cmdline when there is one,
+		 * else the running command line without its loader's words; hugeplan's words
+		 * out of either. Anything else is an edit of the admin's since, and stays.
 		 */
 		if (c->action == HP_FILE_WRITE && bls[i] == HP_BL_KERNEL_INSTALL && old &&
 		    old->created_file) {
+			const char *base =
+				in->usr_lib_cmdline ? in->usr_lib_cmdline : in->proc_cmdline;
 			char *fallback = NULL;
 			bool same = c->len == 0;
 
-			if (!same && in->proc_cmdline) {
-				r = hp_cmdline_edit(in->proc_cmdline, NULL, 0, HP_CMDLINE_FROM_PROC,
+			if (!same && base) {
+				r = hp_cmdline_edit(base, NULL, 0,
+						    in->usr_lib_cmdline ? 0 : HP_CMDLINE_FROM_PROC,
 						    &fallback);
 				if (r == -ENOMEM)
 					return r;

@@ -20,8 +20,12 @@
  *     this boot menu, and it is left alone.
  *   - kernel-install: the file is /etc/kernel/cmdline with hugeplan's words replaced by the
  *     tokens, every other word kept (core/cmdline-edit.h). When it does not exist it is made
- *     from /proc/cmdline as kernel-install itself falls back (created_file=yes in the state;
- *     the flag is carried over by later applies with the same boot loader). Nothing planned
+ *     from what kernel-install itself reads without it (its 90-loaderentry.install):
+ *     /usr/lib/kernel/cmdline when there is one, else /proc/cmdline less BOOT_IMAGE= and
+ *     initrd= (created_file=yes in the state; the flag is carried over by later applies with
+ *     the same boot loader). Made from /proc/cmdline, the words of it that ask for one boot
+ *     only (hp_cmdline_oneoff(): single, init=/bin/bash, rd.break, ...) are named, for a
+ *     warning: every kernel kernel-install installs would boot that way. Nothing planned
  *     and no file: nothing to do. There is no menu to regenerate: kernel-install reads the
  *     file when it installs a kernel.
  *   - the update runs when the file changed or an update is pending, except with --root (an
@@ -66,7 +70,9 @@ struct hp_file_change {
 	char *text; /* HP_FILE_WRITE: the new content, malloc'd */
 	size_t len;
 	bool differs;	  /* the change is not a no-op, judged from the text read */
-	bool created;	  /* apply: /etc/kernel/cmdline is made from /proc/cmdline */
+	bool created;	  /* apply: /etc/kernel/cmdline is made (from base, below) */
+	const char *base; /* created: HP_P_USRLIB_KERNEL_CMDLINE or HP_P_CMDLINE */
+	char oneoff[256]; /* created from /proc/cmdline: its one-boot words, "" none */
 	bool kept_edited; /* remove: a file apply created, edited since: kept, words out */
 };
 
@@ -109,6 +115,7 @@ struct hp_apply_in {
 	const struct hp_state *old;    /* the state file, NULL when there is none */
 	const char *current;	       /* the boot loader's file now, NULL when absent */
 	const char *proc_cmdline;      /* /proc/cmdline, NULL when unreadable */
+	const char *usr_lib_cmdline;   /* /usr/lib/kernel/cmdline, NULL when absent */
 	const char *const *toks;       /* the plan's tokens, each passing hp_token_check() */
 	size_t nr_toks;		       /* 0: nothing planned, hugeplan's words come out */
 	const char *cmdline;	       /* the tokens joined by spaces */
@@ -152,14 +159,15 @@ bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, boo
 /* --- remove */
 
 struct hp_remove_in {
-	const struct hp_state *old; /* NULL when there is none */
-	enum hp_bootloader want;    /* --bootloader; HP_BL_AUTO: as recorded, else as found */
-	bool snippet_exists;	    /* the GRUB snippet is there (any file type) */
-	bool kernel_cmdline_exists; /* /etc/kernel/cmdline is there */
-	const char *snippet;	    /* its text, NULL when absent or unreadable */
-	const char *kernel_cmdline; /* /etc/kernel/cmdline's text, NULL when absent */
-	int kernel_cmdline_err;	    /* 0, or -errno when it is there but could not be read */
-	const char *proc_cmdline;   /* NULL when unreadable */
+	const struct hp_state *old;  /* NULL when there is none */
+	enum hp_bootloader want;     /* --bootloader; HP_BL_AUTO: as recorded, else as found */
+	bool snippet_exists;	     /* the GRUB snippet is there (any file type) */
+	bool kernel_cmdline_exists;  /* /etc/kernel/cmdline is there */
+	const char *snippet;	     /* its text, NULL when absent or unreadable */
+	const char *kernel_cmdline;  /* /etc/kernel/cmdline's text, NULL when absent */
+	int kernel_cmdline_err;	     /* 0, or -errno when it is there but could not be read */
+	const char *proc_cmdline;    /* NULL when unreadable */
+	const char *usr_lib_cmdline; /* /usr/lib/kernel/cmdline, NULL when absent */
 	struct hp_update_opts update;
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,4 +224,46 @@ size_t hp_cmdline_count_owned(const char *text)
 		p += len;
 	}
 	return count;
+}
+
+static bool oneoff(const char *param, bool has_val, const char *val)
+{
+	static const char *const bare[] = {
+		"single", "s",	      "S",	  "1",	       "emergency",	     "rescue",
+		"-b",	  "rd.break", "rd.shell", "rd.rescue", "systemd.debug_shell"
+	};
+	static const char *const any[] = { "init",	   "rdinit", "rd.break",
+					   "rd.emergency", "break",  "systemd.debug_shell" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(bare); i++)
+		if (!has_val && streq(param, bare[i]))
+			return true;
+	for (size_t i = 0; i < ARRAY_SIZE(any); i++)
+		if (has_val && hp_param_eq(param, any[i]))
+			return true;
+	return has_val &&
+	       (hp_param_eq(param, "systemd.unit") || hp_param_eq(param, "rd.systemd.unit")) &&
+	       (streq(val, "rescue.target") || streq(val, "emergency.target"));
+}
+
+size_t hp_cmdline_oneoff(const char *cmdline, char *buf, size_t len)
+{
+	char param[128], val[256];
+	const char *p = cmdline ? cmdline : "";
+	size_t n = 0, o = 0;
+	bool has_val;
+
+	if (len)
+		buf[0] = '\0';
+	while ((p = hp_kcmdline_next(p, param, sizeof(param), val, sizeof(val), &has_val))) {
+		if (!oneoff(param, has_val, val))
+			continue;
+		n++;
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s%s%s", o ? " " : "", param,
+					      has_val ? "=" : "", has_val ? val : "");
+	}
+	if (o >= len && len)
+		buf[len - 1] = '\0';
+	return n;
 }

@@ -68,4 +68,14 @@ int hp_cmdline_edit(const char *text, const char *const *toks, size_t n, unsigne
  */
 size_t hp_cmdline_count_owned(const char *text);
 
+/*
+ * hp_cmdline_oneoff - the words of cmdline that ask for one boot only, not for every boot:
+ * the runlevels and targets init takes from the command line (single, s, S, 1, emergency,
+ * rescue, -b, systemd.unit= or rd.systemd.unit= of rescue.target or emergency.target), the
+ * shells and stops for debugging (init=, rdinit=, rd.break, rd.shell, rd.emergency=,
+ * rd.rescue, systemd.debug_shell, initramfs-tools' break=). Written into buf blank-separated
+ * as they stand (cut to fit); returns how many there are.
+ */
+size_t hp_cmdline_oneoff(const char *cmdline, char *buf, size_t len);
+
 #endif

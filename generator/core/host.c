@@ -25,8 +25,9 @@ unsigned hp_kver_parse(const char *s)
 	return HP_KVER(a, b, c > 255 ? 255 : c);
 }
 
-int hp_nodelist_parse(const char *s, uint64_t *mask)
+int hp_nodelist_parse(const char *s, uint64_t *mask, unsigned *beyond, unsigned *first_beyond)
 {
+	unsigned nb = 0, fb = 0;
 	uint64_t m = 0;
 	const char *p = s;
 
@@ -45,10 +46,15 @@ int hp_nodelist_parse(const char *s, uint64_t *mask)
 		}
 		if (b < a)
 			return -EINVAL;
-		if (b >= HP_MAX_NODES)
+		if (b >= HP_NODE_ID_LIMIT || (b >= HP_MAX_NODES && !beyond))
 			return -ERANGE;
-		for (unsigned long i = a; i <= b; i++)
-			m |= 1ULL << i;
+		for (unsigned long i = a; i <= b; i++) {
+			if (i < HP_MAX_NODES) {
+				m |= 1ULL << i;
+			} else if (!(nb++)) {
+				fb = (unsigned)i;
+			}
+		}
 		p = e;
 		if (*p == ',')
 			p++;
@@ -56,6 +62,10 @@ int hp_nodelist_parse(const char *s, uint64_t *mask)
 			return -EINVAL;
 	}
 	*mask = m;
+	if (beyond)
+		*beyond = nb;
+	if (first_beyond)
+		*first_beyond = fb;
 	return 0;
 }
 
@@ -70,6 +80,7 @@ void hp_host_karch(const struct hp_host *h, struct hp_karch *a)
 	/* PAGE_SIZE << MAX_ORDER with 4K pages and MAX_ORDER 11 */
 	a->gigantic_min = 8 * HP_MIB;
 	a->online_nodes = h->online_mask;
+	a->nodes_beyond = h->nodes_beyond != 0;
 	a->kver = h->kver;
 	a->node_alloc = true;
 	a->hugepages_supported = h->nr_sizes > 0;

@@ -22,7 +22,9 @@ struct hp_host {
 	struct hp_node nodes[HP_MAX_NODES];
 	size_t nr_nodes;
 	uint64_t online_mask;
-	bool numa_sysfs; /* /sys/devices/system/node exists (else one node 0 is assumed) */
+	unsigned nodes_beyond; /* online nodes with ids of HP_MAX_NODES and up: not in nodes[] */
+	unsigned first_beyond; /* the lowest of them */
+	bool numa_sysfs;       /* /sys/devices/system/node exists (else one node 0 is assumed) */
 	uint64_t sizes[HP_MAX_SIZES]; /* huge page sizes, ascending, from hugepages-<kB>kB dirs */
 	size_t nr_sizes;
 	bool x86;     /* /proc/cpuinfo has x86 "flags" lines */
@@ -47,10 +49,15 @@ const struct hp_node *hp_host_node(const struct hp_host *h, unsigned id);
 /* hp_kver_parse - "6.1.0-27-cloud-amd64" -> HP_KVER(6, 1, 0); 0 if it does not start "A.B". */
 unsigned hp_kver_parse(const char *s);
 
+/* Node ids a node list may hold: the kernel's MAX_NUMNODES is at most 1 << 10. */
+#define HP_NODE_ID_LIMIT 65536
+
 /*
  * hp_nodelist_parse - a kernel node list ("0", "0-3,8"), as in /sys/.../node/online, into a
- * mask of node ids below HP_MAX_NODES. -EINVAL if malformed, -ERANGE for ids too large.
+ * mask of node ids below HP_MAX_NODES. Ids from HP_MAX_NODES up are counted in *beyond, the
+ * lowest in *first_beyond (either may be NULL; beyond NULL makes them -ERANGE). -EINVAL if
+ * malformed, -ERANGE for ids of HP_NODE_ID_LIMIT and up.
  */
-int hp_nodelist_parse(const char *s, uint64_t *mask);
+int hp_nodelist_parse(const char *s, uint64_t *mask, unsigned *beyond, unsigned *first_beyond);
 
 #endif

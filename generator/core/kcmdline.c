@@ -307,6 +307,9 @@ static void hugepages_setup(struct sim *s, const char *val)
 				lose(s, pool ? pool->size : DEFAULT_SIZE, val);
 				return;
 			}
+			/* a node the masks cannot hold: flagged, since the kernel may take it */
+			if (node >= HP_MAX_NODES && s->arch->nodes_beyond && !s->r->unmodelled_node)
+				s->r->unmodelled_node = node < 65535 ? (unsigned)node + 1 : 65536;
 			if (!node_online(s->arch, node))
 				goto invalid;
 			p += count + 1;

@@ -60,6 +60,7 @@ struct hp_karch {
 	uint64_t hpage_size;   /* HPAGE_SIZE, the default without default_hugepagesz: 2M on x86 */
 	uint64_t gigantic_min; /* smallest gigantic size, PAGE_SIZE << MAX_ORDER: 8M on x86 */
 	uint64_t online_nodes; /* bit N set: node N online */
+	bool nodes_beyond;     /* nodes with ids of HP_MAX_NODES and up are online too */
 	unsigned kver;	       /* HP_KVER(); 0 means "assume recent" */
 	bool node_alloc;       /* hugetlb_node_alloc_supported() */
 	bool hugepages_supported;
@@ -113,6 +114,12 @@ struct hp_kreq {
 	struct hp_klost lost[HP_MAX_LOST];
 	size_t nr_lost;
 	char plan_id[65]; /* value of hugeplan.plan=, "" when absent */
+	/*
+	 * 1 + the first node id of HP_MAX_NODES or more that a hugepages= names on a host that
+	 * has such nodes (arch nodes_beyond): not modelled, so what the kernel does with that
+	 * parameter is not known here; 0 when none.
+	 */
+	unsigned unmodelled_node;
 	/* What the kernel prints while parsing, in order, as it prints it ("HugeTLB: ..."). */
 	char msgs[HP_MAX_KMSGS][HP_KMSG_LEN];
 	size_t nr_msgs;

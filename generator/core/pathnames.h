@@ -35,9 +35,19 @@
 #define HP_P_GRUB_SNIPPET   "/etc/default/grub.d/99-hugeplan.cfg"
 #define HP_P_GRUB_CFG	    "/boot/grub/grub.cfg"
 #define HP_P_STATE_FILE	    "/var/lib/hugeplan/applied"
+#define HP_P_LOCK_FILE	    "/var/lib/hugeplan/lock"
 /* node_exporter's textfile collector: Debian's directory, MetricsDirectory='s default */
 #define HP_P_TEXTFILE_DIR "/var/lib/prometheus/node-exporter"
 #define HP_METRICS_FILE	  "hugeplan.prom"
+
+/* what kernel-install reads for the command line when /etc/kernel/cmdline is absent */
+#define HP_P_USRLIB_KERNEL_CMDLINE "/usr/lib/kernel/cmdline"
+
+/* who holds a lock (sys/lock.c): the running system's, whatever the root */
+#define HP_P_PROC_LOCKS	      "/proc/locks"
+#define HP_P_PROC_STAT	      "/proc/stat"
+#define HP_P_PROC_PID_CMDLINE "/proc/%ld/cmdline"
+#define HP_P_PROC_PID_STAT    "/proc/%ld/stat"
 
 /* Boot loader tools: Debian/Ubuntu, Arch, Fedora/RHEL; the first found is used. */
 #define HP_P_UPDATE_GRUB     "/usr/sbin/update-grub"
@@ -55,6 +65,20 @@
 #define HP_P_MODPROBE_USRLOCAL "/usr/local/lib/modprobe.d"
 #define HP_P_MODPROBE_USR      "/usr/lib/modprobe.d"
 #define HP_P_MODPROBE_LIB      "/lib/modprobe.d"
+
+/*
+ * modules-load.d folders, highest priority first (modules-load.d(5)), and what reads them:
+ * systemd-modules-load (which, as udev, applies the modprobe blacklist) or, without systemd,
+ * Debian's /etc/init.d/kmod (an explicit modprobe per module, /etc/modules too).
+ */
+#define HP_P_MODLOAD_ETC      "/etc/modules-load.d"
+#define HP_P_MODLOAD_RUN      "/run/modules-load.d"
+#define HP_P_MODLOAD_USRLOCAL "/usr/local/lib/modules-load.d"
+#define HP_P_MODLOAD_USR      "/usr/lib/modules-load.d"
+#define HP_P_MODLOAD_LIB      "/lib/modules-load.d"
+#define HP_P_ETC_MODULES      "/etc/modules"
+#define HP_P_MODULES_LOAD_USR "/usr/lib/systemd/systemd-modules-load"
+#define HP_P_MODULES_LOAD_LIB "/lib/systemd/systemd-modules-load"
 
 /* Configuration search path, highest priority first. */
 #define HP_P_CONF_ETC "/etc/hugeplan"

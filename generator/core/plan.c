@@ -280,8 +280,24 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		def_page = host->sizes[host->nr_sizes - 1];
 	}
 
+	/*
+	 * Online nodes from HP_MAX_NODES up are counted, not modelled: the pool stays on the
+	 * nodes below, which only the per-node form can say (the balanced form would spread
+	 * pages onto nodes nothing here accounts for).
+	 */
+	multi = multi || host->nodes_beyond;
 	/* per-node form needs 5.16; an unknown version (0) is taken as recent */
 	plan->node_form = multi && !(plan->kver && plan->kver < HP_KVER(5, 16, 0));
+	for (size_t i = 0; i < nr_vms && host->nodes_beyond && !plan->node_form; i++) {
+		if (!vms[i].enabled)
+			continue;
+		hp_diag_set(
+			err, NULL,
+			"node %u is online, and hugeplan plans on nodes 0-%u only: the target kernel %u.%u cannot reserve per node (Linux 5.16), and the balanced form would spread pages onto nodes it does not account for; plan for a newer kernel with --kver",
+			host->first_beyond, HP_MAX_NODES - 1, plan->kver >> 16,
+			(plan->kver >> 8) & 0xff);
+		return -EINVAL;
+	}
 
 	plan->vms = calloc(nr_vms ? nr_vms : 1, sizeof(*plan->vms));
 	if (!plan->vms)

@@ -19,6 +19,9 @@
  * - with one node, or a kernel before 5.16 (balanced form only), the kernel spreads a plain
  *   count evenly over the nodes and makes up a short node from the others: the accounting
  *   models that instead.
+ * - node ids from HP_MAX_NODES (64) up are not modelled: such online nodes get no pages, the
+ *   per-node form keeps the pool off them (even with one node below 64), and a kernel
+ *   without it (before 5.16) is refused with a clear error; Node= cannot name them.
  */
 #ifndef HP_PLAN_H
 #define HP_PLAN_H

@@ -30,8 +30,9 @@ struct hp_pool {
 struct hp_pools {
 	struct hp_pool pools[HP_MAX_SIZES]; /* ascending size: one per hugepages-<kB>kB dir */
 	size_t nr_pools;
-	uint64_t online_mask; /* bit N: node N online; node 0 alone without NUMA in sysfs */
-	bool numa_sysfs;      /* per-node counts come from sysfs (else node 0 mirrors the total) */
+	uint64_t online_mask;  /* bit N: node N online; node 0 alone without NUMA in sysfs */
+	unsigned nodes_beyond; /* online nodes of ids from HP_MAX_NODES up: not read */
+	bool numa_sysfs;       /* per-node counts come from sysfs (else node 0 mirrors the total) */
 };
 
 /* hp_pools_find - the pool of that size, or NULL when sysfs has no directory for it. */

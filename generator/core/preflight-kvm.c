@@ -97,6 +97,57 @@ bool pf_opt_has(const char *opts, const char *word)
 	return false;
 }
 
+/*
+ * A blacklist keeps udev from loading a module for its hardware, and systemd-modules-load
+ * applies it too (KMOD_PROBE_APPLY_BLACKLIST: "Module 'kvm_intel' is deny-listed (by kmod)"),
+ * even for a module its own modules-load.d lists. Only an explicit modprobe ignores it:
+ * Debian's /etc/init.d/kmod for modules-load.d without systemd, or another module's install
+ * command. KVM's vendor module blacklisted with nothing that loads it: no /dev/kvm after boot.
+ */
+static void blacklisted(struct ctx *c, enum hp_check_mod m)
+{
+	const struct hp_check_facts *f = c->f;
+	const struct hp_modinfo *mi = &f->mods[m];
+	const char *name = hp_check_mod_name(m);
+	bool kvm = m == HP_CM_KVM_INTEL || m == HP_CM_KVM_AMD;
+	char where[96], not_loaded[400];
+	struct hp_finding *x;
+
+	if (pf_cmdline_lists(f->cmdline, "modprobe.blacklist", name))
+		snprintf(where, sizeof(where), "modprobe.blacklist= on the command line");
+	else
+		snprintf(where, sizeof(where), "a blacklist line in modprobe.d");
+	if (f->modload[m][0] && !f->modload_tool[0]) {
+		pf_add(c, name, HP_CHECK_OK,
+		       "%s is loadable (%s); %s keeps udev from loading it, but %s lists it and is read without systemd, by an explicit modprobe",
+		       name, mi->path, where, f->modload[m]);
+		return;
+	}
+	if (mi->loaded_by[0]) {
+		x = pf_add(
+			c, name, HP_CHECK_WARNING,
+			"%s is loadable (%s) but %s keeps udev from loading it: it is loaded only when %s is (the install command of %s runs modprobe %s)",
+			name, mi->path, where, mi->loaded_by, mi->loaded_by, name);
+		pf_fix(x, "remove %s from the blacklist", name);
+		return;
+	}
+	if (f->modload[m][0])
+		snprintf(
+			not_loaded, sizeof(not_loaded),
+			"%s lists it, but %s skips blacklisted modules (\"deny-listed (by kmod)\")",
+			f->modload[m], f->modload_tool);
+	else
+		snprintf(not_loaded, sizeof(not_loaded),
+			 "nothing loads it (no modules-load.d entry, no install command)");
+	x = pf_add(c, name, kvm ? HP_CHECK_ERROR : HP_CHECK_WARNING,
+		   "%s is loadable (%s) but %s keeps udev from loading it and %s%s", name, mi->path,
+		   where, not_loaded, kvm ? ": no KVM after boot" : "");
+	if (strstr(where, "command line"))
+		pf_fix(x, "remove %s from modprobe.blacklist= on the kernel command line", name);
+	else
+		pf_fix(x, "remove \"blacklist %s\" from modprobe.d", name);
+}
+
 static void check_module(struct ctx *c, enum hp_check_mod m, const char *why)
 {
 	const struct hp_modinfo *mi = &c->f->mods[m];
@@ -133,20 +184,8 @@ static void check_module(struct ctx *c, enum hp_check_mod m, const char *why)
 			"%s is loadable (%s) but modprobe is told to run \"%s\" instead of loading it",
 			name, mi->path, mi->install);
 		pf_fix(x, "remove \"install %s %s\" from modprobe.d", name, mi->install);
-	} else if (mi->blacklisted && pf_cmdline_lists(c->f->cmdline, "modprobe.blacklist", name)) {
-		x = pf_add(
-			c, name, HP_CHECK_WARNING,
-			"%s is loadable (%s) but modprobe.blacklist= on the command line keeps it from being loaded automatically",
-			name, mi->path);
-		pf_fix(x, "remove %s from modprobe.blacklist= on the kernel command line", name);
 	} else if (mi->blacklisted) {
-		x = pf_add(
-			c, name, HP_CHECK_WARNING,
-			"%s is loadable (%s) but blacklisted in modprobe.d: udev will not load it automatically",
-			name, mi->path);
-		pf_fix(x,
-		       "remove \"blacklist %s\" from modprobe.d, or list %s in /etc/modules-load.d",
-		       name, name);
+		blacklisted(c, m);
 	} else {
 		pf_add(c, name, HP_CHECK_OK, "%s is loadable: %s%s%s%s", name, mi->path,
 		       mi->install[0] ? " (modprobe runs \"" : "", mi->install,
@@ -186,10 +225,22 @@ void pf_check_modules(struct ctx *c)
 		pf_fix(x, "run: depmod %s", f->kver);
 		return;
 	}
+	if (f->modules_errmsg[0]) {
+		x = pf_add(c, "modules", HP_CHECK_ERROR,
+			   "%s: the module configuration cannot be read safely", f->modules_errmsg);
+		pf_fix(x, "remove it, or make it a regular file");
+		return;
+	}
 	if (f->modules_err) {
 		x = pf_add(c, "modules", HP_CHECK_ERROR, "%s: %s", c->modules,
 			   strerror(-f->modules_err));
 		pf_fix(x, "make the module tree readable");
+		return;
+	}
+	if (f->modload_err[0]) {
+		x = pf_add(c, "modules", HP_CHECK_ERROR, "%s: modules-load.d cannot be read",
+			   f->modload_err);
+		pf_fix(x, "make it a readable regular file");
 		return;
 	}
 

@@ -133,6 +133,38 @@ bool hp_install_disables(const char *cmd)
 	       (n == 1 && *base == ':');
 }
 
+bool hp_install_loads(const char *cmd, const char *name)
+{
+	const char *p = cmd;
+	bool in_modprobe = false;
+
+	while (*p) {
+		char word[128];
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t;&|");
+		if (n == 0) {
+			/* a command separator ends a modprobe's arguments */
+			in_modprobe = false;
+			if (*p)
+				p++;
+			continue;
+		}
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1),
+			 p);
+		p += n;
+		if (n >= 8 && !strcmp(word + strlen(word) - 8, "modprobe") &&
+		    (strlen(word) == 8 || word[strlen(word) - 9] == '/'))
+			in_modprobe = true;
+		else if (in_modprobe && (!strcmp(word, "-b") || !strcmp(word, "--use-blacklist")))
+			in_modprobe = false;
+		else if (in_modprobe && word[0] != '-' && hp_param_eq(word, name))
+			return true;
+	}
+	return false;
+}
+
 static bool needs_size(const struct hp_check_needs *n, uint64_t size)
 {
 	for (size_t i = 0; i < n->nr_sizes; i++)

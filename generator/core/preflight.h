@@ -62,9 +62,10 @@ enum hp_mod_state {
 struct hp_modinfo {
 	char name[64];
 	enum hp_mod_state state;
-	char path[512];	   /* the .ko, when loadable */
-	bool blacklisted;  /* a modprobe "blacklist NAME" (or modprobe.blacklist=) applies */
-	char install[256]; /* modprobe "install NAME ..." command, "" when none */
+	char path[512];	    /* the .ko, when loadable */
+	bool blacklisted;   /* a modprobe "blacklist NAME" (or modprobe.blacklist=) applies */
+	char install[256];  /* modprobe "install NAME ..." command, "" when none */
+	char loaded_by[64]; /* another module whose install command modprobes this one, or "" */
 };
 
 /* The modules the checks can ask about, indexes into hp_check_facts.mods. */
@@ -100,10 +101,16 @@ struct hp_check_facts {
 	long iommu_groups;  /* entries of /sys/kernel/iommu_groups, -1 when absent */
 
 	/* target kernel */
-	char *kconfig;	 /* text of /boot/config-<kver>, NULL when kconfig_err */
-	int kconfig_err; /* -ENOENT when there is no config file */
-	int modules_err; /* -ENOENT no /lib/modules/<kver>, -ENODATA no modules.dep.bin */
+	char *kconfig;		  /* text of /boot/config-<kver>, NULL when kconfig_err */
+	int kconfig_err;	  /* -ENOENT when there is no config file */
+	int modules_err;	  /* -ENOENT no /lib/modules/<kver>, -ENODATA no modules.dep.bin */
+	char modules_errmsg[300]; /* "PATH: error": what the module configuration scan refused */
 	struct hp_modinfo mods[HP_CM_NR];
+
+	/* what loads modules at boot besides udev */
+	char modload[HP_CM_NR][256]; /* the modules-load.d file listing it (as on the system) */
+	char modload_tool[64];	     /* systemd-modules-load when the system has it, else "" */
+	char modload_err[300];	     /* "PATH: error" of a modules-load.d file not read */
 };
 
 /*
@@ -140,5 +147,13 @@ int hp_thp_mode(const char *text, char *buf, size_t len);
  * without loading anything: its program is true, false or ':' (/bin/true, /usr/bin/false ...).
  */
 bool hp_install_disables(const char *cmd);
+
+/*
+ * hp_install_loads - whether a modprobe install command loads module name by an explicit
+ * modprobe (which, unlike udev and systemd-modules-load, ignores the blacklist): a word
+ * ending in "modprobe" later followed by the word name ('-' and '_' alike), with no -b or
+ * --use-blacklist between them.
+ */
+bool hp_install_loads(const char *cmd, const char *name);
 
 #endif

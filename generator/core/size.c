@@ -178,3 +178,26 @@ out:
 	else
 		snprintf(buf, len, "%u%s %s", (uint32_t)size, tmp, units[i]);
 }
+
+int hp_kb_bytes(const char *s, const char **end, uint64_t *bytes)
+{
+	uint64_t kb = 0;
+	bool over = false;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (kb > (UINT64_MAX / 1024 - d) / 10)
+			over = true;
+		else
+			kb = kb * 10 + d;
+	}
+	if (end)
+		*end = s;
+	if (over)
+		return -ERANGE;
+	*bytes = kb * 1024;
+	return 0;
+}

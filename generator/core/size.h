@@ -31,6 +31,14 @@ int hp_size_parse(const char *s, uint64_t *bytes, int *unit_err);
  */
 uint64_t hp_memparse(const char *s, const char **end);
 
+/*
+ * hp_kb_bytes - a count of KiB as the kernel writes them (/proc/meminfo's "MemTotal: N kB",
+ * the N of a hugepages-NkB folder) in bytes: decimal digits only. Returns 0 with *bytes and
+ * *end past the digits, -EINVAL when s does not start with a digit, -ERANGE when N KiB do not
+ * fit in 64 bits of bytes.
+ */
+int hp_kb_bytes(const char *s, const char **end, uint64_t *bytes);
+
 /* hp_size_token - "2M", "1G", "64K", "16G": the largest unit dividing the size exactly. */
 void hp_size_token(uint64_t bytes, char *buf, size_t len);
 

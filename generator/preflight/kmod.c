@@ -1,21 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <libkmod.h>
 
 #include "preflight/kmod.h"
 #include "core/macro.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
+static const char *const conf_dirs[] = {
+	HP_P_MODPROBE_ETC, HP_P_MODPROBE_RUN, HP_P_MODPROBE_USRLOCAL,
+	HP_P_MODPROBE_USR, HP_P_MODPROBE_LIB,
+};
+#define NR_CONF_DIRS ARRAY_SIZE(conf_dirs)
+
+/*
+ * Beneath a root (an image), libkmod would resolve its paths as the running system does:
+ * an image's "etc/modprobe.d -> /etc/modprobe.d" would read the host's configuration. So
+ * there, as root, libkmod runs in a child chrooted into the root (every path it opens is
+ * then the image's own, /proc/cmdline's modprobe.blacklist= included), answering queries
+ * over a socket. Without the right to chroot (not root, hence no privilege to abuse), or on
+ * the running system, it runs here.
+ */
 struct hp_kmod {
-	struct kmod_ctx *ctx;
+	struct kmod_ctx *ctx; /* here; NULL when a child answers */
+	pid_t child;
+	int sock;
 	char kver[128];
-	char dirname[PATH_MAX]; /* <root>/lib/modules/<kver>, as libkmod prefixes paths */
+	char dirname[PATH_MAX]; /* libkmod's module directory, as libkmod prefixes paths */
+};
+
+struct reply {
+	int r;
+	struct hp_modinfo mi;
 };
 
 static void silent_log(void *data, int priority, const char *file, int line, const char *fn,
@@ -24,16 +52,133 @@ static void silent_log(void *data, int priority, const char *file, int line, con
 	(void)data, (void)priority, (void)file, (void)line, (void)fn, (void)format, (void)args;
 }
 
+/* a libkmod context for dirname with the modprobe.d folders under prefix ("" for none) */
+static struct kmod_ctx *new_ctx(const char *dirname, const char *prefix)
+{
+	char paths[NR_CONF_DIRS][PATH_MAX];
+	const char *argv[NR_CONF_DIRS + 1];
+	struct kmod_ctx *ctx;
+	size_t i;
+
+	for (i = 0; i < NR_CONF_DIRS; i++) {
+		if (hp_path(paths[i], sizeof(paths[i]), prefix, "%s", conf_dirs[i]) < 0)
+			return NULL;
+		argv[i] = paths[i];
+	}
+	argv[i] = NULL;
+	ctx = kmod_new(dirname, argv);
+	if (ctx)
+		kmod_set_log_fn(ctx, silent_log, NULL);
+	return ctx;
+}
+
+static int query_here(struct hp_kmod *k, const char *name, struct hp_modinfo *out);
+
+/* the chrooted child: a query per message until the parent closes the socket */
+static void serve(int sock, const char *root, struct hp_kmod *k)
+{
+	char name[sizeof(((struct hp_modinfo *)0)->name) + 1];
+	struct reply rep = { 0 };
+	ssize_t n;
+
+	if (chroot(root) < 0 || chdir("/") < 0)
+		rep.r = -errno;
+	else if (!(k->ctx = new_ctx(k->dirname, NULL)))
+		rep.r = -ENOMEM;
+	if (send(sock, &rep, sizeof(rep), MSG_NOSIGNAL) != (ssize_t)sizeof(rep) || rep.r < 0)
+		_exit(1);
+	while ((n = recv(sock, name, sizeof(name) - 1, 0)) > 0) {
+		name[n] = '\0';
+		memset(&rep, 0, sizeof(rep));
+		rep.r = query_here(k, name, &rep.mi);
+		if (send(sock, &rep, sizeof(rep), MSG_NOSIGNAL) != (ssize_t)sizeof(rep))
+			break;
+	}
+	_exit(0);
+}
+
+static int spawn(const char *root, struct hp_kmod *k)
+{
+	struct reply rep;
+	int sv[2], r;
+	ssize_t n;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	fflush(NULL);
+	k->child = fork();
+	if (k->child < 0) {
+		r = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (k->child == 0) {
+		close(sv[0]);
+		serve(sv[1], root, k);
+	}
+	close(sv[1]);
+	k->sock = sv[0];
+	do
+		n = recv(k->sock, &rep, sizeof(rep), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(rep) && rep.r == 0)
+		return 0;
+	r = n == (ssize_t)sizeof(rep) ? rep.r : -EIO;
+	close(k->sock);
+	waitpid(k->child, NULL, 0);
+	return r;
+}
+
+/* whether dir beneath root holds only regular files and directories (of names with prefix) */
+static int scan_dir(const char *root, const char *dir, const char *prefix, char *errpath,
+		    size_t errlen)
+{
+	struct dirent *e;
+	DIR *d;
+	int r = hp_root_opendir(root, dir, &d);
+
+	if (r == -ENOENT || r == -ENOTDIR)
+		return 0;
+	if (r < 0) {
+		hp_path(errpath, errlen, root, "%s", dir);
+		return r;
+	}
+	while (r == 0 && (e = readdir(d))) {
+		char p[PATH_MAX];
+		struct stat st;
+
+		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		r = hp_root_stat(root, p, &st, true);
+		if (r == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			r = -HP_ENOTREG;
+		if (r == -ENOENT)
+			r = 0; /* a dangling link: libkmod skips it too */
+		if (r < 0)
+			hp_path(errpath, errlen, root, "%s", p);
+	}
+	closedir(d);
+	return r;
+}
+
+int hp_kmod_scan(const char *root, const char *kver, char *errpath, size_t errlen)
+{
+	char dir[PATH_MAX];
+	int r = 0;
+
+	for (size_t i = 0; i < NR_CONF_DIRS && r == 0; i++)
+		r = scan_dir(root, conf_dirs[i], "", errpath, errlen);
+	if (r == 0 && kver && *kver && !strchr(kver, '/') &&
+	    snprintf(dir, sizeof(dir), HP_P_MODULES, kver) < (int)sizeof(dir))
+		r = scan_dir(root, dir, "modules.", errpath, errlen);
+	return r;
+}
+
 int hp_kmod_open(const char *root, const char *kver, struct hp_kmod **out)
 {
-	static const char *const conf[] = {
-		HP_P_MODPROBE_ETC, HP_P_MODPROBE_RUN, HP_P_MODPROBE_USRLOCAL,
-		HP_P_MODPROBE_USR, HP_P_MODPROBE_LIB,
-	};
-	char paths[ARRAY_SIZE(conf)][PATH_MAX];
-	const char *argv[ARRAY_SIZE(conf) + 1];
 	struct hp_kmod *k;
-	size_t i;
 	int r;
 
 	if (!kver || !*kver || strchr(kver, '/'))
@@ -41,15 +186,8 @@ int hp_kmod_open(const char *root, const char *kver, struct hp_kmod **out)
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
+	k->sock = -1;
 	snprintf(k->kver, sizeof(k->kver), "%s", kver);
-	r = hp_path(k->dirname, sizeof(k->dirname), root, HP_P_MODULES, kver);
-	for (i = 0; r == 0 && i < ARRAY_SIZE(conf); i++) {
-		r = hp_path(paths[i], sizeof(paths[i]), root, "%s", conf[i]);
-		argv[i] = paths[i];
-	}
-	argv[i] = NULL;
-	if (r < 0)
-		goto fail;
 	if (!hp_path_exists(root, HP_P_MODULES, kver)) {
 		r = -ENOENT;
 		goto fail;
@@ -58,12 +196,23 @@ int hp_kmod_open(const char *root, const char *kver, struct hp_kmod **out)
 		r = -ENODATA;
 		goto fail;
 	}
-	k->ctx = kmod_new(k->dirname, argv);
+	if (!hp_root_is_host(root) && geteuid() == 0) {
+		r = hp_path(k->dirname, sizeof(k->dirname), NULL, HP_P_MODULES, kver);
+		if (r == 0)
+			r = spawn(root, k);
+		if (r < 0)
+			goto fail;
+		*out = k;
+		return 0;
+	}
+	r = hp_path(k->dirname, sizeof(k->dirname), root, HP_P_MODULES, kver);
+	if (r < 0)
+		goto fail;
+	k->ctx = new_ctx(k->dirname, root);
 	if (!k->ctx) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	kmod_set_log_fn(k->ctx, silent_log, NULL);
 	*out = k;
 	return 0;
 fail:
@@ -75,7 +224,13 @@ void hp_kmod_close(struct hp_kmod *k)
 {
 	if (!k)
 		return;
-	kmod_unref(k->ctx);
+	if (k->ctx)
+		kmod_unref(k->ctx);
+	if (k->sock >= 0) {
+		close(k->sock); /* the child's recv() ends */
+		while (waitpid(k->child, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	free(k);
 }
 
@@ -129,7 +284,25 @@ static int is_blacklisted(struct hp_kmod *k, struct kmod_module *mod, bool *out)
 	return 0;
 }
 
-int hp_kmod_query(struct hp_kmod *k, const char *name, struct hp_modinfo *out)
+/* another module's install command that runs modprobe of name (core/check.h) */
+static void loaded_by(struct hp_kmod *k, const char *name, char *buf, size_t len)
+{
+	struct kmod_config_iter *it = kmod_config_get_install_commands(k->ctx);
+
+	buf[0] = '\0';
+	while (it && kmod_config_iter_next(it)) {
+		const char *key = kmod_config_iter_get_key(it);
+
+		if (!hp_param_eq(key, name) &&
+		    hp_install_loads(kmod_config_iter_get_value(it), name)) {
+			snprintf(buf, len, "%s", key);
+			break;
+		}
+	}
+	kmod_config_iter_free_iter(it);
+}
+
+static int query_here(struct hp_kmod *k, const char *name, struct hp_modinfo *out)
 {
 	struct kmod_module *mod = NULL, *m;
 	struct hp_modinfo mi;
@@ -171,10 +344,33 @@ int hp_kmod_query(struct hp_kmod *k, const char *name, struct hp_modinfo *out)
 	install = kmod_module_get_install_commands(m);
 	if (install)
 		snprintf(mi.install, sizeof(mi.install), "%s", install);
+	loaded_by(k, mi.name, mi.loaded_by, sizeof(mi.loaded_by));
 	r = is_blacklisted(k, m, &mi.blacklisted);
 	kmod_module_unref(m);
 	if (r < 0)
 		return r;
 	*out = mi;
+	return 0;
+}
+
+int hp_kmod_query(struct hp_kmod *k, const char *name, struct hp_modinfo *out)
+{
+	struct reply rep;
+	ssize_t n;
+
+	if (k->ctx)
+		return query_here(k, name, out);
+	if (!name || !*name || strlen(name) >= sizeof(out->name))
+		return -EINVAL;
+	if (send(k->sock, name, strlen(name), MSG_NOSIGNAL) < 0)
+		return -errno;
+	do
+		n = recv(k->sock, &rep, sizeof(rep), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(rep))
+		return n < 0 ? -errno : -EIO;
+	if (rep.r < 0)
+		return rep.r;
+	*out = rep.mi;
 	return 0;
 }

@@ -5,9 +5,12 @@
  * modprobe "blacklist" line names it; and its modprobe "install" command, if any.
  *
  * The context reads <root>/lib/modules/<kver> (its modules.dep.bin, modules.builtin.bin and
- * modules.builtin.alias.bin, as depmod writes them) and the modprobe.d folders under root.
- * Known limit: libkmod itself also adds the running kernel's modprobe.blacklist= from
- * /proc/cmdline (not under root) to the blacklist; there is no API to stop it.
+ * modules.builtin.alias.bin, as depmod writes them) and the modprobe.d folders under root,
+ * resolved beneath root as sys/root.h resolves every path: libkmod opens its files itself,
+ * so under a root (as root) it runs in a child process chrooted into it, which answers the
+ * queries. Its blacklist then also holds the root's own /proc/cmdline modprobe.blacklist=.
+ * Without the right to chroot (not root), libkmod reads the root's files as the running
+ * system resolves them (and adds the running kernel's modprobe.blacklist=).
  *
  * Not linked into the early-boot verifier: this is the only libkmod user.
  */
@@ -19,6 +22,14 @@
 struct hp_kmod;
 
 /*
+ * hp_kmod_scan - what libkmod would open blocking under root, refused first: anything but a
+ * regular file or a directory in a modprobe.d folder or among <root>/lib/modules/<kver>/
+ * modules.* (a FIFO would hang it). 0, or -HP_ENOTREG (-errno) with the path under root in
+ * errpath.
+ */
+int hp_kmod_scan(const char *root, const char *kver, char *errpath, size_t errlen);
+
+/*
  * hp_kmod_open - a libkmod context for kernel kver under root (NULL or "/" for the running
  * system). Returns 0 and *out, -ENOENT when <root>/lib/modules/<kver> does not exist,
  * -ENODATA when it has no modules.dep.bin (depmod never ran), -ENOMEM, -ENAMETOOLONG.
@@ -28,8 +39,9 @@ int hp_kmod_open(const char *root, const char *kver, struct hp_kmod **out);
 
 /*
  * hp_kmod_query - fill *out for module name ('-' and '_' are the same). A module that is
- * neither built in nor in modules.dep is HP_MOD_MISSING, not an error. Returns 0, -EINVAL for
- * an empty or too long name, -ENOMEM.
+ * neither built in nor in modules.dep is HP_MOD_MISSING, not an error. loaded_by names
+ * another module whose install command runs modprobe of this one (hp_install_loads()).
+ * Returns 0, -EINVAL for an empty or too long name, -ENOMEM.
  */
 int hp_kmod_query(struct hp_kmod *k, const char *name, struct hp_modinfo *out);
 

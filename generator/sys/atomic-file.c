@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sys/atomic-file.h"
+#include "sys/root.h"
 
 const char *hp_af_step_name(enum hp_af_step step)
 {
@@ -112,12 +113,12 @@ static void drop_stale_temps(int fd, const char *base)
  * (kill -9, a crash, a power cut) and is removed: they cannot pile up. Where flock is refused
  * (some network file systems), nothing is removed and the write goes on unlocked.
  */
-static int open_dir(const char *dir, const char *base)
+static int open_dir(const char *root, const char *dir, const char *base)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = hp_root_open(root, dir, O_RDONLY | O_DIRECTORY, 0);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return fd;
@@ -137,17 +138,18 @@ static int sync_dir(int fd)
 }
 
 /*
- * 1 when path is a regular file holding exactly data, 0 when it differs or does not exist
- * (*mode then set to the current mode, or left alone), -errno when it cannot be read.
+ * 1 when base in dfd is what a write of data with mode would leave: a regular file of ours
+ * (owned by us, one link, exactly mode) holding exactly data. 0 when it differs or does not
+ * exist, -errno when it cannot be read.
  */
-static int same_content(const char *path, const void *data, size_t len, mode_t *mode)
+static int same_content(int dfd, const char *base, const void *data, size_t len, mode_t mode)
 {
 	struct stat st;
 	char buf[8192];
 	size_t off = 0;
 	int fd, r = 1;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (fstat(fd, &st) < 0) {
@@ -158,8 +160,9 @@ static int same_content(const char *path, const void *data, size_t len, mode_t *
 		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		goto out;
 	}
-	*mode = st.st_mode & 07777;
-	if ((size_t)st.st_size != len) {
+	/* a file of another mode, owner or with another name is replaced, content or not */
+	if ((size_t)st.st_size != len || (st.st_mode & 07777) != mode || st.st_uid != geteuid() ||
+	    st.st_nlink != 1) {
 		r = 0;
 		goto out;
 	}
@@ -203,7 +206,7 @@ static int write_all(int fd, const char *p, size_t len)
 }
 
 /* O_EXCL makes the name ours (a planted file or link is never opened); retried on a clash. */
-static int create_temp(const char *dir, const char *base, mode_t mode, char *tmp, size_t tlen)
+static int create_temp(int dfd, const char *base, mode_t mode, char *tmp, size_t tlen)
 {
 	static unsigned counter;
 	struct timespec ts;
@@ -214,11 +217,10 @@ static int create_temp(const char *dir, const char *base, mode_t mode, char *tmp
 				    (++counter * 2654435761UL);
 		int fd, n;
 
-		n = snprintf(tmp, tlen, "%s/.%s.%0*lx~", strcmp(dir, "/") ? dir : "", base,
-			     TEMP_TAG_LEN, tag & 0xffffff);
+		n = snprintf(tmp, tlen, ".%s.%0*lx~", base, TEMP_TAG_LEN, tag & 0xffffff);
 		if (n < 0 || (size_t)n >= tlen)
 			return -ENAMETOOLONG;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0)
 			return fd;
 		if (errno != EEXIST)
@@ -227,30 +229,31 @@ static int create_temp(const char *dir, const char *base, mode_t mode, char *tmp
 	return -EEXIST;
 }
 
-int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
+int hp_atomic_write(const char *root, const char *path, const void *data, size_t len, mode_t mode,
 		    enum hp_af_step *step)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX];
+	char dir[PATH_MAX], tmp[NAME_MAX + 1];
 	const char *base;
 	int dfd, fd, r;
 
 	r = split_dir(path, dir, sizeof(dir), &base);
 	if (r < 0)
 		return fail(step, HP_AF_CREATE, r);
-	dfd = open_dir(dir, base);
+	dfd = open_dir(root, dir, base);
 	if (dfd < 0)
 		return fail(step, HP_AF_OPEN_DIR, dfd);
-	r = same_content(path, data, len, &mode);
+	r = same_content(dfd, base, data, len, mode);
 	if (r != 0) {
 		r = r < 0 ? fail(step, HP_AF_READ, r) : HP_AF_UNCHANGED;
 		goto unlock;
 	}
 
-	fd = create_temp(dir, base, mode, tmp, sizeof(tmp));
+	fd = create_temp(dfd, base, mode, tmp, sizeof(tmp));
 	if (fd < 0) {
 		r = fail(step, HP_AF_CREATE, fd);
 		goto unlock;
 	}
+	/* the mode asked for, whatever the umask */
 	if (fchmod(fd, mode) < 0) {
 		r = fail(step, HP_AF_CREATE, -errno);
 		goto drop;
@@ -270,7 +273,7 @@ int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
 		r = fail(step, HP_AF_CLOSE, -errno);
 		goto drop;
 	}
-	if (rename(tmp, path) < 0) {
+	if (renameat(dfd, tmp, dfd, base) < 0) {
 		r = fail(step, HP_AF_RENAME, -errno);
 		goto drop;
 	}
@@ -281,13 +284,13 @@ int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
 drop:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	unlinkat(dfd, tmp, 0);
 unlock:
 	close(dfd);
 	return r;
 }
 
-int hp_atomic_remove(const char *path, enum hp_af_step *step)
+int hp_atomic_remove(const char *root, const char *path, enum hp_af_step *step)
 {
 	char dir[PATH_MAX];
 	const char *base;
@@ -296,10 +299,10 @@ int hp_atomic_remove(const char *path, enum hp_af_step *step)
 	r = split_dir(path, dir, sizeof(dir), &base);
 	if (r < 0)
 		return fail(step, HP_AF_UNLINK, r);
-	dfd = open_dir(dir, base);
+	dfd = open_dir(root, dir, base);
 	if (dfd < 0)
 		return dfd == -ENOENT ? HP_AF_ABSENT : fail(step, HP_AF_OPEN_DIR, dfd);
-	if (unlink(path) < 0) {
+	if (unlinkat(dfd, base, 0) < 0) {
 		r = errno;
 		close(dfd);
 		return r == ENOENT ? HP_AF_ABSENT : fail(step, HP_AF_UNLINK, -r);
@@ -307,33 +310,5 @@ int hp_atomic_remove(const char *path, enum hp_af_step *step)
 	r = sync_dir(dfd);
 	if (r < 0)
 		return fail(step, HP_AF_DIR_SYNC, r);
-	return 0;
-}
-
-int hp_mkdirs(const char *dir)
-{
-	char buf[PATH_MAX];
-	struct stat st;
-	size_t len = strlen(dir);
-
-	if (len == 0 || len >= sizeof(buf))
-		return len ? -ENAMETOOLONG : -EINVAL;
-	memcpy(buf, dir, len + 1);
-	for (char *p = buf + 1;; p++) {
-		bool end = *p == '\0';
-
-		if (*p != '/' && !end)
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		if (stat(buf, &st) < 0)
-			return -errno;
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
-		if (end)
-			break;
-		*p = '/';
-	}
 	return 0;
 }

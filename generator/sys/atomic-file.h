@@ -4,7 +4,10 @@
  * never a mix: a temporary file in the same directory, created exclusively without following
  * links, written, fsync'd, renamed over the target, then the directory fsync'd. libc only.
  *
- * Paths are complete (the caller composes them with sys/path.h). On failure the function
+ * Paths are as on the system under a root and resolved beneath it (sys/root.h): the
+ * directory is opened there once, and every later step works relative to it (openat,
+ * renameat, unlinkat), so neither the file nor its temporary file can be outside the root,
+ * whatever links the image holds. On failure the function
  * returns -errno and *step tells which step failed, for the message. Up to and including the
  * rename, a failure leaves the old file byte-for-byte and removes the temporary file. Only a
  * failed directory fsync comes after the rename: the new content is then in place but its
@@ -47,21 +50,17 @@ enum {
 };
 
 /*
- * hp_atomic_write - make path hold exactly data[0..len). When it already does, nothing is
- * written and HP_AF_UNCHANGED is returned. A new file gets mode (umask not applied); a
- * replaced one keeps its mode. A symbolic link at path is refused (-ELOOP, step READ), as is
- * anything but a regular file. The directory must exist.
+ * hp_atomic_write - make path (beneath root) hold exactly data[0..len), as a regular file of
+ * exactly mode (umask not applied), owned by us, with one link. When it already is all that,
+ * nothing is written and HP_AF_UNCHANGED is returned; otherwise it is replaced: the old
+ * file's mode, owner and other names are never carried over (a setuid or world-writable old
+ * file, a hard link to another file). A symbolic link at path is refused (-ELOOP, step
+ * READ), as is anything but a regular file. The directory must exist.
  */
-int hp_atomic_write(const char *path, const void *data, size_t len, mode_t mode,
+int hp_atomic_write(const char *root, const char *path, const void *data, size_t len, mode_t mode,
 		    enum hp_af_step *step);
 
 /* hp_atomic_remove - unlink path and fsync its directory. HP_AF_ABSENT if it did not exist. */
-int hp_atomic_remove(const char *path, enum hp_af_step *step);
-
-/*
- * hp_mkdirs - create dir and its missing parents (mode 0755). 0 if it exists or was made,
- * -errno otherwise (-ENOTDIR when a component is not a directory).
- */
-int hp_mkdirs(const char *dir);
+int hp_atomic_remove(const char *root, const char *path, enum hp_af_step *step);
 
 #endif

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "sys/boot-verdict.h"
+#include "sys/host.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp_host *h, char *err,
 		       size_t errlen)
@@ -18,21 +20,23 @@ int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp
 	for (size_t i = 0; i < pools->nr_pools && h->nr_sizes < HP_MAX_SIZES; i++)
 		h->sizes[h->nr_sizes++] = pools->pools[i].size;
 	h->online_mask = pools->online_mask;
+	h->nodes_beyond = pools->nodes_beyond;
 	h->numa_sysfs = pools->numa_sysfs;
-	r = hp_read_text(root, &text, NULL, sizeof(h->cmdline) - 1, HP_P_CMDLINE);
+	r = hp_read_cmdline(root, h->cmdline, sizeof(h->cmdline));
 	if (r < 0) {
-		snprintf(err, errlen, "%s: %s", HP_P_CMDLINE, strerror(-r));
+		snprintf(err, errlen, "%s: %s", HP_P_CMDLINE, hp_cmdline_strerror(r));
 		return r;
 	}
-	text[strcspn(text, "\n")] = '\0';
-	snprintf(h->cmdline, sizeof(h->cmdline), "%s", text);
-	free(text);
-	/* an unknown version makes the simulation assume a recent kernel */
-	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
+	/* an unknown version makes the simulation assume a recent kernel; a broken one is said */
+	r = hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE);
+	if (r == 0) {
 		text[strcspn(text, "\n")] = '\0';
 		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
 		h->kver = hp_kver_parse(text);
 		free(text);
+	} else if (r != -ENOENT) {
+		snprintf(err, errlen, "%s: %s", HP_P_OSRELEASE, hp_strerror(r));
+		return r;
 	}
 	h->cma = hp_bootcheck_cma(root, h->cmdline);
 	return 0;

@@ -12,17 +12,16 @@
 #include "core/grub-snippet.h"
 #include "sys/bootloader.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define SCRIPT_MAX (1U << 20)
 
 static bool executable(const char *root, const char *path)
 {
-	char p[4096];
 	struct stat st;
 
-	if (hp_path(p, sizeof(p), root, "%s", path) < 0)
-		return false;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+	return hp_root_stat(root, path, &st, true) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0111);
 }
 
 static void first_found(const char *root, char *dst, size_t len, const char *const *cands, size_t n)
@@ -96,7 +95,7 @@ static int cmp_names(const void *a, const void *b)
 
 int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max)
 {
-	char dir[4096], file[512], **names = NULL;
+	char file[512], **names = NULL;
 	size_t count = 0, nr = 0, cap = 0;
 	struct dirent *e;
 	DIR *d;
@@ -105,12 +104,9 @@ int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max)
 	r = scan_file(root, HP_P_GRUB_DEFAULT, false, out, max, &count);
 	if (r < 0)
 		return r;
-	r = hp_path(dir, sizeof(dir), root, "%s", HP_P_GRUB_D);
+	r = hp_root_opendir(root, HP_P_GRUB_D, &d);
 	if (r < 0)
-		return r;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? (int)count : -errno;
+		return r == -ENOENT ? (int)count : r;
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 

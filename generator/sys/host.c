@@ -6,27 +6,85 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/size.h"
 #include "sys/host.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define TEXT_MAX (4U << 20)
 
-/* "MemTotal:       32768000 kB", optionally after "Node 0 " */
+/* "MemTotal:       32768000 kB", optionally after "Node 0 "; -ERANGE when bytes overflow */
 static int meminfo_total(const char *text, uint64_t *bytes)
 {
 	const char *p = strstr(text, "MemTotal:");
-	unsigned long long kb;
+	int r;
 
-	if (!p || sscanf(p, "MemTotal: %llu kB", &kb) != 1)
+	if (!p)
 		return -EINVAL;
-	*bytes = kb * 1024ULL;
-	return 0;
+	p += strlen("MemTotal:");
+	p += strspn(p, " \t");
+	r = hp_kb_bytes(p, &p, bytes);
+	if (r < 0)
+		return r;
+	return strncmp(p, " kB", 3) ? -EINVAL : 0;
 }
 
 static int fail(struct hp_host *h, int r, const char *path, const char *what)
 {
-	snprintf(h->err, sizeof(h->err), "%.200s: %s", path, what ? what : strerror(-r));
+	snprintf(h->err, sizeof(h->err), "%.200s: %s", path, what ? what : hp_strerror(r));
 	return r;
+}
+
+static const char *memtotal_error(int r)
+{
+	return r == -ERANGE ? "MemTotal in kB does not fit 64 bits of bytes"
+			    : "no MemTotal line (\"MemTotal: N kB\")";
+}
+
+int hp_hstate_dir_size(const char *name, uint64_t *size)
+{
+	const char *p;
+	int r;
+
+	if (strncmp(name, "hugepages-", 10))
+		return -EINVAL;
+	r = hp_kb_bytes(name + 10, &p, size);
+	if (r < 0)
+		return r;
+	return strcmp(p, "kB") ? -EINVAL : 0;
+}
+
+const char *hp_cmdline_strerror(int r)
+{
+	if (r == -E2BIG)
+		return "longer than 4095 bytes, the most the kernel's COMMAND_LINE_SIZE of 4096 leaves and all hugeplan reads";
+	if (r == -EINVAL)
+		return "holds a NUL byte";
+	return hp_strerror(r);
+}
+
+int hp_read_cmdline(const char *root, char *buf, size_t len)
+{
+	size_t n;
+	char *text;
+	int r;
+
+	buf[0] = '\0';
+	/* the line and its newline: len - 1 bytes of words at most */
+	r = hp_read_text(root, &text, &n, len, HP_P_CMDLINE);
+	if (r == -EFBIG)
+		return -E2BIG;
+	if (r < 0)
+		return r;
+	if (n && text[n - 1] == '\n')
+		text[--n] = '\0';
+	if (n >= len || strlen(text) != n) {
+		free(text);
+		return n >= len ? -E2BIG : -EINVAL;
+	}
+	memcpy(buf, text, n + 1);
+	free(text);
+	return 0;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -38,28 +96,31 @@ static int cmp_u64(const void *a, const void *b)
 
 static int read_sizes(const char *root, struct hp_host *h)
 {
-	char dir[4096];
 	struct dirent *de;
 	DIR *d;
+	int r;
 
-	if (hp_path(dir, sizeof(dir), root, HP_P_HUGEPAGES) < 0)
-		return fail(h, -ENAMETOOLONG, HP_P_HUGEPAGES, NULL);
-	d = opendir(dir);
-	if (!d) {
+	r = hp_root_opendir(root, HP_P_HUGEPAGES, &d);
+	if (r < 0) {
 		/* a kernel without hugetlbfs has no directory: no sizes, which the planner reports
 		 */
-		if (errno == ENOENT)
+		if (r == -ENOENT)
 			return 0;
-		return fail(h, -errno, dir, NULL);
+		return fail(h, r, HP_P_HUGEPAGES, NULL);
 	}
 	while ((de = readdir(d))) {
-		unsigned long long kb;
-		char tail[4];
+		uint64_t size;
 
-		if (sscanf(de->d_name, "hugepages-%llukB%3s", &kb, tail) != 1)
-			continue;
-		if (h->nr_sizes < HP_MAX_SIZES && kb)
-			h->sizes[h->nr_sizes++] = kb * 1024ULL;
+		r = hp_hstate_dir_size(de->d_name, &size);
+		if (r == -ERANGE) {
+			char p[320];
+
+			closedir(d);
+			snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
+			return fail(h, r, p, "a page size that does not fit 64 bits of bytes");
+		}
+		if (r == 0 && h->nr_sizes < HP_MAX_SIZES && size)
+			h->sizes[h->nr_sizes++] = size;
 	}
 	closedir(d);
 	qsort(h->sizes, h->nr_sizes, sizeof(h->sizes[0]), cmp_u64);
@@ -108,12 +169,12 @@ static int read_online(const char *root, struct hp_host *h)
 	if (r < 0)
 		return fail(h, r, HP_P_NODE_ONLINE, NULL);
 	h->numa_sysfs = true;
-	r = hp_nodelist_parse(text, &h->online_mask);
+	/* nodes from 64 up are counted, not read: the plan never uses them (core/plan.h) */
+	r = hp_nodelist_parse(text, &h->online_mask, &h->nodes_beyond, &h->first_beyond);
 	free(text);
 	if (r < 0)
 		return fail(h, r, HP_P_NODE_ONLINE,
-			    r == -ERANGE ? "node id above 63 is not supported"
-					 : "malformed node list");
+			    r == -ERANGE ? "node id of 65536 or more" : "malformed node list");
 	for (unsigned n = 0; n < HP_MAX_NODES; n++)
 		if ((h->online_mask >> n) & 1)
 			h->nodes[h->nr_nodes++].id = n;
@@ -143,27 +204,33 @@ static int read_nodes(const char *root, struct hp_host *h)
 		r = meminfo_total(text, &node->mem_total);
 		free(text);
 		if (r < 0)
-			return fail(h, r, path, "no MemTotal line");
+			return fail(h, r, path, memtotal_error(r));
 	}
 	return 0;
 }
 
-/* the kernel version and command line; either may be missing (then "" and 0) */
-static void read_kernel(const char *root, struct hp_host *h)
+/*
+ * the kernel version and command line; either may be missing (then "" and 0), but one that
+ * is there and cannot be read (whole) is an error: a cut command line would be misread
+ */
+static int read_kernel(const char *root, struct hp_host *h)
 {
 	char *text;
+	int r;
 
-	if (hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE) == 0) {
+	r = hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE);
+	if (r == 0) {
 		text[strcspn(text, "\n")] = '\0';
 		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
 		h->kver = hp_kver_parse(text);
 		free(text);
+	} else if (r != -ENOENT) {
+		return fail(h, r, HP_P_OSRELEASE, NULL);
 	}
-	if (hp_read_text(root, &text, NULL, sizeof(h->cmdline) - 1, HP_P_CMDLINE) == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(h->cmdline, sizeof(h->cmdline), "%s", text);
-		free(text);
-	}
+	r = hp_read_cmdline(root, h->cmdline, sizeof(h->cmdline));
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? fail(h, r, HP_P_CMDLINE, hp_cmdline_strerror(r)) : 0;
 }
 
 int hp_host_read_kernel(const char *root, struct hp_host *h)
@@ -177,8 +244,7 @@ int hp_host_read_kernel(const char *root, struct hp_host *h)
 	r = read_sizes(root, h);
 	if (r < 0)
 		return r;
-	read_kernel(root, h);
-	return 0;
+	return read_kernel(root, h);
 }
 
 int hp_host_read(const char *root, struct hp_host *h)
@@ -193,7 +259,7 @@ int hp_host_read(const char *root, struct hp_host *h)
 	r = meminfo_total(text, &h->mem_total);
 	free(text);
 	if (r < 0)
-		return fail(h, r, HP_P_MEMINFO, "no MemTotal line");
+		return fail(h, r, HP_P_MEMINFO, memtotal_error(r));
 
 	r = read_nodes(root, h);
 	if (r < 0)
@@ -202,6 +268,5 @@ int hp_host_read(const char *root, struct hp_host *h)
 	if (r < 0)
 		return r;
 	read_cpuinfo(root, h);
-	read_kernel(root, h);
-	return 0;
+	return read_kernel(root, h);
 }

@@ -6,6 +6,9 @@
 #ifndef HP_HOST_H
 #define HP_HOST_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/host.h"
 
 /* hp_host_read - read every fact under root. -errno on failure, with h->err set. */
@@ -18,5 +21,23 @@ int hp_host_read(const char *root, struct hp_host *h);
  * which runs at every boot. -errno on failure, with h->err set.
  */
 int hp_host_read_kernel(const char *root, struct hp_host *h);
+
+/*
+ * hp_read_cmdline - root's /proc/cmdline, the whole line without its newline, into buf of
+ * len bytes (HP_KCMDLINE_MAX: 4095 bytes of words, the most COMMAND_LINE_SIZE 4096 leaves).
+ * Every reader of the command line uses this. 0; -E2BIG when the line is longer (never cut,
+ * never read as empty); -EINVAL for a NUL byte in it; -errno (-ENOENT: no file). buf is ""
+ * on failure.
+ */
+int hp_read_cmdline(const char *root, char *buf, size_t len);
+
+/* hp_cmdline_strerror - what a failure of hp_read_cmdline() means, for a message. */
+const char *hp_cmdline_strerror(int r);
+
+/*
+ * hp_hstate_dir_size - the page size of a /sys/kernel/mm/hugepages entry "hugepages-NkB", in
+ * bytes. 0; -EINVAL for another name; -ERANGE when N KiB do not fit 64 bits of bytes.
+ */
+int hp_hstate_dir_size(const char *name, uint64_t *size);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "sys/kmsg.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 /* a record is at most 1 KiB of text plus its dictionary; a short buffer makes read() fail */
 #define RECBUF	 8192
@@ -50,13 +51,13 @@ static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
 	return r;
 }
 
-static int walk_file(const char *root, hp_kmsg_fn fn, void *ctx)
+static int walk_file(int fd, hp_kmsg_fn fn, void *ctx)
 {
 	size_t len, off = 0;
 	char *text;
 	int r;
 
-	r = hp_read_text(root, &text, &len, FILE_MAX, HP_P_KMSG);
+	r = hp_read_fd(fd, &text, &len, FILE_MAX);
 	if (r < 0)
 		return r;
 	while (off < len) {
@@ -71,42 +72,45 @@ static int walk_file(const char *root, hp_kmsg_fn fn, void *ctx)
 	return r;
 }
 
+/* the log beneath root, never blocking: the device, a captured file, nothing else */
+static int open_log(const char *root, int flags, struct stat *st)
+{
+	int fd = hp_root_open(root, HP_P_KMSG, flags | O_NONBLOCK, 0), r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		r = -errno;
+	else if (!S_ISCHR(st->st_mode) && !S_ISREG(st->st_mode))
+		r = -HP_ENOTREG;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int hp_kmsg_foreach(const char *root, hp_kmsg_fn fn, void *ctx)
 {
-	char path[4096];
 	struct stat st;
 	int fd, r;
 
-	r = hp_path(path, sizeof(path), root, HP_P_KMSG);
-	if (r < 0)
-		return r;
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = open_log(root, O_RDONLY, &st);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	if (S_ISCHR(st.st_mode)) {
-		r = walk_device(fd, fn, ctx);
-		close(fd);
-		return r;
-	}
-	/* a captured log: many records per read, split on record boundaries */
+		return fd;
+	/* a device gives one record per read; a captured log many, split on record boundaries */
+	r = S_ISCHR(st.st_mode) ? walk_device(fd, fn, ctx) : walk_file(fd, fn, ctx);
 	close(fd);
-	return walk_file(root, fn, ctx);
+	return r;
 }
 
 int hp_kmsg_log(const char *root, unsigned level, const char *text)
 {
-	char path[4096], line[1024];
+	char line[1024];
+	struct stat st;
 	ssize_t w;
 	int fd, r, n;
 
-	r = hp_path(path, sizeof(path), root, HP_P_KMSG);
-	if (r < 0)
-		return r;
 	n = snprintf(line, sizeof(line), "<%u>%s\n", (1U << 3) | (level & 7), text);
 	if (n < 0)
 		return -EINVAL;
@@ -114,9 +118,9 @@ int hp_kmsg_log(const char *root, unsigned level, const char *text)
 		n = (int)sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+	fd = open_log(root, O_WRONLY | O_APPEND, &st);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* one write() is one record for the device */
 	do {
 		w = write(fd, line, (size_t)n);

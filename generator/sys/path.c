@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "sys/path.h"
+#include "sys/root.h"
 
 static int vpath(char *buf, size_t len, const char *root, const char *fmt, va_list ap)
 {
@@ -97,13 +97,13 @@ int hp_read_text(const char *root, char **out, size_t *len, size_t max, const ch
 	int fd, r;
 
 	va_start(ap, fmt);
-	r = vpath(p, sizeof(p), root, fmt, ap);
+	r = vsnprintf(p, sizeof(p), fmt, ap) < (int)sizeof(p) ? 0 : -ENAMETOOLONG;
 	va_end(ap);
 	if (r < 0)
 		return r;
-	fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = hp_root_open_file(root, p, NULL);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = hp_read_fd(fd, out, len, max);
 	close(fd);
 	return r;
@@ -117,11 +117,11 @@ int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = vpath(p, sizeof(p), root, fmt, ap);
+	r = vsnprintf(p, sizeof(p), fmt, ap) < (int)sizeof(p) ? 0 : -ENAMETOOLONG;
 	va_end(ap);
 	if (r < 0)
 		return r;
-	r = hp_read_text(NULL, &text, NULL, 4096, "%s", p);
+	r = hp_read_text(root, &text, NULL, 4096, "%s", p);
 	if (r < 0)
 		return r;
 	errno = 0;
@@ -135,15 +135,15 @@ int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 	return 0;
 }
 
-/* stat (follow) or lstat of root+path; 0 or -errno */
+/* stat (follow) or lstat of path beneath root; 0 or -errno */
 static int vstat(const char *root, struct stat *st, bool follow, const char *fmt, va_list ap)
 {
 	char p[4096];
-	int r = vpath(p, sizeof(p), root, fmt, ap);
+	int n = vsnprintf(p, sizeof(p), fmt, ap);
 
-	if (r < 0)
-		return r;
-	return (follow ? stat(p, st) : lstat(p, st)) < 0 ? -errno : 0;
+	if (n < 0 || n >= (int)sizeof(p))
+		return -ENAMETOOLONG;
+	return hp_root_stat(root, p, st, follow);
 }
 
 int hp_path_exists(const char *root, const char *fmt, ...)

@@ -14,16 +14,22 @@
 #include "core/pathnames.h"
 
 /*
- * hp_path - root followed by the formatted absolute path. A NULL, empty or "/" root is the
- * running system. Returns 0, or -ENAMETOOLONG when it does not fit len.
+ * hp_path - root followed by the formatted absolute path: the name of a path under a root as
+ * messages show it. Never open what it gives: sys/root.h resolves paths beneath a root.
+ * A NULL, empty or "/" root is the running system. Returns 0, or -ENAMETOOLONG when it does
+ * not fit len.
  */
 int hp_path(char *buf, size_t len, const char *root, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /*
- * hp_read_text - the whole file at root+path, NUL-terminated, in a malloc'd buffer. Files
- * larger than max bytes give -EFBIG (sysfs and procfs files report size 0, so the file is
- * read until EOF). *len, if given, is the byte count. -errno on failure.
+ * The readers below take the formatted path as on the system under root and resolve it
+ * beneath root (sys/root.h): nothing they read can be outside it.
+ *
+ * hp_read_text - the whole regular file at path, NUL-terminated, in a malloc'd buffer. Never
+ * blocks: a FIFO, a socket or a device is refused with -HP_ENOTREG (sys/root.h), a directory
+ * with -EISDIR. Files larger than max bytes give -EFBIG (sysfs and procfs files report size
+ * 0, so the file is read until EOF). *len, if given, is the byte count. -errno on failure.
  */
 int hp_read_text(const char *root, char **out, size_t *len, size_t max, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -35,11 +41,11 @@ int hp_read_fd(int fd, char **out, size_t *len, size_t max);
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* hp_path_mtime - the modification time of root+path, in ms since the epoch. -errno. */
+/* hp_path_mtime - the mtime of path beneath root (links followed), ms since the epoch. -errno */
 int hp_path_mtime(const char *root, uint64_t *ms, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* hp_path_exists - 1 if root+path exists (any type), 0 if not. */
+/* hp_path_exists - 1 if path exists beneath root (any type, a link not followed), 0 if not. */
 int hp_path_exists(const char *root, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

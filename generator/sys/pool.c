@@ -11,6 +11,7 @@
 #include "sys/host.h"
 #include "sys/path.h"
 #include "sys/pool.h"
+#include "sys/root.h"
 
 struct ctx {
 	const char *root;
@@ -34,27 +35,30 @@ static int cmp_pool(const void *a, const void *b)
 
 static int list_sizes(struct ctx *c, struct hp_pools *out)
 {
-	char dir[4096];
 	struct dirent *de;
 	DIR *d;
+	int r;
 
-	if (hp_path(dir, sizeof(dir), c->root, HP_P_HUGEPAGES) < 0)
-		return fail(c, -ENAMETOOLONG, HP_P_HUGEPAGES);
-	d = opendir(dir);
-	if (!d) {
+	r = hp_root_opendir(c->root, HP_P_HUGEPAGES, &d);
+	if (r < 0) {
 		/* no hugetlbfs in this kernel: nothing to read, which is an answer */
-		if (errno == ENOENT)
+		if (r == -ENOENT)
 			return 0;
-		return fail(c, -errno, HP_P_HUGEPAGES);
+		return fail(c, r, HP_P_HUGEPAGES);
 	}
 	while ((de = readdir(d))) {
-		unsigned long long kb;
-		char tail[4];
+		uint64_t size;
 
-		if (sscanf(de->d_name, "hugepages-%llukB%3s", &kb, tail) != 1 || !kb)
-			continue;
-		if (out->nr_pools < HP_MAX_SIZES)
-			out->pools[out->nr_pools++].size = kb * 1024ULL;
+		r = hp_hstate_dir_size(de->d_name, &size);
+		if (r == -ERANGE) {
+			char p[320];
+
+			snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
+			closedir(d);
+			return fail(c, r, p);
+		}
+		if (r == 0 && size && out->nr_pools < HP_MAX_SIZES)
+			out->pools[out->nr_pools++].size = size;
 	}
 	closedir(d);
 	qsort(out->pools, out->nr_pools, sizeof(out->pools[0]), cmp_pool);
@@ -68,7 +72,7 @@ static int list_sizes(struct ctx *c, struct hp_pools *out)
 __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint64_t *v, char *rel,
 							    size_t rlen, const char *fmt, ...)
 {
-	char path[4200], buf[32], *end;
+	char buf[32], *end;
 	unsigned long long n;
 	va_list ap;
 	ssize_t k;
@@ -77,11 +81,15 @@ __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint6
 	va_start(ap, fmt);
 	r = vsnprintf(rel, rlen, fmt, ap);
 	va_end(ap);
-	if (r < 0 || (size_t)r >= rlen || hp_path(path, sizeof(path), c->root, "%s", rel) < 0)
+	if (r < 0 || (size_t)r >= rlen)
 		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* under a root, what is there is judged first (a FIFO, a device); sysfs itself is safe */
+	if (hp_root_is_host(c->root))
+		fd = hp_root_open(NULL, rel, O_RDONLY, 0);
+	else
+		fd = hp_root_open_file(c->root, rel, NULL);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	do {
 		k = read(fd, buf, sizeof(buf) - 1);
 	} while (k < 0 && errno == EINTR);
@@ -155,7 +163,7 @@ int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t 
 	} else if (r < 0) {
 		return fail(&c, r, HP_P_NODE_ONLINE);
 	} else {
-		r = hp_nodelist_parse(text, &out->online_mask);
+		r = hp_nodelist_parse(text, &out->online_mask, &out->nodes_beyond, NULL);
 		free(text);
 		if (r < 0)
 			return fail(&c, r, HP_P_NODE_ONLINE);

@@ -3,10 +3,13 @@
 #include <mntent.h>
 #include <stdio.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sys/path.h"
 #include "systemd/fstab.h"
+
+#define FSTAB_MAX (1U << 20)
 
 /* equal once trailing slashes are dropped: "/dev/hugepages1G/" names the same place */
 static bool same_path(const char *a, const char *b)
@@ -22,21 +25,28 @@ static bool same_path(const char *a, const char *b)
 
 int gen_fstab_has(const char *root, const char *where)
 {
-	char path[4096];
 	struct mntent *m;
+	size_t len;
+	char *text;
 	FILE *f;
 	int r = 0;
 
-	if (hp_path(path, sizeof(path), root, HP_P_FSTAB) < 0)
-		return -ENAMETOOLONG;
-	f = setmntent(path, "re");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+	/* read beneath the root, never blocking; then getmntent() over the text */
+	r = hp_read_text(root, &text, &len, FSTAB_MAX, HP_P_FSTAB);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	f = len ? fmemopen(text, len, "r") : NULL;
+	if (!f) {
+		r = len ? -errno : 0;
+		free(text);
+		return r;
+	}
 	while ((m = getmntent(f)))
 		if (same_path(m->mnt_dir, where)) {
 			r = 1;
 			break;
 		}
-	endmntent(f);
+	fclose(f);
+	free(text);
 	return r;
 }

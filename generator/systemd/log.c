@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/kcmdline.h"
 #include "sys/path.h"
+#include "sys/root.h"
 #include "systemd/log.h"
 
 #define LOG_FAC_DAEMON (3 << 3) /* syslog's LOG_DAEMON, as systemd's generators use */
@@ -47,10 +49,16 @@ void gen_log_open(const char *root)
 	else
 		kmsg = getenv("SYSTEMD_SCOPE") || getppid() == 1;
 	if (kmsg) {
-		char p[4096];
+		struct stat st;
 
-		if (hp_path(p, sizeof(p), root, HP_P_KMSG) == 0)
-			kmsg_fd = open(p, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+		/* never blocking on a FIFO planted at dev/kmsg under a root; the device or a file
+		 */
+		kmsg_fd = hp_root_open(root, HP_P_KMSG, O_WRONLY | O_APPEND | O_NONBLOCK, 0);
+		if (kmsg_fd >= 0 &&
+		    (fstat(kmsg_fd, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISREG(st.st_mode)))) {
+			close(kmsg_fd);
+			kmsg_fd = -1;
+		}
 	}
 	if (lvl && !level_from_env)
 		gen_log(GEN_LOG_WARNING, "SYSTEMD_LOG_LEVEL=%s: not a log level, ignored", lvl);

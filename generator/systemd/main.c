@@ -25,6 +25,7 @@
 #include "core/units.h"
 #include "sys/host.h"
 #include "sys/path.h"
+#include "sys/root.h"
 #include "systemd/fstab.h"
 #include "systemd/log.h"
 #include "systemd/output.h"
@@ -120,7 +121,7 @@ static void write_text(const struct gen *g, const char *rel, int (*render)(char 
 			"%s/%s exists already (written by another generator?), left as it is",
 			g->dest, rel);
 	else if (r < 0)
-		gen_log(GEN_LOG_ERR, "cannot write %s/%s: %s", g->dest, rel, strerror(-r));
+		gen_log(GEN_LOG_ERR, "cannot write %s/%s: %s", g->dest, rel, hp_strerror(r));
 }
 
 static void link_unit(const struct gen *g, const char *rel, const char *target)
@@ -129,7 +130,7 @@ static void link_unit(const struct gen *g, const char *rel, const char *target)
 
 	if (r < 0)
 		gen_log(r == -EEXIST ? GEN_LOG_WARNING : GEN_LOG_ERR, "cannot link %s/%s: %s",
-			g->dest, rel, strerror(-r));
+			g->dest, rel, hp_strerror(r));
 }
 
 static void write_mounts(struct gen *g)
@@ -142,7 +143,7 @@ static void write_mounts(struct gen *g)
 
 		r = gen_fstab_has(g->root, m->where);
 		if (r < 0)
-			gen_log(GEN_LOG_WARNING, "cannot read " HP_P_FSTAB ": %s", strerror(-r));
+			gen_log(GEN_LOG_WARNING, "cannot read " HP_P_FSTAB ": %s", hp_strerror(r));
 		if (r > 0) {
 			gen_log(GEN_LOG_NOTICE, HP_P_FSTAB " mounts %s: no %s generated", m->where,
 				m->unit);
@@ -232,6 +233,10 @@ int main(int argc, char **argv)
 	}
 	hp_host_karch(&g->host, &g->arch);
 	hp_kcmdline_simulate(g->host.cmdline, &g->arch, &g->req);
+	if (g->req.unmodelled_node)
+		gen_log(GEN_LOG_ERR,
+			"the kernel command line asks for pages on node %u: hugeplan models nodes 0-%u only; units generated as if the kernel ignored that request",
+			g->req.unmodelled_node - 1, HP_MAX_NODES - 1);
 	for (size_t i = 0; i < g->req.nr_msgs; i++)
 		gen_log(GEN_LOG_DEBUG, "the command line made the kernel say: %s", g->req.msgs[i]);
 	for (size_t i = 0; i < g->req.nr_pools; i++)
@@ -240,7 +245,7 @@ int main(int argc, char **argv)
 	read_config(g, pool);
 	r = hp_units_decide(&g->req, g->plan_exists, g->strict, &g->units);
 	if (r < 0) {
-		gen_log(GEN_LOG_ERR, "cannot name the mount units: %s", strerror(-r));
+		gen_log(GEN_LOG_ERR, "cannot name the mount units: %s", hp_strerror(r));
 		goto out;
 	}
 	write_mounts(g);

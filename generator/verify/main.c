@@ -21,6 +21,7 @@
 #include "sys/path.h"
 #include "sys/pool.h"
 #include "sys/atomic-file.h"
+#include "sys/root.h"
 
 #define EXIT_SHORT 1
 #define EXIT_ERROR 2
@@ -54,17 +55,13 @@ static void usage(FILE *f)
 /* /run/hugeplan/boot-report.json under root, made with its directory; readers see old or new */
 static int write_report(const char *root, const char *json, size_t len)
 {
-	char dir[4096], path[4096];
 	enum hp_af_step step;
 	int r;
 
-	if (hp_path(dir, sizeof(dir), root, HP_P_RUN_DIR) < 0 ||
-	    hp_path(path, sizeof(path), root, HP_P_BOOT_REPORT) < 0)
-		return -ENAMETOOLONG;
-	r = hp_mkdirs(dir);
+	r = hp_root_mkdirs(root, HP_P_RUN_DIR);
 	if (r < 0)
 		return r;
-	r = hp_atomic_write(path, json, len, 0644, &step);
+	r = hp_atomic_write(root, HP_P_BOOT_REPORT, json, len, 0644, &step);
 	return r < 0 ? r : 0;
 }
 
@@ -130,7 +127,7 @@ int main(int argc, char **argv)
 	errpath[0] = '\0';
 	r = hp_pools_read(root, &run->pools, errpath, sizeof(errpath));
 	if (r < 0) {
-		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, errpath, strerror(-r));
+		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, errpath, hp_strerror(r));
 		free(run);
 		return EXIT_ERROR;
 	}
@@ -142,6 +139,13 @@ int main(int argc, char **argv)
 	}
 	hp_host_karch(&run->host, &run->arch);
 	hp_kcmdline_simulate(run->host.cmdline, &run->arch, &run->req);
+	if (run->req.unmodelled_node) {
+		fprintf(stderr,
+			"hugeplan-verify: the kernel command line asks for pages on node %u: hugeplan models nodes 0-%u only; not verified\n",
+			run->req.unmodelled_node - 1, HP_MAX_NODES - 1);
+		free(run);
+		return EXIT_ERROR;
+	}
 	in.cmdline = run->host.cmdline;
 	in.arch = &run->arch;
 	in.req = &run->req;
@@ -165,7 +169,8 @@ int main(int argc, char **argv)
 	if (r == 0)
 		r = write_report(root, json, json_len);
 	if (r < 0) {
-		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, HP_P_BOOT_REPORT, strerror(-r));
+		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, HP_P_BOOT_REPORT,
+			hp_strerror(r));
 		meta.report_path = NULL;
 		if (!ret)
 			ret = EXIT_ERROR;
@@ -177,7 +182,7 @@ int main(int argc, char **argv)
 	r = hp_kmsg_log(root, level, kline);
 	if (r < 0)
 		fprintf(stderr, "hugeplan-verify: %s%s: %s (not logged: %s)\n", rp, HP_P_KMSG,
-			strerror(-r), kline);
+			hp_strerror(r), kline);
 	if (fflush(stdout) != 0 && !ret)
 		ret = EXIT_ERROR;
 	free(summary);

@@ -19,13 +19,15 @@ K=$(basename "$kdir")
 cfg=$kdir/boot/config-$K
 echo "# kernel: $K from $kdir"
 
-# root NAME FIXTURE: the fixture host, with this kernel's config and modules linked in
+# root NAME FIXTURE: the fixture host, with this kernel's config and module indexes copied in
+# (a link out of the root would be read inside it, as the image's own path: sys/root.h;
+# modprobe and libkmod read the indexes, never the .ko files, to answer)
 root() {
 	r=$T_TMP/$1
 	cp -R "$TOP/tests/fixtures/$2" "$r"
-	mkdir -p "$r/lib/modules" "$r/boot"
-	ln -s "$kdir/lib/modules/$K" "$r/lib/modules/$K"
-	ln -s "$cfg" "$r/boot/config-$K"
+	mkdir -p "$r/lib/modules/$K" "$r/boot"
+	cp "$kdir/lib/modules/$K"/modules.* "$r/lib/modules/$K/"
+	cp "$cfg" "$r/boot/config-$K"
 	echo "$r"
 }
 

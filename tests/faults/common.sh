@@ -52,10 +52,11 @@ host() {
 }
 
 # files DIR: every file and link under DIR but the targets, with a checksum: what must not
-# change (a temporary file left behind shows up here)
+# change (a temporary file left behind shows up here). The lock (sys/lock.h), which stays with
+# the state and goes without it, is not one of them.
 files() {
 	(cd "$1" && find . \( -type f -o -type l \) ! -path "./$SNIP" ! -path "./$KCMD" \
-		! -path "./$STATE" -exec md5sum {} + | LC_ALL=C sort -k2)
+		! -path "./$STATE" ! -path ./var/lib/hugeplan/lock -exec md5sum {} + | LC_ALL=C sort -k2)
 }
 
 # norm FILE: FILE as compared: the state's time of apply masked; "(absent)" for no file
@@ -83,25 +84,46 @@ state_of() {
 	fi
 }
 
-# points TRACE ROOT DIR...: "LINE SYSCALL ORDINAL" (tests/lib/inject.sh: inj_calls) for the calls
-# of the write path in a clean TRACE: from its first mkdir, or directory lock for remove, on,
-# the calls on a path under ROOT. hp_mkdirs makes and checks every component of a path the same
-# way: only those of the DIRs themselves are taken, unless FAULTS_FULL=1.
+# points TRACE ROOT TARGET CMD: "LINE SYSCALL ORDINAL PHASE" (tests/lib/inject.sh: inj_calls) for
+# the calls of the write path of "hugeplan CMD" in a clean TRACE that are on a path under
+# ROOT, with the phase each belongs to:
+#   lock    taking the lock (sys/lock.h): from the mkdir of its directory to its flock;
+#   write   from the first step of TARGET's replacement (hp_root_mkdirs of its directory) or
+#           removal (the directory's open) to the end: TARGET, then the state.
+# The reads between the two (the state, the boot loader's files) are not the write path.
+# Every path is opened beneath the root (sys/root.h): an openat() of the root itself, the
+# openat2() of the path, the root's close; the first names the second's path on the next
+# line. hp_root_mkdirs checks every component the same way (O_PATH | O_DIRECTORY, which
+# nothing else uses): only the directories themselves are taken, unless FAULTS_FULL=1.
 points() {
-	_pt=$1 _pr=$2
-	shift 2
-	inj_calls "$_pt" | awk -v root="$_pr" -v dirs="$*" -v full="${FAULTS_FULL:-0}" '
+	inj_calls "$1" | awk -v root="$2" -v target="$3" -v cmd="$4" -v full="${FAULTS_FULL:-0}" '
+	function dir(p) { sub(/\/[^\/]*$/, "", p); return p }
+	function path(t) { split(t, q, "\""); return q[2] }
+	function prefix(p, d) { return index(d "/", p "/") == 1 }
 	NR == FNR {
 		text[FNR] = $0
-		if (!start && ($0 ~ /^mkdir\(/ || $0 ~ /O_RDONLY[|]O_CLOEXEC[|]O_DIRECTORY\)/))
-			start = FNR
+		tdir = "/" dir(target)
+		if (!l0 && $0 ~ /^openat2\(/ && prefix(path($0), "/var/lib/hugeplan") &&
+		    $0 ~ /O_PATH[|]O_DIRECTORY/)
+			l0 = FNR - 1
+		if (l0 && !l1 && $0 ~ /^flock\(/ && index($0, "/var/lib/hugeplan/lock>"))
+			l1 = FNR
+		if (l1 && !l2 && $0 ~ /^openat2\(/ &&
+		    ((cmd == "apply" && $0 ~ /O_PATH[|]O_DIRECTORY/ && prefix(path($0), tdir)) ||
+		     (cmd == "remove" && path($0) == tdir && $0 ~ /O_DIRECTORY/)))
+			l2 = FNR - 1
 		next
 	}
-	$1 < start || !index(text[$1], root) { next }
-	!full && text[$1] ~ /^(mkdir|newfstatat)\(/ && text[$1] !~ /^newfstatat\([0-9]/ {
-		split(text[$1], q, "\"")
-		if (index(" " dirs " ", " " q[2] " ") == 0)
+	!(($1 >= l0 && $1 <= l1) || (l2 && $1 >= l2)) || !index(text[$1], root) { next }
+	{
+		t = text[$1]
+		p = ""
+		if (t ~ /^openat2\(/ && t ~ /O_PATH[|]O_DIRECTORY/)
+			p = path(t)
+		else if (t ~ /^openat\(AT_FDCWD/ && text[$1 + 1] ~ /O_PATH[|]O_DIRECTORY/)
+			p = path(text[$1 + 1])
+		if (!full && p != "" && p != "/var/lib/hugeplan" && p != tdir)
 			next
-	}
-	{ print }' "$_pt" -
+		print $0, ($1 <= l1 ? "lock" : "write")
+	}' "$1" -
 }

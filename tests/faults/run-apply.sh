@@ -2,26 +2,34 @@
 # hugeplan apply and remove themselves (the real binary, on fixture roots with --root) with
 # every system call of their write path failing once (strace -e inject, tests/lib/inject.sh).
 #
-# A clean traced run of each scenario gives the calls. From its first "mkdir" (apply) or
-# directory lock (remove) to the end, every call on a path under the root is failed in its
-# own run (tests/faults/common.sh: points; FAULTS_FULL=1 also fails the mkdir of every parent
-# directory, which goes through the same code); what the call is says what must happen:
+# A clean traced run of each scenario gives the calls (tests/faults/common.sh: points): the
+# taking of the lock (sys/lock.h), then from the first step of the boot loader file's write
+# (or removal) to the end, every call on a path under the root is failed in its own run
+# (FAULTS_FULL=1 also fails the mkdir of every parent directory, which goes through the same
+# code); what the call is says what must happen:
+#   - a step of taking the lock: exit 2, "PATH/lock: cannot take the lock: ...", nothing
+#     written.
 #   - a step of the write ("create temporary file", "fsync directory", ...): exit 2 and a
 #     message "hugeplan CMD: PATH: STEP: ..." naming the file being written then. The boot
 #     loader's file is exactly as before up to and including its rename (or unlink): that is
 #     the point of no return; after it the file is exactly the new one. Likewise the state
-#     file, written after it.
-#   - a call the write does not need (the directory lock, the sweep for a killed writer's
-#     temporary files, closing what was only read): exit 0 and the whole change made.
+#     file, written after it. When apply cannot write the state (up to its rename), the
+#     boot loader's file goes back as it was (issue 12, item 10): exit 2, nothing changed.
+#     remove's state goes last: the file stays removed.
+#   - a call the write does not need (a lock on the directory, the sweep for a killed
+#     writer's temporary files, closing what was only read, the holder's name in the lock, the
+#     lock let go of and its file removed): exit 0 and the whole change made.
 #   - anything not known: a failure of this test, so a new call on the path gets a decision.
-# Every time: no file under the root but the two targets differs from before (a temporary
-# file left behind would), and a second, clean run completes the change exactly.
+# Every time: no file under the root but the two targets (and the lock) differs from before
+# (a temporary file left behind would), and a second, clean run completes the change exactly.
 #
 # One known difference: when apply creates /etc/kernel/cmdline (from /proc/cmdline, as
-# kernel-install itself would) and then fails to record it in the state, the next apply finds
-# the file there and records created_file=no. The only effect: "hugeplan remove" later keeps
-# that file (holding the running command line without hugeplan's words, which is what
-# kernel-install would use without it), where it would have deleted it.
+# kernel-install itself would) and only the fsync of /etc/kernel fails after its rename, the
+# file is there (it cannot be told apart from one the admin made) and the state does not
+# record it: the next apply records created_file=no. The only effect: "hugeplan remove" later
+# keeps that file (holding the running command line without hugeplan's words, which is what
+# kernel-install would use without it), where it would have deleted it. (A failed state
+# write no longer leads there: the created file goes again.)
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
@@ -35,33 +43,40 @@ if ! inj_usable; then
 	exit
 fi
 
-# classify TEXT: the step a failure of this traced call must be reported as, "-" for a call
-# whose failure the write survives, "?" for a call this test does not know
+# classify TEXT NEXT: the step a failure of this traced call must be reported as, "-" for a
+# call whose failure the write survives, "?" for a call this test does not know. NEXT is the
+# line after it: an openat() of the root is for the path the openat2() there opens.
 classify() {
 	case $1 in
-	mkdir\(* | newfstatat\(AT_FDCWD*) echo "create directory" ;; # hp_mkdirs: mkdir, stat
+	openat\(AT_FDCWD*) case $2 in openat2\(*) classify "$2" ;; *) echo "?" ;; esac ;;
+	openat2\(*O_PATH[\|]O_DIRECTORY*) echo "create directory" ;; # hp_root_mkdirs: each part
+	mkdirat\(*) echo "create directory" ;;
+	openat2\(*/var/lib/hugeplan/lock\"*) echo lock ;;
+	openat2\(*O_DIRECTORY*) echo "open directory" ;;
 	openat\(*O_EXCL* | fchmod\(*) echo "create temporary file" ;;
-	openat\(*O_DIRECTORY*) echo "open directory" ;;
 	openat\(*O_RDONLY*) echo "read current file" ;;
+	newfstatat\(*lock\>*) echo lock ;;
 	newfstatat\(*S_IFDIR*) echo - ;; # fdopendir, for the sweep of stale temporary files
 	newfstatat\(* | read\(*) echo "read current file" ;;
-	flock\(* | fcntl\(* | getdents64\(* | unlinkat\(*) echo - ;; # lock and sweep
+	flock\(*lock\>*) echo lock ;;
+	flock\(* | fcntl\(* | getdents64\(*) echo - ;;         # directory lock and sweep
+	unlinkat\(*~\"*) echo - ;;                            # the sweep's
 	write\(*"~>"*) echo "write temporary file" ;;
 	fsync\(*"~>"*) echo "fsync temporary file" ;;
 	fsync\(*) echo "fsync directory" ;;
 	close\(*"~>"*) echo "close temporary file" ;;
-	close\(*) echo - ;; # a file that was only read, or the directory after its fsync
-	rename\(* | renameat*) echo "rename temporary file over target" ;;
-	unlink\(*) echo "remove file" ;;
+	close\(*) echo - ;; # a file that was only read, the root, the directory after its fsync
+	renameat*) echo "rename temporary file over target" ;;
+	unlinkat\(*) echo "remove file" ;;
 	*) echo "?" ;;
 	esac
 }
 
 errno_for() {
 	case $1 in
-	openat | mkdir | newfstatat) echo EACCES ;;
-	write) echo ENOSPC ;;
-	unlink) echo EROFS ;;
+	openat | openat2 | mkdirat | newfstatat) echo EACCES ;;
+	write | pwrite64) echo ENOSPC ;;
+	unlinkat) echo EROFS ;;
 	fchmod) echo EPERM ;;
 	flock) echo ENOLCK ;;
 	fcntl) echo EMFILE ;;
@@ -70,6 +85,20 @@ errno_for() {
 }
 
 INJECTED=0
+
+# marks TRACE T1 T2: "C1 S1 C2 REL", the points of no return: the boot loader file's renameat
+# or unlinkat (relative to its directory, sys/atomic-file.h), the fsync after it, the state's;
+# and where the lock's release begins (the last lstat of the state, O_PATH | O_NOFOLLOW,
+# which decides whether the lock's file goes: the openat() of the root before it)
+marks() {
+	awk -v d1="$(dirname "$2")>, \"$(basename "$2")\"" \
+		-v d2="$(dirname "$3")>, \"$(basename "$3")\"" '
+	/^(renameat2?|unlinkat)\(/ && index($0, d1) && !c1 { c1 = NR }
+	c1 && !s1 && NR > c1 && /^fsync\(/ { s1 = NR }
+	/^(renameat2?|unlinkat)\(/ && index($0, d2) && !c2 { c2 = NR }
+	/^openat2\(.*"\/var\/lib\/hugeplan\/applied", \{flags=[^}]*O_NOFOLLOW[^}]*O_PATH/ { rel = NR - 1 }
+	END { print c1 + 0, s1 + 0, c2 + 0, rel + 0 }' "$1"
+}
 
 # sweep NAME CMD TARGET ARGS...: scenario NAME ($W/NAME/pre) under "hugeplan CMD ARGS --root"
 sweep() {
@@ -88,23 +117,22 @@ sweep() {
 		t_fail "$name: the clean run changes both files (else old and new cannot be told apart)"
 		return
 	fi
-	# the points of no return: the boot loader file's rename or unlink, then the state's
-	read -r c1 s1 c2 <<EOF
-$(awk -v t1="$T1" -v t2="$T2" '
-		/^(rename|renameat2?|unlink)\(/ && index($0, "\"" t1 "\")") && !c1 { c1 = NR }
-		c1 && !s1 && NR > c1 && /^fsync\(/ { s1 = NR }
-		/^(rename|renameat2?|unlink)\(/ && index($0, "\"" t2 "\")") && !c2 { c2 = NR }
-		END { print c1 + 0, s1 + 0, c2 + 0 }' "$d/clean.trace")
+	read -r c1 s1 c2 rel <<EOF
+$(marks "$d/clean.trace" "$T1" "$T2")
 EOF
-	if [ "$c1" = 0 ] || [ "$s1" = 0 ] || [ "$c2" = 0 ]; then
+	if [ "$c1" = 0 ] || [ "$s1" = 0 ] || [ "$c2" = 0 ] || [ "$rel" -le 0 ]; then
 		t_fail "$name: the clean trace shows the write path (rename $c1, fsync $s1, state $c2)"
 		return
 	fi
 	points=0
-	points "$d/clean.trace" "$r" "$(dirname "$T1")" "$(dirname "$T2")" >"$d/calls"
-	while read -r line sc n; do
+	points "$d/clean.trace" "$r" "$target" "$cmd" >"$d/calls"
+	while read -r line sc n phase; do
 		text=$(sed -n "${line}p" "$d/clean.trace")
-		step=$(classify "$text")
+		step=$(classify "$text" "$(sed -n "$((line + 1))p" "$d/clean.trace")")
+		[ "$phase" = lock ] && [ "$step" != - ] && step=lock
+		# letting go of the lock (its file removed, the directories made for it): the
+		# change is made whatever happens there
+		[ "$line" -ge "$rel" ] && step=-
 		what="$name: $sc #$n ($(echo "$text" | cut -c1-60 | sed "s|$r|R|g")...)"
 		if [ "$step" = "?" ]; then
 			t_fail "$what: a call on the write path this test does not know: classify it"
@@ -120,13 +148,22 @@ EOF
 			want1=post want2=post
 			[ $rc = 0 ] || bad="$bad; exit $rc, not 0: $(tail -n1 "$d/err")"
 		else
-			want1=pre want2=pre path=$T1
-			[ "$line" -gt "$c1" ] && want1=post
-			[ "$line" -gt "$c2" ] && want2=post
-			[ "$line" -gt "$s1" ] && path=$T2
+			want1=pre want2=pre msg="hugeplan $cmd: $T1: $step: "
+			if [ "$step" = lock ]; then
+				msg="hugeplan $cmd: $r/var/lib/hugeplan/lock: cannot take the lock: "
+			elif [ "$line" -le "$c1" ]; then
+				:
+			elif [ "$line" -le "$s1" ]; then
+				want1=post
+			elif [ "$line" -le "$c2" ]; then
+				# apply puts the file back; remove's file stays removed
+				[ "$cmd" = remove ] && want1=post
+				msg="hugeplan $cmd: $T2: $step: "
+			else
+				want1=post want2=post msg="hugeplan $cmd: $T2: $step: "
+			fi
 			[ $rc = 2 ] || bad="$bad; exit $rc, not 2"
-			grep -qF "hugeplan $cmd: $path: $step: " "$d/err" ||
-				bad="$bad; no message naming $path and '$step': $(tail -n1 "$d/err")"
+			grep -qF "$msg" "$d/err" || bad="$bad; no message '$msg': $(tail -n1 "$d/err")"
 		fi
 		got=$(state_of "$target" "$r" "$d/pre" "$d/post")
 		[ "$got" = "$want1" ] || bad="$bad; $target is $got, not $want1"
@@ -139,10 +176,10 @@ EOF
 		"$HP" "$cmd" "$@" --root "$r" >"$d/out2" 2>"$d/err2"
 		rc=$?
 		[ $rc = 0 ] || bad="$bad; the next run exits $rc: $(tail -n1 "$d/err2")"
-		note=
-		if ! same "$target" "$r" "$d/post"; then
+		same "$target" "$r" "$d/post" ||
 			bad="$bad; the next run does not complete the change of $target"
-		elif same "$STATE" "$r" "$d/post"; then
+		note=
+		if same "$STATE" "$r" "$d/post"; then
 			:
 		elif [ "$name" = ki-create ] && [ "$want1.$want2" = post.pre ] &&
 			[ "$(norm "$r/$STATE" | sed 's/^created_file=no$/created_file=yes/')" = \

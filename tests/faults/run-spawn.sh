@@ -166,10 +166,11 @@ apply_fault() {
 }
 
 # --- the update fails
-apply_fault pipe2 '^rename\(' '.' EMFILE
+# the directory is opened once and named relative to it (sys/atomic-file.h): renameat
+apply_fault pipe2 '^renameat2?\(' '.' EMFILE
 after "pipe2 fails" 2 "^hugeplan apply: $UG: cannot run: pipe: Too many open files; the boot menu is not updated$" new pending 0
 
-apply_fault clone '^rename\(' '.' EAGAIN
+apply_fault clone '^renameat2?\(' '.' EAGAIN
 after "fork (clone) fails" 2 "^hugeplan apply: $UG: cannot run: fork: Resource temporarily unavailable; " new pending 0
 
 load old
@@ -192,7 +193,7 @@ RC=$?
 rm -f "$T/die"
 after "update-grub killed" 2 "^hugeplan apply: $UG: exit status 137; " new pending 1
 
-apply_fault wait4 '^rename\(' '.' ECHILD
+apply_fault wait4 '^renameat2?\(' '.' ECHILD
 sleep 0.2 # the child was not waited for
 after "wait fails" 2 "^hugeplan apply: $UG: cannot run: wait: No child processes; " new pending 1
 
@@ -211,11 +212,11 @@ else
 fi
 
 # --- apply stops between the snippet and its state
-apply_fault fsync '^rename\(.*99-hugeplan.cfg"' '.' EIO
+apply_fault fsync '^renameat2?\(.*"99-hugeplan.cfg"\)' '.' EIO
 after "the snippet's directory fsync fails" 2 "^hugeplan apply: $SNIP: fsync directory: Input/output error: the change is made" new "done" 0
 
 RN=$(inj_name "$T/apply.trace" '^rename(at2?)?\(')
-apply_fault "$RN" '.' 'applied"' EIO
+apply_fault "$RN" '.' '"applied"\)' EIO
 after "the state's rename fails after update-grub ran" 2 "^hugeplan apply: $ST: rename temporary file over target: " new "done" 1
 
 apply_fault openat '^wait4' 'O_EXCL' ENOSPC
@@ -224,7 +225,7 @@ after "the state's temporary file cannot be created" 2 "^hugeplan apply: $ST: cr
 # killed while update-grub runs: the orphan finishes, nothing records it
 load old
 : >"$T/slow"
-n=$(fault wait4 '^rename\(' '.')
+n=$(fault wait4 '^renameat2?\(' '.')
 inj_kill wait4 "$n" "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
 RC=$?
 sleep 2.5
@@ -237,7 +238,7 @@ rm -rf /var/lib/hugeplan /etc/default/grub.d/99-hugeplan.cfg
 inj_trace "$T/first.trace" "$HP" apply --config "$T/conf" >"$T/o" 2>&1
 load old
 rm -rf /var/lib/hugeplan /etc/default/grub.d/99-hugeplan.cfg
-n=$(inj_nth "$T/first.trace" fsync '^rename\(.*99-hugeplan.cfg"' '.')
+n=$(inj_nth "$T/first.trace" fsync '^renameat2?\(.*"99-hugeplan.cfg"\)' '.')
 inj_kill fsync "${n:-1}" "$HP" apply --config "$T/conf" >"$T/out" 2>"$T/err"
 RC=$?
 after "first apply killed (-9) after the snippet's rename" 137 "" new "no state" 0
@@ -276,14 +277,14 @@ rm -f "$T/fail"
 rm_after "update-grub exits 3" 2 "^hugeplan remove: $UG: exit status 3; " pending 1
 
 load new
-n=$(inj_nth "$T/remove.trace" fsync '^unlink\(.*99-hugeplan.cfg"' '.')
+n=$(inj_nth "$T/remove.trace" fsync '^unlinkat\(.*"99-hugeplan.cfg"' '.')
 inj_fail fsync "${n:-1}" EIO "$HP" remove >"$T/out" 2>"$T/err"
 RC=$?
 rm_after "the snippet's directory fsync fails" 2 "^hugeplan remove: $SNIP: fsync directory: " "done" 0
 
 load new
-n=$(inj_nth "$T/remove.trace" unlink '.' 'applied"')
-inj_fail unlink "${n:-1}" EROFS "$HP" remove >"$T/out" 2>"$T/err"
+n=$(inj_nth "$T/remove.trace" unlinkat '.' '"applied"')
+inj_fail unlinkat "${n:-1}" EROFS "$HP" remove >"$T/out" 2>"$T/err"
 RC=$?
 rm_after "the state cannot be removed" 2 "^hugeplan remove: $ST: remove file: Read-only file system" "done" 1
 

@@ -59,14 +59,21 @@ inject() {
 	t_eq "$name: no temporary file left" "99-hugeplan.cfg" "$(ls -A "$D")"
 }
 
-inject "open directory" openat '.' 'O_RDONLY[|]O_CLOEXEC[|]O_DIRECTORY' EMFILE "open directory" yes
-inject "read current file" openat '.' "\"$F\", O_RDONLY" EACCES "read current file" yes
+inject "open directory" openat '.' "\"$D\", O_RDONLY.*O_DIRECTORY" EMFILE "open directory" yes
+inject "read current file" openat '.' '"99-hugeplan.cfg", O_RDONLY' EACCES "read current file" yes
 inject "create temporary file" openat '.' 'O_EXCL' EDQUOT "create temporary file" yes
 inject "write" write '.' "\"new content" ENOSPC "write temporary file" yes
 inject "fsync file" fsync 'O_EXCL' '.' EIO "fsync temporary file" yes
 inject "close" close 'O_EXCL' '.' EIO "close temporary file" yes
 inject "rename" "$RN" '.' '~"' EXDEV "rename temporary file over target" yes
 inject "fsync directory" fsync '^rename' '.' EIO "fsync directory" no
+# the directory is opened once, the file and its temporary file named relative to it
+# (sys/atomic-file.h): nothing else in the trace names the target's full path
+if grep -E '^(openat|renameat2?|unlinkat)\(' "$T_TMP/clean.trace" | grep -v "\"$D\"" | grep -qF "\"$F\""; then
+	t_fail "the file and its temporary file are named relative to the directory"
+else
+	t_ok "the file and its temporary file are named relative to the directory"
+fi
 
 # Removal: a failed unlink keeps the file.
 reset

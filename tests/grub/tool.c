@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		enum hp_af_step step = HP_AF_NONE;
 
 		n = fread(in, 1, sizeof(in), stdin);
-		r = hp_atomic_write(argv[2], in, n, 0644, &step);
+		r = hp_atomic_write(NULL, argv[2], in, n, 0644, &step);
 		if (r < 0) {
 			fprintf(stderr, "tool: %s: %s: %s\n", argv[2], hp_af_step_name(step),
 				strerror(-r));
@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	} else if (argc == 3 && strcmp(argv[1], "remove") == 0) {
 		enum hp_af_step step = HP_AF_NONE;
 
-		r = hp_atomic_remove(argv[2], &step);
+		r = hp_atomic_remove(NULL, argv[2], &step);
 		if (r < 0) {
 			fprintf(stderr, "tool: %s: %s: %s\n", argv[2], hp_af_step_name(step),
 				strerror(-r));

@@ -140,7 +140,7 @@ fi
 
 # the control: the same lookup finds what the system side does use
 check "$SYS" sys
-for want in "path.o open:" "path.o read:" "atomic-file.o rename" "bootloader.o opendir:" \
+for want in "root.o open:" "path.o read:" "atomic-file.o rename" "root.o fdopendir:" \
 	"bootloader.o fork:" "kmsg.o write:"; do
 	if grep -q "^$want" "$T_TMP/sys.found"; then
 		t_ok "control: the lookup finds $want in libhugeplan-sys.a"

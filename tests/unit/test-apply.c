@@ -720,13 +720,85 @@ static void test_remove_record(void **state)
 	assert_string_equal(st.applied, NOW);
 }
 
+/*
+ * Issue 12 item 3: /etc/kernel/cmdline is made from what kernel-install's
+ * 90-loaderentry.install reads without it: /usr/lib/kernel/cmdline first, else /proc/cmdline
+ * less BOOT_IMAGE= and initrd=; from /proc/cmdline, its one-boot words are named. remove
+ * compares with the same fallback.
+ */
+static void test_kernel_cmdline_base(void **state)
+{
+	const char *usr = "root=UUID=1234 ro splash hugepages=3\n";
+	const char *proc = "BOOT_IMAGE=/vmlinuz root=/dev/vda1 ro single init=/bin/bash rd.break "
+			   "systemd.unit=rescue.target quiet";
+	struct hp_apply_in in = {
+		.bootloader = HP_BL_KERNEL_INSTALL,
+		.proc_cmdline = proc,
+		.usr_lib_cmdline = usr,
+		.toks = toks,
+		.nr_toks = 4,
+		.cmdline = TOKS,
+		.plan_id = ID,
+		.summary = "x",
+		.update = { .cmd = CMD },
+	};
+	struct hp_state old;
+	struct hp_remove_in rin;
+	struct hp_remove rm;
+	struct hp_apply a;
+
+	(void)state;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_true(a.change.created);
+	assert_string_equal(a.change.base, HP_P_USRLIB_KERNEL_CMDLINE);
+	assert_string_equal(a.change.text, "root=UUID=1234 ro splash " TOKS "\n");
+	assert_string_equal(a.change.oneoff, "");
+	hp_apply_free(&a);
+
+	in.usr_lib_cmdline = NULL;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_string_equal(a.change.base, HP_P_CMDLINE);
+	assert_string_equal(a.change.text, "root=/dev/vda1 ro single init=/bin/bash rd.break "
+					   "systemd.unit=rescue.target quiet " TOKS "\n");
+	assert_string_equal(a.change.oneoff,
+			    "single init=/bin/bash rd.break systemd.unit=rescue.target");
+	hp_apply_free(&a);
+
+	/* remove: the created file goes when it is the fallback kernel-install would use */
+	old_state(O_KI_CREATED, &old);
+	rin = (struct hp_remove_in){
+		.old = &old,
+		.want = HP_BL_AUTO,
+		.kernel_cmdline_exists = true,
+		.kernel_cmdline = "root=UUID=1234 ro splash " TOKS "\n",
+		.proc_cmdline = proc,
+		.usr_lib_cmdline = usr,
+		.update = { .cmd = CMD },
+	};
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	assert_int_equal(rm.nr, 1);
+	assert_int_equal(rm.changes[0].action, HP_FILE_REMOVE);
+	hp_remove_free(&rm);
+	/* what /proc/cmdline gives is not the fallback while /usr/lib/kernel/cmdline is there */
+	rin.kernel_cmdline = "root=/dev/vda1 ro single init=/bin/bash rd.break "
+			     "systemd.unit=rescue.target quiet " TOKS "\n";
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	assert_int_equal(rm.changes[0].action, HP_FILE_WRITE);
+	assert_true(rm.changes[0].kept_edited);
+	hp_remove_free(&rm);
+	rin.usr_lib_cmdline = NULL;
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	assert_int_equal(rm.changes[0].action, HP_FILE_REMOVE);
+	hp_remove_free(&rm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_table),	 cmocka_unit_test(test_apply_notes),
 		cmocka_unit_test(test_apply_open_quote), cmocka_unit_test(test_apply_sweep),
 		cmocka_unit_test(test_remove_table),	 cmocka_unit_test(test_remove_sweep),
-		cmocka_unit_test(test_remove_record),
+		cmocka_unit_test(test_remove_record),	 cmocka_unit_test(test_kernel_cmdline_base),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

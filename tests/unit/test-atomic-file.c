@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "sys/atomic-file.h"
+#include "sys/root.h"
 
 struct fx {
 	char dir[256];
@@ -100,7 +101,7 @@ static void test_create(void **state)
 	mode_t old = umask(077);
 
 	/* the mode asked for, whatever the umask */
-	assert_int_equal(hp_atomic_write(f->file, "abc\n", 4, 0644, &step), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "abc\n", 4, 0644, &step), HP_AF_WRITTEN);
 	umask(old);
 	assert_file(f->file, "abc\n");
 	assert_int_equal(stat(f->file, &st), 0);
@@ -118,41 +119,63 @@ static void test_unchanged_keeps_mtime(void **state)
 	put(f->file, "same\n");
 	assert_int_equal(utimensat(AT_FDCWD, f->file, past, 0), 0);
 	assert_int_equal(stat(f->file, &st), 0);
-	assert_int_equal(hp_atomic_write(f->file, "same\n", 5, 0644, NULL), HP_AF_UNCHANGED);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "same\n", 5, 0644, NULL), HP_AF_UNCHANGED);
 	assert_int_equal(stat(f->file, &st2), 0);
 	assert_int_equal(st2.st_mtime, 1000000000);
 	assert_int_equal(st2.st_ino, st.st_ino);
 	/* a prefix, an extension and one changed byte are all changes */
-	assert_int_equal(hp_atomic_write(f->file, "same", 4, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "same", 4, 0644, NULL), HP_AF_WRITTEN);
 	assert_file(f->file, "same");
-	assert_int_equal(hp_atomic_write(f->file, "same\n\n", 6, 0644, NULL), HP_AF_WRITTEN);
-	assert_int_equal(hp_atomic_write(f->file, "sane\n\n", 6, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "same\n\n", 6, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "sane\n\n", 6, 0644, NULL), HP_AF_WRITTEN);
 	assert_file(f->file, "sane\n\n");
 	assert_int_equal(entries(f->dir), 1);
 }
 
-static void test_replace_keeps_mode(void **state)
+/* issue 12 item 8: the mode asked for, never the old file's; other names keep the old file */
+static void test_replace_fixed_mode(void **state)
 {
 	struct fx *f = *state;
+	char other[400];
 	struct stat st, st2;
 
 	put(f->file, "old\n");
-	assert_int_equal(chmod(f->file, 0600), 0);
+	assert_int_equal(chmod(f->file, 04755), 0);
 	assert_int_equal(stat(f->file, &st), 0);
-	assert_int_equal(hp_atomic_write(f->file, "new\n", 4, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "new\n", 4, 0644, NULL), HP_AF_WRITTEN);
 	assert_file(f->file, "new\n");
 	assert_int_equal(stat(f->file, &st2), 0);
-	assert_int_equal(st2.st_mode & 07777, 0600);
+	assert_int_equal(st2.st_mode & 07777, 0644);
 	assert_true(st2.st_ino != st.st_ino); /* renamed over, not rewritten in place */
+
+	/* the same content under another mode is no "unchanged": the mode is put right */
+	assert_int_equal(chmod(f->file, 0666), 0);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "new\n", 4, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(stat(f->file, &st2), 0);
+	assert_int_equal(st2.st_mode & 07777, 0644);
+
+	/* a hard link: the other name keeps the old file, untouched; ours is a file of its own */
+	snprintf(other, sizeof(other), "%s/other", f->dir);
+	assert_int_equal(link(f->file, other), 0);
+	assert_int_equal(chmod(other, 06777), 0);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "new\n", 4, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(stat(f->file, &st2), 0);
+	assert_int_equal(st2.st_mode & 07777, 0644);
+	assert_int_equal(st2.st_nlink, 1);
+	assert_file(other, "new\n");
+	assert_int_equal(stat(other, &st2), 0);
+	assert_int_equal(st2.st_mode & 07777, 06777);
+	assert_int_equal(st2.st_nlink, 1);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "new\n", 4, 0644, NULL), HP_AF_UNCHANGED);
 }
 
 static void test_empty_content(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(hp_atomic_write(f->file, "", 0, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "", 0, 0644, NULL), HP_AF_WRITTEN);
 	assert_file(f->file, "");
-	assert_int_equal(hp_atomic_write(f->file, "", 0, 0644, NULL), HP_AF_UNCHANGED);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "", 0, 0644, NULL), HP_AF_UNCHANGED);
 }
 
 static void test_symlink_refused(void **state)
@@ -164,7 +187,7 @@ static void test_symlink_refused(void **state)
 	snprintf(target, sizeof(target), "%s/elsewhere", f->dir);
 	put(target, "precious\n");
 	assert_int_equal(symlink(target, f->file), 0);
-	assert_int_equal(hp_atomic_write(f->file, "x\n", 2, 0644, &step), -ELOOP);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "x\n", 2, 0644, &step), -ELOOP);
 	assert_int_equal(step, HP_AF_READ);
 	assert_file(target, "precious\n");
 	assert_int_equal(entries(f->dir), 2);
@@ -176,7 +199,7 @@ static void test_directory_refused(void **state)
 	enum hp_af_step step = HP_AF_NONE;
 
 	assert_int_equal(mkdir(f->file, 0755), 0);
-	assert_int_equal(hp_atomic_write(f->file, "x\n", 2, 0644, &step), -EISDIR);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "x\n", 2, 0644, &step), -EISDIR);
 	assert_int_equal(step, HP_AF_READ);
 	assert_int_equal(entries(f->dir), 1);
 }
@@ -188,7 +211,7 @@ static void test_missing_dir(void **state)
 	char path[400];
 
 	snprintf(path, sizeof(path), "%s/no/such/file", f->dir);
-	assert_int_equal(hp_atomic_write(path, "x\n", 2, 0644, &step), -ENOENT);
+	assert_int_equal(hp_atomic_write(NULL, path, "x\n", 2, 0644, &step), -ENOENT);
 	assert_int_equal(step, HP_AF_OPEN_DIR);
 	assert_string_equal(hp_af_step_name(step), "open directory");
 	assert_int_equal(entries(f->dir), 0);
@@ -209,7 +232,7 @@ static void test_write_failure(void **state)
 	small.rlim_cur = 4096;
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
-	assert_int_equal(hp_atomic_write(f->file, big, sizeof(big), 0644, &step), -EFBIG);
+	assert_int_equal(hp_atomic_write(NULL, f->file, big, sizeof(big), 0644, &step), -EFBIG);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	signal(SIGXFSZ, SIG_DFL);
 	assert_int_equal(step, HP_AF_WRITE);
@@ -223,11 +246,11 @@ static void test_remove(void **state)
 	enum hp_af_step step = HP_AF_NONE;
 
 	put(f->file, "x\n");
-	assert_int_equal(hp_atomic_remove(f->file, &step), 0);
+	assert_int_equal(hp_atomic_remove(NULL, f->file, &step), 0);
 	assert_int_equal(access(f->file, F_OK), -1);
-	assert_int_equal(hp_atomic_remove(f->file, &step), HP_AF_ABSENT);
+	assert_int_equal(hp_atomic_remove(NULL, f->file, &step), HP_AF_ABSENT);
 	assert_int_equal(mkdir(f->file, 0755), 0);
-	assert_int_equal(hp_atomic_remove(f->file, &step), -EISDIR);
+	assert_int_equal(hp_atomic_remove(NULL, f->file, &step), -EISDIR);
 	assert_int_equal(step, HP_AF_UNLINK);
 }
 
@@ -269,21 +292,21 @@ static void test_stale_temps(void **state)
 	put(f->file, "old\n");
 	plant(f, stale, N(stale));
 	plant(f, alike, N(alike));
-	assert_int_equal(hp_atomic_write(f->file, "new\n", 4, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "new\n", 4, 0644, NULL), HP_AF_WRITTEN);
 	assert_planted(f, stale, N(stale), 0);
 	assert_planted(f, alike, N(alike), 1);
 	assert_file(f->file, "new\n");
 	assert_int_equal(entries(f->dir), 1 + N(alike));
 
 	plant(f, stale, N(stale));
-	assert_int_equal(hp_atomic_write(f->file, "new\n", 4, 0644, NULL), HP_AF_UNCHANGED);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "new\n", 4, 0644, NULL), HP_AF_UNCHANGED);
 	assert_planted(f, stale, N(stale), 0);
 
 	plant(f, stale, N(stale));
-	assert_int_equal(hp_atomic_remove(f->file, NULL), 0);
+	assert_int_equal(hp_atomic_remove(NULL, f->file, NULL), 0);
 	assert_planted(f, stale, N(stale), 0);
 	plant(f, stale, N(stale));
-	assert_int_equal(hp_atomic_remove(f->file, NULL), HP_AF_ABSENT);
+	assert_int_equal(hp_atomic_remove(NULL, f->file, NULL), HP_AF_ABSENT);
 	assert_planted(f, stale, N(stale), 0);
 	assert_int_equal(entries(f->dir), N(alike));
 }
@@ -322,7 +345,7 @@ static void test_live_writer_kept(void **state)
 		assert_int_equal(read(go[0], &c, 1), 1);
 	}
 	close(go[0]);
-	assert_int_equal(hp_atomic_write(f->file, "parent\n", 7, 0644, NULL), HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, f->file, "parent\n", 7, 0644, NULL), HP_AF_WRITTEN);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0); /* its file was there to rename */
@@ -337,13 +360,13 @@ static void test_mkdirs(void **state)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/var/lib/hugeplan", f->dir);
-	assert_int_equal(hp_mkdirs(path), 0);
+	assert_int_equal(hp_root_mkdirs(NULL, path), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
-	assert_int_equal(hp_mkdirs(path), 0);
+	assert_int_equal(hp_root_mkdirs(NULL, path), 0);
 	put(f->file, "x\n");
 	snprintf(path, sizeof(path), "%s/sub", f->file);
-	assert_int_equal(hp_mkdirs(path), -ENOTDIR);
+	assert_int_equal(hp_root_mkdirs(NULL, path), -ENOTDIR);
 }
 
 int main(void)
@@ -351,7 +374,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged_keeps_mtime, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replace_keeps_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_fixed_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory_refused, setup, teardown),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "core/cmdline-edit.h"
+#include "core/macro.h"
 
 static const char *const plan[] = { "hugepagesz=1G", "hugepages=4" };
 
@@ -214,13 +215,55 @@ static void test_count_owned(void **state)
 	assert_int_equal(hp_cmdline_count_owned("a=\"hugepages=1\" hugepages=2 -- hugepages=3"), 1);
 }
 
+/* the words asking for one boot only (issue 12 item 3), as they stand */
+static void test_oneoff(void **state)
+{
+	static const struct {
+		const char *line, *want;
+		size_t n;
+	} cases[] = {
+		{ "root=/dev/sda1 ro quiet", "", 0 },
+		{ "root=/dev/sda1 ro single", "single", 1 },
+		{ "ro S init=/bin/bash", "S init=/bin/bash", 2 },
+		{ "rd.break rd.break=pre-mount rd.shell rd.emergency=halt",
+		  "rd.break rd.break=pre-mount rd.shell rd.emergency=halt", 4 },
+		{ "systemd.unit=rescue.target rd.systemd.unit=emergency.target",
+		  "systemd.unit=rescue.target rd.systemd.unit=emergency.target", 2 },
+		/* a unit of every boot is no one-off */
+		{ "systemd.unit=multi-user.target", "", 0 },
+		{ "break=premount rdinit=/bin/sh emergency rescue -b 1",
+		  "break=premount rdinit=/bin/sh emergency rescue -b 1", 6 },
+		/* words that only look like them */
+		{ "singles initx=1 s.x=1 single=1 10", "", 0 },
+		{ "quiet -- single", "single", 1 },
+	};
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n = hp_cmdline_oneoff(cases[i].line, buf, sizeof(buf));
+
+		if (n != cases[i].n || strcmp(buf, cases[i].want))
+			fail_msg("\"%s\": %zu \"%s\", expected %zu \"%s\"", cases[i].line, n, buf,
+				 cases[i].n, cases[i].want);
+	}
+	/* cut to fit */
+	assert_int_equal(hp_cmdline_oneoff("single init=/bin/bash", buf, 8), 2);
+	assert_int_equal(strlen(buf), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_token_ok),	   cmocka_unit_test(test_token_bad),
-		cmocka_unit_test(test_tokens_check_index), cmocka_unit_test(test_owned_words),
-		cmocka_unit_test(test_edit_table),	   cmocka_unit_test(test_edit_idempotent),
-		cmocka_unit_test(test_edit_bad_token),	   cmocka_unit_test(test_count_owned),
+		cmocka_unit_test(test_token_ok),
+		cmocka_unit_test(test_token_bad),
+		cmocka_unit_test(test_tokens_check_index),
+		cmocka_unit_test(test_owned_words),
+		cmocka_unit_test(test_edit_table),
+		cmocka_unit_test(test_edit_idempotent),
+		cmocka_unit_test(test_edit_bad_token),
+		cmocka_unit_test(test_count_owned),
+		cmocka_unit_test(test_oneoff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -361,12 +361,30 @@ static void test_modules(void **state)
 	f.mods[HP_CM_KVM_AMD].blacklisted = true;
 	run(&f, NULL, &out);
 	expect_none(&out, "kvm_intel");
-	expect(&out, "kvm_amd", HP_CHECK_WARNING, "blacklisted in modprobe.d");
+	/* issue 12 item 13: blacklisted with nothing to load it is no KVM after boot */
+	expect(&out, "kvm_amd", HP_CHECK_ERROR, "a blacklist line in modprobe.d keeps udev");
+	expect(&out, "kvm_amd", HP_CHECK_ERROR, "no KVM after boot");
+	assert_int_equal(out.nr_errors, 1);
+	/* systemd-modules-load applies the blacklist: its modules-load.d listing does not help */
+	strcpy(f.modload[HP_CM_KVM_AMD], "/etc/modules-load.d/kvm.conf");
+	strcpy(f.modload_tool, "/usr/lib/systemd/systemd-modules-load");
+	run(&f, NULL, &out);
+	expect(&out, "kvm_amd", HP_CHECK_ERROR, "/etc/modules-load.d/kvm.conf lists it, but");
+	/* read without systemd (Debian's /etc/init.d/kmod: an explicit modprobe), it is loaded */
+	f.modload_tool[0] = '\0';
+	run(&f, NULL, &out);
+	expect(&out, "kvm_amd", HP_CHECK_OK, "read without systemd");
 	assert_int_equal(out.nr_errors, 0);
+	/* another module's install command that loads it: only with that one */
+	f.modload[HP_CM_KVM_AMD][0] = '\0';
+	strcpy(f.mods[HP_CM_KVM_AMD].loaded_by, "kvm");
+	run(&f, NULL, &out);
+	expect(&out, "kvm_amd", HP_CHECK_WARNING, "loaded only when kvm is");
+	f.mods[HP_CM_KVM_AMD].loaded_by[0] = '\0';
 	/* the same blacklist coming from the command line says so */
 	cmdline_add(&f, "modprobe.blacklist=foo,kvm-amd");
 	run(&f, NULL, &out);
-	expect(&out, "kvm_amd", HP_CHECK_WARNING, "modprobe.blacklist= on the command line");
+	expect(&out, "kvm_amd", HP_CHECK_ERROR, "modprobe.blacklist= on the command line");
 	/* module_blacklist= makes the kernel itself refuse the module */
 	healthy(&f);
 	strcpy(f.cpu_vendor, "HygonGenuine");
@@ -592,6 +610,31 @@ static void test_install_disables(void **state)
 	}
 }
 
+/* which install commands load kvm_intel by an explicit modprobe (modprobe(8): -b applies it) */
+static void test_install_loads(void **state)
+{
+	static const struct {
+		const char *cmd;
+		bool loads;
+	} cases[] = {
+		{ "/sbin/modprobe --ignore-install kvm && /sbin/modprobe kvm_intel", true },
+		{ "modprobe kvm-intel", true },
+		{ "/sbin/modprobe -q kvm_intel nested=1", true },
+		{ "/sbin/modprobe kvm; /bin/echo kvm_intel", false },
+		{ "/sbin/modprobe -b kvm_intel", false },
+		{ "/sbin/modprobe --use-blacklist kvm_intel", false },
+		{ "/usr/bin/notmodprobe kvm_intel", false },
+		{ "/sbin/modprobe kvm_intelx", false },
+		{ "/bin/true", false },
+		{ "", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (hp_install_loads(cases[i].cmd, "kvm_intel") != cases[i].loads)
+			fail_msg("\"%s\": expected %d", cases[i].cmd, cases[i].loads);
+}
+
 static void test_needs_from_plan(void **state)
 {
 	struct hp_vm vms[2] = { { .name = "db" }, { .name = "gpu", .passthrough = true } };
@@ -629,7 +672,7 @@ int main(void)
 		cmocka_unit_test(test_module_tree),	 cmocka_unit_test(test_passthrough),
 		cmocka_unit_test(test_host_and_thp),	 cmocka_unit_test(test_kconfig_get),
 		cmocka_unit_test(test_thp_mode),	 cmocka_unit_test(test_needs_from_plan),
-		cmocka_unit_test(test_install_disables),
+		cmocka_unit_test(test_install_disables), cmocka_unit_test(test_install_loads),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

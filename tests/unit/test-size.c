@@ -166,12 +166,37 @@ static void test_human(void **state)
 	}
 }
 
+/* issue 12 item 12: kB figures into bytes, overflow checked (2^54 KiB are 2^64 bytes) */
+static void test_kb_bytes(void **state)
+{
+	const char *end;
+	uint64_t b = 7;
+
+	(void)state;
+	assert_int_equal(hp_kb_bytes("32768000 kB", &end, &b), 0);
+	assert_true(b == 32768000ULL * 1024);
+	assert_string_equal(end, " kB");
+	assert_int_equal(hp_kb_bytes("18014398509481983kB", &end, &b), 0);
+	assert_true(b == UINT64_MAX - 1023);
+	assert_string_equal(end, "kB");
+	b = 7;
+	assert_int_equal(hp_kb_bytes("18014398509481984", &end, &b), -ERANGE);
+	assert_int_equal(hp_kb_bytes("99999999999999999999999999", &end, &b), -ERANGE);
+	assert_string_equal(end, "");
+	assert_true(b == 7); /* untouched on failure */
+	assert_int_equal(hp_kb_bytes("-1", &end, &b), -EINVAL);
+	assert_int_equal(hp_kb_bytes(" 1", &end, &b), -EINVAL);
+	assert_int_equal(hp_kb_bytes("", &end, &b), -EINVAL);
+	assert_int_equal(hp_kb_bytes("0", NULL, &b), 0);
+	assert_true(b == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_valid), cmocka_unit_test(test_parse_invalid),
 		cmocka_unit_test(test_memparse),    cmocka_unit_test(test_token),
-		cmocka_unit_test(test_human),
+		cmocka_unit_test(test_human),	    cmocka_unit_test(test_kb_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,5 +44,14 @@ for tier in $VG_TIERS; do
 		B=$T_TMP/bin sh "$s" | san_prefix valgrind
 	done
 done
+# valgrind 3.19 (Debian 12) does not know openat2(2) (syscall 437): it warns once per process
+# and answers ENOSYS, so sys/root.c's fallback walk runs under memcheck here. That warning (its
+# five lines) is dropped from the logs; anything else in them stays and fails the tier.
+for f in "$T_TMP"/reports/vg.*; do
+	[ -f "$f" ] || continue
+	awk '/^--[0-9]+-- WARNING: unhandled amd64-linux syscall: 437$/ { skip = 4; next }
+	     skip > 0 && /^--[0-9]+-- / { skip--; next }
+	     { skip = 0; print }' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+done
 san_reports valgrind "$T_TMP/reports"
 t_done
