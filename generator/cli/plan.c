@@ -73,7 +73,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 		hp_cell_page(ln, 2, v->page_size);
 		hp_cell_u64(ln, 3, v->vm->instances);
 		hp_cell_u64(ln, 4, v->pages);
-		node_list(p->node_form ? v->vm->nodes : 0, buf, sizeof(buf));
+		node_list(p->node_form ? v->nodes : 0, buf, sizeof(buf));
 		scols_line_set_data(ln, 5, buf);
 		hp_cell_size(ln, 6, v->loss, o->bytes);
 	}
@@ -207,7 +207,7 @@ static int print_json(const struct hp_loaded *l)
 		hp_json_u64(&j, "rounding_loss", v->loss);
 		hp_json_array(&j, "nodes");
 		for (unsigned k = 0; k < HP_MAX_NODES && p->node_form; k++)
-			if ((v->vm->nodes >> k) & 1)
+			if ((v->nodes >> k) & 1)
 				hp_json_u64(&j, NULL, k);
 		hp_json_end(&j);
 		hp_json_end(&j);

@@ -140,7 +140,7 @@ static int print_vms(const struct status *s)
 		vm_nodes(s, b, buf, sizeof(buf));
 		scols_line_set_data(ln, 3, buf);
 		if (b->short_pages) {
-			hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
+			hp_size_human(b->short_bytes, h, sizeof(h));
 			snprintf(buf, sizeof(buf), "%" PRIu64 " (%s)", b->short_pages, h);
 		} else {
 			snprintf(buf, sizeof(buf), "-");
@@ -323,7 +323,7 @@ static void json_vms(struct hp_json *j, const struct status *s)
 		hp_json_u64(j, "backed", b->got);
 		json_nodes(j, "nodes", &s->l.plan, b->node, s->back.per_node);
 		hp_json_u64(j, "short_pages", b->short_pages);
-		hp_json_u64(j, "short_bytes", b->short_pages * b->vp->page_size);
+		hp_json_u64(j, "short_bytes", b->short_bytes);
 		hp_json_end(j);
 	}
 	hp_json_end(j);

@@ -168,7 +168,7 @@ static bool sole_growth(const struct status *s, const struct hp_vm_plan *vp)
 
 		if (!growth(s, size, &d))
 			return false;
-		if (d != (size == vp->page_size ? vp->pages : 0))
+		if (d != hp_vm_plan_size(vp, size))
 			return false;
 	}
 	return true;
@@ -341,19 +341,21 @@ static void vm_messages(struct status *s)
 		if (!b->short_pages)
 			continue;
 		hp_size_token(b->vp->page_size, sz, sizeof(sz));
-		hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
-		if (s->back.per_node && s->l.plan.node_form && b->vp->vm->nodes) {
+		if (b->vp->mixed)
+			snprintf(sz, sizeof(sz), "huge");
+		hp_size_human(b->short_bytes, h, sizeof(h));
+		if (s->back.per_node && s->l.plan.node_form && b->vp->nodes) {
 			char where[300];
 			size_t o = 0;
 
 			where[0] = '\0';
 			for (unsigned k = 0; k < HP_MAX_NODES && o < sizeof(where); k++) {
-				uint64_t want;
+				uint64_t want = 0;
 
-				if (!((b->vp->vm->nodes >> k) & 1))
-					continue;
-				want = hp_vm_node_pages(b->vp->vm, b->vp->page_size, k) *
-				       b->vp->vm->instances;
+				for (size_t q = 0; q < b->vp->nr_parts; q++)
+					if (b->vp->parts[q].placed &&
+					    b->vp->parts[q].node == (int)k)
+						want += b->vp->parts[q].pages;
 				if (want > b->node[k])
 					o += (size_t)snprintf(where + o, sizeof(where) - o,
 							      "%s%" PRIu64 " on node %u",

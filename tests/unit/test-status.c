@@ -38,18 +38,35 @@ static void plan_of(struct hp_plan *p, size_t nodes, bool node_form, const struc
 {
 	memset(p, 0, sizeof(*p));
 	p->vms = calloc(n ? n : 1, sizeof(*p->vms));
+	p->parts = calloc(n * HP_MAX_NODES + 1, sizeof(*p->parts));
 	assert_non_null(p->vms);
+	assert_non_null(p->parts);
 	for (size_t i = 0; i < n; i++) {
-		p->vms[i].vm = &vms[i];
-		p->vms[i].page_size = ps[i];
-		p->vms[i].pages =
+		struct hp_vm_plan *vp = &p->vms[i];
+
+		vp->vm = &vms[i];
+		vp->page_size = ps[i];
+		vp->parts = &p->parts[p->nr_parts];
+		vp->pages =
 			(vms[i].memory / ps[i] + (vms[i].memory % ps[i] != 0)) * vms[i].instances;
 		if (vms[i].nodes && node_form) {
-			p->vms[i].pages = 0;
-			for (unsigned k = 0; k < HP_MAX_NODES; k++)
-				p->vms[i].pages += hp_vm_node_pages(&vms[i], ps[i], k);
-			p->vms[i].pages *= vms[i].instances;
+			vp->pages = 0;
+			vp->nodes = vms[i].nodes;
+			for (unsigned k = 0; k < HP_MAX_NODES; k++) {
+				uint64_t m = hp_vm_node_pages(&vms[i], ps[i], k) * vms[i].instances;
+
+				if (!m)
+					continue;
+				vp->parts[vp->nr_parts++] =
+					(struct hp_vm_pages){ ps[i], (int)k, m, true, false };
+				vp->pages += m;
+			}
+		} else {
+			vp->parts[vp->nr_parts++] =
+				(struct hp_vm_pages){ ps[i], -1, vp->pages, false, false };
 		}
+		vp->bytes = vp->pages * ps[i];
+		p->nr_parts += vp->nr_parts;
 	}
 	p->nr_vms = n;
 	for (size_t k = 0; k < nodes; k++)
