@@ -40,6 +40,7 @@ struct hp_loaded {
 	struct hp_kargs args;
 	char cmdline[HP_MAX_TOKENS * HP_TOKEN_MAX]; /* args joined */
 	bool loaded_cfg, planned;
+	unsigned sources; /* HP_SOURCES_* read */
 };
 
 struct hp_command {

@@ -32,6 +32,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "core/vm.h"
@@ -43,6 +44,8 @@ struct hp_config_opts {
 	bool check_perms; /* refuse what a user other than root or owner_uid could change */
 	uid_t owner_uid;  /* trusted besides root; 0 for root alone */
 	bool host_only;	  /* read the [Host] settings only: c->vms stays empty */
+	bool overrides;	  /* a vms.d file without Memory= is kept (memory 0, set_keys saying what
+			     it sets): it may override an imported VM (sources/sources.h) */
 };
 
 struct hp_config {
@@ -116,6 +119,17 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 			 struct hp_diag *err);
 
 void hp_config_free(struct hp_config *c);
+
+/* hp_config_pool_file - a copy of path kept (and freed) with c, for hp_loc.file; NULL ENOMEM. */
+const char *hp_config_pool_file(struct hp_config *c, const char *path);
+
+/*
+ * hp_config_check_perms - with c->opts.check_perms, the StrictModes check of path (a file
+ * read, st its fstat, or a directory scanned, st NULL) and every directory above it: 0, or
+ * -EPERM (or -errno) with err set.
+ */
+int hp_config_check_perms(struct hp_config *c, const char *path, const struct stat *st,
+			  struct hp_diag *err);
 
 /* hp_config_defaults - the settings of an empty configuration. */
 void hp_config_defaults(struct hp_settings *s);

@@ -152,3 +152,11 @@ int conf_check_perms(struct loader *ld, const char *path, const struct stat *lea
 	}
 	return r;
 }
+
+int hp_config_check_perms(struct hp_config *c, const char *path, const struct stat *st,
+			  struct hp_diag *err)
+{
+	struct loader ld = { .c = c, .o = &c->opts, .err = err };
+
+	return conf_check_perms(&ld, path, st);
+}

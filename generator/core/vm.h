@@ -124,6 +124,16 @@ struct hp_settings {
 	bool free_vmemmap;     /* FreeVmemmap= */
 	bool strict;	       /* Strict= */
 	char metrics_dir[256]; /* MetricsDirectory=, absolute; hugeplan metrics --update */
+	unsigned sources;      /* Sources=: HP_SOURCES_* bits; 0 is auto */
+	struct hp_loc sources_loc;
+	bool auto_apply; /* AutoApply=: hugeplan-replan.service applies */
+};
+
+/* Sources= */
+enum {
+	HP_SOURCES_FILES = 1U << HP_SRC_FILES,
+	HP_SOURCES_LIBVIRT = 1U << HP_SRC_LIBVIRT,
+	HP_SOURCES_PROXMOX = 1U << HP_SRC_PROXMOX,
 };
 
 /*
