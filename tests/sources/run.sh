@@ -72,7 +72,7 @@ rm "$r/etc/libvirt/qemu/x.xml"
 printf '[Host]\nSources=files\n' >"$r/etc/hugeplan/hugeplan.conf"
 "$HP" plan --root "$r" >"$T_TMP/lv6.out" 2>&1
 t_grep "Sources=files: an override file then overrides nothing" "cache.conf: Memory= is required" "$T_TMP/lv6.out"
-rm "$r/etc/hugeplan/vms.d/cache.conf"
+rm "$r/etc/hugeplan/vms.d/cache.conf" "$r/etc/hugeplan/vms.d/db1.conf"
 "$HP" plan --root "$r" >"$T_TMP/lv7.out" 2>&1
 t_grep "Sources=files reads no domain" "No enabled VM" "$T_TMP/lv7.out"
 rm "$r/etc/hugeplan/hugeplan.conf"
