@@ -149,41 +149,9 @@ static void read_state(struct status *s)
 	s->have_state = true;
 }
 
-/* the pages of each size today's plan has beyond this boot's request; false if it has fewer */
-static bool growth(const struct status *s, uint64_t size, uint64_t *delta)
+/* how much of today's plan this boot's request covers (for the shortfall, when no VM is named) */
+static int compute_cover(struct status *s)
 {
-	const struct hp_pool_plan *p = hp_plan_pool(&s->l.plan, size);
-	const struct hp_kpool *k = hp_kreq_pool(&s->req, size);
-	uint64_t want = p ? p->pages : 0, have = k ? k->pages : 0;
-
-	*delta = want > have ? want - have : 0;
-	return want >= have;
-}
-
-/* a VM whose pages are all the growth, of one size: the one VM that may have been added */
-static bool sole_growth(const struct status *s, const struct hp_vm_plan *vp)
-{
-	for (size_t i = 0; i < s->l.plan.nr_pools; i++) {
-		uint64_t size = s->l.plan.pools[i].size, d;
-
-		if (!growth(s, size, &d))
-			return false;
-		if (d != hp_vm_plan_size(vp, size))
-			return false;
-	}
-	return true;
-}
-
-/*
- * Which VMs this boot's entry covers, and whether the others are exactly the added ones
- * (core/stale.h): first the VMs the entry leaves uncovered; failing that (an added VM sorted
- * before others takes their place in the covering), each single VM whose pages are the whole
- * growth of the plan.
- */
-static int find_added(struct status *s)
-{
-	struct hp_plan_opts po = { .allow_balanced = s->o.balanced };
-	size_t n = s->l.cfg.nr_vms, tries = 0;
 	struct hp_avail_set asked;
 	int r;
 
@@ -192,52 +160,149 @@ static int find_added(struct status *s)
 	if (r < 0)
 		return r;
 	s->covered = true;
-	if (!s->cover.nr_short || !s->req.plan_id[0])
-		return 0;
-	s->added_vm = calloc(n ? n : 1, sizeof(*s->added_vm));
-	if (!s->added_vm)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->cover.nr_vms; i++)
-		if (s->cover.vms[i].short_pages)
-			s->added_vm[s->cover.vms[i].vp->vm - s->l.cfg.vms] = true;
-	r = hp_stale_added(&s->l.host, &s->l.cfg.host, s->l.cfg.vms, n, &po, s->added_vm,
-			   s->req.plan_id);
-	for (size_t i = 0; r == 0 && i < s->l.plan.nr_vms && tries < 64; i++) {
-		const struct hp_vm_plan *vp = &s->l.plan.vms[i];
-
-		if (!sole_growth(s, vp))
-			continue;
-		tries++;
-		memset(s->added_vm, 0, n * sizeof(*s->added_vm));
-		s->added_vm[vp->vm - s->l.cfg.vms] = true;
-		r = hp_stale_added(&s->l.host, &s->l.cfg.host, s->l.cfg.vms, n, &po, s->added_vm,
-				   s->req.plan_id);
-	}
-	if (r < 0)
-		return r;
-	s->added = r == 1;
-	for (size_t i = 0; s->added && i < n; i++)
-		s->nr_added += s->added_vm[i];
 	return 0;
+}
+
+/* what changed per VM since this boot's entry: apply's records of its plan against today's */
+static int compute_changes(struct status *s)
+{
+	int r;
+
+	s->boot_recs = s->have_state ? hp_state_records(&s->state, s->req.plan_id) : NULL;
+	if (!s->boot_recs)
+		return 0;
+	r = hp_recs_from_plan(&s->l.plan, s->o.root, &s->today_recs);
+	if (r == 0)
+		r = hp_stale_changes(s->boot_recs, &s->today_recs, &s->changes);
+	s->changes_known = r == 0;
+	return r;
+}
+
+const struct hp_vm *hp_status_change_vm(const struct status *s, const struct hp_vm_change *c)
+{
+	return c->after ? s->l.plan.vms[c->after - s->today_recs.vms].vm : NULL;
 }
 
 /* --- judging ------------------------------------------------------------------------------- */
 
-static void added_names(const struct status *s, char *buf, size_t len)
+/* "added: cache, web; grew: db1": the changed VMs by kind of change */
+static void change_summary(const struct status *s, char *buf, size_t len)
 {
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->l.cfg.nr_vms && o < len; i++) {
-		if (!s->added_vm[i])
-			continue;
-		if (o > len - 80) {
-			snprintf(buf + o, len - o, ", ...");
-			return;
+	for (unsigned bit = 1; bit <= HP_CHG_LAST && o < len; bit <<= 1) {
+		bool first = true;
+
+		for (size_t i = 0; i < s->changes.nr && o < len; i++) {
+			const struct hp_vm_change *c = &s->changes.v[i];
+			const char *name = c->after ? c->after->name : c->before->name;
+
+			if (!(c->what & bit))
+				continue;
+			if (o + strlen(name) + 24 > len) {
+				snprintf(buf + o, len - o, ", ...");
+				return;
+			}
+			if (first)
+				o += (size_t)snprintf(buf + o, len - o, "%s%s: ", o ? "; " : "",
+						      hp_change_name(bit));
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", first ? "" : ", ", name);
+			first = false;
 		}
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
-				      s->l.cfg.vms[i].name);
 	}
+}
+
+#define MAX_CHANGE_LINES 24
+
+/* what changed about one VM that is in both plans: "grew from 1.00 GiB to 2.00 GiB, ..." */
+static void change_words(const struct hp_vm_change *c, char *buf, size_t len)
+{
+	char x[32], y[32];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	hp_size_human(c->before_bytes, x, sizeof(x));
+	hp_size_human(c->after_bytes, y, sizeof(y));
+	if (c->what & (HP_CHG_GREW | HP_CHG_SHRANK))
+		o += (size_t)snprintf(buf + o, len - o, "%s from %s to %s",
+				      c->what & HP_CHG_GREW ? "grew" : "shrank", x, y);
+	if ((c->what & HP_CHG_PAGE_SIZE) && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%spage size changed", o ? ", " : "");
+	if ((c->what & HP_CHG_NODES) && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "%snodes changed", o ? ", " : "");
+	if ((c->what & HP_CHG_SOURCE) && o < len)
+		snprintf(buf + o, len - o, "%sdefined elsewhere before (%s, %s)", o ? ", " : "",
+			 hp_source_name(c->before->source), c->before->file);
+}
+
+/* one line per changed VM, after ind: where it is defined, what changed, its pages */
+static void change_lines(struct status *s, const char *ind)
+{
+	for (size_t i = 0; i < s->changes.nr; i++) {
+		const struct hp_vm_change *c = &s->changes.v[i];
+		const struct hp_vm *vm = hp_status_change_vm(s, c);
+		const struct hp_vm_rec *r = c->after ? c->after : c->before;
+		char file[HP_REC_FILE_MAX], what[700], a[300], b[300];
+
+		if (i == MAX_CHANGE_LINES) {
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+			    "%s... and %zu more (hugeplan status --json lists every one)", ind,
+			    s->changes.nr - i);
+			break;
+		}
+		if (vm)
+			hp_escape(file, sizeof(file), vm->loc.file ? vm->loc.file : "");
+		else
+			snprintf(file, sizeof(file), "%s", r->file);
+		if (c->after)
+			hp_rec_pages_text(&s->today_recs, c->after, a, sizeof(a));
+		if (c->before)
+			hp_rec_pages_text(s->boot_recs, c->before, b, sizeof(b));
+		if (!(c->what & (HP_CHG_ADDED | HP_CHG_REMOVED)))
+			change_words(c, what, sizeof(what));
+		if (c->what & HP_CHG_ADDED)
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "%s%s (%s, %s): added: %s",
+			    ind, r->name, hp_source_name(r->source), file, a);
+		else if (c->what & HP_CHG_REMOVED)
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+			    "%s%s (%s, %s): removed: was %s", ind, r->name,
+			    hp_source_name(r->source), file, b);
+		else if (hp_rec_parts_equal(s->boot_recs, c->before, &s->today_recs, c->after))
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "%s%s (%s, %s): %s", ind,
+			    r->name, hp_source_name(r->source), file, what);
+		else
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+			    "%s%s (%s, %s): %s: %s -> %s", ind, r->name, hp_source_name(r->source),
+			    file, what, b, a);
+	}
+}
+
+/*
+ * After the plan's own line: what changed since this boot's entry (lead: the words before the
+ * list, NULL for the lines alone), else, with say_unknown, that it is not known.
+ */
+static void changes_since(struct status *s, const char *lead, bool say_unknown)
+{
+	char names[600];
+
+	if (!s->changes_known) {
+		if (say_unknown && s->stale.boot_id[0])
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+			    "  which VMs changed is not known: %s holds no record of this boot's "
+			    "plan "
+			    "(%s)",
+			    HP_P_STATE_FILE, s->stale.boot_id);
+		return;
+	}
+	if (!s->changes.nr)
+		return;
+	if (lead) {
+		change_summary(s, names, sizeof(names));
+		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "  %zu VM%s %s (%s):", s->changes.nr,
+		    hp_status_plural(s->changes.nr), lead, names);
+	}
+	change_lines(s, lead ? "    " : "  ");
 }
 
 static void plan_messages(struct status *s)
@@ -269,6 +334,7 @@ static void plan_messages(struct status *s)
 		    "today's plan does NOT fit this host: nothing can be applied; see `hugeplan plan`");
 		for (size_t i = 0; i < p->nr_problems; i++)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_ERR, "  %s", p->problems[i]);
+		changes_since(s, "changed since this boot's entry was written", false);
 		return;
 	case HP_PS_REBOOT:
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
@@ -279,14 +345,15 @@ static void plan_messages(struct status *s)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "  but the boot menu was not regenerated (%s): run `hugeplan apply` again before rebooting",
 			    s->state.update_note[0] ? s->state.update_note : "no reason recorded");
+		changes_since(s, "changed since this boot's entry was written", false);
 		break;
 	case HP_PS_STALE:
-		if (s->added) {
-			added_names(s, names, sizeof(names));
+		if (s->changes_known && s->changes.nr) {
+			change_summary(s, names, sizeof(names));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-			    "%zu VM%s %s added since this boot's entry was written (%s): run `hugeplan apply` and reboot",
-			    s->nr_added, hp_status_plural(s->nr_added),
-			    s->nr_added == 1 ? "was" : "were", names);
+			    "%zu VM%s changed since this boot's entry was written (%s): run `hugeplan apply` and reboot",
+			    s->changes.nr, hp_status_plural(s->changes.nr), names);
+			changes_since(s, NULL, false);
 		} else if (s->covered && s->cover.nr_short) {
 			char h[32];
 
@@ -301,6 +368,8 @@ static void plan_messages(struct status *s)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "this boot's reservation is not today's plan: run `hugeplan apply` and reboot");
 		}
+		if (!s->changes_known)
+			changes_since(s, NULL, true);
 		if (s->have_state && st->boot_id[0] && !strcmp(s->state.plan_id, st->boot_id))
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
 			    "  `hugeplan apply` wrote this boot's plan (%s): the configuration changed since",
@@ -500,7 +569,13 @@ static int gather(struct status *s)
 		s->backed = true;
 	}
 	if (s->stale.state == HP_PS_STALE) {
-		r = find_added(s);
+		r = compute_cover(s);
+		if (r < 0)
+			return r;
+	}
+	if (s->stale.state == HP_PS_STALE || s->stale.state == HP_PS_REBOOT ||
+	    s->stale.state == HP_PS_UNFIT) {
+		r = compute_changes(s);
 		if (r < 0)
 			return r;
 	}
@@ -537,8 +612,9 @@ void hp_status_release(struct status *s)
 {
 	hp_backing_free(&s->back);
 	hp_backing_free(&s->cover);
-	free(s->added_vm);
-	s->added_vm = NULL;
+	hp_changes_free(&s->changes);
+	hp_recs_free(&s->today_recs);
+	hp_state_free(&s->state);
 	hp_cli_unload(&s->l);
 }
 
