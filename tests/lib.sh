@@ -76,6 +76,18 @@ t_image() {
 	printf '%s\n' "$3" >"$1/etc/default/grub"
 }
 
+# t_shared: SH, the shared test data (../shared/libvirt, ../shared/proxmox), read in place:
+# $HP_SHARED, else the checkout's ../shared, else /work/shared; a test without it fails
+# (it does not skip), and the caller exits.
+t_shared() {
+	SH=${HP_SHARED:-$TOP/../shared}
+	[ -d "$SH/proxmox" ] || SH=/work/shared
+	[ -d "$SH/proxmox" ] && return 0
+	t_fail "shared test data: neither \$HP_SHARED, $TOP/../shared nor /work/shared"
+	t_done
+	return 1
+}
+
 # fnv TEXT: FNV-1a 64 of TEXT as 16 hex digits, written apart from hugeplan's code: the plan
 # id hugeplan puts in hugeplan.plan= for the tokens before it (core/render.h)
 fnv() {

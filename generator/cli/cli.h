@@ -118,5 +118,6 @@ int cmd_metrics(int argc, char **argv);
  * Never fails the caller.
  */
 void hp_metrics_update(const struct hp_cli *o, const char *metrics_dir);
+int cmd_replan(int argc, char **argv);
 
 #endif

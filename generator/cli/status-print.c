@@ -316,10 +316,10 @@ static void json_changes(struct hp_json *j, const struct status *s)
 		return;
 	}
 	hp_json_array(j, "changes");
-	for (size_t i = 0; i < s->changes.nr; i++) {
-		const struct hp_vm_change *c = &s->changes.v[i];
+	for (size_t i = 0; i < s->changes.changes.nr; i++) {
+		const struct hp_vm_change *c = &s->changes.changes.v[i];
 		const struct hp_vm_rec *r = c->after ? c->after : c->before;
-		const struct hp_vm *vm = hp_status_change_vm(s, c);
+		const struct hp_vm *vm = hp_cli_changes_vm(&s->changes, c);
 
 		hp_json_object(j, NULL);
 		hp_json_str(j, "name", r->name);
@@ -338,7 +338,7 @@ static void json_changes(struct hp_json *j, const struct status *s)
 			hp_json_u64(j, "after_bytes", c->after_bytes);
 		else
 			hp_json_str(j, "after_bytes", NULL);
-		json_rec_pages(j, "before", s->boot_recs, c->before);
+		json_rec_pages(j, "before", s->changes.before, c->before);
 		json_rec_pages(j, "after", &s->today_recs, c->after);
 		hp_json_end(j);
 	}
@@ -381,9 +381,9 @@ static void json_plan(struct hp_json *j, const struct status *s)
 	}
 	hp_json_end(j);
 	hp_json_array(j, "added");
-	for (size_t i = 0; i < s->changes.nr; i++)
-		if (s->changes.v[i].what & HP_CHG_ADDED)
-			hp_json_str(j, NULL, s->changes.v[i].after->name);
+	for (size_t i = 0; i < s->changes.changes.nr; i++)
+		if (s->changes.changes.v[i].what & HP_CHG_ADDED)
+			hp_json_str(j, NULL, s->changes.changes.v[i].after->name);
 	hp_json_end(j);
 	json_changes(j, s);
 	json_msgs(j, "messages", s->plan_msgs, s->nr_plan_msgs);

@@ -168,113 +168,36 @@ static int compute_changes(struct status *s)
 {
 	int r;
 
-	s->boot_recs = s->have_state ? hp_state_records(&s->state, s->req.plan_id) : NULL;
-	if (!s->boot_recs)
+	s->changes.before = s->have_state ? hp_state_records(&s->state, s->req.plan_id) : NULL;
+	if (!s->changes.before)
 		return 0;
+	s->changes.after = &s->today_recs;
+	s->changes.plan = &s->l.plan;
 	r = hp_recs_from_plan(&s->l.plan, s->o.root, &s->today_recs);
 	if (r == 0)
-		r = hp_stale_changes(s->boot_recs, &s->today_recs, &s->changes);
+		r = hp_stale_changes(s->changes.before, &s->today_recs, &s->changes.changes);
 	s->changes_known = r == 0;
 	return r;
 }
 
-const struct hp_vm *hp_status_change_vm(const struct status *s, const struct hp_vm_change *c)
-{
-	return c->after ? s->l.plan.vms[c->after - s->today_recs.vms].vm : NULL;
-}
-
 /* --- judging ------------------------------------------------------------------------------- */
-
-/* "added: cache, web; grew: db1": the changed VMs by kind of change */
-static void change_summary(const struct status *s, char *buf, size_t len)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (unsigned bit = 1; bit <= HP_CHG_LAST && o < len; bit <<= 1) {
-		bool first = true;
-
-		for (size_t i = 0; i < s->changes.nr && o < len; i++) {
-			const struct hp_vm_change *c = &s->changes.v[i];
-			const char *name = c->after ? c->after->name : c->before->name;
-
-			if (!(c->what & bit))
-				continue;
-			if (o + strlen(name) + 24 > len) {
-				snprintf(buf + o, len - o, ", ...");
-				return;
-			}
-			if (first)
-				o += (size_t)snprintf(buf + o, len - o, "%s%s: ", o ? "; " : "",
-						      hp_change_name(bit));
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", first ? "" : ", ", name);
-			first = false;
-		}
-	}
-}
 
 #define MAX_CHANGE_LINES 24
 
-/* what changed about one VM that is in both plans: "grew from 1.00 GiB to 2.00 GiB, ..." */
-static void change_words(const struct hp_vm_change *c, char *buf, size_t len)
-{
-	char x[32], y[32];
-	size_t o = 0;
-
-	buf[0] = '\0';
-	hp_size_human(c->before_bytes, x, sizeof(x));
-	hp_size_human(c->after_bytes, y, sizeof(y));
-	if (c->what & (HP_CHG_GREW | HP_CHG_SHRANK))
-		o += (size_t)snprintf(buf + o, len - o, "%s from %s to %s",
-				      c->what & HP_CHG_GREW ? "grew" : "shrank", x, y);
-	if ((c->what & HP_CHG_PAGE_SIZE) && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%spage size changed", o ? ", " : "");
-	if ((c->what & HP_CHG_NODES) && o < len)
-		o += (size_t)snprintf(buf + o, len - o, "%snodes changed", o ? ", " : "");
-	if ((c->what & HP_CHG_SOURCE) && o < len)
-		snprintf(buf + o, len - o, "%sdefined elsewhere before (%s, %s)", o ? ", " : "",
-			 hp_source_name(c->before->source), c->before->file);
-}
-
-/* one line per changed VM, after ind: where it is defined, what changed, its pages */
+/* one line per changed VM, after ind (core/stale.h, cli/changes.h) */
 static void change_lines(struct status *s, const char *ind)
 {
-	for (size_t i = 0; i < s->changes.nr; i++) {
-		const struct hp_vm_change *c = &s->changes.v[i];
-		const struct hp_vm *vm = hp_status_change_vm(s, c);
-		const struct hp_vm_rec *r = c->after ? c->after : c->before;
-		char file[HP_REC_FILE_MAX], what[700], a[300], b[300];
+	char line[MSG_LEN];
 
+	for (size_t i = 0; i < s->changes.changes.nr; i++) {
 		if (i == MAX_CHANGE_LINES) {
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
 			    "%s... and %zu more (hugeplan status --json lists every one)", ind,
-			    s->changes.nr - i);
+			    s->changes.changes.nr - i);
 			break;
 		}
-		if (vm)
-			hp_escape(file, sizeof(file), vm->loc.file ? vm->loc.file : "");
-		else
-			snprintf(file, sizeof(file), "%s", r->file);
-		if (c->after)
-			hp_rec_pages_text(&s->today_recs, c->after, a, sizeof(a));
-		if (c->before)
-			hp_rec_pages_text(s->boot_recs, c->before, b, sizeof(b));
-		if (!(c->what & (HP_CHG_ADDED | HP_CHG_REMOVED)))
-			change_words(c, what, sizeof(what));
-		if (c->what & HP_CHG_ADDED)
-			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "%s%s (%s, %s): added: %s",
-			    ind, r->name, hp_source_name(r->source), file, a);
-		else if (c->what & HP_CHG_REMOVED)
-			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
-			    "%s%s (%s, %s): removed: was %s", ind, r->name,
-			    hp_source_name(r->source), file, b);
-		else if (hp_rec_parts_equal(s->boot_recs, c->before, &s->today_recs, c->after))
-			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "%s%s (%s, %s): %s", ind,
-			    r->name, hp_source_name(r->source), file, what);
-		else
-			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
-			    "%s%s (%s, %s): %s: %s -> %s", ind, r->name, hp_source_name(r->source),
-			    file, what, b, a);
+		hp_cli_change_line(&s->changes, &s->changes.changes.v[i], line, sizeof(line));
+		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "%s%s", ind, line);
 	}
 }
 
@@ -295,12 +218,13 @@ static void changes_since(struct status *s, const char *lead, bool say_unknown)
 			    HP_P_STATE_FILE, s->stale.boot_id);
 		return;
 	}
-	if (!s->changes.nr)
+	if (!s->changes.changes.nr)
 		return;
 	if (lead) {
-		change_summary(s, names, sizeof(names));
-		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "  %zu VM%s %s (%s):", s->changes.nr,
-		    hp_status_plural(s->changes.nr), lead, names);
+		hp_cli_changes_summary(&s->changes, names, sizeof(names));
+		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+		    "  %zu VM%s %s (%s):", s->changes.changes.nr,
+		    hp_status_plural(s->changes.changes.nr), lead, names);
 	}
 	change_lines(s, lead ? "    " : "  ");
 }
@@ -348,11 +272,11 @@ static void plan_messages(struct status *s)
 		changes_since(s, "changed since this boot's entry was written", false);
 		break;
 	case HP_PS_STALE:
-		if (s->changes_known && s->changes.nr) {
-			change_summary(s, names, sizeof(names));
+		if (s->changes_known && s->changes.changes.nr) {
+			hp_cli_changes_summary(&s->changes, names, sizeof(names));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "%zu VM%s changed since this boot's entry was written (%s): run `hugeplan apply` and reboot",
-			    s->changes.nr, hp_status_plural(s->changes.nr), names);
+			    s->changes.changes.nr, hp_status_plural(s->changes.changes.nr), names);
 			changes_since(s, NULL, false);
 		} else if (s->covered && s->cover.nr_short) {
 			char h[32];
@@ -612,7 +536,7 @@ void hp_status_release(struct status *s)
 {
 	hp_backing_free(&s->back);
 	hp_backing_free(&s->cover);
-	hp_changes_free(&s->changes);
+	hp_changes_free(&s->changes.changes);
 	hp_recs_free(&s->today_recs);
 	hp_state_free(&s->state);
 	hp_cli_unload(&s->l);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/changes.h"
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "core/backing.h"
@@ -51,10 +52,9 @@ struct status {
 	struct hp_backing back, cover;
 	bool backed, covered;
 	/* what changed per VM since this boot's entry (core/stale.h), from apply's records */
-	const struct hp_recs *boot_recs; /* of this boot's plan, in s->state; NULL none */
-	struct hp_recs today_recs;	 /* today's plan's, in its order */
-	struct hp_changes changes;
-	bool changes_known; /* boot_recs were found and compared */
+	struct hp_recs today_recs;     /* today's plan's, in its order */
+	struct hp_cli_changes changes; /* .before: this boot's plan's, in s->state; NULL none */
+	bool changes_known;	       /* they were found and compared */
 	bool is_short, is_stale;
 	bool fatal; /* nothing could be read: the message is out */
 	struct msg plan_msgs[MAX_MSGS], vm_msgs[MAX_MSGS];
@@ -80,9 +80,6 @@ int hp_status_exit(const struct status *s);
 void hp_status_release(struct status *s);
 
 const char *hp_status_plural(uint64_t n);
-
-/* today's VM of a change (c->after), NULL for a removed one */
-const struct hp_vm *hp_status_change_vm(const struct status *s, const struct hp_vm_change *c);
 
 /* " (node0 4, node1 14)" over the plan's nodes; "" when the split is unknown or moot */
 void hp_status_split(const struct hp_plan *p, const uint64_t *node, bool known, char *buf,

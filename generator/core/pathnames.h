@@ -87,6 +87,9 @@
 #define HP_P_PVE_NODE_QEMU "/etc/pve/nodes/%s/qemu-server" /* VMID.conf of that node */
 #define HP_P_PVE_QEMU	   "/etc/pve/qemu-server"	   /* -> local/qemu-server */
 
+/* hugeplan replan: the plan id it last named, so that a timer does not repeat the list. */
+#define HP_P_REPLAN_REPORTED "/run/hugeplan/replan-reported"
+
 /* Configuration search path, highest priority first. */
 #define HP_P_CONF_ETC "/etc/hugeplan"
 #define HP_P_CONF_RUN "/run/hugeplan"

@@ -5,13 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
-SH=${HP_SHARED:-$TOP/../shared}
-[ -d "$SH/proxmox" ] || SH=/work/shared
-[ -d "$SH/proxmox" ] || {
-	t_fail "shared test data: neither \$HP_SHARED, $TOP/../shared nor /work/shared"
-	t_done
-	exit 1
-}
+t_shared || exit 1
 
 img() { # DIR: a two-node host with an empty configuration
 	t_host "$1" two-node-16g-32g
