@@ -29,23 +29,7 @@ mkroot() {
 	mkdir -p "$R/etc/hugeplan/vms.d"
 }
 
-# pool ROOT KB TOTAL FREE RESV SURPLUS, then per node: NODE NR FREE [NODE NR FREE...]
-pool() {
-	d=$1/sys/kernel/mm/hugepages/hugepages-$2kB
-	echo "$3" >"$d/nr_hugepages"
-	echo "$4" >"$d/free_hugepages"
-	echo "$5" >"$d/resv_hugepages"
-	echo "$6" >"$d/surplus_hugepages"
-	r=$1 kb=$2
-	shift 6
-	while [ $# -ge 3 ]; do
-		n=$r/sys/devices/system/node/node$1/hugepages/hugepages-${kb}kB
-		echo "$2" >"$n/nr_hugepages"
-		echo "$3" >"$n/free_hugepages"
-		echo 0 >"$n/surplus_hugepages"
-		shift 3
-	done
-}
+pool() { t_pool "$@"; }
 
 vm() { # ROOT NAME KEY=VALUE...
 	f=$1/etc/hugeplan/vms.d/$2.conf
