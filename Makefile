@@ -2,7 +2,7 @@
 #
 #   make            build build/hugeplan, build/hugeplan-verify, build/hugeplan-generator
 #   make check      every test tier; ends with "N passed, N failed"
-#   make demo       plan the bundled example against the bundled example host
+#   make demo       plan the bundled example host from vms.d files, libvirt domains, a Proxmox node
 #   make asan       everything again with ASan and UBSan, into $(B)/asan
 #   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, into $(B)/fuzz
 #   make fuzz-long  run each harness for FUZZ_RUNS executions (default 10 million), one at a time
@@ -255,10 +255,20 @@ check:
 	$(MAKE) fuzz
 	B=$(B) HP_UNITDIR=$(SYSTEMDUNITDIR) HP_BINDIR=$(BINDIR) tests/run-tests.sh
 
+# The example host planned three ways: from vms.d files, from the domains the real libvirt
+# wrote (examples/libvirt), from a Proxmox VE node's VMs (examples/proxmox); each of the last
+# two is examples/host's facts with that tree laid over them, under $(B)/demo.
 demo:
 	tests/install-deps.sh build
 	$(MAKE) all
+	@echo '== a host described in vms.d files: hugeplan plan --config examples/config --root examples/host'
 	$(B)/hugeplan plan --config examples/config --root examples/host
+	@for src in libvirt proxmox; do \
+		rm -rf $(B)/demo/$$src && mkdir -p $(B)/demo && cp -a examples/host $(B)/demo/$$src && \
+		cp -a examples/$$src/etc $(B)/demo/$$src/ || exit 1; \
+		echo; echo "== a $$src host, no vms.d file (examples/$$src): hugeplan plan --root $(B)/demo/$$src"; \
+		$(B)/hugeplan plan --root $(B)/demo/$$src || exit 1; \
+	done
 
 clean:
 	rm -rf $(B)

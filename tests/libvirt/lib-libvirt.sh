@@ -33,9 +33,10 @@ virsh_ns() {
 	lv_run virsh -q -c qemu:///system "$@"
 }
 
+# (each kill may find its process gone: "|| :", so that a caller under set -e gets through)
 lv_stop() {
 	for _p in $LV_PIDS; do
-		kill "$_p" 2>/dev/null
+		kill "$_p" 2>/dev/null || :
 	done
 	for _p in $LV_PIDS; do
 		_i=0
@@ -43,12 +44,12 @@ lv_stop() {
 			sleep 0.1
 			_i=$((_i + 1))
 		done
-		kill -9 "$_p" 2>/dev/null
+		kill -9 "$_p" 2>/dev/null || :
 	done
 	LV_PIDS=
 	if [ -n "$LV_HOLD" ]; then
-		kill "$LV_HOLD" 2>/dev/null
-		wait "$LV_HOLD" 2>/dev/null
+		kill "$LV_HOLD" 2>/dev/null || :
+		wait "$LV_HOLD" 2>/dev/null || :
 	fi
 	LV_HOLD=
 }
@@ -96,7 +97,8 @@ lv_start() {
 	rm -rf "$_dir/seed/hooks" "$_dir/seed/qemu/autostart" "$_dir/seed/qemu/networks/autostart"
 	find "$_dir/seed/qemu" -maxdepth 1 -name '*.xml' -delete
 	[ "$_nodes" -gt 1 ] && _lv_fake_nodes "$_dir/nodes" "$_nodes"
-	unshare -m --propagation private sleep 3600 &
+	# its output is not the caller's: a pipe the caller reads would stay open for an hour
+	unshare -m --propagation private sleep 3600 >/dev/null 2>&1 </dev/null &
 	LV_HOLD=$!
 	trap 'lv_stop; command -v t_cleanup >/dev/null && t_cleanup' EXIT
 	sleep 0.2

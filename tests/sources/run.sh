@@ -104,4 +104,21 @@ printf "<domain><name>small</name><memory>1048576</memory></domain>\n" >"$p/etc/
 "$HP" plan --root "$p" >"$T_TMP/two.out" 2>&1
 t_eq "one name from libvirt and Proxmox: exit 2" 2 $?
 t_grep "... names both" "VM name \"small\" is defined by libvirt .* and by proxmox" "$T_TMP/two.out"
+# the bundled example hosts (make demo): examples/host's facts with examples/libvirt's domains
+# (written by the real libvirt) or examples/proxmox's node laid over them; the pages per VM as
+# their READMEs say, from the rules: libvirt cells on their memnode's node, interleave
+# round-robin from node 0, a bare <hugepages/> on the boot's default (2M); qemu-server's
+# numa0 hostnodes=, and guest node i on host node i without numaN lines
+for src in libvirt proxmox; do
+	cp -a "$TOP/examples/host" "$T_TMP/ex-$src"
+	cp -a "$TOP/examples/$src/etc" "$T_TMP/ex-$src/"
+	"$HP" plan --json --root "$T_TMP/ex-$src" >"$T_TMP/ex-$src.json" 2>"$T_TMP/ex-$src.err"
+	t_eq "examples/$src: plan exits 0" 0 $?
+done
+t_eq "examples/libvirt: the pages of each domain" \
+	"analytics [(1048576, 0, 48), (1048576, 1, 48)]|cache [(2048, 0, 1024), (2048, 1, 1024)]|db1 [(1048576, 0, 64)]|web1 [(2048, None, 4096)]|web2 [(2048, None, 4096)]|win-desktop []" \
+	"$(jq_ "$T_TMP/ex-libvirt.json" '"|".join("%s %s" % (v["name"], [(p["page_size_kb"], p["node"], p["pages"]) for p in v["pages"]]) for v in d["vms"])')"
+t_eq "examples/proxmox: the pages of each VM of this node (no template, no other node's)" \
+	"db1 [(1048576, 1, 64)]|analytics [(1048576, 0, 48), (1048576, 1, 48)]|web1 [(2048, 0, 4096)]|win-desktop []" \
+	"$(jq_ "$T_TMP/ex-proxmox.json" '"|".join("%s %s" % (v["name"], [(p["page_size_kb"], p["node"], p["pages"]) for p in v["pages"]]) for v in d["vms"])')"
 t_done
