@@ -131,6 +131,14 @@ const char *hp_config_pool_file(struct hp_config *c, const char *path);
 int hp_config_check_perms(struct hp_config *c, const char *path, const struct stat *st,
 			  struct hp_diag *err);
 
+/*
+ * hp_config_check_leaf - the same for a file opened without following a link (O_NOFOLLOW)
+ * in a directory that hp_config_check_perms() passed: the file alone is judged, its
+ * directories were (st: its fstat).
+ */
+int hp_config_check_leaf(struct hp_config *c, const char *path, const struct stat *st,
+			 struct hp_diag *err);
+
 /* hp_config_defaults - the settings of an empty configuration. */
 void hp_config_defaults(struct hp_settings *s);
 

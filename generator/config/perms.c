@@ -153,6 +153,14 @@ int conf_check_perms(struct loader *ld, const char *path, const struct stat *lea
 	return r;
 }
 
+int hp_config_check_leaf(struct hp_config *c, const char *path, const struct stat *st,
+			 struct hp_diag *err)
+{
+	struct loader ld = { .c = c, .o = &c->opts, .err = err };
+
+	return c->opts.check_perms ? judge(&ld, path, st, false) : 0;
+}
+
 int hp_config_check_perms(struct hp_config *c, const char *path, const struct stat *st,
 			  struct hp_diag *err)
 {

@@ -768,7 +768,8 @@ int hp_libvirt_parse(const char *path, const char *text, size_t len, struct hp_v
 	}
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, path, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-					XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+					XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA |
+					XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
 	if (!doc || !xmlDocGetRootElement(doc)) {
 		xml_error(d, xmlCtxtGetLastError(ctxt));
 		r = -EINVAL;

@@ -179,7 +179,8 @@ static int read_source(struct hp_config *c, const char *path, char **text, size_
 		hp_diag_set(err, &loc, "not a regular file");
 		return -EINVAL;
 	}
-	r = hp_config_check_perms(c, path, &st, err);
+	/* its directory passed in list_dir(); opened O_NOFOLLOW, the file is what is judged */
+	r = hp_config_check_leaf(c, path, &st, err);
 	if (r == 0 && st.st_size > HP_SOURCE_FILE_MAX) {
 		hp_diag_set(err, &loc, "file too large (%lld bytes, at most %u)",
 			    (long long)st.st_size, HP_SOURCE_FILE_MAX);

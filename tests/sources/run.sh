@@ -63,6 +63,31 @@ printf '<domain><name>x</name>\n<memory unit="KiB">1</memory>\n<oops>\n</domain>
 t_eq "a malformed domain XML: exit 2" 2 $?
 t_grep "... FILE:LINE: message" "^$r/etc/libvirt/qemu/x.xml:[45]: not a well-formed domain XML" "$T_TMP/lv5.out"
 rm "$r/etc/libvirt/qemu/x.xml"
+# what root may trust (StrictModes): a domain file or libvirt's directory that another user
+# could change is refused, naming it and the fix; a domain file behind a link is not followed
+if [ "$(id -u)" = 0 ]; then
+	chmod 664 "$r/etc/libvirt/qemu/web.xml"
+	"$HP" plan --root "$r" >"$T_TMP/perm1.out" 2>&1
+	t_eq "a group-writable domain file: exit 2" 2 $?
+	t_grep "... named, with the fix" "^$r/etc/libvirt/qemu/web.xml: writable by group or others \(mode 0664\): .*chmod go-w" "$T_TMP/perm1.out"
+	chmod 644 "$r/etc/libvirt/qemu/web.xml"
+	chown 1000 "$r/etc/libvirt/qemu/web.xml"
+	"$HP" plan --root "$r" >"$T_TMP/perm2.out" 2>&1
+	t_grep "a domain file owned by another user: refused" "web.xml: owned by uid 1000, not root" "$T_TMP/perm2.out"
+	chown 0 "$r/etc/libvirt/qemu/web.xml"
+	chmod 775 "$r/etc/libvirt/qemu"
+	"$HP" plan --root "$r" >"$T_TMP/perm3.out" 2>&1
+	t_grep "a group-writable libvirt directory: refused" "etc/libvirt/qemu: writable by group or others \(mode 0775\)" "$T_TMP/perm3.out"
+	chmod 755 "$r/etc/libvirt/qemu"
+	mv "$r/etc/libvirt/qemu/web.xml" "$T_TMP/web.xml"
+	ln -s "$T_TMP/web.xml" "$r/etc/libvirt/qemu/web.xml"
+	"$HP" plan --root "$r" >"$T_TMP/perm4.out" 2>&1
+	t_grep "a domain file behind a symbolic link: not followed" "web.xml: cannot open: a symbolic link \(not followed\)" "$T_TMP/perm4.out"
+	rm "$r/etc/libvirt/qemu/web.xml"
+	mv "$T_TMP/web.xml" "$r/etc/libvirt/qemu/web.xml"
+else
+	t_skip "StrictModes of the sources" "not root"
+fi
 printf '[Host]\nSources=files\n' >"$r/etc/hugeplan/hugeplan.conf"
 "$HP" plan --root "$r" >"$T_TMP/lv6.out" 2>&1
 t_grep "Sources=files: an override file then overrides nothing" "cache.conf: Memory= is required" "$T_TMP/lv6.out"
