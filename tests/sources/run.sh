@@ -122,6 +122,20 @@ t_eq "... plan --json still gives every record" "simple small" \
 	"$(jq_ "$T_TMP/pve3.json" '" ".join(v["name"] for v in d["vms"] if v["pages"])')"
 "$HP" cmdline --root "$p" >"$T_TMP/pve4.out" 2>&1
 t_eq "... cmdline refuses too" 1 $?
+"$HP" check --root "$p" >"$T_TMP/pve5.out" 2>&1
+t_eq "... check: exit 1, an error" 1 $?
+t_grep "... check names the VM, its file and why" \
+	"^error +proxmox-keephugepages: Proxmox VM 103 \(small, $p/etc/pve/nodes/pve1/qemu-server/103.conf\) is on huge pages without keephugepages: 1: .*frees the boot's pool\$" "$T_TMP/pve5.out"
+t_grep "... check gives the fix" "^ +fix: qm set 103 --keephugepages 1\$" "$T_TMP/pve5.out"
+"$HP" check --json --root "$p" >"$T_TMP/pve6.json" 2>&1
+t_eq "... check --json: the finding" "proxmox-keephugepages error qm set 103 --keephugepages 1" \
+	"$(jq_ "$T_TMP/pve6.json" '" ".join(" ".join([f["id"], f["level"], f["fix"]]) for f in d["findings"] if f["id"].startswith("proxmox"))')"
+mkdir -p "$p/etc/default"
+cp -a "$p" "$T_TMP/pve-before"
+"$HP" apply --root "$p" >"$T_TMP/pve7.out" 2>&1
+t_eq "... apply: exit 1" 1 $?
+t_eq "... apply wrote nothing" "" "$(diff -r "$T_TMP/pve-before" "$p" 2>&1)"
+rm -rf "$T_TMP/pve-before"
 
 # one name in two sources
 mkdir -p "$p/etc/libvirt/qemu"
