@@ -68,16 +68,19 @@ static void print_sources(const struct hp_loaded *l)
 	printf("\nSources: %s\n", src);
 	for (size_t i = 0; i < l->cfg.nr_vms; i++) {
 		const struct hp_vm *v = &l->cfg.vms[i];
-		char keys[96];
+		char keys[96], file[1024];
 
 		if (v->not_huge) {
 			plain++;
 			continue;
 		}
-		printf("  %s: %s %s", v->name, hp_source_name(v->source), v->loc.file);
+		/* file names are the host's: shown as printable ASCII, like any message */
+		hp_escape(file, sizeof(file), v->loc.file ? v->loc.file : "");
+		printf("  %s: %s %s", v->name, hp_source_name(v->source), file);
 		if (v->override) {
 			override_keys(v->override_keys, keys, sizeof(keys));
-			printf(", with %s from %s", keys, v->override);
+			hp_escape(file, sizeof(file), v->override);
+			printf(", with %s from %s", keys, file);
 		}
 		if (!v->enabled)
 			printf(" (Enabled=no: not planned)");
