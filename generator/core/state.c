@@ -154,6 +154,15 @@ static int parse(const char *text, struct hp_state *out, unsigned *line, bool re
 		hp_state_free(&s);
 		return -EINVAL;
 	}
+	if (!s.booted_plan[0]) /* records of no plan are no one's */
+		hp_recs_free(&s.booted);
+	if (hp_recs_unique(&s.vms) != 1 || hp_recs_unique(&s.booted) != 1) {
+		/* apply never records one name twice (a plan has none): not its file */
+		if (line)
+			*line = 0;
+		hp_state_free(&s);
+		return -EINVAL;
+	}
 	*out = s;
 	return 0;
 bad:

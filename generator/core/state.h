@@ -64,8 +64,9 @@ int hp_state_render(const struct hp_state *s, char **out);
 
 /*
  * hp_state_parse - read the text back. -EINVAL for a line that is not "key=value", a missing
- * or unknown format, or a missing bootloader; *line (if given) is the offending line, 0 when
- * the problem is the whole file.
+ * or unknown format, a missing bootloader, a record that is not one, or two records of one
+ * name; *line (if given) is the offending line, 0 when the problem is the whole file.
+ * booted_vm= records without a booted_plan= are dropped.
  */
 int hp_state_parse(const char *text, struct hp_state *s, unsigned *line);
 

@@ -255,6 +255,32 @@ bool hp_recs_equal(const struct hp_recs *a, const struct hp_recs *b)
 	return true;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	const struct hp_vm_rec *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+int hp_recs_unique(const struct hp_recs *r)
+{
+	const struct hp_vm_rec **v;
+	int ok = 1;
+
+	if (r->nr < 2)
+		return 1;
+	v = malloc(r->nr * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->nr; i++)
+		v[i] = &r->vms[i];
+	qsort(v, r->nr, sizeof(*v), cmp_name);
+	for (size_t i = 1; i < r->nr && ok; i++)
+		ok = strcmp(v[i - 1]->name, v[i]->name) != 0;
+	free(v);
+	return ok;
+}
+
 uint64_t hp_rec_bytes(const struct hp_recs *r, const struct hp_vm_rec *v)
 {
 	uint64_t b = 0;

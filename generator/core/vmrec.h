@@ -70,6 +70,9 @@ bool hp_rec_parts_equal(const struct hp_recs *a, const struct hp_vm_rec *x, cons
 /* hp_recs_equal - the same records, in the same order. */
 bool hp_recs_equal(const struct hp_recs *a, const struct hp_recs *b);
 
+/* hp_recs_unique - no two records of one name (a plan has none): 1, 0, or -ENOMEM */
+int hp_recs_unique(const struct hp_recs *r);
+
 void hp_recs_free(struct hp_recs *r);
 
 /* hp_rec_bytes - the bytes of a record's pages. */

@@ -154,6 +154,16 @@ static void test_records(void **state)
 	assert_int_equal(hp_state_parse(bad, &back, &line), -EINVAL);
 	assert_int_equal(line, 3);
 	assert_int_equal(hp_state_parse_head(bad, &head, NULL), 0);
+	/* one name recorded twice is no state apply wrote; booted records of no plan are dropped */
+	assert_int_equal(hp_state_parse("format=1\nbootloader=grub\nvm=a files 2048:-:1 /x\n"
+					"vm=a files 2048:-:2 /y\n",
+					&back, &line),
+			 -EINVAL);
+	assert_int_equal(hp_state_parse("format=1\nbootloader=grub\nbooted_vm=a files 2048:-:1\n",
+					&back, NULL),
+			 0);
+	assert_int_equal(back.booted.nr, 0);
+	hp_state_free(&back);
 	free(bad);
 	free(text);
 	hp_state_free(&s);
