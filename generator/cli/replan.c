@@ -130,8 +130,7 @@ static int replan(const struct hp_cli *o, struct hp_loaded *l)
 		goto out;
 	}
 	if (!l->plan.feasible) {
-		printf("today's plan does not fit this host: nothing applied; see `hugeplan "
-		       "plan`\n");
+		printf("today's plan does not fit this host: nothing applied; see `hugeplan plan`\n");
 		for (size_t i = 0; i < l->plan.nr_problems; i++)
 			printf("  %s\n", l->plan.problems[i]);
 		ret = EXIT_NOFIT;
@@ -163,8 +162,7 @@ static int replan(const struct hp_cli *o, struct hp_loaded *l)
 	hp_cli_changes_summary(&cc, names, sizeof(names));
 	if (!l->cfg.host.auto_apply && reported_before(o, id)) {
 		if (cc.changes.nr)
-			printf("plan %s (%zu VM%s changed: %s) is still not applied: run "
-			       "`hugeplan apply`\n",
+			printf("plan %s (%zu VM%s changed: %s) is still not applied: run `hugeplan apply`\n",
 			       id[0] ? id : "(nothing reserved)", cc.changes.nr,
 			       cc.changes.nr == 1 ? "" : "s", names);
 		else
@@ -173,8 +171,7 @@ static int replan(const struct hp_cli *o, struct hp_loaded *l)
 		goto out;
 	}
 	if (old_format)
-		printf("the plan changed since hugeplan apply recorded plan %s (%s); which VMs "
-		       "changed is not known: %s holds no per-VM record\n",
+		printf("the plan changed since hugeplan apply recorded plan %s (%s); which VMs changed is not known: %s holds no per-VM record\n",
 		       st.plan_id, st.applied, HP_P_STATE_FILE);
 	else if (have)
 		printf("%zu VM%s changed since hugeplan apply recorded plan %s (%s)%s%s:\n",
@@ -192,8 +189,7 @@ static int replan(const struct hp_cli *o, struct hp_loaded *l)
 		printf("  %s\n", line);
 	}
 	if (!l->cfg.host.auto_apply) {
-		printf("the new plan is %s: run `hugeplan apply` to write it (or set [Host] "
-		       "AutoApply=yes)\n",
+		printf("the new plan is %s: run `hugeplan apply` to write it (or set [Host] AutoApply=yes)\n",
 		       id[0] ? id : "to reserve nothing");
 		goto out;
 	}

@@ -212,9 +212,7 @@ static void changes_since(struct status *s, const char *lead, bool say_unknown)
 	if (!s->changes_known) {
 		if (say_unknown && s->stale.boot_id[0])
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
-			    "  which VMs changed is not known: %s holds no record of this boot's "
-			    "plan "
-			    "(%s)",
+			    "  which VMs changed is not known: %s holds no record of this boot's plan (%s)",
 			    HP_P_STATE_FILE, s->stale.boot_id);
 		return;
 	}

@@ -330,10 +330,10 @@ static int backend_page(const struct hp_host *host, const struct hp_settings *se
 		} else if (hp_host_has_size(host, 2 * HP_MIB)) {
 			ps = 2 * HP_MIB;
 		} else {
-			hp_diag_set(err, &b->page_loc,
-				    "%s: %s: host only supports 1024 GB hugepages, but requested "
-				    "size '%llu' is not a multiple of 1024 MB",
-				    v->name, b->id, (unsigned long long)(b->bytes / HP_MIB));
+			hp_diag_set(
+				err, &b->page_loc,
+				"%s: %s: host only supports 1024 GB hugepages, but requested size '%llu' is not a multiple of 1024 MB",
+				v->name, b->id, (unsigned long long)(b->bytes / HP_MIB));
 			return -EINVAL;
 		}
 		break;
@@ -371,12 +371,10 @@ static int check_nodes(const struct hp_host *host, const struct hp_plan *plan,
 	}
 	if (b->nodes && (host->nr_nodes > 1 || host->nodes_beyond) && !plan->node_form &&
 	    !(opts && opts->allow_balanced)) {
-		hp_diag_set(err, &b->node_loc,
-			    "%s: the target kernel %u.%u cannot reserve per node (the "
-			    "hugepages=NODE:COUNT form needs Linux 5.16); the balanced form "
-			    "would spread the pages over all nodes and lose this pinning: "
-			    "remove Node= or accept that with --balanced",
-			    who, plan->kver >> 16, (plan->kver >> 8) & 0xff);
+		hp_diag_set(
+			err, &b->node_loc,
+			"%s: the target kernel %u.%u cannot reserve per node (the hugepages=NODE:COUNT form needs Linux 5.16); the balanced form would spread the pages over all nodes and lose this pinning: remove Node= or accept that with --balanced",
+			who, plan->kver >> 16, (plan->kver >> 8) & 0xff);
 		return -EINVAL;
 	}
 	return 0;
@@ -465,9 +463,9 @@ static int plan_backend(const struct hp_host *host, const struct hp_settings *se
 	/* bounds every sum below: no machine addresses an exbibyte */
 	*plan_bytes += (u128)total * ps * inst;
 	if (*plan_bytes > HP_PLAN_MAX_BYTES) {
-		hp_diag_set(err, &b->loc,
-			    "Memory= x Instances= takes the plan past 1 EiB, more than any "
-			    "machine has");
+		hp_diag_set(
+			err, &b->loc,
+			"Memory= x Instances= takes the plan past 1 EiB, more than any machine has");
 		return -EINVAL;
 	}
 	pool->pages += total * inst;

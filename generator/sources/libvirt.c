@@ -232,10 +232,10 @@ static int scaled(struct dom *d, unsigned line, const char *what, const char *va
 		return fail(d, line, "%s '%s%s%s': value too large", what, value, unit ? " " : "",
 			    unit ? unit : "");
 	if (r < 0 && unit && hp_libvirt_scale(value, NULL, &kib) == 0)
-		return fail(d, line,
-			    "%s: unknown unit '%s' (libvirt's units: b, KB, k, KiB, MB, M, MiB, "
-			    "GB, G, GiB, TB, T, TiB)",
-			    what, unit);
+		return fail(
+			d, line,
+			"%s: unknown unit '%s' (libvirt's units: b, KB, k, KiB, MB, M, MiB, GB, G, GiB, TB, T, TiB)",
+			what, unit);
 	if (r < 0)
 		return fail(d, line, "%s '%s': not a whole number", what, value);
 	*bytes = kib * HP_KIB;
@@ -320,10 +320,10 @@ static int tune_mode(struct dom *d, xmlNode *n, struct tune *t)
 	else if (!strcmp(mode, "preferred"))
 		t->mode = HP_POL_PREFERRED;
 	else
-		return fail(d, t->line,
-			    "mode='%s': unknown NUMA memory mode (libvirt's: strict, preferred, "
-			    "interleave, restrictive)",
-			    mode);
+		return fail(
+			d, t->line,
+			"mode='%s': unknown NUMA memory mode (libvirt's: strict, preferred, interleave, restrictive)",
+			mode);
 	if (placement && strcmp(placement, "static") && strcmp(placement, "auto"))
 		return fail(d, t->line, "placement='%s': expected static or auto", placement);
 	t->any = (placement && !strcmp(placement, "auto")) || !ns;
@@ -526,10 +526,10 @@ static int parse_cells(struct dom *d, xmlNode *root, xmlNode **cells)
 		}
 		ma = attr(c, "memAccess");
 		if (ma && strcmp(ma, "shared") && strcmp(ma, "private"))
-			return fail(d, line_of(c),
-				    "Invalid value for attribute 'memAccess' in element 'cell': "
-				    "'%s'",
-				    ma);
+			return fail(
+				d, line_of(c),
+				"Invalid value for attribute 'memAccess' in element 'cell': '%s'",
+				ma);
 		disc = attr(c, "discard");
 		if (disc && strcmp(disc, "yes") && strcmp(disc, "no"))
 			return fail(d, line_of(c),
@@ -586,9 +586,9 @@ static int parse_devices(struct dom *d, xmlNode *root)
 			continue;
 		}
 		if (!d->nr_cells)
-			return fail(d, line_of(m),
-				    "At least one numa node has to be configured when enabling "
-				    "memory hotplug");
+			return fail(
+				d, line_of(m),
+				"At least one numa node has to be configured when enabling memory hotplug");
 		n = child(tgt, "node");
 		if (n) {
 			char *e;
@@ -597,10 +597,10 @@ static int parse_devices(struct dom *d, xmlNode *root)
 				return fail(d, line_of(n), "<target><node>: value too long");
 			cell = strtol(text, &e, 10);
 			if (!text[0] || *e || cell < 0 || (size_t)cell >= d->nr_cells)
-				return fail(d, line_of(n),
-					    "<target><node>%s</node>: the domain has no guest NUMA "
-					    "cell %s",
-					    text, text);
+				return fail(
+					d, line_of(n),
+					"<target><node>%s</node>: the domain has no guest NUMA cell %s",
+					text, text);
 		}
 		src = child(m, "source");
 		n = child(src, "pagesize");
@@ -750,9 +750,9 @@ int hp_libvirt_parse(const char *path, const char *text, size_t len, struct hp_v
 
 		for (const char *q = text; at && q < at; q++)
 			line += *q == '\n';
-		r = fail(d, line,
-			 "a DOCTYPE or ENTITY declaration: libvirt never writes one, refusing the "
-			 "file");
+		r = fail(
+			d, line,
+			"a DOCTYPE or ENTITY declaration: libvirt never writes one, refusing the file");
 		free(d);
 		return r;
 	}

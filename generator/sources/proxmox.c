@@ -200,15 +200,15 @@ static bool in_list(const char *list, const char *word)
 static int chunk_page(struct pve *p, uint64_t mib, unsigned line, const char *what)
 {
 	if (!mib || (mib & 1))
-		return fail(p->c, line,
-			    "%s: memory size '%llu' is not a positive even integer; cannot use for "
-			    "hugepages",
-			    what, (unsigned long long)mib);
+		return fail(
+			p->c, line,
+			"%s: memory size '%llu' is not a positive even integer; cannot use for hugepages",
+			what, (unsigned long long)mib);
 	if (p->rule == HP_PAGE_FIXED && mib % p->fixed_mib)
-		return fail(p->c, line,
-			    "%s: Memory size %llu is not a multiple of the requested hugepages "
-			    "size %llu",
-			    what, (unsigned long long)mib, (unsigned long long)p->fixed_mib);
+		return fail(
+			p->c, line,
+			"%s: Memory size %llu is not a multiple of the requested hugepages size %llu",
+			what, (unsigned long long)mib, (unsigned long long)p->fixed_mib);
 	return 0;
 }
 
@@ -312,10 +312,10 @@ static int custom_numa(struct pve *p, int i, uint64_t *total)
 		return fail(p->c, v->line, "%s: policy=%s: expected preferred, bind or interleave",
 			    what, pol);
 	if (__builtin_popcountll(nodes) != 1)
-		return fail(p->c, v->line,
-			    "%s: more than 1 hostnode value in numa node is not supported when "
-			    "hugepages are enabled",
-			    what);
+		return fail(
+			p->c, v->line,
+			"%s: more than 1 hostnode value in numa node is not supported when hugepages are enabled",
+			what);
 	r = chunk_page(p, mib, v->line, what);
 	if (r < 0)
 		return r;
@@ -412,20 +412,20 @@ int hp_proxmox_parse(const char *path, const char *vmid, const char *text, size_
 		goto out;
 	}
 	if (!numa) {
-		r = fail(c, c->hugepages.line,
-			 "hugepages: %s: numa needs to be enabled to use hugepages (qm set %s "
-			 "--numa 1)",
-			 c->hugepages.v, vmid);
+		r = fail(
+			c, c->hugepages.line,
+			"hugepages: %s: numa needs to be enabled to use hugepages (qm set %s --numa 1)",
+			c->hugepages.v, vmid);
 		goto out;
 	}
 	for (int i = 0; i < MAX_NUMA; i++)
 		custom = custom || c->numan[i].line;
 	if (hotplug) {
 		if (custom) {
-			r = fail(c, c->hotplug.line,
-				 "hotplug: %s: cannot enable memory hotplugging with custom NUMA "
-				 "topology",
-				 c->hotplug.v);
+			r = fail(
+				c, c->hotplug.line,
+				"hotplug: %s: cannot enable memory hotplugging with custom NUMA topology",
+				c->hotplug.v);
 			goto out;
 		}
 		static_mib = STATICMEM * (p.fixed_mib == 1024 ? sockets : 1);
@@ -442,10 +442,10 @@ int hp_proxmox_parse(const char *path, const char *vmid, const char *text, size_
 			if (c->numan[i].line)
 				r = custom_numa(&p, i, &total);
 		if (r >= 0 && total != static_mib)
-			r = fail(c, c->memory.line,
-				 "memory: %llu: total memory for NUMA nodes must be equal to vm "
-				 "static memory (their sum is %llu)",
-				 memory, (unsigned long long)total);
+			r = fail(
+				c, c->memory.line,
+				"memory: %llu: total memory for NUMA nodes must be equal to vm static memory (their sum is %llu)",
+				memory, (unsigned long long)total);
 		if (r < 0)
 			goto out;
 	} else {
@@ -463,8 +463,7 @@ int hp_proxmox_parse(const char *path, const char *vmid, const char *text, size_
 			r = chunk_page(&p, chunk, c->memory.line, "memory");
 			if (r >= 0 && i >= 64)
 				r = fail(c, sock_line,
-					 "sockets: %llu: beyond the 64 host nodes "
-					 "hugeplan plans",
+					 "sockets: %llu: beyond the 64 host nodes hugeplan plans",
 					 sockets);
 			snprintf(id, sizeof(id), "ram-node%u", (unsigned)i);
 			if (r >= 0)
@@ -487,11 +486,10 @@ int hp_proxmox_parse(const char *path, const char *vmid, const char *text, size_
 				cur += dimm;
 				r = chunk_page(&p, dimm, c->memory.line, "memory");
 				if (r >= 0 && cur > memory)
-					r = fail(c, c->memory.line,
-						 "memory: memory size (%llu) must be aligned to "
-						 "%llu "
-						 "for hotplugging",
-						 memory, (unsigned long long)dimm);
+					r = fail(
+						c, c->memory.line,
+						"memory: memory size (%llu) must be aligned to %llu for hotplugging",
+						memory, (unsigned long long)dimm);
 				if (r >= 0)
 					r = add(&p, name, dimm, (int)node, 1ULL << node,
 						HP_POL_BIND, true, c->memory.line, sock_line);

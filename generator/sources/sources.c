@@ -265,8 +265,9 @@ static int pve_dir(const char *root, char *buf, size_t len, struct hp_diag *err)
 		       : !strncmp(target, HP_P_PVE "/nodes/", 15) ? target + 15
 								  : NULL;
 		if (!name || !*name ||
-		    strspn(name, "abcdefghijklmnopqrstuvwxyz"
-				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != strlen(name)) {
+		    strspn(name,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+			    strlen(name)) {
 			struct hp_loc loc = { link, 0 };
 
 			hp_diag_set(err, &loc,
@@ -285,12 +286,10 @@ static int apply_override(struct hp_vm *v, const struct hp_vm *o, struct hp_diag
 	unsigned k = o->set_keys;
 
 	if (v->not_huge && (k & ~(HP_KEY_ENABLED | HP_KEY_PASSTHROUGH))) {
-		hp_diag_set(err, &o->loc,
-			    "%s is not on huge pages in %s (%s): an override can change how a VM's "
-			    "huge pages are planned, not make %s use them (add huge pages to its "
-			    "definition)",
-			    v->name, hp_source_name(v->source), v->loc.file,
-			    hp_source_name(v->source));
+		hp_diag_set(
+			err, &o->loc,
+			"%s is not on huge pages in %s (%s): an override can change how a VM's huge pages are planned, not make %s use them (add huge pages to its definition)",
+			v->name, hp_source_name(v->source), v->loc.file, hp_source_name(v->source));
 		return -EINVAL;
 	}
 	if (k & HP_KEY_ENABLED)
@@ -307,8 +306,7 @@ static int apply_override(struct hp_vm *v, const struct hp_vm *o, struct hp_diag
 			    v->backends[i].page_size != b->page_size) {
 				hp_diag_set(
 					err, &o->memory_loc,
-					"Memory=: %s has backends on more than one page size in "
-					"%s: say which with PageSize=",
+					"Memory=: %s has backends on more than one page size in %s: say which with PageSize=",
 					v->name, v->loc.file);
 				return -EINVAL;
 			}
@@ -372,10 +370,10 @@ static int check_names(struct list *imp, struct hp_diag *err)
 			b = t;
 		}
 		if (b->source == HP_SRC_PROXMOX && a->source == HP_SRC_PROXMOX)
-			hp_diag_set(err, &b->loc,
-				    "VM name \"%s\" is already used by %s: hugeplan names VMs by "
-				    "name (fix: qm set %s --name %s-%s)",
-				    b->name, a->loc.file, b->source_id, b->name, b->source_id);
+			hp_diag_set(
+				err, &b->loc,
+				"VM name \"%s\" is already used by %s: hugeplan names VMs by name (fix: qm set %s --name %s-%s)",
+				b->name, a->loc.file, b->source_id, b->name, b->source_id);
 		else
 			hp_diag_set(
 				err, &b->loc,
