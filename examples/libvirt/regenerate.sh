@@ -17,7 +17,9 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$TOP/examples/libvirt/etc/libvirt/qemu}
+# shellcheck source=tests/lib.sh
 . "$TOP/tests/lib.sh"
+# shellcheck source=tests/libvirt/lib-libvirt.sh
 . "$TOP/tests/libvirt/lib-libvirt.sh"
 W=$(mktemp -d "${TMPDIR:-/tmp}/hugeplan-examples.XXXXXX")
 t_cleanup() { rm -rf "$W"; }

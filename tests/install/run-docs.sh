@@ -109,7 +109,7 @@ done <"$T_TMP/sources"
 # "# hugeplan CMD [--opt...]" line names a command that --help lists, with options that the
 # command's --help lists. A made-up line checks that the check can fail.
 example_bad() { # LINE: prints what is wrong, nothing when it is a real command line
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one word per option: the line is split as the shell would
 	set -- $1
 	if ! grep -qx "$2" "$T_TMP/cmds"; then
 		echo "no command $2"

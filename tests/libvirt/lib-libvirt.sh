@@ -102,7 +102,7 @@ lv_start() {
 	LV_HOLD=$!
 	trap 'lv_stop; command -v t_cleanup >/dev/null && t_cleanup' EXIT
 	sleep 0.2
-	# shellcheck disable=SC2016
+	# shellcheck disable=SC2016 # the $1 and $2 are the inner shell's
 	if ! lv_run sh -ec '
 		for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/log/libvirt /var/cache/libvirt; do
 			mkdir -p "$d" && mount -t tmpfs -o mode=0755 none "$d"
@@ -126,6 +126,7 @@ lv_start() {
 	while ! virsh_ns version >/dev/null 2>&1; do
 		_i=$((_i + 1))
 		if [ $_i -gt 300 ] || ! kill -0 "${LV_PIDS##* }" 2>/dev/null; then
+			# shellcheck disable=SC2034 # the callers read it (the interface above)
 			LV_ERR="libvirtd did not answer: $(tail -n 5 "$_dir/libvirtd.log" | tr '\n' ' ')"
 			lv_stop
 			return 1

@@ -10,7 +10,9 @@
 # IN_ATTRIB, IN_CLOSE_WRITE, IN_CREATE, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO) on the
 # directory hugeplan-replan.path watches must see every step: that is when the path unit
 # starts hugeplan-replan.service, whose command (AutoApply=yes) then rewrites the snippet.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/libvirt/lib-libvirt.sh
 . "$(dirname "$0")/lib-libvirt.sh"
 t_init
 HP=$B/hugeplan
@@ -148,7 +150,7 @@ t_eq "status --json: the changes per VM" "cache:added db1:grew web:removed" \
 # the path unit's service, as it would run now: AutoApply=yes rewrites the snippet
 printf '[Host]\nAutoApply=yes\n' >"$R/etc/hugeplan/hugeplan.conf"
 exec_start=$(sed -n 's/^ExecStart=//p' "$U/hugeplan-replan.service")
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # the unit's arguments, one word each
 lv_run "$HP" ${exec_start#/*/hugeplan } --root "$R" >"$T_TMP/replan.out" 2>&1
 t_eq "the path unit's service after the changes: exit 0" 0 $?
 # cache 1 x 1G + db1 2 x 1G: 3 x 1G, no 2M left

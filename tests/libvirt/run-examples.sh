@@ -2,6 +2,7 @@
 # The example libvirt host's domains are what the real libvirt writes: examples/libvirt/
 # regenerate.sh defines them again in a private libvirtd (UUIDs and MACs given, so that the
 # output is stable) into a scratch folder; each file must be the committed one, byte for byte.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 EX=$TOP/examples/libvirt/etc/libvirt/qemu

@@ -10,7 +10,9 @@
 # preferred: that node; no host-nodes: any node) and hugeplan's stated policy for a bind over
 # several nodes (split evenly, each part rounded up). A restrictive domain binds through
 # cgroups: its nodes are those of the numatune libvirt wrote.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/libvirt/lib-libvirt.sh
 . "$(dirname "$0")/lib-libvirt.sh"
 t_init
 HP=$B/hugeplan
@@ -61,7 +63,8 @@ for f in "$T_TMP"/dom/*.xml; do
 		t_fail "virsh define $n" "$(cat "$T_TMP/define-$n.log")"
 	fi
 done
-t_eq "virsh define: every domain" "$(ls "$T_TMP"/dom/*.xml | wc -l)" "$defined"
+set -- "$T_TMP"/dom/*.xml
+t_eq "virsh define: every domain" "$#" "$defined"
 
 # the files libvirt wrote, and its command line for each, out of the namespace
 root=$T_TMP/root

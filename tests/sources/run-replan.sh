@@ -7,6 +7,7 @@
 # default size the largest planned); plan ids recomputed with the independent FNV-1a of
 # tests/lib.sh. Then the path unit is checked to watch every directory plan reads its VMs and
 # configuration from (strace of a real plan), and the timer to reach /etc/pve.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
@@ -20,7 +21,7 @@ exec_start=$(sed -n 's/^ExecStart=//p' "$U/hugeplan-replan.service")
 t_eq "the service runs the installed hugeplan replan" "hugeplan replan" \
 	"$(echo "$exec_start" | sed -n 's|^/[^ ]*/\(hugeplan .*\)$|\1|p')"
 svc() { # NAME: the service's command under --root $R; NAME.out, RC
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the unit's arguments, one word each
 	"$HP" ${exec_start#/*/hugeplan } --root "$R" >"$T_TMP/$1.out" 2>&1
 	RC=$?
 }

@@ -2,6 +2,7 @@
 # sources tier: hugeplan plan on --root images holding libvirt domains and Proxmox VMs.
 # Expected page counts are worked out from the inputs by the rules of generator/sources (the
 # parsers' exactness against libvirt and qemu-server is test-sources and the libvirt tier).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan
