@@ -125,16 +125,18 @@ const char *hp_config_pool_file(struct hp_config *c, const char *path);
 
 /*
  * hp_config_check_perms - with c->opts.check_perms, the StrictModes check of path (a file
- * read, st its fstat, or a directory scanned, st NULL) and every directory above it: 0, or
- * -EPERM (or -errno) with err set.
+ * read, st its fstat, or a directory scanned, st NULL), every directory above it and every
+ * link its resolution beneath root follows (the chain of config/perms.c). path is as messages
+ * show it, under root's name (hp_path()); root as for hp_config_load(), whatever c was
+ * loaded from (--config). 0, or -EPERM (or -errno) with err set.
  */
-int hp_config_check_perms(struct hp_config *c, const char *path, const struct stat *st,
-			  struct hp_diag *err);
+int hp_config_check_perms(struct hp_config *c, const char *root, const char *path,
+			  const struct stat *st, struct hp_diag *err);
 
 /*
- * hp_config_check_leaf - the same for a file opened without following a link (O_NOFOLLOW)
- * in a directory that hp_config_check_perms() passed: the file alone is judged, its
- * directories were (st: its fstat).
+ * hp_config_check_leaf - the same for a file that is no symbolic link, opened in a directory
+ * that hp_config_check_perms() passed: the file alone is judged, its directories were (st:
+ * its fstat).
  */
 int hp_config_check_leaf(struct hp_config *c, const char *path, const struct stat *st,
 			 struct hp_diag *err);

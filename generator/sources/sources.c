@@ -13,6 +13,7 @@
 #include "sources/proxmox.h"
 #include "sources/sources.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 struct list {
 	struct hp_vm *v;
@@ -53,33 +54,22 @@ static void free_list(struct list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int is_dir(const char *path)
+/*
+ * Every path below is as the root's own system names it ("/etc/libvirt/qemu") and is
+ * resolved beneath the root (sys/root.h): no link in an image leads a read out of it.
+ * Messages show it under the root's name (hp_path()).
+ */
+
+/* whether dir beneath root is a directory, or a name that cannot be resolved (read it: say why) */
+static bool source_here(const char *root, const char *dir)
 {
 	struct stat st;
+	int r = hp_root_stat(root, dir, &st, true);
 
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* a directory that resolves inside root: nothing under --root leads out of it */
-static int inside_root(const char *root, const char *dir, struct hp_diag *err)
-{
-	char r[PATH_MAX], d[PATH_MAX];
-	size_t l;
-
-	if (!root || !*root || !strcmp(root, "/"))
-		return 0;
-	if (!realpath(root, r) || !realpath(dir, d))
-		return 0; /* what cannot be resolved is read (or not) as it is */
-	l = strlen(r);
-	if (!strncmp(d, r, l) && (d[l] == '/' || !d[l]))
-		return 0;
-	{
-		struct hp_loc loc = { dir, 0 };
-
-		hp_diag_set(err, &loc, "resolves to %s, outside the root %s: refusing to read it",
-			    d, r);
-	}
-	return -EPERM;
+	if (r == 0)
+		return S_ISDIR(st.st_mode);
+	/* a link that dangles or loops inside the image is an error, not an absent source */
+	return r != -ENOENT || hp_root_stat(root, dir, &st, false) == 0;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -98,29 +88,32 @@ static int cmp_vmid(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-/* the names in dir ending in suffix, sorted; *out malloc'd */
-static int list_dir(struct hp_config *c, const char *dir, const char *suffix, bool by_vmid,
-		    char ***out, size_t *nr, struct hp_diag *err)
+/* the names in dir (beneath root) ending in suffix, sorted; *out malloc'd */
+static int list_dir(struct hp_config *c, const char *root, const char *dir, const char *suffix,
+		    bool by_vmid, char ***out, size_t *nr, struct hp_diag *err)
 {
 	size_t sl = strlen(suffix), n = 0, cap = 0;
-	char **v = NULL;
+	char **v = NULL, shown[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
-	DIR *d = opendir(dir);
+	DIR *d;
 	int r;
 
 	*out = NULL;
 	*nr = 0;
-	if (!d) {
-		struct hp_loc loc = { dir, 0 };
+	if (hp_path(shown, sizeof(shown), root, "%s", dir) < 0)
+		return -ENAMETOOLONG;
+	r = hp_root_opendir(root, dir, &d);
+	if (r < 0) {
+		struct hp_loc loc = { shown, 0 };
 
-		if (errno == ENOENT)
+		if (r == -ENOENT && hp_root_stat(root, dir, &st, false) < 0)
 			return 0;
-		r = -errno;
-		hp_diag_set(err, &loc, "cannot read directory: %s", strerror(-r));
+		hp_diag_set(err, &loc, "cannot read directory: %s",
+			    r == -ENOENT ? "a dangling symbolic link" : hp_strerror(r));
 		return r;
 	}
-	r = fstat(dirfd(d), &st) < 0 ? -errno : hp_config_check_perms(c, dir, &st, err);
+	r = fstat(dirfd(d), &st) < 0 ? -errno : hp_config_check_perms(c, root, shown, &st, err);
 	while (r >= 0 && (de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 
@@ -159,28 +152,39 @@ static int list_dir(struct hp_config *c, const char *dir, const char *suffix, bo
 	return 0;
 }
 
-/* one file of a source directory: regular, not a link, small, trusted; path pooled in c */
-static int read_source(struct hp_config *c, const char *path, char **text, size_t *len,
-		       struct hp_diag *err)
+/*
+ * one file of a source directory (path beneath root, shown pooled in c): regular, not a
+ * link, small, trusted. What is there is looked at before it is opened (a device is never
+ * opened, a FIFO never waited on), and what is opened must be what was looked at.
+ */
+static int read_source(struct hp_config *c, const char *root, const char *path, const char *shown,
+		       char **text, size_t *len, struct hp_diag *err)
 {
-	struct hp_loc loc = { path, 0 };
-	struct stat st;
+	struct hp_loc loc = { shown, 0 };
+	struct stat here, st;
 	int fd, r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-	if (fd < 0) {
-		r = -errno;
-		hp_diag_set(err, &loc, "cannot open: %s",
-			    r == -ELOOP ? "a symbolic link (not followed)" : strerror(-r));
-		return r;
+	r = hp_root_stat(root, path, &here, false);
+	if (r == 0 && S_ISLNK(here.st_mode)) {
+		hp_diag_set(err, &loc, "cannot open: a symbolic link (not followed)");
+		return -ELOOP;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	fd = r < 0 ? r : hp_root_open_file(root, path, &st);
+	if (fd == -HP_ENOTREG || fd == -EISDIR) {
 		hp_diag_set(err, &loc, "not a regular file");
 		return -EINVAL;
 	}
-	/* its directory passed in list_dir(); opened O_NOFOLLOW, the file is what is judged */
-	r = hp_config_check_leaf(c, path, &st, err);
+	if (fd < 0) {
+		hp_diag_set(err, &loc, "cannot open: %s", hp_strerror(fd));
+		return fd;
+	}
+	if (st.st_dev != here.st_dev || st.st_ino != here.st_ino) {
+		close(fd);
+		hp_diag_set(err, &loc, "changed while it was read: run again");
+		return -ESTALE;
+	}
+	/* its directory passed in list_dir(); not a link, the file is what is judged */
+	r = hp_config_check_leaf(c, shown, &st, err);
 	if (r == 0 && st.st_size > HP_SOURCE_FILE_MAX) {
 		hp_diag_set(err, &loc, "file too large (%lld bytes, at most %u)",
 			    (long long)st.st_size, HP_SOURCE_FILE_MAX);
@@ -189,7 +193,7 @@ static int read_source(struct hp_config *c, const char *path, char **text, size_
 	if (r == 0) {
 		r = hp_read_fd(fd, text, len, HP_SOURCE_FILE_MAX);
 		if (r < 0)
-			hp_diag_set(err, &loc, "cannot read: %s", strerror(-r));
+			hp_diag_set(err, &loc, "cannot read: %s", hp_strerror(r));
 	}
 	close(fd);
 	return r;
@@ -201,14 +205,12 @@ static int read_dir(struct hp_config *c, const char *root, const char *dir, enum
 	bool pve = src == HP_SRC_PROXMOX;
 	char **names;
 	size_t n;
-	int r = inside_root(root, dir, err);
+	int r = list_dir(c, root, dir, pve ? ".conf" : ".xml", pve, &names, &n, err);
 
-	if (r == 0)
-		r = list_dir(c, dir, pve ? ".conf" : ".xml", pve, &names, &n, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX + 256], vmid[32];
+		char path[PATH_MAX + 256], shown[PATH_MAX + 256], vmid[32];
 		const char *file;
 		struct hp_vm vm;
 		char *text = NULL;
@@ -217,12 +219,16 @@ static int read_dir(struct hp_config *c, const char *root, const char *dir, enum
 		if (r < 0)
 			goto next;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		file = hp_config_pool_file(c, path);
+		if (hp_path(shown, sizeof(shown), root, "%s", path) < 0) {
+			r = -ENAMETOOLONG;
+			goto next;
+		}
+		file = hp_config_pool_file(c, shown);
 		if (!file) {
 			r = -ENOMEM;
 			goto next;
 		}
-		r = read_source(c, file, &text, &len, err);
+		r = read_source(c, root, path, file, &text, &len, err);
 		if (r < 0)
 			goto next;
 		if (pve) {
@@ -246,38 +252,31 @@ static int read_dir(struct hp_config *c, const char *root, const char *dir, enum
 	return r;
 }
 
-/* this node's qemu-server directory under root, "" when there is none */
+/* this node's qemu-server directory (beneath root, as its system names it) */
 static int pve_dir(const char *root, char *buf, size_t len, struct hp_diag *err)
 {
-	char link[PATH_MAX], target[256];
-	ssize_t n;
+	char target[256];
+	const char *name;
 
-	buf[0] = '\0';
-	if (hp_path(link, sizeof(link), root, HP_P_PVE_LOCAL) < 0)
-		return -ENAMETOOLONG;
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n > 0) {
-		const char *name;
+	/* no link (or none to read): the directory pmxcfs links to local/qemu-server */
+	if (hp_root_readlink(root, HP_P_PVE_LOCAL, target, sizeof(target)) < 0)
+		return snprintf(buf, len, "%s", HP_P_PVE_QEMU) < (int)len ? 0 : -ENAMETOOLONG;
+	/* pmxcfs: "nodes/NAME"; accept its absolute spelling too */
+	name = !strncmp(target, "nodes/", 6)		  ? target + 6
+	       : !strncmp(target, HP_P_PVE "/nodes/", 15) ? target + 15
+							  : NULL;
+	if (!name || !*name ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+		    strlen(name)) {
+		char link[PATH_MAX];
+		struct hp_loc loc = { link, 0 };
 
-		target[n] = '\0';
-		/* pmxcfs: "nodes/NAME"; accept its absolute spelling too */
-		name = !strncmp(target, "nodes/", 6)		  ? target + 6
-		       : !strncmp(target, HP_P_PVE "/nodes/", 15) ? target + 15
-								  : NULL;
-		if (!name || !*name ||
-		    strspn(name,
-			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
-			    strlen(name)) {
-			struct hp_loc loc = { link, 0 };
-
-			hp_diag_set(err, &loc,
-				    "points to \"%s\", not to nodes/NAME as pmxcfs makes it",
-				    target);
-			return -EINVAL;
-		}
-		return hp_path(buf, len, root, HP_P_PVE_NODE_QEMU, name);
+		hp_path(link, sizeof(link), root, HP_P_PVE_LOCAL);
+		hp_diag_set(err, &loc, "points to \"%s\", not to nodes/NAME as pmxcfs makes it",
+			    target);
+		return -EINVAL;
 	}
-	return hp_path(buf, len, root, HP_P_PVE_QEMU);
+	return hp_path(buf, len, NULL, HP_P_PVE_NODE_QEMU, name);
 }
 
 /* the keys of override o on imported VM v; 0 or -EINVAL with err */
@@ -403,16 +402,13 @@ int hp_sources_load(const char *root, struct hp_config *c, unsigned *used, struc
 
 	if (!want) {
 		want = HP_SOURCES_FILES;
-		if (hp_path(dir, sizeof(dir), root, HP_P_LIBVIRT_QEMU) == 0 && is_dir(dir))
+		if (source_here(root, HP_P_LIBVIRT_QEMU))
 			want |= HP_SOURCES_LIBVIRT;
-		if (hp_path(dir, sizeof(dir), root, HP_P_PVE) == 0 && is_dir(dir))
+		if (source_here(root, HP_P_PVE))
 			want |= HP_SOURCES_PROXMOX;
 	}
-	if (want & HP_SOURCES_LIBVIRT) {
-		r = hp_path(dir, sizeof(dir), root, HP_P_LIBVIRT_QEMU);
-		if (r == 0)
-			r = read_dir(c, root, dir, HP_SRC_LIBVIRT, &imp, err);
-	}
+	if (want & HP_SOURCES_LIBVIRT)
+		r = read_dir(c, root, HP_P_LIBVIRT_QEMU, HP_SRC_LIBVIRT, &imp, err);
 	if (r == 0 && (want & HP_SOURCES_PROXMOX)) {
 		r = pve_dir(root, dir, sizeof(dir), err);
 		if (r == 0 && dir[0])

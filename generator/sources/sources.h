@@ -7,9 +7,11 @@
  *   without that link ROOT/etc/pve/qemu-server; other nodes' VMs are not ours). Unset or auto:
  *   files plus each of the others whose directory exists under the root. Only the persistent
  *   definitions on disk are read: no daemon, no API.
- * - Every file read is a regular file inside its directory (not followed through a symbolic
- *   link), at most HP_SOURCE_FILE_MAX bytes, and, with the configuration's check_perms, one
- *   that only root can change (as vms.d).
+ * - Every path is resolved beneath the root (sys/root.h): no link in an image leads out of
+ *   it. Every file read is a regular file inside its directory (not followed through a
+ *   symbolic link; a FIFO or a device is refused unopened), at most HP_SOURCE_FILE_MAX bytes,
+ *   and, with the configuration's check_perms, one that only root can change, its directory
+ *   and every link on the way to it too (as vms.d).
  * - A vms.d file named like an imported VM overrides the keys it sets, and only those:
  *   Enabled=, Passthrough=, Instances= as they are; PageSize= for every backend; Node= binds
  *   every backend to those nodes (as a vms.d VM's); Memory= replaces the backends by one of

@@ -15,7 +15,8 @@
 # libhugeplan-sources.a (generator/sources) holds the libvirt and Proxmox parsers, pure as the
 # core is (text in, VMs out) with libxml2 on a buffer as their one library (XML_PURE), and one
 # reader, sources.o, the edge that lists and opens the VM managers' files: every other member
-# is checked like a core object, and the reader, as a control, must be found doing I/O.
+# is checked like a core object, and the reader, as a control, must be found doing I/O, all of
+# it through sys/root.h (no open, opendir, stat or readlink of its own).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
@@ -179,7 +180,15 @@ if [ -s "$T_TMP/sources.parsers.found" ]; then
 else
 	t_ok "the $n parser objects of generator/sources reference no I/O (libxml2 on a buffer only)"
 fi
-for want in "$SOURCES_READER opendir:" "$SOURCES_READER open:"; do
+# the reader resolves every path beneath the root (sys/root.h, issue 12): it opens, lists and
+# looks up nothing by itself
+if grep -E "^$SOURCES_READER (open|open64|openat|opendir|stat|stat64|lstat|lstat64|readlink|realpath|fopen|access): " \
+	"$T_TMP/sources.found" >"$T_TMP/sources.raw"; then
+	t_fail "the reader ($SOURCES_READER) opens every path through sys/root.h" "$(cat "$T_TMP/sources.raw")"
+else
+	t_ok "the reader ($SOURCES_READER) opens every path through sys/root.h"
+fi
+for want in "$SOURCES_READER readdir:" "$SOURCES_READER hp_root_open_file:" "$SOURCES_READER hp_root_opendir:"; do
 	if grep -q "^$want" "$T_TMP/sources.found"; then
 		t_ok "control: the lookup finds $want in libhugeplan-sources.a (the reader)"
 	else

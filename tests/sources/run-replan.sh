@@ -9,6 +9,8 @@
 # configuration from (strace of a real plan), and the timer to reach /etc/pve.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/lib/domain.sh
+. "$TOP/tests/lib/domain.sh"
 t_init
 HP=$B/hugeplan
 U=$B/units
@@ -25,30 +27,8 @@ svc() { # NAME: the service's command under --root $R; NAME.out, RC
 	"$HP" ${exec_start#/*/hugeplan } --root "$R" >"$T_TMP/$1.out" 2>&1
 	RC=$?
 }
-domain() { # NAME GIB: a domain on 1G pages, as virsh define writes one (the parts planned)
-	cat >"$R/etc/libvirt/qemu/$1.xml" <<EOF
-<!--
-WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE
-OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:
-  virsh edit $1
-or other application using the libvirt API.
--->
-
-<domain type='kvm'>
-  <name>$1</name>
-  <memory unit='KiB'>$(($2 * 1048576))</memory>
-  <currentMemory unit='KiB'>$(($2 * 1048576))</currentMemory>
-  <memoryBacking>
-    <hugepages>
-      <page size='1048576' unit='KiB'/>
-    </hugepages>
-  </memoryBacking>
-  <vcpu placement='static'>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>
-  </os>
-</domain>
-EOF
+domain() { # NAME GIB: a domain on 1G pages in $R's libvirt
+	t_domain "$R/etc/libvirt/qemu" "$1" "$2"
 }
 SNIP=etc/default/grub.d/99-hugeplan.cfg
 STATE=var/lib/hugeplan/applied
