@@ -2,7 +2,7 @@
 #
 #   make            build build/hugeplan, build/hugeplan-verify, build/hugeplan-generator
 #   make check      every test tier; ends with "N passed, N failed"
-#   make demo       plan the bundled example against the bundled example host
+#   make demo       plan the bundled example host from vms.d files, libvirt domains, a Proxmox node
 #   make asan       everything again with ASan and UBSan, into $(B)/asan
 #   make fuzz       the libFuzzer harnesses tests/fuzz/fuzz-*.c, into $(B)/fuzz
 #   make fuzz-long  run each harness for FUZZ_RUNS executions (default 10 million), one at a time
@@ -16,6 +16,8 @@
 #   generator/sys       the edges that read and write the system, all through one sysroot path
 #                       layer (libc only; libhugeplan-sys.a)
 #   generator/config    hugeplan.conf / vms.d loader (libinih)
+#   generator/sources   VMs from where they are defined: libvirt domain XML (libxml2), Proxmox
+#                       VM configurations; CLI only (the generator never parses XML at boot)
 #   generator/preflight the facts about the kernel that will boot that core/preflight.c judges
 #                       (libkmod); CLI only
 #   generator/cli       the hugeplan command (libsmartcols)
@@ -63,7 +65,7 @@ override CPPFLAGS += -D_GNU_SOURCE -DHP_VERSION='"$(VERSION)"' -Igenerator \
 	-DHP_UNITDIR='"$(SYSTEMDUNITDIR)"'
 override CFLAGS += -std=gnu11 $(WARNFLAGS) -MMD -MP -ffunction-sections -fdata-sections
 
-CLI_PKGS := smartcols inih json-c
+CLI_PKGS := smartcols inih json-c libxml-2.0
 KMOD_PKGS := libkmod
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CLI_PKGS) $(KMOD_PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(CLI_PKGS))
@@ -73,6 +75,7 @@ GEN_LIBS = $(shell $(PKG_CONFIG) --libs inih)
 CORE_SRCS := $(sort $(wildcard generator/core/*.c))
 SYS_SRCS := $(sort $(wildcard generator/sys/*.c))
 CONF_SRCS := $(sort $(wildcard generator/config/*.c))
+SRC_SRCS := $(sort $(wildcard generator/sources/*.c))
 PREFLIGHT_SRCS := $(sort $(wildcard generator/preflight/*.c))
 CLI_SRCS := $(sort $(wildcard generator/cli/*.c))
 VERIFY_SRCS := $(sort $(wildcard generator/verify/*.c))
@@ -84,6 +87,7 @@ obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 CORE_OBJS := $(call obj,$(CORE_SRCS))
 SYS_OBJS := $(call obj,$(SYS_SRCS))
 CONF_OBJS := $(call obj,$(CONF_SRCS))
+SRC_OBJS := $(call obj,$(SRC_SRCS))
 PREFLIGHT_OBJS := $(call obj,$(PREFLIGHT_SRCS))
 CLI_OBJS := $(call obj,$(CLI_SRCS))
 VERIFY_OBJS := $(call obj,$(VERIFY_SRCS))
@@ -159,12 +163,18 @@ $(B)/libhugeplan-config.a: $(CONF_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
+# The libvirt and Proxmox parsers (pure, libxml2 on a buffer) and their reader sources.c, the
+# one member that opens files (tests/lint/run-purity.sh checks both). CLI only.
+$(B)/libhugeplan-sources.a: $(SRC_OBJS) Makefile
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+
 # libkmod: only the CLI reads module trees; the verifier and the generator stay lean.
 $(B)/libhugeplan-preflight.a: $(PREFLIGHT_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-preflight.a $(B)/libhugeplan-config.a $(LIBS_A)
+$(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-preflight.a $(B)/libhugeplan-sources.a $(B)/libhugeplan-config.a $(LIBS_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(KMOD_LIBS)
 
 # It goes into every initramfs: unused functions dropped, no page-sized padding between code
@@ -177,7 +187,7 @@ $(B)/hugeplan-verify: $(VERIFY_OBJS) $(LIBS_A)
 $(B)/hugeplan-generator: $(GEN_OBJS) $(B)/libhugeplan-config.a $(LIBS_A)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(GEN_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-preflight.a $(B)/libhugeplan-config.a $(LIBS_A)
+$(B)/tests/%: tests/unit/%.c $(B)/libhugeplan-preflight.a $(B)/libhugeplan-sources.a $(B)/libhugeplan-config.a $(LIBS_A)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(KMOD_LIBS) -lcmocka
 
@@ -213,7 +223,7 @@ bench:
 	B=$(B) tests/bench/run.sh
 
 # One file per harness: whatever tests/fuzz/fuzz-*.c holds is built, and run by tests/fuzz/run.sh.
-$(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(B)/libhugeplan-config.a $(LIBS_A)
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(B)/libhugeplan-sources.a $(B)/libhugeplan-config.a $(LIBS_A)
 	$(CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ \
 		$(filter %.c %.a,$^) $(PKG_LIBS)
 
@@ -245,10 +255,20 @@ check:
 	$(MAKE) fuzz
 	B=$(B) HP_UNITDIR=$(SYSTEMDUNITDIR) HP_BINDIR=$(BINDIR) tests/run-tests.sh
 
+# The example host planned three ways: from vms.d files, from the domains the real libvirt
+# wrote (examples/libvirt), from a Proxmox VE node's VMs (examples/proxmox); each of the last
+# two is examples/host's facts with that tree laid over them, under $(B)/demo.
 demo:
 	tests/install-deps.sh build
 	$(MAKE) all
+	@echo '== a host described in vms.d files: hugeplan plan --config examples/config --root examples/host'
 	$(B)/hugeplan plan --config examples/config --root examples/host
+	@for src in libvirt proxmox; do \
+		rm -rf $(B)/demo/$$src && mkdir -p $(B)/demo && cp -a examples/host $(B)/demo/$$src && \
+		cp -a examples/$$src/etc $(B)/demo/$$src/ || exit 1; \
+		echo; echo "== a $$src host, no vms.d file (examples/$$src): hugeplan plan --root $(B)/demo/$$src"; \
+		$(B)/hugeplan plan --root $(B)/demo/$$src || exit 1; \
+	done
 
 clean:
 	rm -rf $(B)

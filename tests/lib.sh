@@ -76,6 +76,37 @@ t_image() {
 	printf '%s\n' "$3" >"$1/etc/default/grub"
 }
 
+# t_pool ROOT KB TOTAL FREE RESV SURPLUS, then per node: NODE NR FREE [NODE NR FREE...]: the
+# fixture root's pool of that size as the kernel's sysfs files would show it
+t_pool() {
+	_d=$1/sys/kernel/mm/hugepages/hugepages-$2kB
+	echo "$3" >"$_d/nr_hugepages"
+	echo "$4" >"$_d/free_hugepages"
+	echo "$5" >"$_d/resv_hugepages"
+	echo "$6" >"$_d/surplus_hugepages"
+	_r=$1 _kb=$2
+	shift 6
+	while [ $# -ge 3 ]; do
+		_d=$_r/sys/devices/system/node/node$1/hugepages/hugepages-${_kb}kB
+		echo "$2" >"$_d/nr_hugepages"
+		echo "$3" >"$_d/free_hugepages"
+		echo 0 >"$_d/surplus_hugepages"
+		shift 3
+	done
+}
+
+# t_shared: SH, the shared test data (../shared/libvirt, ../shared/proxmox), read in place:
+# $HP_SHARED, else the checkout's ../shared, else /work/shared; a test without it fails
+# (it does not skip), and the caller exits.
+t_shared() {
+	SH=${HP_SHARED:-$TOP/../shared}
+	[ -d "$SH/proxmox" ] || SH=/work/shared
+	[ -d "$SH/proxmox" ] && return 0
+	t_fail "shared test data: neither \$HP_SHARED, $TOP/../shared nor /work/shared"
+	t_done
+	return 1
+}
+
 # fnv TEXT: FNV-1a 64 of TEXT as 16 hex digits, written apart from hugeplan's code: the plan
 # id hugeplan puts in hugeplan.plan= for the tokens before it (core/render.h)
 fnv() {

@@ -113,6 +113,8 @@ struct inputs {
 	const char *toks[HP_MAX_TOKENS];
 	char summary[512];
 	char cmd[CMD_MAX];
+	struct hp_recs recs; /* the plan's per-VM records */
+	struct hp_kreq boot; /* this boot's command line, for its hugeplan.plan= */
 };
 
 /* what is read under --root; the lock is taken (*lock) once a refusal can write nothing */
@@ -164,6 +166,11 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 	for (size_t i = 0; i < l->args.n; i++)
 		g->toks[i] = l->args.tok[i];
 	plan_summary(&l->plan, g->summary, sizeof(g->summary));
+	if (hp_recs_from_plan(&l->plan, o->cli.root, &g->recs) < 0) {
+		bootcfg_error(o, "out of memory");
+		return EXIT_ERROR;
+	}
+	hp_kcmdline_simulate(l->host.cmdline, &l->arch, &g->boot);
 	*in = (struct hp_apply_in){
 		.bootloader = bl,
 		.old = g->have_old ? &g->old : NULL,
@@ -175,6 +182,8 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		.cmdline = l->cmdline,
 		.plan_id = l->args.plan_id,
 		.summary = g->summary,
+		.recs = &g->recs,
+		.boot_id = g->boot.plan_id,
 	};
 	bootcfg_update_opts(o, &g->facts, &in->update, g->cmd, sizeof(g->cmd));
 	return 0;
@@ -243,6 +252,7 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_apply_in *in,
 		printf("would record %s\n", path);
 	else
 		printf("unchanged: %s\n", path);
+	hp_state_free(&st);
 }
 
 /* the file step and its message; 0 or EXIT_ERROR */
@@ -380,12 +390,15 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 		printf("The reservation (plan %s) takes effect %s.\n", l->args.plan_id, when);
 	}
 	metrics = !ret;
+	hp_state_free(&st);
 out:
 	hp_lock_release(&lock);
 	/* after the lock: the metrics are no part of the boot configuration it guards */
 	if (metrics)
 		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
 	hp_apply_free(&a);
+	hp_state_free(&g->old);
+	hp_recs_free(&g->recs);
 	free(g->current);
 	free(g->proc);
 	free(g->usr_lib);

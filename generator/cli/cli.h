@@ -40,6 +40,7 @@ struct hp_loaded {
 	struct hp_kargs args;
 	char cmdline[HP_MAX_TOKENS * HP_TOKEN_MAX]; /* args joined */
 	bool loaded_cfg, planned;
+	unsigned sources; /* HP_SOURCES_* read */
 };
 
 struct hp_command {
@@ -117,5 +118,6 @@ int cmd_metrics(int argc, char **argv);
  * Never fails the caller.
  */
 void hp_metrics_update(const struct hp_cli *o, const char *metrics_dir);
+int cmd_replan(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "core/json.h"
 #include "core/size.h"
+#include "sources/sources.h"
 #include "sys/host.h"
 #include "sys/root.h"
 
@@ -69,6 +70,31 @@ void hp_cli_unload(struct hp_loaded *l)
 	l->planned = l->loaded_cfg = false;
 }
 
+/*
+ * Proxmox frees boot-reserved pages: after each VM start without keephugepages: 1, qemu-server
+ * sets the global nr_hugepages to what its parser reads from /proc/cmdline, which knows only
+ * plain "hugepagesz=2M|1G hugepages=N" pairs (hugeplan's node form, and a count after
+ * default_hugepagesz=, read as 0). A plan with such a VM is refused: nothing is written.
+ */
+static void keephugepages(struct hp_loaded *l)
+{
+	struct hp_plan *p = &l->plan;
+
+	for (size_t i = 0; i < p->nr_vms; i++) {
+		const struct hp_vm *v = p->vms[i].vm;
+
+		if (v->source != HP_SRC_PROXMOX || v->keephugepages ||
+		    p->nr_problems >= HP_MAX_PROBLEMS)
+			continue;
+		// clang-format off
+		snprintf(p->problems[p->nr_problems++], sizeof(p->problems[0]),
+			 "%s (%s): Proxmox VM %s is on huge pages without keephugepages: 1, so qemu-server would free the boot-reserved pool after each start of it (fix: qm set %s --keephugepages 1)",
+			 v->name, v->loc.file, v->source_id, v->source_id);
+		// clang-format on
+		p->feasible = false;
+	}
+}
+
 int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 {
 	struct hp_plan_opts po = { .allow_balanced = o->balanced };
@@ -97,6 +123,7 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 
 	/* as root, read nothing that another user could have changed (sshd's StrictModes) */
 	copts.check_perms = geteuid() == 0;
+	copts.overrides = true;
 	r = hp_config_load_opts(o->root, o->confdir, &copts, &l->cfg, &d);
 	if (r < 0) {
 		hp_cli_print_diag(&d);
@@ -105,6 +132,12 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 		return EXIT_USAGE;
 	}
 	l->loaded_cfg = true;
+	r = hp_sources_load(o->root, &l->cfg, &l->sources, &d);
+	if (r < 0) {
+		hp_cli_print_diag(&d);
+		hp_cli_unload(l);
+		return EXIT_USAGE;
+	}
 
 	r = hp_plan_compute(&l->host, &l->cfg.host, l->cfg.vms, l->cfg.nr_vms, &po, &l->plan, &d);
 	if (r < 0) {
@@ -129,6 +162,7 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 		return EXIT_USAGE;
 	}
 	hp_kargs_join(&l->args, l->cmdline, sizeof(l->cmdline));
+	keephugepages(l);
 	return 0;
 }
 

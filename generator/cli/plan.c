@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "core/macro.h"
 #include "core/size.h"
+#include "sources/sources.h"
 
 static void node_list(uint64_t mask, char *buf, size_t len)
 {
@@ -25,6 +26,155 @@ static void node_list(uint64_t mask, char *buf, size_t len)
 	for (unsigned i = 0; i < HP_MAX_NODES && o < len; i++)
 		if ((mask >> i) & 1)
 			o += (size_t)snprintf(buf + o, len - o, "%s%u", o ? "," : "", i);
+}
+
+/* "1G", or "1G+2M" for a VM on several sizes */
+static void page_sizes(const struct hp_vm_plan *v, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = v->nr_parts; i-- > 0 && o < len;) {
+		char t[24];
+
+		if (i + 1 < v->nr_parts && v->parts[i + 1].size == v->parts[i].size)
+			continue;
+		hp_size_token(v->parts[i].size, t, sizeof(t));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? "+" : "", t);
+	}
+	if (!o)
+		hp_size_token(v->page_size, buf, len);
+}
+
+static void override_keys(unsigned k, char *buf, size_t len)
+{
+	static const char *const names[] = { "Memory=",	   "PageSize=", "Node=",
+					     "Instances=", "Enabled=",	"Passthrough=" };
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 6 && o < len; i++)
+		if (k & (1U << i))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", names[i]);
+}
+
+/* where each VM comes from, overrides, notes, and the VMs read but not on huge pages */
+static void print_sources(const struct hp_loaded *l)
+{
+	size_t plain = 0;
+	char src[64];
+
+	hp_sources_text(l->sources, src, sizeof(src));
+	printf("\nSources: %s\n", src);
+	for (size_t i = 0; i < l->cfg.nr_vms; i++) {
+		const struct hp_vm *v = &l->cfg.vms[i];
+		char keys[96], file[1024];
+
+		if (v->not_huge) {
+			plain++;
+			continue;
+		}
+		/* file names are the host's: shown as printable ASCII, like any message */
+		hp_escape(file, sizeof(file), v->loc.file ? v->loc.file : "");
+		printf("  %s: %s %s", v->name, hp_source_name(v->source), file);
+		if (v->override) {
+			override_keys(v->override_keys, keys, sizeof(keys));
+			hp_escape(file, sizeof(file), v->override);
+			printf(", with %s from %s", keys, file);
+		}
+		if (!v->enabled)
+			printf(" (Enabled=no: not planned)");
+		printf("\n");
+		if (v->note[0])
+			printf("    note: %s\n", v->note);
+	}
+	if (!plain)
+		return;
+	printf("Not on huge pages (read, not planned):");
+	for (size_t i = 0, k = 0; i < l->cfg.nr_vms; i++) {
+		const struct hp_vm *v = &l->cfg.vms[i];
+		char h[24];
+
+		if (!v->not_huge)
+			continue;
+		hp_size_human(v->plain_memory, h, sizeof(h));
+		printf("%s %s (%s, %s)", k++ ? "," : "", v->name, hp_source_name(v->source), h);
+	}
+	printf("\n");
+}
+
+/* one VM's record: name, source, file, pages per size and node (null: any node) */
+static void json_vm(struct hp_json *j, const struct hp_vm *vm, const struct hp_vm_plan *v,
+		    const struct hp_plan *p)
+{
+	char keys[96];
+
+	hp_json_object(j, NULL);
+	hp_json_str(j, "name", vm->name);
+	hp_json_str(j, "source", hp_source_name(vm->source));
+	hp_json_str(j, "file", vm->loc.file);
+	hp_json_str(j, "source_id", vm->source_id);
+	hp_json_bool(j, "planned", v != NULL);
+	hp_json_bool(j, "huge_pages", !vm->not_huge);
+	hp_json_bool(j, "enabled", vm->enabled);
+	hp_json_str(j, "override", vm->override ? vm->override : "");
+	override_keys(vm->override_keys, keys, sizeof(keys));
+	hp_json_str(j, "override_keys", keys);
+	hp_json_u64(j, "memory", vm->memory);
+	hp_json_u64(j, "plain_memory", vm->plain_memory);
+	hp_json_u64(j, "instances", vm->instances);
+	if (v) {
+		hp_json_u64(j, "page_size_kb", v->page_size / 1024);
+		hp_json_u64(j, "total_pages", v->pages);
+		hp_json_u64(j, "rounding_loss", v->loss);
+	}
+	hp_json_array(j, "nodes");
+	for (unsigned k = 0; v && k < HP_MAX_NODES && p->node_form; k++)
+		if ((v->nodes >> k) & 1)
+			hp_json_u64(j, NULL, k);
+	hp_json_end(j);
+	hp_json_array(j, "pages");
+	for (size_t i = 0; v && i < v->nr_parts; i++) {
+		const struct hp_vm_pages *q = &v->parts[i];
+		uint64_t n = q->pages;
+
+		/* one record per size and node: a preferred part beside a bound one is summed */
+		if (i && v->parts[i - 1].size == q->size && v->parts[i - 1].node == q->node)
+			continue;
+		for (size_t k = i + 1; k < v->nr_parts; k++)
+			if (v->parts[k].size == q->size && v->parts[k].node == q->node)
+				n += v->parts[k].pages;
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "page_size_kb", q->size / 1024);
+		if (q->node >= 0)
+			hp_json_u64(j, "node", (uint64_t)q->node);
+		else
+			hp_json_str(j, "node", NULL);
+		hp_json_u64(j, "pages", n);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	hp_json_array(j, "backends");
+	for (size_t i = 0; i < vm->nr_backends; i++) {
+		const struct hp_backend *b = &vm->backends[i];
+
+		hp_json_object(j, NULL);
+		hp_json_str(j, "id", b->id);
+		hp_json_u64(j, "bytes", b->bytes);
+		hp_json_u64(j, "page_size_kb",
+			    b->page_rule == HP_PAGE_FIXED ? b->page_size / 1024 : 0);
+		hp_json_str(j, "policy", hp_policy_name(b->policy));
+		hp_json_array(j, "host_nodes");
+		for (unsigned k = 0; k < HP_MAX_NODES; k++)
+			if ((b->nodes >> k) & 1)
+				hp_json_u64(j, NULL, k);
+		hp_json_end(j);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	if (vm->note[0])
+		hp_json_str(j, "note", vm->note);
+	hp_json_end(j);
 }
 
 static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
@@ -48,7 +198,10 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 	const struct hp_plan *p = &l->plan;
 	struct libscols_table *t;
 	char buf[64];
+	bool imported = false;
 
+	for (size_t i = 0; i < l->cfg.nr_vms; i++)
+		imported = imported || l->cfg.vms[i].source != HP_SRC_FILES;
 	printf("Host: %zu node%s, MemTotal ", l->host.nr_nodes, l->host.nr_nodes == 1 ? "" : "s");
 	hp_size_human(l->host.mem_total, buf, sizeof(buf));
 	printf("%s, kernel %s, huge page sizes:", buf,
@@ -62,6 +215,8 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 	t = hp_table_new("vms", vm_cols, ARRAY_SIZE(vm_cols));
 	if (!t)
 		return -1;
+	if (imported)
+		scols_table_new_column(t, "SOURCE", 0, 0);
 	for (size_t i = 0; i < p->nr_vms; i++) {
 		const struct hp_vm_plan *v = &p->vms[i];
 		struct libscols_line *ln = scols_table_new_line(t, NULL);
@@ -70,18 +225,23 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 			break;
 		scols_line_set_data(ln, 0, v->vm->name);
 		hp_cell_size(ln, 1, v->vm->memory, o->bytes);
-		hp_cell_page(ln, 2, v->page_size);
+		page_sizes(v, buf, sizeof(buf));
+		scols_line_set_data(ln, 2, buf);
 		hp_cell_u64(ln, 3, v->vm->instances);
 		hp_cell_u64(ln, 4, v->pages);
-		node_list(p->node_form ? v->vm->nodes : 0, buf, sizeof(buf));
+		node_list(p->node_form ? v->nodes : 0, buf, sizeof(buf));
 		scols_line_set_data(ln, 5, buf);
 		hp_cell_size(ln, 6, v->loss, o->bytes);
+		if (imported)
+			scols_line_set_data(ln, 7, hp_source_name(v->vm->source));
 	}
 	if (p->nr_vms)
 		scols_print_table(t);
 	else
 		printf("No enabled VM in the configuration.\n");
 	scols_unref_table(t);
+	if (imported)
+		print_sources(l);
 
 	if (p->nr_pools) {
 		printf("\n");
@@ -160,6 +320,7 @@ static int print_json(const struct hp_loaded *l)
 {
 	const struct hp_plan *p = &l->plan;
 	struct hp_json j;
+	char buf[64];
 
 	hp_json_init(&j);
 	hp_json_object(&j, NULL);
@@ -172,6 +333,8 @@ static int print_json(const struct hp_loaded *l)
 	hp_json_u64(&j, "reserve", p->reserve);
 	hp_json_u64(&j, "reserve_per_node", p->reserve_per_node);
 	hp_json_str(&j, "kernel", l->host.kver_str);
+	hp_sources_text(l->sources, buf, sizeof(buf));
+	hp_json_str(&j, "sources", buf);
 	hp_json_array(&j, "pools");
 	for (size_t i = 0; i < p->nr_pools; i++) {
 		const struct hp_pool_plan *pool = &p->pools[i];
@@ -194,23 +357,16 @@ static int print_json(const struct hp_loaded *l)
 	}
 	hp_json_end(&j);
 	hp_json_array(&j, "vms");
-	for (size_t i = 0; i < p->nr_vms; i++) {
-		const struct hp_vm_plan *v = &p->vms[i];
+	for (size_t i = 0; i < p->nr_vms; i++)
+		json_vm(&j, p->vms[i].vm, &p->vms[i], p);
+	/* then every other VM read: disabled, or not on huge pages */
+	for (size_t i = 0; i < l->cfg.nr_vms; i++) {
+		bool planned = false;
 
-		hp_json_object(&j, NULL);
-		hp_json_str(&j, "name", v->vm->name);
-		hp_json_str(&j, "file", v->vm->loc.file);
-		hp_json_u64(&j, "memory", v->vm->memory);
-		hp_json_u64(&j, "page_size_kb", v->page_size / 1024);
-		hp_json_u64(&j, "instances", v->vm->instances);
-		hp_json_u64(&j, "pages", v->pages);
-		hp_json_u64(&j, "rounding_loss", v->loss);
-		hp_json_array(&j, "nodes");
-		for (unsigned k = 0; k < HP_MAX_NODES && p->node_form; k++)
-			if ((v->vm->nodes >> k) & 1)
-				hp_json_u64(&j, NULL, k);
-		hp_json_end(&j);
-		hp_json_end(&j);
+		for (size_t k = 0; k < p->nr_vms && !planned; k++)
+			planned = p->vms[k].vm == &l->cfg.vms[i];
+		if (!planned)
+			json_vm(&j, &l->cfg.vms[i], NULL, p);
 	}
 	hp_json_end(&j);
 	hp_json_array(&j, "nodes");

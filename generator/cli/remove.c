@@ -182,6 +182,7 @@ static int remove_(const struct bootcfg_opts *o)
 out:
 	hp_lock_release(&lock);
 	hp_remove_free(&rm);
+	hp_state_free(&g->old);
 	free(g->snippet);
 	free(g->kernel_cmdline);
 	free(g->proc);

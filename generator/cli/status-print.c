@@ -115,6 +115,15 @@ static void vm_nodes(const struct status *s, const struct hp_back_vm *b, char *b
 		snprintf(buf, len, "-");
 }
 
+/* whether a planned VM comes from libvirt or Proxmox: then each VM names its source and file */
+static bool any_imported(const struct status *s)
+{
+	for (size_t i = 0; i < s->back.nr_vms; i++)
+		if (s->back.vms[i].vp->vm->source != HP_SRC_FILES)
+			return true;
+	return false;
+}
+
 static int print_vms(const struct status *s)
 {
 	// clang-format off
@@ -124,9 +133,14 @@ static int print_vms(const struct status *s)
 	};
 	// clang-format on
 	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));
+	bool imported = any_imported(s);
 
 	if (!t)
 		return -ENOMEM;
+	if (imported) {
+		scols_table_new_column(t, "SOURCE", 0, 0);
+		scols_table_new_column(t, "FILE", 0, 0);
+	}
 	for (size_t i = 0; i < s->back.nr_vms; i++) {
 		const struct hp_back_vm *b = &s->back.vms[i];
 		struct libscols_line *ln = scols_table_new_line(t, NULL);
@@ -140,12 +154,17 @@ static int print_vms(const struct status *s)
 		vm_nodes(s, b, buf, sizeof(buf));
 		scols_line_set_data(ln, 3, buf);
 		if (b->short_pages) {
-			hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
+			hp_size_human(b->short_bytes, h, sizeof(h));
 			snprintf(buf, sizeof(buf), "%" PRIu64 " (%s)", b->short_pages, h);
 		} else {
 			snprintf(buf, sizeof(buf), "-");
 		}
 		scols_line_set_data(ln, 4, buf);
+		if (imported) {
+			scols_line_set_data(ln, 5, hp_source_name(b->vp->vm->source));
+			hp_escape(buf, sizeof(buf), b->vp->vm->loc.file ? b->vp->vm->loc.file : "");
+			scols_line_set_data(ln, 6, buf);
+		}
 	}
 	scols_print_table(t);
 	scols_unref_table(t);
@@ -266,6 +285,66 @@ static void json_pools(struct hp_json *j, const struct status *s)
 	hp_json_end(j);
 }
 
+static void json_rec_pages(struct hp_json *j, const char *key, const struct hp_recs *r,
+			   const struct hp_vm_rec *v)
+{
+	if (!v) {
+		hp_json_str(j, key, NULL);
+		return;
+	}
+	hp_json_array(j, key);
+	for (size_t k = 0; k < v->nr_parts; k++) {
+		const struct hp_rec_part *p = &r->parts[v->first + k];
+
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "page_size_kb", p->size / 1024);
+		if (p->node < 0)
+			hp_json_str(j, "node", NULL);
+		else
+			hp_json_u64(j, "node", (uint64_t)p->node);
+		hp_json_u64(j, "pages", p->pages);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+}
+
+/* what changed per VM since this boot's entry; null when apply kept no record of its plan */
+static void json_changes(struct hp_json *j, const struct status *s)
+{
+	if (!s->changes_known) {
+		hp_json_str(j, "changes", NULL);
+		return;
+	}
+	hp_json_array(j, "changes");
+	for (size_t i = 0; i < s->changes.changes.nr; i++) {
+		const struct hp_vm_change *c = &s->changes.changes.v[i];
+		const struct hp_vm_rec *r = c->after ? c->after : c->before;
+		const struct hp_vm *vm = hp_cli_changes_vm(&s->changes, c);
+
+		hp_json_object(j, NULL);
+		hp_json_str(j, "name", r->name);
+		hp_json_array(j, "change");
+		for (unsigned bit = 1; bit <= HP_CHG_LAST; bit <<= 1)
+			if (c->what & bit)
+				hp_json_str(j, NULL, hp_change_name(bit));
+		hp_json_end(j);
+		hp_json_str(j, "source", hp_source_name(r->source));
+		hp_json_str(j, "file", vm ? vm->loc.file : r->file);
+		if (c->before)
+			hp_json_u64(j, "before_bytes", c->before_bytes);
+		else
+			hp_json_str(j, "before_bytes", NULL);
+		if (c->after)
+			hp_json_u64(j, "after_bytes", c->after_bytes);
+		else
+			hp_json_str(j, "after_bytes", NULL);
+		json_rec_pages(j, "before", s->changes.before, c->before);
+		json_rec_pages(j, "after", &s->today_recs, c->after);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+}
+
 static void json_plan(struct hp_json *j, const struct status *s)
 {
 	const struct hp_stale *st = &s->stale;
@@ -302,10 +381,11 @@ static void json_plan(struct hp_json *j, const struct status *s)
 	}
 	hp_json_end(j);
 	hp_json_array(j, "added");
-	for (size_t i = 0; s->added && i < s->l.cfg.nr_vms; i++)
-		if (s->added_vm[i])
-			hp_json_str(j, NULL, s->l.cfg.vms[i].name);
+	for (size_t i = 0; i < s->changes.changes.nr; i++)
+		if (s->changes.changes.v[i].what & HP_CHG_ADDED)
+			hp_json_str(j, NULL, s->changes.changes.v[i].after->name);
 	hp_json_end(j);
+	json_changes(j, s);
 	json_msgs(j, "messages", s->plan_msgs, s->nr_plan_msgs);
 	hp_json_end(j);
 }
@@ -318,12 +398,14 @@ static void json_vms(struct hp_json *j, const struct status *s)
 
 		hp_json_object(j, NULL);
 		hp_json_str(j, "name", b->vp->vm->name);
+		hp_json_str(j, "source", hp_source_name(b->vp->vm->source));
+		hp_json_str(j, "file", b->vp->vm->loc.file);
 		hp_json_u64(j, "page_size_kb", b->vp->page_size / 1024);
 		hp_json_u64(j, "pages", b->need);
 		hp_json_u64(j, "backed", b->got);
 		json_nodes(j, "nodes", &s->l.plan, b->node, s->back.per_node);
 		hp_json_u64(j, "short_pages", b->short_pages);
-		hp_json_u64(j, "short_bytes", b->short_pages * b->vp->page_size);
+		hp_json_u64(j, "short_bytes", b->short_bytes);
 		hp_json_end(j);
 	}
 	hp_json_end(j);

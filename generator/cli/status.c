@@ -149,41 +149,9 @@ static void read_state(struct status *s)
 	s->have_state = true;
 }
 
-/* the pages of each size today's plan has beyond this boot's request; false if it has fewer */
-static bool growth(const struct status *s, uint64_t size, uint64_t *delta)
+/* how much of today's plan this boot's request covers (for the shortfall, when no VM is named) */
+static int compute_cover(struct status *s)
 {
-	const struct hp_pool_plan *p = hp_plan_pool(&s->l.plan, size);
-	const struct hp_kpool *k = hp_kreq_pool(&s->req, size);
-	uint64_t want = p ? p->pages : 0, have = k ? k->pages : 0;
-
-	*delta = want > have ? want - have : 0;
-	return want >= have;
-}
-
-/* a VM whose pages are all the growth, of one size: the one VM that may have been added */
-static bool sole_growth(const struct status *s, const struct hp_vm_plan *vp)
-{
-	for (size_t i = 0; i < s->l.plan.nr_pools; i++) {
-		uint64_t size = s->l.plan.pools[i].size, d;
-
-		if (!growth(s, size, &d))
-			return false;
-		if (d != (size == vp->page_size ? vp->pages : 0))
-			return false;
-	}
-	return true;
-}
-
-/*
- * Which VMs this boot's entry covers, and whether the others are exactly the added ones
- * (core/stale.h): first the VMs the entry leaves uncovered; failing that (an added VM sorted
- * before others takes their place in the covering), each single VM whose pages are the whole
- * growth of the plan.
- */
-static int find_added(struct status *s)
-{
-	struct hp_plan_opts po = { .allow_balanced = s->o.balanced };
-	size_t n = s->l.cfg.nr_vms, tries = 0;
 	struct hp_avail_set asked;
 	int r;
 
@@ -192,52 +160,71 @@ static int find_added(struct status *s)
 	if (r < 0)
 		return r;
 	s->covered = true;
-	if (!s->cover.nr_short || !s->req.plan_id[0])
-		return 0;
-	s->added_vm = calloc(n ? n : 1, sizeof(*s->added_vm));
-	if (!s->added_vm)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->cover.nr_vms; i++)
-		if (s->cover.vms[i].short_pages)
-			s->added_vm[s->cover.vms[i].vp->vm - s->l.cfg.vms] = true;
-	r = hp_stale_added(&s->l.host, &s->l.cfg.host, s->l.cfg.vms, n, &po, s->added_vm,
-			   s->req.plan_id);
-	for (size_t i = 0; r == 0 && i < s->l.plan.nr_vms && tries < 64; i++) {
-		const struct hp_vm_plan *vp = &s->l.plan.vms[i];
-
-		if (!sole_growth(s, vp))
-			continue;
-		tries++;
-		memset(s->added_vm, 0, n * sizeof(*s->added_vm));
-		s->added_vm[vp->vm - s->l.cfg.vms] = true;
-		r = hp_stale_added(&s->l.host, &s->l.cfg.host, s->l.cfg.vms, n, &po, s->added_vm,
-				   s->req.plan_id);
-	}
-	if (r < 0)
-		return r;
-	s->added = r == 1;
-	for (size_t i = 0; s->added && i < n; i++)
-		s->nr_added += s->added_vm[i];
 	return 0;
+}
+
+/* what changed per VM since this boot's entry: apply's records of its plan against today's */
+static int compute_changes(struct status *s)
+{
+	int r;
+
+	s->changes.before = s->have_state ? hp_state_records(&s->state, s->req.plan_id) : NULL;
+	if (!s->changes.before)
+		return 0;
+	s->changes.after = &s->today_recs;
+	s->changes.plan = &s->l.plan;
+	r = hp_recs_from_plan(&s->l.plan, s->o.root, &s->today_recs);
+	if (r == 0)
+		r = hp_stale_changes(s->changes.before, &s->today_recs, &s->changes.changes);
+	s->changes_known = r == 0;
+	return r;
 }
 
 /* --- judging ------------------------------------------------------------------------------- */
 
-static void added_names(const struct status *s, char *buf, size_t len)
-{
-	size_t o = 0;
+#define MAX_CHANGE_LINES 24
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < s->l.cfg.nr_vms && o < len; i++) {
-		if (!s->added_vm[i])
-			continue;
-		if (o > len - 80) {
-			snprintf(buf + o, len - o, ", ...");
-			return;
+/* one line per changed VM, after ind (core/stale.h, cli/changes.h) */
+static void change_lines(struct status *s, const char *ind)
+{
+	char line[MSG_LEN];
+
+	for (size_t i = 0; i < s->changes.changes.nr; i++) {
+		if (i == MAX_CHANGE_LINES) {
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+			    "%s... and %zu more (hugeplan status --json lists every one)", ind,
+			    s->changes.changes.nr - i);
+			break;
 		}
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
-				      s->l.cfg.vms[i].name);
+		hp_cli_change_line(&s->changes, &s->changes.changes.v[i], line, sizeof(line));
+		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO, "%s%s", ind, line);
 	}
+}
+
+/*
+ * After the plan's own line: what changed since this boot's entry (lead: the words before the
+ * list, NULL for the lines alone), else, with say_unknown, that it is not known.
+ */
+static void changes_since(struct status *s, const char *lead, bool say_unknown)
+{
+	char names[600];
+
+	if (!s->changes_known) {
+		if (say_unknown && s->stale.boot_id[0])
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+			    "  which VMs changed is not known: %s holds no record of this boot's plan (%s)",
+			    HP_P_STATE_FILE, s->stale.boot_id);
+		return;
+	}
+	if (!s->changes.changes.nr)
+		return;
+	if (lead) {
+		hp_cli_changes_summary(&s->changes, names, sizeof(names));
+		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
+		    "  %zu VM%s %s (%s):", s->changes.changes.nr,
+		    hp_status_plural(s->changes.changes.nr), lead, names);
+	}
+	change_lines(s, lead ? "    " : "  ");
 }
 
 static void plan_messages(struct status *s)
@@ -269,6 +256,7 @@ static void plan_messages(struct status *s)
 		    "today's plan does NOT fit this host: nothing can be applied; see `hugeplan plan`");
 		for (size_t i = 0; i < p->nr_problems; i++)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_ERR, "  %s", p->problems[i]);
+		changes_since(s, "changed since this boot's entry was written", false);
 		return;
 	case HP_PS_REBOOT:
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
@@ -279,14 +267,15 @@ static void plan_messages(struct status *s)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "  but the boot menu was not regenerated (%s): run `hugeplan apply` again before rebooting",
 			    s->state.update_note[0] ? s->state.update_note : "no reason recorded");
+		changes_since(s, "changed since this boot's entry was written", false);
 		break;
 	case HP_PS_STALE:
-		if (s->added) {
-			added_names(s, names, sizeof(names));
+		if (s->changes_known && s->changes.changes.nr) {
+			hp_cli_changes_summary(&s->changes, names, sizeof(names));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
-			    "%zu VM%s %s added since this boot's entry was written (%s): run `hugeplan apply` and reboot",
-			    s->nr_added, hp_status_plural(s->nr_added),
-			    s->nr_added == 1 ? "was" : "were", names);
+			    "%zu VM%s changed since this boot's entry was written (%s): run `hugeplan apply` and reboot",
+			    s->changes.changes.nr, hp_status_plural(s->changes.changes.nr), names);
+			changes_since(s, NULL, false);
 		} else if (s->covered && s->cover.nr_short) {
 			char h[32];
 
@@ -301,6 +290,8 @@ static void plan_messages(struct status *s)
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "this boot's reservation is not today's plan: run `hugeplan apply` and reboot");
 		}
+		if (!s->changes_known)
+			changes_since(s, NULL, true);
 		if (s->have_state && st->boot_id[0] && !strcmp(s->state.plan_id, st->boot_id))
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_INFO,
 			    "  `hugeplan apply` wrote this boot's plan (%s): the configuration changed since",
@@ -341,19 +332,21 @@ static void vm_messages(struct status *s)
 		if (!b->short_pages)
 			continue;
 		hp_size_token(b->vp->page_size, sz, sizeof(sz));
-		hp_size_human(b->short_pages * b->vp->page_size, h, sizeof(h));
-		if (s->back.per_node && s->l.plan.node_form && b->vp->vm->nodes) {
+		if (b->vp->mixed)
+			snprintf(sz, sizeof(sz), "huge");
+		hp_size_human(b->short_bytes, h, sizeof(h));
+		if (s->back.per_node && s->l.plan.node_form && b->vp->nodes) {
 			char where[300];
 			size_t o = 0;
 
 			where[0] = '\0';
 			for (unsigned k = 0; k < HP_MAX_NODES && o < sizeof(where); k++) {
-				uint64_t want;
+				uint64_t want = 0;
 
-				if (!((b->vp->vm->nodes >> k) & 1))
-					continue;
-				want = hp_vm_node_pages(b->vp->vm, b->vp->page_size, k) *
-				       b->vp->vm->instances;
+				for (size_t q = 0; q < b->vp->nr_parts; q++)
+					if (b->vp->parts[q].placed &&
+					    b->vp->parts[q].node == (int)k)
+						want += b->vp->parts[q].pages;
 				if (want > b->node[k])
 					o += (size_t)snprintf(where + o, sizeof(where) - o,
 							      "%s%" PRIu64 " on node %u",
@@ -498,7 +491,13 @@ static int gather(struct status *s)
 		s->backed = true;
 	}
 	if (s->stale.state == HP_PS_STALE) {
-		r = find_added(s);
+		r = compute_cover(s);
+		if (r < 0)
+			return r;
+	}
+	if (s->stale.state == HP_PS_STALE || s->stale.state == HP_PS_REBOOT ||
+	    s->stale.state == HP_PS_UNFIT) {
+		r = compute_changes(s);
 		if (r < 0)
 			return r;
 	}
@@ -535,8 +534,9 @@ void hp_status_release(struct status *s)
 {
 	hp_backing_free(&s->back);
 	hp_backing_free(&s->cover);
-	free(s->added_vm);
-	s->added_vm = NULL;
+	hp_changes_free(&s->changes.changes);
+	hp_recs_free(&s->today_recs);
+	hp_state_free(&s->state);
 	hp_cli_unload(&s->l);
 }
 

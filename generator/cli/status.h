@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/changes.h"
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "core/backing.h"
@@ -50,9 +51,10 @@ struct status {
 	struct hp_stale stale;
 	struct hp_backing back, cover;
 	bool backed, covered;
-	bool added; /* added_vm[] (configuration indexes) are what was added */
-	bool *added_vm;
-	size_t nr_added;
+	/* what changed per VM since this boot's entry (core/stale.h), from apply's records */
+	struct hp_recs today_recs;     /* today's plan's, in its order */
+	struct hp_cli_changes changes; /* .before: this boot's plan's, in s->state; NULL none */
+	bool changes_known;	       /* they were found and compared */
 	bool is_short, is_stale;
 	bool fatal; /* nothing could be read: the message is out */
 	struct msg plan_msgs[MAX_MSGS], vm_msgs[MAX_MSGS];

@@ -25,6 +25,8 @@ void hp_config_free(struct hp_config *c)
 		free(c->files[i]);
 	for (size_t i = 0; i < c->nr_dirs; i++)
 		free(c->dirs[i]);
+	for (size_t i = 0; i < c->nr_vms; i++)
+		free(c->vms[i].backends);
 	free(c->files);
 	free(c->dirs);
 	free(c->vms);
@@ -32,7 +34,7 @@ void hp_config_free(struct hp_config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-const char *conf_pool_file(struct hp_config *c, const char *path)
+const char *hp_config_pool_file(struct hp_config *c, const char *path)
 {
 	char **nf = realloc(c->files, (c->nr_files + 1) * sizeof(*nf));
 
@@ -142,7 +144,7 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 
 		if (t[i].role == HP_CONF_VM || !t[i].len)
 			continue;
-		file = conf_pool_file(c, t[i].path);
+		file = hp_config_pool_file(c, t[i].path);
 		r = file ? conf_parse_text(c, file, KIND_HOST, NULL, t[i].text, t[i].len, err, NULL)
 			 : -ENOMEM;
 	}
@@ -152,7 +154,7 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 
 		if (t[i].role != HP_CONF_VM || !t[i].len)
 			continue;
-		file = conf_pool_file(c, t[i].path);
+		file = hp_config_pool_file(c, t[i].path);
 		if (!file) {
 			r = -ENOMEM;
 			break;
@@ -161,7 +163,7 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 		conf_vm_init(vm);
 		r = conf_parse_text(c, file, KIND_VM, vm, t[i].text, t[i].len, err, NULL);
 		if (r >= 0)
-			r = conf_vm_finish(vm, file, base ? base + 1 : file, err);
+			r = conf_vm_finish(vm, file, base ? base + 1 : file, false, err);
 		if (r >= 0)
 			c->nr_vms++;
 	}

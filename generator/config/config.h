@@ -32,6 +32,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "core/vm.h"
@@ -43,6 +44,8 @@ struct hp_config_opts {
 	bool check_perms; /* refuse what a user other than root or owner_uid could change */
 	uid_t owner_uid;  /* trusted besides root; 0 for root alone */
 	bool host_only;	  /* read the [Host] settings only: c->vms stays empty */
+	bool overrides;	  /* a vms.d file without Memory= is kept (memory 0, set_keys saying what
+			     it sets): it may override an imported VM (sources/sources.h) */
 };
 
 struct hp_config {
@@ -116,6 +119,27 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 			 struct hp_diag *err);
 
 void hp_config_free(struct hp_config *c);
+
+/* hp_config_pool_file - a copy of path kept (and freed) with c, for hp_loc.file; NULL ENOMEM. */
+const char *hp_config_pool_file(struct hp_config *c, const char *path);
+
+/*
+ * hp_config_check_perms - with c->opts.check_perms, the StrictModes check of path (a file
+ * read, st its fstat, or a directory scanned, st NULL), every directory above it and every
+ * link its resolution beneath root follows (the chain of config/perms.c). path is as messages
+ * show it, under root's name (hp_path()); root as for hp_config_load(), whatever c was
+ * loaded from (--config). 0, or -EPERM (or -errno) with err set.
+ */
+int hp_config_check_perms(struct hp_config *c, const char *root, const char *path,
+			  const struct stat *st, struct hp_diag *err);
+
+/*
+ * hp_config_check_leaf - the same for a file that is no symbolic link, opened in a directory
+ * that hp_config_check_perms() passed: the file alone is judged, its directories were (st:
+ * its fstat).
+ */
+int hp_config_check_leaf(struct hp_config *c, const char *path, const struct stat *st,
+			 struct hp_diag *err);
 
 /* hp_config_defaults - the settings of an empty configuration. */
 void hp_config_defaults(struct hp_settings *s);

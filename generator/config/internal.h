@@ -53,8 +53,6 @@ struct loader {
 };
 
 /* config.c */
-/* conf_pool_file - a copy of path in c->files (the string pool of hp_loc); NULL no memory */
-const char *conf_pool_file(struct hp_config *c, const char *path);
 /* conf_check_duplicates - -EEXIST with err set when two VMs have one name */
 int conf_check_duplicates(struct hp_config *c, struct hp_diag *err);
 
@@ -91,9 +89,13 @@ int conf_perr(struct parse *p, const char *fmt, ...) __attribute__((format(print
  */
 int conf_parse_text(struct hp_config *c, const char *file, enum kind kind, struct hp_vm *vm,
 		    const char *text, size_t len, struct hp_diag *err, const char *hidden);
-/* conf_vm_init, conf_vm_finish - a VM's defaults before its file; its name and checks after */
+/*
+ * conf_vm_init, conf_vm_finish - a VM's defaults before its file; its name and checks after
+ * (partial: a file without Memory= is kept, as an override of an imported VM)
+ */
 void conf_vm_init(struct hp_vm *vm);
-int conf_vm_finish(struct hp_vm *vm, const char *file, const char *fname, struct hp_diag *err);
+int conf_vm_finish(struct hp_vm *vm, const char *file, const char *fname, bool partial,
+		   struct hp_diag *err);
 
 /* value.c */
 /* conf_host_key, conf_vm_key - one KEY=VALUE of [Host] or [VM]: 1 taken, 0 refused (perr) */

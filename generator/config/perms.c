@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "config/internal.h"
+#include "sys/path.h"
 #include "sys/root.h"
 
 static int judge(struct loader *ld, const char *path, const struct stat *st, bool above)
@@ -151,4 +152,31 @@ int conf_check_perms(struct loader *ld, const char *path, const struct stat *lea
 			  (size_t)(shown_slash - t.shown));
 	}
 	return r;
+}
+
+int hp_config_check_leaf(struct hp_config *c, const char *path, const struct stat *st,
+			 struct hp_diag *err)
+{
+	struct loader ld = { .c = c, .o = &c->opts, .err = err };
+
+	return c->opts.check_perms ? judge(&ld, path, st, false) : 0;
+}
+
+int hp_config_check_perms(struct hp_config *c, const char *root, const char *path,
+			  const struct stat *st, struct hp_diag *err)
+{
+	/* c as loaded, resolving beneath root (which --config leaves unset in c) */
+	struct hp_config view = *c;
+	struct loader ld = { .c = &view, .o = &c->opts, .err = err };
+	char prefix[PATH_MAX];
+
+	view.root = NULL;
+	view.root_len = 0;
+	if (!hp_root_is_host(root)) {
+		if (hp_path(prefix, sizeof(prefix), root, "%s", "") < 0)
+			return -ENAMETOOLONG;
+		view.root = (char *)root;
+		view.root_len = strlen(prefix);
+	}
+	return conf_check_perms(&ld, path, st);
 }

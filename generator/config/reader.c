@@ -222,7 +222,8 @@ void conf_vm_init(struct hp_vm *vm)
 }
 
 /* after its file: the name from the file name (less ".conf") unless Name= gave one */
-int conf_vm_finish(struct hp_vm *vm, const char *file, const char *fname, struct hp_diag *err)
+int conf_vm_finish(struct hp_vm *vm, const char *file, const char *fname, bool partial,
+		   struct hp_diag *err)
 {
 	size_t l = strlen(fname);
 
@@ -238,7 +239,7 @@ int conf_vm_finish(struct hp_vm *vm, const char *file, const char *fname, struct
 			return -EINVAL;
 		}
 	}
-	if (!vm->memory) {
+	if (!vm->memory && !partial) {
 		hp_diag_set(err, &vm->loc, "Memory= is required");
 		return -EINVAL;
 	}

@@ -125,7 +125,7 @@ static void foreign(struct loader *ld, const char *path, char *buf, size_t len)
 
 static int parse_file(struct loader *ld, const char *path, enum kind kind, struct hp_vm *vm)
 {
-	const char *file = conf_pool_file(ld->c, path);
+	const char *file = hp_config_pool_file(ld->c, path);
 	char *text, where[PATH_MAX];
 	size_t len;
 	int r;
@@ -360,7 +360,7 @@ static int load_vm(struct loader *ld, const struct entry *e, struct hp_vm *vm)
 	r = parse_file(ld, path, KIND_VM, vm);
 	if (r < 0)
 		return r;
-	return conf_vm_finish(vm, c->files[c->nr_files - 1], e->name, ld->err);
+	return conf_vm_finish(vm, c->files[c->nr_files - 1], e->name, ld->o->overrides, ld->err);
 }
 
 int conf_load_vms(struct loader *ld)
@@ -406,7 +406,7 @@ int hp_config_any_vm(struct hp_config *c, struct hp_diag *err)
 		r = load_vm(&ld, &e[i], &vm);
 		if (r < 0)
 			break;
-		r = r == 0 && vm.enabled;
+		r = r == 0 && vm.enabled && vm.memory;
 		if (r)
 			break;
 	}

@@ -116,6 +116,36 @@ static int dir_value(struct parse *p, const char *key, const char *v, char *out,
 	return 1;
 }
 
+/* "auto", or a space-separated list of files, libvirt, proxmox; empty: auto */
+static int sources_value(struct parse *p, const char *v, struct hp_settings *h,
+			 const struct hp_loc *here)
+{
+	static const char *const names[] = { "files", "libvirt", "proxmox" };
+	unsigned mask = 0;
+	const char *s = v;
+
+	h->sources = 0;
+	h->sources_loc = *here;
+	while (*s) {
+		size_t n = strcspn(s, " \t"), i;
+
+		for (i = 0; i < 3; i++)
+			if (strlen(names[i]) == n && !strncmp(s, names[i], n))
+				break;
+		if (i == 3 && !(n == 4 && !strncmp(s, "auto", 4)))
+			return conf_perr(
+				p,
+				"Sources=%s: unknown source \"%.*s\" (use auto, or one or more of files, libvirt, proxmox)",
+				v, (int)(n > 40 ? 40 : n), s);
+		if (i < 3)
+			mask |= 1U << i;
+		s += n;
+		s += strspn(s, " \t");
+	}
+	h->sources = mask;
+	return 1;
+}
+
 int conf_host_key(struct parse *p, const char *key, const char *v)
 {
 	struct hp_settings *h = &p->c->host;
@@ -138,6 +168,8 @@ int conf_host_key(struct parse *p, const char *key, const char *v)
 		h->default_page_loc = here;
 		return empty || page_value(p, key, v, &h->default_page);
 	}
+	if (!strcmp(key, "Sources"))
+		return sources_value(p, v, h, &here);
 	if (!strcmp(key, "FreeVmemmap"))
 		return bool_value(p, key, v, &h->free_vmemmap, false);
 	if (!strcmp(key, "Strict"))
@@ -149,9 +181,11 @@ int conf_host_key(struct parse *p, const char *key, const char *v)
 		}
 		return dir_value(p, key, v, h->metrics_dir, sizeof(h->metrics_dir));
 	}
+	if (!strcmp(key, "AutoApply"))
+		return bool_value(p, key, v, &h->auto_apply, false);
 	return conf_perr(
 		p,
-		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict, MetricsDirectory)",
+		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict, MetricsDirectory, Sources, AutoApply)",
 		key);
 }
 
@@ -171,16 +205,20 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		return 1;
 	}
 	if (!strcmp(key, "Memory")) {
+		vm->set_keys = empty ? vm->set_keys & ~HP_KEY_MEMORY : vm->set_keys | HP_KEY_MEMORY;
 		vm->memory = 0;
 		vm->memory_loc = here;
 		return empty || size_value(p, key, v, &vm->memory, false);
 	}
 	if (!strcmp(key, "PageSize")) {
+		vm->set_keys =
+			empty ? vm->set_keys & ~HP_KEY_PAGESIZE : vm->set_keys | HP_KEY_PAGESIZE;
 		vm->page_size = 0;
 		vm->page_loc = here;
 		return empty || page_value(p, key, v, &vm->page_size);
 	}
 	if (!strcmp(key, "Node")) {
+		vm->set_keys = empty ? vm->set_keys & ~HP_KEY_NODE : vm->set_keys | HP_KEY_NODE;
 		vm->nodes = 0;
 		vm->node_loc = here;
 		return empty || node_value(p, v, &vm->nodes);
@@ -190,6 +228,8 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		unsigned long n;
 
 		vm->instances = 1;
+		vm->set_keys =
+			empty ? vm->set_keys & ~HP_KEY_INSTANCES : vm->set_keys | HP_KEY_INSTANCES;
 		if (empty)
 			return 1;
 		errno = 0;
@@ -201,10 +241,14 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		vm->instances = (unsigned)n;
 		return 1;
 	}
-	if (!strcmp(key, "Enabled"))
-		return bool_value(p, key, v, &vm->enabled, true);
-	if (!strcmp(key, "Passthrough"))
+	if (!strcmp(key, "Enabled") || !strcmp(key, "Passthrough")) {
+		unsigned k = key[0] == 'E' ? HP_KEY_ENABLED : HP_KEY_PASSTHROUGH;
+
+		vm->set_keys = empty ? vm->set_keys & ~k : vm->set_keys | k;
+		if (key[0] == 'E')
+			return bool_value(p, key, v, &vm->enabled, true);
 		return bool_value(p, key, v, &vm->passthrough, false);
+	}
 	return conf_perr(
 		p,
 		"unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, Enabled, Passthrough)",

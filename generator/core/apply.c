@@ -198,6 +198,19 @@ void hp_apply_update(const struct hp_apply_in *in, const struct hp_apply *a, boo
 		reason(u, HP_WHY_UNRECORDED, a->change.file);
 }
 
+/* the plan's records, and those of this boot's plan when it is another the old state holds */
+static void record_vms(const struct hp_apply_in *in, struct hp_state *st)
+{
+	const struct hp_recs *booted = NULL;
+
+	if (in->recs && hp_recs_copy(in->recs, &st->vms) < 0)
+		return;
+	if (in->boot_id && *in->boot_id && !streq(in->boot_id, in->plan_id) && in->old)
+		booted = hp_state_records(in->old, in->boot_id);
+	if (booted && hp_recs_copy(booted, &st->booted) == 0)
+		snprintf(st->booted_plan, sizeof(st->booted_plan), "%s", in->boot_id);
+}
+
 bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, bool changed,
 		     enum hp_update_outcome outcome, const char *note, const char *now,
 		     struct hp_state *st)
@@ -221,11 +234,14 @@ bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, boo
 		st->update = HP_UPDATE_PENDING;
 	else
 		st->update = old ? old->update : HP_UPDATE_DONE;
+	record_vms(in, st);
 
 	/* the state keeps the time of the last real change */
 	if (old && !changed && streq(old->tokens, st->tokens) &&
 	    streq(old->bootloader, st->bootloader) && streq(old->file, st->file) &&
-	    old->update == st->update && old->created_file == st->created_file) {
+	    old->update == st->update && old->created_file == st->created_file &&
+	    hp_recs_equal(&old->vms, &st->vms) && streq(old->booted_plan, st->booted_plan) &&
+	    hp_recs_equal(&old->booted, &st->booted)) {
 		snprintf(st->applied, sizeof(st->applied), "%s", old->applied);
 		return false;
 	}

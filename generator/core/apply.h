@@ -33,6 +33,9 @@
  *     recorded. A skipped or failed update leaves update=pending, so the next apply runs it.
  *   - the state keeps the time of the last real change: an apply that changes nothing and
  *     finds the state as it would write it leaves the file alone.
+ *   - the state holds the per-VM records of the plan written (core/vmrec.h) and, when this
+ *     boot runs another plan whose records the old state holds, those too (booted_plan=), so
+ *     that status names what changed per VM since this boot's entry even before the reboot.
  *   - remove cleans the boot loader asked for, else the one recorded, else wherever hugeplan's
  *     files are. A state for GRUB means grub.cfg may still hold hugeplan's words (an apply's,
  *     or those of a removal whose update failed), so the menu is regenerated even with the
@@ -122,6 +125,8 @@ struct hp_apply_in {
 	const char *plan_id;
 	const char *summary; /* the pools in words, for the state */
 	struct hp_update_opts update;
+	const struct hp_recs *recs; /* the plan's per-VM records; NULL: none */
+	const char *boot_id; /* hugeplan.plan= of this boot's command line, "" or NULL none */
 };
 
 struct hp_apply {
@@ -150,7 +155,8 @@ void hp_apply_update(const struct hp_apply_in *in, const struct hp_apply *a, boo
  * hp_apply_record - the state apply leaves in *st, from what happened: changed as above,
  * the update's outcome, note (what ran and how it ended, or u->note when it did not run) and
  * now (the time, "2026-11-26T06:40:00Z"). Returns true when the state file must be written,
- * false when it already holds this state (its time of apply is kept).
+ * false when it already holds this state (its time of apply is kept). *st holds copies of the
+ * records: hp_state_free() it (also after false). Out of memory, the records are left out.
  */
 bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, bool changed,
 		     enum hp_update_outcome outcome, const char *note, const char *now,

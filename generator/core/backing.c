@@ -63,22 +63,6 @@ static uint64_t take(uint64_t *have, uint64_t want)
 	return t;
 }
 
-static void back_pinned(struct hp_avail *a, struct hp_back_vm *b)
-{
-	const struct hp_vm *vm = b->vp->vm;
-
-	for (unsigned k = 0; k < HP_MAX_NODES; k++) {
-		uint64_t want, got;
-
-		if (!((vm->nodes >> k) & 1))
-			continue;
-		want = hp_vm_node_pages(vm, b->vp->page_size, k) * vm->instances;
-		got = a ? take(&a->node[k], want) : 0;
-		b->node[k] += got;
-		b->got += got;
-	}
-}
-
 /* the node with the most pages left, preferring one that holds want whole; -1 if all empty */
 static int best_node(const struct hp_avail *a, const struct hp_plan *plan, uint64_t want,
 		     bool whole)
@@ -96,36 +80,56 @@ static int best_node(const struct hp_avail *a, const struct hp_plan *plan, uint6
 	return best;
 }
 
+/* a part on its node; a preferred one (fallback) then takes what it misses elsewhere */
+static void back_placed(const struct hp_plan *plan, struct hp_avail *a, const struct hp_vm_pages *p,
+			struct hp_back_vm *b)
+{
+	uint64_t got = a ? take(&a->node[p->node], p->pages) : 0, want = p->pages - got;
+	int n;
+
+	b->node[p->node] += got;
+	b->got += got;
+	b->got_bytes += got * p->size;
+	while (a && p->fallback && want && (n = best_node(a, plan, want, false)) >= 0) {
+		got = take(&a->node[n], want);
+		b->node[n] += got;
+		b->got += got;
+		b->got_bytes += got * p->size;
+		want -= got;
+	}
+}
+
 static void back_unpinned(const struct hp_plan *plan, struct hp_avail *a, bool per_node,
-			  struct hp_back_vm *b)
+			  const struct hp_vm_pages *p, struct hp_back_vm *b)
 {
 	const struct hp_vm *vm = b->vp->vm;
-	uint64_t per = b->need / vm->instances;
+	uint64_t per = p->pages / vm->instances;
 
 	if (!a)
 		return;
 	for (unsigned inst = 0; inst < vm->instances; inst++) {
-		uint64_t want = per;
+		uint64_t want = per, got;
 		int n;
 
 		if (!per_node) {
-			uint64_t got = take(&a->node[0], want);
-
+			got = take(&a->node[0], want);
 			b->node[0] += got;
 			b->got += got;
+			b->got_bytes += got * p->size;
 			continue;
 		}
 		n = best_node(a, plan, want, true);
 		if (n >= 0) {
 			b->node[n] += take(&a->node[n], want);
 			b->got += want;
+			b->got_bytes += want * p->size;
 			continue;
 		}
 		while (want && (n = best_node(a, plan, want, false)) >= 0) {
-			uint64_t got = take(&a->node[n], want);
-
+			got = take(&a->node[n], want);
 			b->node[n] += got;
 			b->got += got;
+			b->got_bytes += got * p->size;
 			want -= got;
 		}
 	}
@@ -149,23 +153,29 @@ int hp_backing_compute(const struct hp_plan *plan, const struct hp_avail_set *av
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < plan->nr_vms; i++) {
 			struct hp_back_vm *b = &out->vms[i];
-			bool pinned = avail->per_node && plan->node_form && b->vp->vm->nodes;
-			struct hp_avail *a = find(&out->left, b->vp->page_size);
 
-			if (pinned != (pass == 0))
-				continue;
-			if (pinned)
-				back_pinned(a, b);
-			else
-				back_unpinned(plan, a, avail->per_node, b);
+			for (size_t k = 0; k < b->vp->nr_parts; k++) {
+				const struct hp_vm_pages *p = &b->vp->parts[k];
+				bool pinned = avail->per_node && plan->node_form && p->placed &&
+					      p->node >= 0;
+				struct hp_avail *a = find(&out->left, p->size);
+
+				if (pinned != (pass == 0))
+					continue;
+				if (pinned)
+					back_placed(plan, a, p, b);
+				else
+					back_unpinned(plan, a, avail->per_node, p, b);
+			}
 		}
 	for (size_t i = 0; i < plan->nr_vms; i++) {
 		struct hp_back_vm *b = &out->vms[i];
 
 		b->short_pages = b->need - b->got;
+		b->short_bytes = b->vp->bytes - b->got_bytes;
 		if (b->short_pages) {
 			out->nr_short++;
-			out->short_bytes += b->short_pages * b->vp->page_size;
+			out->short_bytes += b->short_bytes;
 		}
 	}
 	return 0;

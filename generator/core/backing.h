@@ -6,9 +6,11 @@
  * per node) or what a command line asks for (to tell which VMs a boot entry covers). Pure.
  *
  * Rules (the order is a policy, stated so that the answer is reproducible):
- * - pinned VMs first (node form plans only, as the planner pins), in configuration order:
- *   each instance takes its pages on each of its nodes (hp_vm_node_pages()), never elsewhere;
- * - then unpinned VMs, in configuration order, one instance at a time: the instance goes whole
+ * - every VM is its parts (core/plan.h: pages of one size on one node, or on any node);
+ * - placed parts first (node form plans only, as the planner places), in configuration order:
+ *   their pages on their node, never elsewhere (a preferred part takes what its node lacks
+ *   from the others, as the kernel falls back);
+ * - then unpinned parts, in configuration order, one instance at a time: the instance goes whole
  *   to the node with the most pages of its size left that can hold it (ties: the lower node),
  *   else it takes what it can from the nodes with the most left first (a VM without NUMA
  *   pinning can span nodes, and a partial backing says how much is missing);
@@ -43,6 +45,8 @@ struct hp_back_vm {
 	uint64_t got;		     /* pages found */
 	uint64_t node[HP_MAX_NODES]; /* of those, per node (node[0] only when !per_node) */
 	uint64_t short_pages;	     /* need - got */
+	uint64_t got_bytes;	     /* the pages found, in bytes (a VM may mix sizes) */
+	uint64_t short_bytes;	     /* what is missing, in bytes */
 };
 
 struct hp_backing {

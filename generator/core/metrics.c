@@ -86,7 +86,7 @@ static const struct {
 	[F_BUDGET_RESERVE] = { "hugeplan_budget_reserve_bytes", "What the node must keep for the host (ReserveMemory=, ReserveMemoryPerNode=), in bytes." },
 	[F_BUDGET_LEFT] = { "hugeplan_budget_left_bytes", "What the plan leaves the host on the node: memory less pool less vmemmap, in bytes (below 0: more than the node has)." },
 	[F_BUDGET_FITS] = { "hugeplan_budget_fits", "1 when what the plan leaves on the node is at least its reserve, else 0." },
-	[F_PLANNED_VMS] = { "hugeplan_planned_vms", "VMs in today's plan (enabled ones), by where they are defined: source=files for vms.d." },
+	[F_PLANNED_VMS] = { "hugeplan_planned_vms", "VMs in today's plan (enabled ones), by where they are defined: source=files for vms.d, libvirt, proxmox." },
 	[F_SHORT_VMS] = { "hugeplan_short_vms", "Planned VMs the pool now cannot back." },
 	[F_SHORT_BYTES] = { "hugeplan_short_bytes", "Memory those VMs miss, all together, in bytes." },
 	[F_VM_SHORT] = { "hugeplan_vm_short_pages", "Pages a planned VM the pool cannot back misses; only those VMs have a series." },
@@ -500,9 +500,23 @@ static void vms(struct hp_text *o, const struct hp_metrics_in *in)
 	if (!in->plan)
 		return;
 	family(o, F_PLANNED_VMS);
-	start(&l);
-	label(&l, "source", "files");
-	series_u(o, F_PLANNED_VMS, &l, in->plan->nr_vms);
+	{
+		/* files always, the VM managers' when they define a planned VM (issue 14) */
+		static const enum hp_source srcs[] = { HP_SRC_FILES, HP_SRC_LIBVIRT,
+						       HP_SRC_PROXMOX };
+		uint64_t n[ARRAY_SIZE(srcs)] = { 0 };
+
+		for (size_t i = 0; i < in->plan->nr_vms; i++)
+			for (size_t k = 0; k < ARRAY_SIZE(srcs); k++)
+				n[k] += in->plan->vms[i].vm->source == srcs[k];
+		for (size_t k = 0; k < ARRAY_SIZE(srcs); k++) {
+			if (k && !n[k])
+				continue;
+			start(&l);
+			label(&l, "source", hp_source_name(srcs[k]));
+			series_u(o, F_PLANNED_VMS, &l, n[k]);
+		}
+	}
 	if (!b)
 		return;
 	family(o, F_SHORT_VMS);

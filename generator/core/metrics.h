@@ -23,12 +23,14 @@
  *   dynamic backing     hugeplan_planned_pages gets backing="dynamic" beside "static";
  *                       hugeplan_budget_dynamic_peak_bytes{node},
  *                       hugeplan_budget_ordinary_bytes{node}
- *   imported VMs        hugeplan_planned_vms gets source="libvirt"/"proxmox" beside "files"
+ *   imported VMs        (issue 14, done) hugeplan_planned_vms has source="libvirt" and
+ *                       source="proxmox" beside "files" when those define a planned VM
  *
  * Cardinality is bounded by the host, not by time or by the number of VMs that are fine:
  * per-VM series exist only for VMs the pool cannot back. With S page sizes, N nodes and V VMs
  * of which X are short, the series are at most 19 + 4 S + 7 S N + 6 N + X, plus 3 per size
- * the command line names that the host does not have.
+ * the command line names that the host does not have, plus 2 when libvirt or Proxmox VE define
+ * planned VMs.
  */
 #ifndef HP_METRICS_H
 #define HP_METRICS_H

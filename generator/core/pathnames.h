@@ -80,6 +80,16 @@
 #define HP_P_MODULES_LOAD_USR "/usr/lib/systemd/systemd-modules-load"
 #define HP_P_MODULES_LOAD_LIB "/lib/systemd/systemd-modules-load"
 
+/* Where VM managers keep their persistent VM definitions (generator/sources). */
+#define HP_P_LIBVIRT_QEMU  "/etc/libvirt/qemu" /* NAME.xml, as virsh define writes them */
+#define HP_P_PVE	   "/etc/pve"	       /* pmxcfs, a FUSE file system */
+#define HP_P_PVE_LOCAL	   "/etc/pve/local"    /* -> nodes/<this node> */
+#define HP_P_PVE_NODE_QEMU "/etc/pve/nodes/%s/qemu-server" /* VMID.conf of that node */
+#define HP_P_PVE_QEMU	   "/etc/pve/qemu-server"	   /* -> local/qemu-server */
+
+/* hugeplan replan: the plan id it last named, so that a timer does not repeat the list. */
+#define HP_P_REPLAN_REPORTED "/run/hugeplan/replan-reported"
+
 /* Configuration search path, highest priority first. */
 #define HP_P_CONF_ETC "/etc/hugeplan"
 #define HP_P_CONF_RUN "/run/hugeplan"

@@ -35,15 +35,44 @@ uint64_t hp_vm_node_pages(const struct hp_vm *vm, uint64_t page_size, unsigned n
 	return share / page_size + (share % page_size ? 1 : 0);
 }
 
-static uint64_t vm_instance_pages(const struct hp_vm *vm, uint64_t page_size, bool pinned)
+void hp_vm_backend(const struct hp_vm *vm, struct hp_backend *b)
+{
+	memset(b, 0, sizeof(*b));
+	snprintf(b->id, sizeof(b->id), "ram");
+	b->bytes = vm->memory;
+	b->page_rule = vm->page_size ? HP_PAGE_FIXED : HP_PAGE_HOST_DEFAULT;
+	b->page_size = vm->page_size;
+	b->nodes = vm->nodes;
+	b->policy = vm->nodes ? HP_POL_BIND : HP_POL_ANY;
+	b->guest_node = -1;
+	b->loc = vm->memory_loc;
+	b->page_loc = vm->page_loc;
+	b->node_loc = vm->node_loc;
+}
+
+uint64_t hp_vm_plan_part(const struct hp_vm_plan *vp, uint64_t size, int node)
 {
 	uint64_t n = 0;
 
-	if (!pinned)
-		return vm->memory / page_size + (vm->memory % page_size ? 1 : 0);
-	for (unsigned i = 0; i < HP_MAX_NODES; i++)
-		n += hp_vm_node_pages(vm, page_size, i);
+	for (size_t i = 0; i < vp->nr_parts; i++)
+		if (vp->parts[i].size == size && vp->parts[i].node == node)
+			n += vp->parts[i].pages;
 	return n;
+}
+
+uint64_t hp_vm_plan_size(const struct hp_vm_plan *vp, uint64_t size)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < vp->nr_parts; i++)
+		if (vp->parts[i].size == size)
+			n += vp->parts[i].pages;
+	return n;
+}
+
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+	return a / b + (a % b ? 1 : 0);
 }
 
 const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t size)
@@ -57,8 +86,11 @@ const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t siz
 void hp_plan_free(struct hp_plan *plan)
 {
 	free(plan->vms);
+	free(plan->parts);
 	plan->vms = NULL;
+	plan->parts = NULL;
 	plan->nr_vms = 0;
+	plan->nr_parts = 0;
 }
 
 static void size_list(const struct hp_host *h, char *buf, size_t len)
@@ -76,8 +108,9 @@ static void size_list(const struct hp_host *h, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
-static int check_size(const struct hp_host *h, uint64_t size, const struct hp_loc *loc,
-		      const char *key, struct hp_diag *err)
+/* what: "PageSize=1G", "ram-node1 on 1G pages" */
+static int check_size_what(const struct hp_host *h, uint64_t size, const struct hp_loc *loc,
+			   const char *what, struct hp_diag *err)
 {
 	char tok[24], list[128];
 
@@ -88,12 +121,22 @@ static int check_size(const struct hp_host *h, uint64_t size, const struct hp_lo
 	if (h->x86 && size == HP_GIB && !h->pdpe1gb)
 		hp_diag_set(
 			err, loc,
-			"%s=%s: this CPU cannot map 1G pages (no pdpe1gb flag in /proc/cpuinfo; nested guests often hide it); use 2M",
-			key, tok);
+			"%s: this CPU cannot map 1G pages (no pdpe1gb flag in /proc/cpuinfo; nested guests often hide it); use 2M",
+			what);
 	else
-		hp_diag_set(err, loc, "%s=%s: this host has no %s huge pages (it lists: %s)", key,
-			    tok, tok, list);
+		hp_diag_set(err, loc, "%s: this host has no %s huge pages (it lists: %s)", what,
+			    tok, list);
 	return -EINVAL;
+}
+
+static int check_size(const struct hp_host *h, uint64_t size, const struct hp_loc *loc,
+		      const char *key, struct hp_diag *err)
+{
+	char tok[24], what[64];
+
+	hp_size_token(size, tok, sizeof(tok));
+	snprintf(what, sizeof(what), "%s=%s", key, tok);
+	return check_size_what(h, size, loc, what, err);
 }
 
 static void nodes_text(uint64_t mask, char *buf, size_t len)
@@ -248,6 +291,269 @@ static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 		np->id, mt, pool, vm, left, res, names);
 }
 
+/* "PageSize=1G" for a vms.d VM, "ram-node1 on 1G pages" for an imported one */
+static void page_what(const struct hp_vm *v, const struct hp_backend *b, uint64_t ps, char *buf,
+		      size_t len)
+{
+	char tok[24];
+
+	hp_size_token(ps, tok, sizeof(tok));
+	if (v->source == HP_SRC_FILES)
+		snprintf(buf, len, "PageSize=%s", tok);
+	else
+		snprintf(buf, len, "%s: %s on %s pages", v->name, b->id, tok);
+}
+
+/* the page size of one backend, checked against the host */
+static int backend_page(const struct hp_host *host, const struct hp_settings *set,
+			const struct hp_karch *arch, uint64_t def_page, const struct hp_vm *v,
+			const struct hp_backend *b, uint64_t *out, bool *boot_default,
+			struct hp_diag *err)
+{
+	char what[160];
+	uint64_t ps = b->page_size;
+
+	switch (b->page_rule) {
+	case HP_PAGE_FIXED:
+		break;
+	case HP_PAGE_HOST_DEFAULT:
+		*out = def_page; /* checked with DefaultPageSize=, or one the host lists */
+		return 0;
+	case HP_PAGE_BOOT_DEFAULT:
+		ps = set->default_page ? set->default_page : arch->hpage_size;
+		*boot_default = true;
+		break;
+	case HP_PAGE_PVE_ANY:
+		/* Memory.pm hugepages_size(): 1G for a whole number of GiB if the host has it */
+		if (hp_host_has_size(host, HP_GIB) && b->bytes % HP_GIB == 0) {
+			ps = HP_GIB;
+		} else if (hp_host_has_size(host, 2 * HP_MIB)) {
+			ps = 2 * HP_MIB;
+		} else {
+			hp_diag_set(
+				err, &b->page_loc,
+				"%s: %s: host only supports 1024 GB hugepages, but requested size '%llu' is not a multiple of 1024 MB",
+				v->name, b->id, (unsigned long long)(b->bytes / HP_MIB));
+			return -EINVAL;
+		}
+		break;
+	}
+	if (!ps) {
+		hp_diag_set(err, &b->page_loc, "%s: %s: no huge page size to use", v->name, b->id);
+		return -EINVAL;
+	}
+	page_what(v, b, ps, what, sizeof(what));
+	if (check_size_what(host, ps, &b->page_loc, what, err) < 0)
+		return -EINVAL;
+	*out = ps;
+	return 0;
+}
+
+static int check_nodes(const struct hp_host *host, const struct hp_plan *plan,
+		       const struct hp_plan_opts *opts, const struct hp_vm *v,
+		       const struct hp_backend *b, struct hp_diag *err)
+{
+	char want[200], have[200], who[120] = "Node=";
+	uint64_t bad = b->nodes & ~host->online_mask;
+
+	if (v->source != HP_SRC_FILES)
+		snprintf(who, sizeof(who), "%s: %s", v->name, b->id);
+	if (bad) {
+		nodes_text(bad, want, sizeof(want));
+		nodes_text(host->online_mask, have, sizeof(have));
+		hp_diag_set(err, &b->node_loc, "%s: %snode %s %s not online (online: %s)%s", who,
+			    v->source == HP_SRC_FILES ? "" : "host ", want,
+			    popcount64(bad) > 1 ? "are" : "is", have,
+			    v->source == HP_SRC_PROXMOX && b->policy == HP_POL_BIND
+				    ? ": qemu-server reserves guest NUMA node i on host node i"
+				    : "");
+		return -EINVAL;
+	}
+	if (b->nodes && (host->nr_nodes > 1 || host->nodes_beyond) && !plan->node_form &&
+	    !(opts && opts->allow_balanced)) {
+		hp_diag_set(
+			err, &b->node_loc,
+			"%s: the target kernel %u.%u cannot reserve per node (the hugepages=NODE:COUNT form needs Linux 5.16); the balanced form would spread the pages over all nodes and lose this pinning: remove Node= or accept that with --balanced",
+			who, plan->kver >> 16, (plan->kver >> 8) & 0xff);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct hp_vm_pages *add_part(struct hp_vm_plan *vp, uint64_t size, int node, uint64_t pages,
+				    bool placed)
+{
+	struct hp_vm_pages *p = &vp->parts[vp->nr_parts++];
+
+	p->size = size;
+	p->node = node;
+	p->pages = pages;
+	p->placed = placed;
+	return p;
+}
+
+/* one backend of v into parts of vp and the pools */
+static int plan_backend(const struct hp_host *host, const struct hp_settings *set,
+			const struct hp_karch *arch, uint64_t def_page,
+			const struct hp_plan_opts *opts, struct hp_plan *plan,
+			const struct hp_vm *v, const struct hp_backend *b, struct hp_vm_plan *vp,
+			struct hp_diag *err, u128 *plan_bytes, bool *boot_default)
+{
+	struct hp_pool_plan *pool;
+	uint64_t ps, n, total = 0, inst = v->instances, k = popcount64(b->nodes);
+	/* the nodes are known on a node-form plan, and on one node, whatever the form */
+	bool pinned = b->nodes && (plan->node_form || (host->nr_nodes == 1 && !host->nodes_beyond));
+	unsigned j = 0;
+	int r;
+
+	r = backend_page(host, set, arch, def_page, v, b, &ps, boot_default, err);
+	if (r == 0)
+		r = check_nodes(host, plan, opts, v, b, err);
+	if (r < 0)
+		return r;
+	if (!b->bytes) {
+		hp_diag_set(err, &b->loc, "%s: %s has no memory", v->name, b->id);
+		return -EINVAL;
+	}
+	pool = &plan->pools[pool_index(plan, ps)];
+	for (j = 0; j < vp->nr_parts && vp->parts[j].size != ps; j++)
+		;
+	pool->nr_vms += j == vp->nr_parts; /* the VM's first backend of this size */
+	j = 0;
+	n = ceil_div(b->bytes, ps);
+	if (!pinned || b->policy == HP_POL_ANY) {
+		total = n;
+		add_part(vp, ps, -1, n * inst, false);
+		pool->any_pages += n * inst;
+	} else if (b->policy == HP_POL_PREFERRED) {
+		unsigned node = (unsigned)__builtin_ctzll(b->nodes);
+		struct hp_vm_pages *p = add_part(vp, ps, (int)node, n * inst, false);
+
+		total = n;
+		p->fallback = true;
+		add_part(vp, ps, -1, 0, false); /* what does not fit the node */
+		if (!plan->node_form)
+			pool->any_pages += n * inst;
+		else
+			vp->nodes |= 1ULL << node;
+	} else {
+		for (unsigned node = 0; node < HP_MAX_NODES; node++) {
+			uint64_t m;
+
+			if (!((b->nodes >> node) & 1))
+				continue;
+			if (b->policy == HP_POL_INTERLEAVE) {
+				m = n / k + (j < n % k ? 1 : 0);
+			} else {
+				uint64_t share = b->bytes / k + (j < b->bytes % k ? 1 : 0);
+
+				m = ceil_div(share, ps);
+			}
+			j++;
+			total += m;
+			add_part(vp, ps, (int)node, m * inst, plan->node_form);
+			if (plan->node_form) {
+				pool->node_pages[node] += m * inst;
+				vp->nodes |= 1ULL << node;
+			} else {
+				pool->any_pages += m * inst;
+			}
+		}
+	}
+	/* bounds every sum below: no machine addresses an exbibyte */
+	*plan_bytes += (u128)total * ps * inst;
+	if (*plan_bytes > HP_PLAN_MAX_BYTES) {
+		hp_diag_set(
+			err, &b->loc,
+			"Memory= x Instances= takes the plan past 1 EiB, more than any machine has");
+		return -EINVAL;
+	}
+	pool->pages += total * inst;
+	vp->pages += total * inst;
+	vp->bytes += total * ps * inst;
+	vp->loss += (uint64_t)(((u128)total * ps - b->bytes) * inst);
+	if (vp->page_size && vp->page_size != ps)
+		vp->mixed = true;
+	if (ps > vp->page_size)
+		vp->page_size = ps;
+	return 0;
+}
+
+static int cmp_part(const void *a, const void *b)
+{
+	const struct hp_vm_pages *x = a, *y = b;
+	unsigned xn = (unsigned)x->node, yn = (unsigned)y->node; /* -1 sorts last */
+
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return xn < yn ? -1 : xn > yn;
+}
+
+/* parts of one size, node and kind merged (empty ones stay until the preferred are placed) */
+static void finish_vm(struct hp_vm_plan *vp)
+{
+	size_t kept = 0;
+
+	qsort(vp->parts, vp->nr_parts, sizeof(vp->parts[0]), cmp_part);
+	for (size_t i = 0; i < vp->nr_parts; i++) {
+		struct hp_vm_pages *p = &vp->parts[i];
+
+		if (kept && vp->parts[kept - 1].size == p->size &&
+		    vp->parts[kept - 1].node == p->node &&
+		    vp->parts[kept - 1].fallback == p->fallback) {
+			vp->parts[kept - 1].pages += p->pages;
+			continue;
+		}
+		vp->parts[kept++] = *p;
+	}
+	vp->nr_parts = kept;
+}
+
+/*
+ * The preferred pages of one size, VM by VM in configuration order: on their node while it
+ * has room after the reserve and the bound pages, the rest joins the size's unpinned pages.
+ */
+static void place_preferred(struct hp_plan *plan, const struct hp_host *host,
+			    struct hp_pool_plan *pool, uint64_t cost, uint64_t *used)
+{
+	if (!plan->node_form)
+		return;
+	for (size_t v = 0; v < plan->nr_vms; v++) {
+		struct hp_vm_plan *vp = &plan->vms[v];
+
+		for (size_t i = 0; i < vp->nr_parts; i++) {
+			struct hp_vm_pages *p = &vp->parts[i];
+			size_t ni;
+			uint64_t room, fit, rest;
+
+			if (p->size != pool->size || !p->fallback || p->placed || p->node < 0)
+				continue;
+			for (ni = 0; ni < host->nr_nodes; ni++)
+				if (host->nodes[ni].id == (unsigned)p->node)
+					break;
+			room = ni < host->nr_nodes && host->nodes[ni].mem_total > used[ni]
+				       ? host->nodes[ni].mem_total - used[ni]
+				       : 0;
+			fit = room / cost < p->pages ? room / cost : p->pages;
+			rest = p->pages - fit;
+			p->pages = fit;
+			p->placed = true;
+			pool->node_pages[p->node] += fit;
+			if (ni < host->nr_nodes)
+				used[ni] += fit * cost;
+			if (rest) {
+				/* the empty "any" part of the same size follows it (finish_vm) */
+				for (size_t q = 0; q < vp->nr_parts; q++)
+					if (vp->parts[q].size == p->size && vp->parts[q].node < 0) {
+						vp->parts[q].pages += rest;
+						break;
+					}
+				pool->any_pages += rest;
+			}
+		}
+	}
+}
+
 int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		    const struct hp_vm *vms, size_t nr_vms, const struct hp_plan_opts *opts,
 		    struct hp_plan *plan, struct hp_diag *err)
@@ -256,6 +562,10 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 	uint64_t weight[HP_MAX_NODES], cap[HP_MAX_NODES], used[HP_MAX_NODES], out[HP_MAX_NODES];
 	uint64_t sum_mem = 0, def_page;
 	u128 plan_bytes = 0;
+	size_t nr_parts = 0;
+	struct hp_karch arch;
+	struct hp_diag err_b;
+	bool boot_default = false;
 	bool multi = n > 1;
 	int r;
 
@@ -299,19 +609,37 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		return -EINVAL;
 	}
 
+	hp_host_karch(host, &arch);
+	for (size_t i = 0; i < nr_vms; i++) {
+		const struct hp_vm *v = &vms[i];
+
+		if (!v->enabled || v->not_huge)
+			continue;
+		if (!v->nr_backends)
+			nr_parts += v->nodes ? (size_t)popcount64(v->nodes) : 1;
+		for (size_t k = 0; k < v->nr_backends; k++) {
+			const struct hp_backend *b = &v->backends[k];
+
+			nr_parts += b->policy == HP_POL_PREFERRED ? 2
+				    : b->nodes			  ? (size_t)popcount64(b->nodes)
+								  : 1;
+		}
+	}
 	plan->vms = calloc(nr_vms ? nr_vms : 1, sizeof(*plan->vms));
-	if (!plan->vms)
+	plan->parts = calloc(nr_parts ? nr_parts : 1, sizeof(*plan->parts));
+	if (!plan->vms || !plan->parts) {
+		hp_plan_free(plan);
 		return -ENOMEM;
+	}
 
 	for (size_t i = 0; i < nr_vms; i++) {
 		const struct hp_vm *v = &vms[i];
+		struct hp_backend one;
+		const struct hp_backend *bs = v->backends;
+		size_t nb = v->nr_backends;
 		struct hp_vm_plan *vp;
-		struct hp_pool_plan *pool;
-		uint64_t ps = v->page_size ? v->page_size : def_page;
-		uint64_t inst;
-		bool pinned;
 
-		if (!v->enabled)
+		if (!v->enabled || v->not_huge)
 			continue;
 		if (!host->nr_sizes) {
 			hp_diag_set(
@@ -320,55 +648,28 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 				"the kernel's sysfs hugepages directory");
 			goto fail;
 		}
-		if (v->page_size && check_size(host, ps, &v->page_loc, "PageSize", err) < 0)
-			goto fail;
-		if (v->nodes & ~host->online_mask) {
-			char want[200], have[200];
-			uint64_t bad = v->nodes & ~host->online_mask;
-
-			nodes_text(bad, want, sizeof(want));
-			nodes_text(host->online_mask, have, sizeof(have));
-			hp_diag_set(err, &v->node_loc, "Node=: node %s %s not online (online: %s)",
-				    want, popcount64(bad) > 1 ? "are" : "is", have);
-			goto fail;
-		}
-		if (v->nodes && multi && !plan->node_form && !(opts && opts->allow_balanced)) {
-			hp_diag_set(
-				err, &v->node_loc,
-				"Node=: the target kernel %u.%u cannot reserve per node (the hugepages=NODE:COUNT form needs Linux 5.16); the balanced form would spread the pages over all nodes and lose this pinning: remove Node= or accept that with --balanced",
-				plan->kver >> 16, (plan->kver >> 8) & 0xff);
-			goto fail;
-		}
-		/* on one node, pinning to it changes nothing */
-		pinned = v->nodes && plan->node_form;
-		inst = vm_instance_pages(v, ps, pinned);
-		/* bounds every sum below: no machine addresses an exbibyte */
-		plan_bytes += (u128)inst * ps * v->instances;
-		if (plan_bytes > HP_PLAN_MAX_BYTES) {
-			hp_diag_set(
-				err, &v->memory_loc,
-				"Memory= x Instances= takes the plan past 1 EiB, more than any machine has");
-			goto fail;
+		if (!nb) {
+			hp_vm_backend(v, &one);
+			bs = &one;
+			nb = 1;
 		}
 		vp = &plan->vms[plan->nr_vms++];
 		vp->vm = v;
-		vp->page_size = ps;
-		vp->pages = inst * v->instances;
-		vp->loss = (uint64_t)(((u128)inst * ps - v->memory) * v->instances);
-		pool = &plan->pools[pool_index(plan, ps)];
-		pool->pages += vp->pages;
-		pool->nr_vms++;
-		if (pinned) {
-			for (unsigned k = 0; k < HP_MAX_NODES; k++)
-				if ((v->nodes >> k) & 1)
-					pool->node_pages[k] +=
-						hp_vm_node_pages(v, ps, k) * v->instances;
-		} else {
-			pool->any_pages += vp->pages;
+		vp->parts = &plan->parts[plan->nr_parts];
+		for (size_t k = 0; k < nb; k++) {
+			r = plan_backend(host, set, &arch, def_page, opts, plan, v, &bs[k], vp,
+					 &err_b, &plan_bytes, &boot_default);
+			if (r < 0) {
+				*err = err_b;
+				goto fail;
+			}
 		}
+		finish_vm(vp);
+		plan->nr_parts += vp->nr_parts;
 	}
 
 	plan->default_size = set->default_page ? set->default_page
+			     : boot_default    ? arch.hpage_size
 			     : plan->nr_pools  ? plan->pools[plan->nr_pools - 1].size
 					       : 0;
 
@@ -397,6 +698,7 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		struct hp_pool_plan *pool = &plan->pools[p];
 		uint64_t cost = pool->size + hp_vmemmap_cost(pool->size, plan->free_vmemmap);
 
+		place_preferred(plan, host, pool, cost, used);
 		if (!pool->any_pages)
 			continue;
 		for (size_t i = 0; i < n; i++) {
@@ -413,6 +715,16 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 			pool->node_pages[host->nodes[i].id] += out[i];
 			used[i] += out[i] * cost;
 		}
+	}
+
+	for (size_t v = 0; v < plan->nr_vms; v++) {
+		struct hp_vm_plan *vp = &plan->vms[v];
+		size_t kept = 0;
+
+		for (size_t i = 0; i < vp->nr_parts; i++)
+			if (vp->parts[i].pages)
+				vp->parts[kept++] = vp->parts[i];
+		vp->nr_parts = kept;
 	}
 
 	plan->feasible = true;

@@ -5,9 +5,15 @@
  * keeps enough for itself. Pure: no I/O.
  *
  * Rules (each one is a kernel fact or a stated policy):
- * - a VM needs ceil(memory / page size) pages per instance; pinned to several nodes, the
- *   memory is split evenly and each node's part is rounded up on its own (each guest NUMA
- *   node is its own memory backend);
+ * - a VM is memory backends (core/vm.h: a vms.d VM is one, Memory= on Node=; an imported VM
+ *   those libvirt or qemu-server ask QEMU for); each needs ceil(bytes / page size) pages per
+ *   instance; bound to several nodes, the bytes are split evenly and each node's part is
+ *   rounded up on its own (each guest NUMA node is its own memory backend); interleaved, the
+ *   pages go round-robin from the lowest node; preferred, they go to their node while it has
+ *   room after the reserve and every bound page, the rest is spread like unpinned pages;
+ * - a page size decided by the boot's default (libvirt's bare <hugepages/>) is DefaultPageSize=,
+ *   else the kernel's built-in default (HPAGE_SIZE), and the plan then keeps that default
+ *   (default_hugepagesz) so that the boot gives libvirt what was planned;
  * - pinned pages go to their nodes; unpinned ("any") pages of a size are spread over the
  *   nodes in proportion to what each node has left after its reserve, the pinned pages and
  *   the larger sizes already spread, never more on a node than fits there while another node
@@ -43,11 +49,31 @@ struct hp_plan_opts {
 	bool allow_balanced; /* accept losing Node= pinning on kernels before 5.16 */
 };
 
+/*
+ * One page size and node of a VM's pages (plan --json's per-VM "pages"). node is the host
+ * node the pages are on, -1 for any node: unpinned, the part of a preferred backend that did
+ * not fit its node, or pinning a kernel before 5.16 cannot keep (--balanced). placed: the
+ * pages count on that node in the pool's node_pages (always, but for one node without the
+ * node form, where every page is node 0's anyway).
+ */
+struct hp_vm_pages {
+	uint64_t size;
+	int node;
+	uint64_t pages; /* all instances */
+	bool placed;
+	bool fallback; /* preferred: the kernel takes them elsewhere when the node runs out */
+};
+
 struct hp_vm_plan {
 	const struct hp_vm *vm;
-	uint64_t page_size;
-	uint64_t pages; /* all instances, all nodes */
-	uint64_t loss;	/* bytes reserved beyond Memory= x Instances by rounding up */
+	uint64_t page_size;	   /* the VM's page size; with several (mixed), the largest */
+	bool mixed;		   /* its backends are on more than one page size */
+	uint64_t pages;		   /* all instances, all nodes, all sizes */
+	uint64_t bytes;		   /* pages x their sizes */
+	uint64_t loss;		   /* bytes reserved beyond the memory x Instances by rounding up */
+	uint64_t nodes;		   /* the host nodes its placed pages are on */
+	struct hp_vm_pages *parts; /* ascending size, then node (-1 last); into plan->parts */
+	size_t nr_parts;
 };
 
 struct hp_pool_plan {
@@ -69,8 +95,10 @@ struct hp_node_plan {
 };
 
 struct hp_plan {
-	struct hp_vm_plan *vms; /* enabled VMs, in configuration order */
+	struct hp_vm_plan *vms; /* enabled VMs on huge pages, in configuration order */
 	size_t nr_vms;
+	struct hp_vm_pages *parts; /* every VM's parts, hp_vm_plan.parts point here */
+	size_t nr_parts;
 	struct hp_pool_plan pools[HP_MAX_SIZES]; /* ascending size, only sizes with pages */
 	size_t nr_pools;
 	struct hp_node_plan nodes[HP_MAX_NODES];
@@ -101,8 +129,20 @@ void hp_plan_free(struct hp_plan *plan);
 /* hp_vmemmap_cost - bytes of struct page behind one huge page of that size. */
 uint64_t hp_vmemmap_cost(uint64_t page_size, bool free_vmemmap);
 
-/* hp_vm_node_pages - pages of one instance of vm on one of its nodes (pinned VMs). */
+/* hp_vm_node_pages - pages of one instance of vm on one of its nodes (pinned vms.d VMs). */
 uint64_t hp_vm_node_pages(const struct hp_vm *vm, uint64_t page_size, unsigned node);
+
+/*
+ * hp_vm_backend - the one backend a vms.d VM (no backends[]) stands for: Memory= on PageSize=
+ * (or the host's default), bound to Node= (or any).
+ */
+void hp_vm_backend(const struct hp_vm *vm, struct hp_backend *out);
+
+/* hp_vm_plan_part - the VM's pages of that size on that node (-1: any), 0 when none. */
+uint64_t hp_vm_plan_part(const struct hp_vm_plan *vp, uint64_t size, int node);
+
+/* hp_vm_plan_size - the VM's pages of that size, all nodes. */
+uint64_t hp_vm_plan_size(const struct hp_vm_plan *vp, uint64_t size);
 
 /* hp_plan_pool - the pool of that size, or NULL. */
 const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t size);

@@ -393,6 +393,31 @@ static void check_thp(struct ctx *c)
 		pf_add(c, "thp", HP_CHECK_OK, "transparent huge pages: %s", mode);
 }
 
+/* the VM managers: what they do to the boot's pool */
+static void check_managers(struct ctx *c)
+{
+	const struct hp_check_needs *n = c->n;
+
+	for (size_t i = 0; i < n->nr_pve_nokeep && i < HP_CHECK_PVE_MAX; i++) {
+		const struct hp_check_pve *v = &n->pve_nokeep[i];
+		struct hp_finding *x;
+
+		x = pf_add(
+			c, "proxmox-keephugepages", HP_CHECK_ERROR,
+			"Proxmox VM %s (%s, %s) is on huge pages without keephugepages: 1: after each start of it qemu-server sets nr_hugepages to what it reads from the kernel command line, which knows only plain hugepagesz= hugepages= pairs, and frees the boot's pool",
+			v->vmid, v->name, v->file);
+		pf_fix(x, "qm set %s --keephugepages 1", v->vmid);
+	}
+	if (n->nr_pve_nokeep > HP_CHECK_PVE_MAX) {
+		struct hp_finding *x =
+			pf_add(c, "proxmox-keephugepages", HP_CHECK_ERROR,
+			       "%zu more Proxmox VMs on huge pages without keephugepages: 1",
+			       n->nr_pve_nokeep - HP_CHECK_PVE_MAX);
+
+		pf_fix(x, "qm set VMID --keephugepages 1 for each (hugeplan plan names them all)");
+	}
+}
+
 void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n)
 {
 	memset(n, 0, sizeof(*n));
@@ -401,8 +426,21 @@ void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n)
 			n->sizes[n->nr_sizes++] = p->pools[i].size;
 	n->free_vmemmap = p->free_vmemmap;
 	n->node_form = p->node_form;
-	for (size_t i = 0; i < p->nr_vms; i++)
-		n->passthrough |= p->vms[i].vm->passthrough;
+	for (size_t i = 0; i < p->nr_vms; i++) {
+		const struct hp_vm *v = p->vms[i].vm;
+
+		n->passthrough |= v->passthrough;
+		if (v->source != HP_SRC_PROXMOX || v->keephugepages)
+			continue;
+		if (n->nr_pve_nokeep < HP_CHECK_PVE_MAX) {
+			struct hp_check_pve *q = &n->pve_nokeep[n->nr_pve_nokeep];
+
+			snprintf(q->name, sizeof(q->name), "%s", v->name);
+			snprintf(q->vmid, sizeof(q->vmid), "%s", v->source_id);
+			hp_escape(q->file, sizeof(q->file), v->loc.file ? v->loc.file : "");
+		}
+		n->nr_pve_nokeep++;
+	}
 }
 
 int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_needs *n,
@@ -434,5 +472,6 @@ int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_need
 		pf_check_iommu(&c);
 		check_thp(&c);
 	}
+	check_managers(&c);
 	return c.full ? -ENOSPC : 0;
 }

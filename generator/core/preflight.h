@@ -23,6 +23,7 @@
 #define HP_CHECK_MAX_FINDINGS 40
 #define HP_CHECK_ID_LEN	      48
 #define HP_CHECK_TEXT_LEN     400
+#define HP_CHECK_PVE_MAX      8 /* Proxmox VMs named one by one; the rest are counted */
 
 enum hp_check_level {
 	HP_CHECK_OK = 0,
@@ -50,6 +51,13 @@ struct hp_check_needs {
 	bool free_vmemmap; /* FreeVmemmap=yes: the plan counts on hugetlb_free_vmemmap=on */
 	bool passthrough;  /* some VM says Passthrough=yes: VFIO and an IOMMU are needed */
 	bool node_form;	   /* the plan renders hugepages=0:A,1:B (Linux 5.16+) */
+	/* Proxmox VMs on huge pages without keephugepages: 1 (qemu-server frees the pool) */
+	struct hp_check_pve {
+		char name[HP_NAME_MAX + 1];
+		char vmid[40];
+		char file[160];
+	} pve_nokeep[HP_CHECK_PVE_MAX];
+	size_t nr_pve_nokeep; /* all of them, also those beyond HP_CHECK_PVE_MAX */
 };
 
 enum hp_mod_state {
@@ -115,15 +123,22 @@ struct hp_check_facts {
 
 /*
  * hp_check_evaluate - judge facts against needs. Findings are appended in a fixed order
- * (kernel, kernel config, CPU and host, modules, IOMMU, transparent huge pages) with their
- * counts. Returns 0, or -ENOSPC if out filled up (what fitted is kept).
+ * (kernel, kernel config, CPU and host, modules, IOMMU, transparent huge pages, the VM
+ * managers) with their counts. Returns 0, or -ENOSPC if out filled up (what fitted is kept).
+ *
+ * The VM managers: a Proxmox VM on huge pages without keephugepages: 1 is an error
+ * ("proxmox-keephugepages", one finding per VM): after each start of such a VM qemu-server
+ * sets the global nr_hugepages to what its own parser reads from /proc/cmdline, which knows
+ * only plain "hugepagesz=2M|1G hugepages=N" pairs, so hugeplan's node form (and a count after
+ * default_hugepagesz=) reads as 0 and the boot's pool is freed (PVE/QemuServer/Memory.pm).
  */
 int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_needs *n,
 		      struct hp_findings *out);
 
 /*
  * hp_check_needs_from_plan - what a computed plan needs: its pool sizes, FreeVmemmap, the
- * node form, and whether any of its VMs says Passthrough=yes.
+ * node form, whether any of its VMs says Passthrough=yes, and its Proxmox VMs without
+ * keephugepages: 1.
  */
 void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n);
 

@@ -110,31 +110,131 @@ void hp_stale_compute(const struct hp_stale_in *in, struct hp_stale *out)
 	*out = st;
 }
 
-int hp_stale_added(const struct hp_host *host, const struct hp_settings *set,
-		   const struct hp_vm *vms, size_t nr_vms, const struct hp_plan_opts *opts,
-		   const bool *drop, const char *boot_id)
+const char *hp_change_name(unsigned bit)
 {
-	struct hp_vm *kept;
-	struct hp_kargs args;
-	struct hp_plan plan;
-	struct hp_diag d;
-	int r;
-
-	if (!boot_id || !*boot_id)
-		return 0;
-	kept = malloc((nr_vms ? nr_vms : 1) * sizeof(*kept));
-	if (!kept)
-		return -ENOMEM;
-	memcpy(kept, vms, nr_vms * sizeof(*kept));
-	for (size_t i = 0; i < nr_vms; i++)
-		if (drop[i])
-			kept[i].enabled = false;
-	r = hp_plan_compute(host, set, kept, nr_vms, opts, &plan, &d);
-	if (r == 0) {
-		r = plan.feasible && hp_render(&plan, &args) == 0 && args.plan_id[0] &&
-		    !strcmp(args.plan_id, boot_id);
-		hp_plan_free(&plan);
+	switch (bit) {
+	case HP_CHG_ADDED:
+		return "added";
+	case HP_CHG_REMOVED:
+		return "removed";
+	case HP_CHG_GREW:
+		return "grew";
+	case HP_CHG_SHRANK:
+		return "shrank";
+	case HP_CHG_PAGE_SIZE:
+		return "page size";
+	case HP_CHG_NODES:
+		return "nodes";
+	case HP_CHG_SOURCE:
+		return "source";
 	}
-	free(kept);
-	return r;
+	return "?";
+}
+
+void hp_changes_free(struct hp_changes *c)
+{
+	free(c->v);
+	c->v = NULL;
+	c->nr = 0;
+}
+
+static int cmp_rec_name(const void *a, const void *b)
+{
+	const struct hp_vm_rec *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* the page sizes of a record as a set (bit: log2 of the size), its nodes (bit 64: any) */
+static void rec_sets(const struct hp_recs *r, const struct hp_vm_rec *v, uint64_t *sizes,
+		     uint64_t *nodes, bool *any)
+{
+	*sizes = *nodes = 0;
+	*any = false;
+	for (size_t k = 0; k < v->nr_parts; k++) {
+		const struct hp_rec_part *p = &r->parts[v->first + k];
+
+		if (!p->pages)
+			continue;
+		*sizes |= 1ULL << (__builtin_ctzll(p->size) & 63);
+		if (p->node < 0)
+			*any = true;
+		else
+			*nodes |= 1ULL << p->node;
+	}
+}
+
+static unsigned compare_vm(const struct hp_recs *b, const struct hp_vm_rec *x,
+			   const struct hp_recs *a, const struct hp_vm_rec *y, uint64_t xb,
+			   uint64_t yb)
+{
+	uint64_t xs, xn, ys, yn;
+	bool xa, ya;
+	unsigned what = 0;
+
+	rec_sets(b, x, &xs, &xn, &xa);
+	rec_sets(a, y, &ys, &yn, &ya);
+	if (yb > xb)
+		what |= HP_CHG_GREW;
+	else if (yb < xb)
+		what |= HP_CHG_SHRANK;
+	if (xs != ys)
+		what |= HP_CHG_PAGE_SIZE;
+	if (xn != yn || xa != ya)
+		what |= HP_CHG_NODES;
+	if (!what && !hp_rec_parts_equal(b, x, a, y))
+		what |= HP_CHG_NODES; /* the same sizes, bytes and nodes, split otherwise */
+	if (x->source != y->source || strcmp(x->file, y->file))
+		what |= HP_CHG_SOURCE;
+	return what;
+}
+
+int hp_stale_changes(const struct hp_recs *before, const struct hp_recs *after,
+		     struct hp_changes *out)
+{
+	const struct hp_vm_rec **idx;
+	bool *seen;
+	size_t n = 0;
+
+	memset(out, 0, sizeof(*out));
+	idx = malloc((before->nr ? before->nr : 1) * sizeof(*idx));
+	seen = calloc(before->nr ? before->nr : 1, sizeof(*seen));
+	out->v = malloc((before->nr + after->nr + 1) * sizeof(*out->v));
+	if (!idx || !seen || !out->v) {
+		free(idx);
+		free(seen);
+		hp_changes_free(out);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < before->nr; i++)
+		idx[i] = &before->vms[i];
+	qsort(idx, before->nr, sizeof(*idx), cmp_rec_name);
+	for (size_t i = 0; i < after->nr; i++) {
+		const struct hp_vm_rec *y = &after->vms[i], *key = y, **hit;
+		struct hp_vm_change c = { .after = y, .after_bytes = hp_rec_bytes(after, y) };
+
+		hit = bsearch(&key, idx, before->nr, sizeof(*idx), cmp_rec_name);
+		if (!hit) {
+			c.what = HP_CHG_ADDED;
+		} else {
+			c.before = *hit;
+			c.before_bytes = hp_rec_bytes(before, c.before);
+			seen[c.before - before->vms] = true;
+			c.what = compare_vm(before, c.before, after, y, c.before_bytes,
+					    c.after_bytes);
+		}
+		if (c.what)
+			out->v[n++] = c;
+	}
+	for (size_t i = 0; i < before->nr; i++)
+		if (!seen[i])
+			out->v[n++] = (struct hp_vm_change){
+				.before = &before->vms[i],
+				.what = HP_CHG_REMOVED,
+				.before_bytes = hp_rec_bytes(before, &before->vms[i]),
+			};
+	out->nr = n;
+	free(idx);
+	free(seen);
+	return 0;
 }

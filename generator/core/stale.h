@@ -14,10 +14,13 @@
  *   make the boot stale (the memory can be given back).
  * - Apply's state (/var/lib/hugeplan/applied) tells one stale case apart: apply wrote today's
  *   plan (its plan= is today's id) and this boot's id is another: "reboot".
- * - Which VMs were added since this boot's entry was written can be shown, not guessed: the
- *   VMs this boot's reservation does not cover (core/backing.h over the command line's
- *   request) are the added ones exactly when planning today's configuration without them
- *   gives this boot's hugeplan.plan= id (hp_stale_added()).
+ * - Which VMs changed since this boot's entry was written is read from the records apply kept
+ *   of the plan this boot runs (core/vmrec.h, in its state), never guessed from the pages: a
+ *   VM in today's plan and not in them was added, one in them and not today's was removed;
+ *   for one in both, more bytes grew, fewer shrank, another set of page sizes changed the
+ *   page size, another set of host nodes (or another split over the same ones, with the same
+ *   sizes and bytes) changed the nodes, another source or file moved it
+ *   (hp_stale_changes()). Without a record of this boot's plan, no VM is named.
  */
 #ifndef HP_STALE_H
 #define HP_STALE_H
@@ -30,6 +33,7 @@
 #include "core/kcmdline.h"
 #include "core/plan.h"
 #include "core/vm.h"
+#include "core/vmrec.h"
 
 enum hp_plan_state {
 	HP_PS_NOTHING, /* nothing planned, nothing reserved */
@@ -68,14 +72,41 @@ struct hp_stale_in {
 
 void hp_stale_compute(const struct hp_stale_in *in, struct hp_stale *out);
 
+/* What changed about one VM (hp_vm_change.what), in the order status names them. */
+enum {
+	HP_CHG_ADDED = 1U << 0,
+	HP_CHG_REMOVED = 1U << 1,
+	HP_CHG_GREW = 1U << 2,
+	HP_CHG_SHRANK = 1U << 3,
+	HP_CHG_PAGE_SIZE = 1U << 4,
+	HP_CHG_NODES = 1U << 5,
+	HP_CHG_SOURCE = 1U << 6,
+	HP_CHG_LAST = HP_CHG_SOURCE,
+};
+
+struct hp_vm_change {
+	const struct hp_vm_rec *before; /* in the records of this boot's plan; NULL: added */
+	const struct hp_vm_rec *after;	/* in today's; NULL: removed */
+	unsigned what;			/* HP_CHG_* */
+	uint64_t before_bytes, after_bytes;
+};
+
+struct hp_changes {
+	struct hp_vm_change *v; /* today's VMs in their order, then the removed ones in theirs */
+	size_t nr;
+};
+
 /*
- * hp_stale_added - 1 when planning vms[] without those marked in drop[] (same indexes) on host
- * renders exactly the id boot_id: the marked VMs are what was added since that entry was
- * written. 0 when it does not (or boot_id is empty), -errno when planning fails.
+ * hp_stale_changes - the VMs that differ between before (this boot's plan) and after
+ * (today's), as the rules above say; unchanged ones are not listed. The changes point into
+ * both: they must outlive out. 0 or -ENOMEM; hp_changes_free() in every case.
  */
-int hp_stale_added(const struct hp_host *host, const struct hp_settings *set,
-		   const struct hp_vm *vms, size_t nr_vms, const struct hp_plan_opts *opts,
-		   const bool *drop, const char *boot_id);
+int hp_stale_changes(const struct hp_recs *before, const struct hp_recs *after,
+		     struct hp_changes *out);
+void hp_changes_free(struct hp_changes *c);
+
+/* hp_change_name - "added", "removed", "grew", "shrank", "page size", "nodes", "source" */
+const char *hp_change_name(unsigned bit);
 
 const char *hp_plan_state_name(enum hp_plan_state s);
 

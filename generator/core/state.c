@@ -28,8 +28,8 @@ static bool one_line(const char *v)
 
 int hp_state_render(const struct hp_state *s, char **out)
 {
-	const char *vals[] = { s->bootloader, s->file,	  s->tokens,	 s->plan_id,
-			       s->summary,    s->applied, s->update_note };
+	const char *vals[] = { s->bootloader, s->file,	  s->tokens,	  s->plan_id,
+			       s->summary,    s->applied, s->update_note, s->booted_plan };
 	struct hp_text t = HP_TEXT_INIT;
 
 	for (size_t i = 0; i < ARRAY_SIZE(vals); i++)
@@ -43,6 +43,11 @@ int hp_state_render(const struct hp_state *s, char **out)
 		"update=%s\nupdate_note=%s\ncreated_file=%s\n",
 		s->bootloader, s->file, s->tokens, s->plan_id, s->summary, s->applied,
 		update_name(s->update), s->update_note, s->created_file ? "yes" : "no");
+	hp_recs_render(&s->vms, "vm", &t);
+	if (s->booted_plan[0]) {
+		hp_text_printf(&t, "booted_plan=%s\n", s->booted_plan);
+		hp_recs_render(&s->booted, "booted_vm", &t);
+	}
 	return hp_text_finish(&t, out, NULL);
 }
 
@@ -57,7 +62,24 @@ static int set(char *dst, size_t len, const char *v, size_t vlen)
 
 #define SET(field) set(field, sizeof(field), v, vlen)
 
-int hp_state_parse(const char *text, struct hp_state *out, unsigned *line)
+void hp_state_free(struct hp_state *s)
+{
+	hp_recs_free(&s->vms);
+	hp_recs_free(&s->booted);
+}
+
+const struct hp_recs *hp_state_records(const struct hp_state *s, const char *id)
+{
+	if (!id || !*id)
+		return NULL;
+	if (s->plan_id[0] && !strcmp(s->plan_id, id))
+		return &s->vms;
+	if (s->booted_plan[0] && !strcmp(s->booted_plan, id))
+		return &s->booted;
+	return NULL;
+}
+
+static int parse(const char *text, struct hp_state *out, unsigned *line, bool records)
 {
 	struct hp_state s;
 	const char *p = text;
@@ -109,6 +131,16 @@ int hp_state_parse(const char *text, struct hp_state *out, unsigned *line)
 				s.update = HP_UPDATE_NONE;
 		} else if (KEY("created_file")) {
 			s.created_file = vlen == 3 && !strncmp(v, "yes", 3);
+		} else if (!records && (KEY("vm") || KEY("booted_plan") || KEY("booted_vm"))) {
+			break; /* the records come last */
+		} else if (KEY("booted_plan")) {
+			r = SET(s.booted_plan);
+		} else if (KEY("vm") || KEY("booted_vm")) {
+			r = hp_recs_parse_line(p[0] == 'v' ? &s.vms : &s.booted, v, vlen);
+			if (r == -ENOMEM) {
+				hp_state_free(&s);
+				return r;
+			}
 		}
 #undef KEY
 		if (r < 0)
@@ -119,6 +151,16 @@ int hp_state_parse(const char *text, struct hp_state *out, unsigned *line)
 	if (!format || !s.bootloader[0]) {
 		if (line)
 			*line = 0;
+		hp_state_free(&s);
+		return -EINVAL;
+	}
+	if (!s.booted_plan[0]) /* records of no plan are no one's */
+		hp_recs_free(&s.booted);
+	if (hp_recs_unique(&s.vms) != 1 || hp_recs_unique(&s.booted) != 1) {
+		/* apply never records one name twice (a plan has none): not its file */
+		if (line)
+			*line = 0;
+		hp_state_free(&s);
 		return -EINVAL;
 	}
 	*out = s;
@@ -126,5 +168,16 @@ int hp_state_parse(const char *text, struct hp_state *out, unsigned *line)
 bad:
 	if (line)
 		*line = n;
+	hp_state_free(&s);
 	return -EINVAL;
+}
+
+int hp_state_parse(const char *text, struct hp_state *out, unsigned *line)
+{
+	return parse(text, out, line, true);
+}
+
+int hp_state_parse_head(const char *text, struct hp_state *out, unsigned *line)
+{
+	return parse(text, out, line, false);
 }

@@ -16,6 +16,14 @@
  *   update=done | pending | none                 (grub.cfg regenerated after the write?)
  *   update_note=<what ran, or why not>
  *   created_file=yes | no                         (apply created the file, kernel-install)
+ *   vm=NAME SOURCE PAGES FILE                     (one per VM plan= places: core/vmrec.h)
+ *   booted_plan=<id>                              (the plan this boot ran when apply wrote
+ *   booted_vm=NAME SOURCE PAGES FILE               another, and its records, kept from the
+ *                                                  state before, so that status can name what
+ *                                                  changed since this boot's entry)
+ *
+ * The records come last, so that a reader that needs the rest (the generator) stops before
+ * them: hp_state_parse_head().
  */
 #ifndef HP_STATE_H
 #define HP_STATE_H
@@ -24,6 +32,7 @@
 #include <stddef.h>
 
 #include "core/render.h"
+#include "core/vmrec.h"
 
 enum hp_update_state {
 	HP_UPDATE_NONE = 0, /* nothing to regenerate (kernel-install) */
@@ -41,6 +50,10 @@ struct hp_state {
 	enum hp_update_state update;
 	char update_note[2048];
 	bool created_file;
+	/* since issue 14: per-VM records (malloc'd: hp_state_free()) */
+	struct hp_recs vms;    /* the VMs plan_id places */
+	char booted_plan[17];  /* "" none */
+	struct hp_recs booted; /* the VMs booted_plan places */
 };
 
 /*
@@ -51,9 +64,25 @@ int hp_state_render(const struct hp_state *s, char **out);
 
 /*
  * hp_state_parse - read the text back. -EINVAL for a line that is not "key=value", a missing
- * or unknown format, or a missing bootloader; *line (if given) is the offending line, 0 when
- * the problem is the whole file.
+ * or unknown format, a missing bootloader, a record that is not one, or two records of one
+ * name; *line (if given) is the offending line, 0 when the problem is the whole file.
+ * booted_vm= records without a booted_plan= are dropped.
  */
 int hp_state_parse(const char *text, struct hp_state *s, unsigned *line);
+
+/*
+ * hp_state_parse_head - the same, reading no further than the first record: s->vms,
+ * s->booted and s->booted_plan stay empty.
+ */
+int hp_state_parse_head(const char *text, struct hp_state *s, unsigned *line);
+
+/*
+ * hp_state_records - the records of the plan id names: s->vms when it is plan_id, s->booted
+ * when it is booted_plan; NULL when s holds none for it.
+ */
+const struct hp_recs *hp_state_records(const struct hp_state *s, const char *id);
+
+/* hp_state_free - the records; the rest needs no freeing. s is left empty. */
+void hp_state_free(struct hp_state *s);
 
 #endif

@@ -62,3 +62,31 @@ bool hp_vm_name_valid(const char *s)
 			return false;
 	return true;
 }
+
+const char *hp_source_name(enum hp_source s)
+{
+	switch (s) {
+	case HP_SRC_FILES:
+		break;
+	case HP_SRC_LIBVIRT:
+		return "libvirt";
+	case HP_SRC_PROXMOX:
+		return "proxmox";
+	}
+	return "files";
+}
+
+const char *hp_policy_name(enum hp_policy p)
+{
+	switch (p) {
+	case HP_POL_ANY:
+		break;
+	case HP_POL_BIND:
+		return "bind";
+	case HP_POL_INTERLEAVE:
+		return "interleave";
+	case HP_POL_PREFERRED:
+		return "preferred";
+	}
+	return "any";
+}

@@ -21,7 +21,9 @@
 
 #include "config/config.h"
 #include "core/kcmdline.h"
+#include "core/macro.h"
 #include "core/parse-util.h"
+#include "core/state.h"
 #include "core/units.h"
 #include "sys/host.h"
 #include "sys/path.h"
@@ -31,6 +33,8 @@
 #include "systemd/output.h"
 
 #define DROPIN_NAME "50-hugeplan-generator.conf"
+/* apply's state: its head is a few hundred bytes, its per-VM records may be many */
+#define HP_STATE_HEAD_MAX (16U << 20)
 
 struct gen {
 	const char *root, *dest;
@@ -77,14 +81,54 @@ static void log_diag(int level, const struct hp_diag *d, const char *then)
 }
 
 /*
+ * Whether apply recorded a plan that reserves something (its tokens): on a libvirt or Proxmox
+ * host the VMs are not in vms.d, and their definitions are not parsed here (no XML at boot:
+ * the decision stays the command line's and apply's state's). Only the state's head is read,
+ * not its per-VM records. An unreadable state enables the service: status says why.
+ */
+static bool applied_plan(const struct gen *g)
+{
+	struct hp_state st;
+	char *text;
+	unsigned line = 0;
+	int r;
+
+	r = hp_read_text(g->root, &text, NULL, HP_STATE_HEAD_MAX, HP_P_STATE_FILE);
+	if (r == -ENOENT)
+		return false;
+	if (r == 0) {
+		r = hp_state_parse_head(text, &st, &line);
+		free(text);
+		if (r == 0)
+			return st.tokens[0] != '\0';
+	}
+	if (r == -EINVAL)
+		gen_log(GEN_LOG_WARNING,
+			"%s%s:%u: not a hugeplan state file; " HP_VERIFY_UNIT
+			" enabled to report it",
+			g->root ? g->root : "", HP_P_STATE_FILE, line);
+	else
+		gen_log(GEN_LOG_WARNING,
+			"cannot read %s%s: %s; " HP_VERIFY_UNIT " enabled to report it",
+			g->root ? g->root : "", HP_P_STATE_FILE, strerror(-r));
+	return true;
+}
+
+/*
  * Strict= and whether a VM is planned. The VMs are read only when the command line asks for
- * no pool (else the service is enabled anyway), and only up to the first enabled one.
- * A configuration that cannot be read enables the service: hugeplan status then says why.
+ * no pool and apply recorded no plan (else the service is enabled anyway), and only up to
+ * the first enabled one; a vms.d file without Memory= (an override of a libvirt or Proxmox
+ * VM) is none. A configuration that cannot be read enables the service: hugeplan status then
+ * says why.
  */
 static void read_config(struct gen *g, bool pool)
 {
 	/* as root, what another user could change is refused as in hugeplan itself */
-	struct hp_config_opts o = { .check_perms = geteuid() == 0, .host_only = true };
+	struct hp_config_opts o = {
+		.check_perms = geteuid() == 0,
+		.host_only = true,
+		.overrides = true,
+	};
 	struct hp_config cfg;
 	struct hp_diag d = { 0 };
 	int r;
@@ -97,7 +141,9 @@ static void read_config(struct gen *g, bool pool)
 		return;
 	}
 	g->strict = cfg.host.strict;
-	if (!pool) {
+	if (!pool)
+		g->plan_exists = applied_plan(g);
+	if (!pool && !g->plan_exists) {
 		r = hp_config_any_vm(&cfg, &d);
 		if (r < 0)
 			log_diag(GEN_LOG_WARNING, &d, HP_VERIFY_UNIT " enabled to report it");

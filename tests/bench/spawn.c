@@ -11,8 +11,10 @@
  * a disk would time the disk instead. Three unmeasured
  * runs come first. Prints the median, minimum and 90th percentile of each, and the ratio A/B
  * of the medians, of the minimums (the least disturbed runs) and the median of the per-run
- * ratios. The commands' output goes to /dev/null; their exit status is not judged (a verifier
- * exits 1 on a short pool), but a signal or a failed exec is. Exit 0, or 2 if a run failed.
+ * ratios. The CPU time of each (user + system, from wait4's rusage) is printed the same way:
+ * on a machine other work keeps busy, it says what the command itself costs. The commands'
+ * output goes to /dev/null; their exit status is not judged (a verifier exits 1 on a short
+ * pool), but a signal or a failed exec is. Exit 0, or 2 if a run failed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,9 +47,10 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* one run of argv with @OUT@ replaced; returns ns, or 0 on failure */
-static uint64_t run_once(char **argv, int argc)
+/* one run of argv with @OUT@ replaced; returns ns, or 0 on failure; *cpu: its CPU ns */
+static uint64_t run_once(char **argv, int argc, uint64_t *cpu)
 {
+	struct rusage ru;
 	const char *base = getenv("BENCH_OUTDIR") ? getenv("BENCH_OUTDIR") : "/dev/shm";
 	char dir[4096], **av;
 	uint64_t t0, t1;
@@ -75,9 +79,13 @@ static uint64_t run_once(char **argv, int argc)
 		execv(av[0], av);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0)
 		st = -1;
 	t1 = now_ns();
+	if (st != -1)
+		*cpu = ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+			       1000000000ULL +
+		       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000ULL;
 	free(av);
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) >= 126) {
@@ -130,8 +138,8 @@ static uint64_t nth(const uint64_t *v, int n, int k)
 int main(int argc, char **argv)
 {
 	int runs, a0, b0 = -1, an, bn;
-	uint64_t *ta, *tb;
-	double *ratio;
+	uint64_t *ta, *tb, *ca, *cb;
+	double *ratio, *cratio;
 
 	if (argc < 7 || strcmp(argv[4], "--")) {
 		fprintf(stderr, "usage: bench-spawn RUNS NAME_A NAME_B -- CMD_A... -- CMD_B...\n");
@@ -155,17 +163,20 @@ int main(int argc, char **argv)
 	ta = calloc((size_t)runs, sizeof(*ta));
 	tb = calloc((size_t)runs, sizeof(*tb));
 	ratio = calloc((size_t)runs, sizeof(*ratio));
-	if (!ta || !tb || !ratio)
+	ca = calloc((size_t)runs, sizeof(*ca));
+	cb = calloc((size_t)runs, sizeof(*cb));
+	cratio = calloc((size_t)runs, sizeof(*cratio));
+	if (!ta || !tb || !ratio || !ca || !cb || !cratio)
 		return 2;
 	for (int i = -WARMUP; i < runs; i++) {
-		uint64_t x, y;
+		uint64_t x, y, cx = 0, cy = 0;
 
 		if (i % 2) {
-			y = run_once(argv + b0, bn);
-			x = run_once(argv + a0, an);
+			y = run_once(argv + b0, bn, &cy);
+			x = run_once(argv + a0, an, &cx);
 		} else {
-			x = run_once(argv + a0, an);
-			y = run_once(argv + b0, bn);
+			x = run_once(argv + a0, an, &cx);
+			y = run_once(argv + b0, bn, &cy);
 		}
 		if (!x || !y)
 			return 2;
@@ -174,6 +185,9 @@ int main(int argc, char **argv)
 		ta[i] = x;
 		tb[i] = y;
 		ratio[i] = (double)x / (double)y;
+		ca[i] = cx;
+		cb[i] = cy;
+		cratio[i] = cy ? (double)cx / (double)cy : 0;
 	}
 	stats(argv[2], ta, runs);
 	stats(argv[3], tb, runs);
@@ -182,5 +196,13 @@ int main(int argc, char **argv)
 	       "paired runs)\n",
 	       argv[2], argv[3], (double)nth(ta, runs, runs / 2) / (double)nth(tb, runs, runs / 2),
 	       (double)nth(ta, runs, 0) / (double)nth(tb, runs, 0), ratio[runs / 2], runs);
+	qsort(cratio, (size_t)runs, sizeof(*cratio), cmp_dbl);
+	printf("  CPU time (user + system): %s median %.3f ms, %s median %.3f ms; ratio %.2fx "
+	       "(medians), %.2fx (median of paired runs)\n",
+	       argv[2], nth(ca, runs, runs / 2) / 1e6, argv[3], nth(cb, runs, runs / 2) / 1e6,
+	       nth(cb, runs, runs / 2)
+		       ? (double)nth(ca, runs, runs / 2) / (double)nth(cb, runs, runs / 2)
+		       : 0,
+	       cratio[runs / 2]);
 	return 0;
 }

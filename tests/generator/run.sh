@@ -115,6 +115,24 @@ t_eq "a root that is not a system: nothing written" "" "$(find "$T_TMP/x" -minde
 out=$("$G" --version)
 t_eq "--version" "hugeplan-generator 0.1.0" "$out"
 
+# No XML at boot: with libvirt domains defined and apply's plan recorded, the generator opens
+# nothing under /etc/libvirt (strace sees every open) and does not link libxml2 at all.
+gw=$T_TMP/cases/applied-no-pool
+rm -rf "$gw/out" && mkdir -p "$gw/out"
+run_gen "$gw/root" strace -f -qq -e trace=open,openat,openat2 -o "$T_TMP/gen.strace" "$G" "$gw/out" \
+	>/dev/null 2>&1
+t_grep "no XML at boot: strace saw the generator read apply's state" "var/lib/hugeplan/applied" "$T_TMP/gen.strace"
+if grep -q 'etc/libvirt' "$T_TMP/gen.strace"; then
+	t_fail "no XML at boot: nothing opened under /etc/libvirt" "$(grep 'etc/libvirt' "$T_TMP/gen.strace")"
+else
+	t_ok "no XML at boot: nothing opened under /etc/libvirt"
+fi
+if ldd "$G" | grep -q libxml2; then
+	t_fail "no XML at boot: the generator does not link libxml2" "$(ldd "$G")"
+else
+	t_ok "no XML at boot: the generator does not link libxml2"
+fi
+
 # systemd-analyze verify, in a private root: a copy of this machine's systemd units, the
 # shipped units (hugeplan-verify.service where the generator's link points, and the metrics
 # service and timer), the hugeplan binary
@@ -145,6 +163,9 @@ verify() { # NAME UNIT...
 	fi
 }
 verify "shipped units" hugeplan-verify.service hugeplan-metrics.service hugeplan-metrics.timer
+for u in hugeplan-replan.path hugeplan-replan.service hugeplan-replan.timer; do
+	verify "shipped unit" "$u"
+done
 for c in "$CASES"/*/; do
 	name=$(basename "$c")
 	out=$T_TMP/cases/$name/out

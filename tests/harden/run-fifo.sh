@@ -79,5 +79,7 @@ boot/config-$K|check
 etc/modprobe.d/kvm.conf|check
 lib/modules/$K/modules.dep.bin|check
 etc/modules-load.d/kvm.conf|check
+etc/libvirt/qemu/vm.xml|plan check apply status
+etc/pve/qemu-server/100.conf|plan check apply status
 EOF2
 t_done

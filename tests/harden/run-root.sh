@@ -9,6 +9,10 @@
 # refused (exit 2, the path under the root named) with nothing written anywhere, and runs
 # twice: with openat2(), and with openat2() failing ENOSYS (strace), which makes hugeplan
 # resolve paths by hand as on kernels before 5.6 (sys/root.h): the outcome is the same.
+# Issue 14's sources the same way: an image whose etc/libvirt, etc/libvirt/qemu or etc/pve is
+# a link to the host's is never read from the host (no VM of it planned, no node name of it
+# shown); links inside the image lead where the image means; a FIFO or a device as a domain
+# file is refused without being opened.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/lib/ns.sh
@@ -17,6 +21,8 @@ ns_reexec "$0" "$@"
 t_init
 # shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
+# shellcheck source=tests/lib/domain.sh
+. "$TOP/tests/lib/domain.sh"
 
 UP=$T_TMP/up
 mkdir -p "$UP"
@@ -44,6 +50,16 @@ printf 'format=1\nbootloader=grub\nfile=/etc/default/grub.d/99-hugeplan.cfg\ntok
 printf '[Host]\nStrict=yes\n' >/etc/hugeplan/hugeplan.conf
 printf 'blacklist kvm_intel\n' >/etc/modprobe.d/zz-hp-harden.conf
 printf 'root:HOST-SECRET-HASH:19000:0:99999:7:::\n' >/etc/shadow
+# and VMs of its own: a libvirt domain (in two directories) and a Proxmox node's VM
+# pvevm DIR VMID NAME: a Proxmox VM on 1G pages that keeps them
+pvevm() {
+	mkdir -p "$1"
+	printf 'name: %s\nmemory: 2048\nnuma: 1\nhugepages: 1024\nkeephugepages: 1\n' "$3" >"$1/$2.conf"
+}
+t_domain /etc/libvirt/qemu hostvm 2
+t_domain /etc/libvirt/qemu-img hostvm 2
+mkdir -p /etc/pve/nodes && ln -sfn nodes/hostnode /etc/pve/local
+pvevm /etc/pve/nodes/hostnode/qemu-server 100 hostpve
 
 # host_changes: what the runs wrote on the host since the last call (upper layers' files)
 snap() {
@@ -189,5 +205,90 @@ for mode in openat2 walk; do
 	t_eq "inside-$mode: the snippet and the state where the image's links lead" "yes yes" \
 		"$([ -f "$I/data/grub.d/99-hugeplan.cfg" ] && echo yes) $([ -f "$I/data/lib/hugeplan/applied" ] && echo yes)"
 	host_untouched "inside-$mode"
+done
+
+# nothing_of_host NAME: no VM, node or file of the host's libvirt or /etc/pve in the output
+nothing_of_host() {
+	if grep -E 'hostvm|hostpve|hostnode' "$T_TMP/$1.out" "$T_TMP/$1.err" >"$T_TMP/$1.leak"; then
+		t_fail "$1: nothing of the host's VMs shown" "$(head -n 3 "$T_TMP/$1.leak")"
+	else
+		t_ok "$1: nothing of the host's VMs shown"
+	fi
+}
+
+# issue 14: the VM managers' directories, read beneath the root like everything else
+# shellcheck disable=SC2086 # $WRAP is a command prefix (strace and its options) or nothing
+for mode in openat2 walk; do
+	wrap $mode
+	I=$T_TMP/src-$mode
+
+	# 9. etc/libvirt/qemu -> /etc/libvirt/qemu, then etc/libvirt -> /etc/libvirt: in the
+	# image each is a loop; the host's domains are not planned
+	rm -rf "$I" && image "$I" none && mkdir -p "$I/etc/libvirt"
+	ln -s /etc/libvirt/qemu "$I/etc/libvirt/qemu"
+	run lvq-$mode $WRAP "$HP" plan --root "$I"
+	t_eq "lvq-$mode: refused (exit 2)" 2 "$RC"
+	t_grep "lvq-$mode: says why, naming the path under the root" \
+		"^$I/etc/libvirt/qemu: cannot read directory: Too many levels of symbolic links" "$T_TMP/lvq-$mode.err"
+	nothing_of_host lvq-$mode
+	rm -rf "$I/etc/libvirt" && ln -s /etc/libvirt "$I/etc/libvirt"
+	run lv-$mode $WRAP "$HP" plan --root "$I"
+	t_eq "lv-$mode: refused (exit 2)" 2 "$RC"
+	t_grep "lv-$mode: says why, naming the path under the root" \
+		"^$I/etc/libvirt/qemu: cannot read directory: Too many levels of symbolic links" "$T_TMP/lv-$mode.err"
+	nothing_of_host lv-$mode
+	host_untouched "lv-$mode"
+
+	# 10. etc/libvirt/qemu -> /etc/libvirt/qemu-img, a directory both the image and the host
+	# have: the image's domain is planned, the host's is not
+	rm -f "$I/etc/libvirt" && t_domain "$I/etc/libvirt/qemu-img" imgvm 2
+	ln -s /etc/libvirt/qemu-img "$I/etc/libvirt/qemu"
+	run lvin-$mode $WRAP "$HP" plan --root "$I"
+	t_eq "lvin-$mode: the link is followed inside the image (exit 0)" 0 "$RC"
+	t_grep "lvin-$mode: the image's domain planned, from where the link leads" \
+		"^  imgvm: libvirt $I/etc/libvirt/qemu/imgvm.xml\$" "$T_TMP/lvin-$mode.out"
+	nothing_of_host lvin-$mode
+
+	# 11. etc/pve -> /etc/pve: a loop in the image; the host's node and VMs are not read
+	rm -rf "$I" && image "$I" none && ln -s /etc/pve "$I/etc/pve"
+	run pve-$mode $WRAP "$HP" plan --root "$I"
+	t_eq "pve-$mode: refused (exit 2)" 2 "$RC"
+	t_grep "pve-$mode: says why, naming the path under the root" \
+		"^$I/etc/pve/qemu-server: cannot read directory: Too many levels of symbolic links" "$T_TMP/pve-$mode.err"
+	nothing_of_host pve-$mode
+	host_untouched "pve-$mode"
+
+	# 12. etc/pve/nodes -> /srv/pve-nodes, inside the image: this node's VM is planned
+	rm -f "$I/etc/pve" && mkdir -p "$I/etc/pve" && ln -s nodes/pve1 "$I/etc/pve/local"
+	pvevm "$I/srv/pve-nodes/pve1/qemu-server" 100 imgpve
+	ln -s /srv/pve-nodes "$I/etc/pve/nodes"
+	run pvein-$mode $WRAP "$HP" plan --root "$I"
+	t_eq "pvein-$mode: the links are followed inside the image (exit 0)" 0 "$RC"
+	t_grep "pvein-$mode: the image's VM planned, from this node's directory" \
+		"^  imgpve: proxmox $I/etc/pve/nodes/pve1/qemu-server/100.conf" "$T_TMP/pvein-$mode.out"
+	nothing_of_host pvein-$mode
+
+	# 13. a FIFO and a device as domain files: refused, never opened (only looked at: O_PATH)
+	rm -rf "$I" && image "$I" none && mkdir -p "$I/etc/libvirt/qemu"
+	inject=
+	[ $mode = walk ] && inject="-e inject=openat2:error=ENOSYS"
+	for f in fifo dev; do
+		rm -f "$I/etc/libvirt/qemu/"*
+		if [ $f = fifo ]; then
+			mkfifo "$I/etc/libvirt/qemu/$f.xml"
+		elif ! mknod "$I/etc/libvirt/qemu/$f.xml" c 1 3; then
+			t_fail "$f-$mode: a character device in the image (mknod)"
+			continue
+		fi
+		run $f-$mode strace -f -qq -o "$T_TMP/$f-$mode.strace" -e trace=open,openat,openat2 \
+			$inject "$HP" plan --root "$I"
+		t_eq "$f-$mode: refused (exit 2), no hang" 2 "$RC"
+		t_grep "$f-$mode: says why" "^$I/etc/libvirt/qemu/$f.xml: not a regular file" "$T_TMP/$f-$mode.err"
+		if grep "$f.xml\"" "$T_TMP/$f-$mode.strace" | grep -v O_PATH >"$T_TMP/$f-$mode.opened"; then
+			t_fail "$f-$mode: never opened for reading" "$(head -n 2 "$T_TMP/$f-$mode.opened")"
+		else
+			t_ok "$f-$mode: never opened for reading"
+		fi
+	done
 done
 t_done

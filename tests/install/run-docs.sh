@@ -85,4 +85,56 @@ sed -i 's/^#\([A-Z][A-Za-z]*=\)/\1/' "$T_TMP/conf/hugeplan.conf" "$T_TMP/conf/vm
 rc=$?
 t_eq "the example files with every key uncommented plan (exit 0)" 0 "$rc"
 [ "$rc" = 0 ] || sed 's/^/#   /' "$T_TMP/out"
+
+# every unit hugeplan ships is named in a man page (what it is for, how it is enabled)
+for u in units/*.in; do
+	u=$(basename "$u" .in)
+	if grep -qF -- "*$u*" man/*.scd; then
+		t_ok "a man page names the unit $u"
+	else
+		t_fail "a man page names the unit $u"
+	fi
+done
+# Sources= values: the parser's (from its message for an unknown one) are documented
+printf '[Host]\nSources=nosuch\n' >"$T_TMP/conf/hugeplan.conf"
+rm -f "$T_TMP/conf/vms.d/"*
+"$HP" plan --config "$T_TMP/conf" --root tests/fixtures/one-node-32g 2>&1 |
+	sed -n 's/.*(use auto, or one or more of \(.*\))$/\1/p' | tr -d ' ' | tr , '\n' >"$T_TMP/sources"
+t_eq "the parser names 3 sources" 3 "$(wc -l <"$T_TMP/sources")"
+while read -r v; do
+	t_grep "hugeplan.conf(5) documents Sources=$v" "\*$v\*" "$M5"
+done <"$T_TMP/sources"
+
+# The README's and the man pages' examples run only what hugeplan has: every
+# "# hugeplan CMD [--opt...]" line names a command that --help lists, with options that the
+# command's --help lists. A made-up line checks that the check can fail.
+example_bad() { # LINE: prints what is wrong, nothing when it is a real command line
+	# shellcheck disable=SC2086 # one word per option: the line is split as the shell would
+	set -- $1
+	if ! grep -qx "$2" "$T_TMP/cmds"; then
+		echo "no command $2"
+		return
+	fi
+	"$HP" "$2" --help >"$T_TMP/help" 2>&1
+	ecmd=$2
+	shift 2
+	for w in "$@"; do
+		case $w in
+		--*) grep -qE -- "(^| )${w%%=*}([ ,=]|\$)" "$T_TMP/help" || echo "hugeplan $ecmd has no ${w%%=*}" ;;
+		esac
+	done
+}
+grep -hE '^[#$] hugeplan [a-z]' README.md man/*.scd |
+	sed 's/^[#$] //; s/ *#.*//; s/[|&;].*//; s/ *$//' | sort -u >"$T_TMP/examples"
+[ -s "$T_TMP/examples" ] || t_fail "the docs hold hugeplan examples"
+while read -r line; do
+	bad=$(example_bad "$line")
+	if [ -n "$bad" ]; then
+		t_fail "the docs' example \"$line\" is a real command line" "$bad"
+	else
+		t_ok "the docs' example \"$line\" is a real command line"
+	fi
+done <"$T_TMP/examples"
+t_eq "control: a made-up example is refused" "no command frobnicate hugeplan plan has no --nosuch" \
+	"$(example_bad "hugeplan frobnicate" | tr '\n' ' ')$(example_bad "hugeplan plan --nosuch")"
 t_done

@@ -12,6 +12,11 @@
 # that calls into sys/, config/, check/ or cli/ (an hp_ symbol the core does not define) fails:
 # the core is below every other part. libhugeplan-sys.a holds generator/sys/*.c and nothing
 # else, and as a control, the same lookup over it must find denied symbols.
+# libhugeplan-sources.a (generator/sources) holds the libvirt and Proxmox parsers, pure as the
+# core is (text in, VMs out) with libxml2 on a buffer as their one library (XML_PURE), and one
+# reader, sources.o, the edge that lists and opens the VM managers' files: every other member
+# is checked like a core object, and the reader, as a control, must be found doing I/O, all of
+# it through sys/root.h (no open, opendir, stat or readlink of its own).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
@@ -46,15 +51,21 @@ __ctype_b_loc __ctype_tolower_loc __ctype_toupper_loc tolower toupper
 isalpha isdigit isalnum isspace isxdigit isupper islower isprint isgraph ispunct iscntrl
 __errno_location __stack_chk_fail __stack_chk_guard'
 
+# --- XML_PURE: libxml2 on a buffer the caller gave (XML_PARSE_NONET; a DOCTYPE is refused
+# before parsing, so no DTD or entity is ever loaded): the parser of generator/sources only
+XML_PURE='xmlNewParserCtxt xmlCtxtReadMemory xmlCtxtGetLastError xmlDocGetRootElement
+xmlFreeDoc xmlFreeParserCtxt xmlGetLineNo'
+SOURCES_READER=sources.o
+
 # nm -u of one object ($1, "archive:member" as nm -A names it): one symbol a line
 undefined() {
 	nm -u "$1" 2>/dev/null | awk '{ print $NF }'
 }
 
-# classify OBJECT_LABEL DEFINED_FILE: reads symbols on stdin, prints "LABEL SYMBOL: why" for
-# each that the core may not use
+# classify OBJECT_LABEL DEFINED_FILE [MORE_PURE]: reads symbols on stdin, prints "LABEL
+# SYMBOL: why" for each that the core may not use (MORE_PURE: symbols allowed besides PURE)
 classify() {
-	DENIED=$DENIED PURE=$PURE awk -v obj="$1" -v defs="$2" '
+	DENIED=$DENIED PURE="$PURE ${3:-}" awk -v obj="$1" -v defs="$2" '
 	BEGIN {
 		while ((getline d < defs) > 0)
 			defined[d] = 1
@@ -100,19 +111,24 @@ sources() {
 	done | LC_ALL=C sort
 }
 
-# check ARCHIVE NAME: the findings of classify over every member of ARCHIVE into NAME.found;
-# the members are extracted into NAME.x/
+# check ARCHIVE NAME [BELOW [MORE_PURE]]: the findings of classify over every member of
+# ARCHIVE into NAME.found; the members are extracted into NAME.x/. BELOW: another archive
+# whose definitions the members may call (the core, for the sources' parsers).
 check() {
-	nm --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u >"$T_TMP/$2.defined"
+	{
+		nm --defined-only "$1" 2>/dev/null
+		[ -z "${3:-}" ] || nm --defined-only "$3" 2>/dev/null
+	} | awk 'NF == 3 { print $3 }' | sort -u >"$T_TMP/$2.defined"
 	: >"$T_TMP/$2.found"
 	mkdir -p "$T_TMP/$2.x"
 	(cd "$T_TMP/$2.x" && ar x "$1")
 	for o in "$T_TMP/$2".x/*.o; do
-		undefined "$o" | classify "$(basename "$o")" "$T_TMP/$2.defined" >>"$T_TMP/$2.found"
+		undefined "$o" | classify "$(basename "$o")" "$T_TMP/$2.defined" "${4:-}" >>"$T_TMP/$2.found"
 	done
 }
 
-for a in "$CORE" "$SYS"; do
+SOURCES=$B/libhugeplan-sources.a
+for a in "$CORE" "$SYS" "$SOURCES"; do
 	if [ ! -f "$a" ]; then
 		t_fail "$(basename "$a") exists" "run make first"
 		t_done
@@ -147,6 +163,37 @@ for want in "root.o open:" "path.o read:" "atomic-file.o rename" "root.o fdopend
 	else
 		t_fail "control: the lookup finds $want in libhugeplan-sys.a" \
 			"$(head -n 20 "$T_TMP/sys.found")"
+	fi
+done
+
+# the sources' parsers: pure like the core, libxml2 on a buffer besides; the reader is the edge
+members "$SOURCES" >"$T_TMP/sources.members"
+sources sources >"$T_TMP/sources.sources"
+t_diff "libhugeplan-sources.a holds generator/sources/*.c and nothing else" \
+	"$T_TMP/sources.sources" "$T_TMP/sources.members"
+check "$SOURCES" sources "$CORE" "$XML_PURE"
+grep -v "^$SOURCES_READER " "$T_TMP/sources.found" >"$T_TMP/sources.parsers.found"
+n=$(grep -cvx "$SOURCES_READER" "$T_TMP/sources.members")
+if [ -s "$T_TMP/sources.parsers.found" ]; then
+	t_fail "the $n parser objects of generator/sources reference no I/O (libxml2 on a buffer only)" \
+		"$(cat "$T_TMP/sources.parsers.found")"
+else
+	t_ok "the $n parser objects of generator/sources reference no I/O (libxml2 on a buffer only)"
+fi
+# the reader resolves every path beneath the root (sys/root.h, issue 12): it opens, lists and
+# looks up nothing by itself
+if grep -E "^$SOURCES_READER (open|open64|openat|opendir|stat|stat64|lstat|lstat64|readlink|realpath|fopen|access): " \
+	"$T_TMP/sources.found" >"$T_TMP/sources.raw"; then
+	t_fail "the reader ($SOURCES_READER) opens every path through sys/root.h" "$(cat "$T_TMP/sources.raw")"
+else
+	t_ok "the reader ($SOURCES_READER) opens every path through sys/root.h"
+fi
+for want in "$SOURCES_READER readdir:" "$SOURCES_READER hp_root_open_file:" "$SOURCES_READER hp_root_opendir:"; do
+	if grep -q "^$want" "$T_TMP/sources.found"; then
+		t_ok "control: the lookup finds $want in libhugeplan-sources.a (the reader)"
+	else
+		t_fail "control: the lookup finds $want in libhugeplan-sources.a (the reader)" \
+			"$(head -n 20 "$T_TMP/sources.found")"
 	fi
 done
 

@@ -29,23 +29,7 @@ mkroot() {
 	mkdir -p "$R/etc/hugeplan/vms.d"
 }
 
-# pool ROOT KB TOTAL FREE RESV SURPLUS, then per node: NODE NR FREE [NODE NR FREE...]
-pool() {
-	d=$1/sys/kernel/mm/hugepages/hugepages-$2kB
-	echo "$3" >"$d/nr_hugepages"
-	echo "$4" >"$d/free_hugepages"
-	echo "$5" >"$d/resv_hugepages"
-	echo "$6" >"$d/surplus_hugepages"
-	r=$1 kb=$2
-	shift 6
-	while [ $# -ge 3 ]; do
-		n=$r/sys/devices/system/node/node$1/hugepages/hugepages-${kb}kB
-		echo "$2" >"$n/nr_hugepages"
-		echo "$3" >"$n/free_hugepages"
-		echo 0 >"$n/surplus_hugepages"
-		shift 3
-	done
-}
+pool() { t_pool "$@"; }
 
 vm() { # ROOT NAME KEY=VALUE...
 	f=$1/etc/hugeplan/vms.d/$2.conf
@@ -196,8 +180,10 @@ t_eq "short --json: sizes in bytes, as in the report" "[2097152, 1073741824]" \
 # zz1 and zz2, 4G on 1G each, sort after db and web. Today: 2 + 4 + 4 = 10 x 1G (32 GiB - 10.5
 # GiB - 168 MiB of vmemmap leaves 21.3 GiB, above the 2 GiB reserve: it fits). This boot's
 # entry covers db (2) and web (256); zz1 and zz2 get nothing; planning without them gives
-# $RES1 again, whose id this boot carries: they are the added ones. The pool backs db and web
-# only: zz1 and zz2 are short by 4 pages each. Apply's state says it wrote this boot's plan.
+# $RES1 again, whose id this boot carries. The pool backs db and web only: zz1 and zz2 are
+# short by 4 pages each. Apply's state says it wrote this boot's plan, with its per-VM records
+# (core/vmrec.h: db 2 x 1G, web 256 x 2M, any node): zz1 and zz2 are not in them, so they are
+# the added ones.
 mkroot added one-node-32g
 base "$R"
 vm "$R" zz1 Memory=4G PageSize=1G
@@ -215,11 +201,15 @@ applied=2026-11-20T10:00:00Z
 update=done
 update_note=update-grub
 created_file=no
+vm=db files 1048576:-:2 /etc/hugeplan/vms.d/db.conf
+vm=web files 2048:-:256 /etc/hugeplan/vms.d/web.conf
 EOF
 st added --root "$R"
 t_eq "added: exit 1" 1 "$RC"
 t_grep "added: the two VMs named as added" \
-	"^  2 VMs were added since this boot's entry was written \(zz1, zz2\): run \`hugeplan apply\` and reboot\$" "$T_TMP/added.out"
+	"^  2 VMs changed since this boot's entry was written \(added: zz1, zz2\): run \`hugeplan apply\` and reboot\$" "$T_TMP/added.out"
+t_grep "added: zz1's line" \
+	"^    zz1 \(files, $R/etc/hugeplan/vms.d/zz1.conf\): added: 4 x 1G\$" "$T_TMP/added.out"
 t_grep "added: apply's state says when this boot's plan was written" \
 	"^    \`hugeplan apply\` wrote this boot's plan \(2026-11-20T10:00:00Z\): the configuration changed since\$" "$T_TMP/added.out"
 t_grep "added: the 1G difference" "^    1G: this boot asks 2 pages, today's plan 10\$" "$T_TMP/added.out"
@@ -233,16 +223,24 @@ t_eq "added --json: state stale, today's id, this boot's id, the added VMs" \
 	"stale $ID2 $ID1 [\"zz1\", \"zz2\"]" \
 	"$(jv "$T_TMP/added-json.out" '" ".join([r["plan"]["state"], r["plan"]["plan_id"], r["plan"]["boot_plan_id"], json.dumps(r["plan"]["added"])])')"
 
-# An added VM that sorts first (aa, 4G on 1G) takes db's pages in the covering, so the VMs left
-# uncovered (aa, short 2, and db) are not the added ones; the one VM whose 4 pages are all of
-# the growth (1G: 6 planned, 2 asked) is aa, and without it the plan is $RES1 again.
+# Without apply's records of this boot's plan (no state here: the entry was written by hand),
+# no VM is named, whatever the pages suggest: aa (4G on 1G) is new, but the covering and the
+# growth alone cannot tell it from db (issue 14). The shortfall is said: this boot asks 2 x 1G
+# and 256 x 2M; today's plan 6 x 1G: 4 GiB.
 mkroot added-first one-node-32g
 base "$R"
 vm "$R" aa Memory=4G PageSize=1G
 st added-first --root "$R"
-t_eq "added first: exit 1" 1 "$RC"
-t_grep "added first: aa named as added" \
-	"^  1 VM was added since this boot's entry was written \(aa\): run \`hugeplan apply\` and reboot\$" "$T_TMP/added-first.out"
+t_eq "no records: exit 1" 1 "$RC"
+t_grep "no records: the shortfall said" \
+	"^  this boot's reservation is 4.00 GiB short of today's plan \(VMs were added or grew since its entry was written\): run \`hugeplan apply\` and reboot\$" "$T_TMP/added-first.out"
+t_grep "no records: which VMs changed is not known" \
+	"^    which VMs changed is not known: /var/lib/hugeplan/applied holds no record of this boot's plan \($ID1\)\$" "$T_TMP/added-first.out"
+if grep -Eq "^  [0-9]+ VMs? changed|^    (aa|db) \(" "$T_TMP/added-first.out"; then
+	t_fail "no records: no VM named" "$(cat "$T_TMP/added-first.out")"
+else
+	t_ok "no records: no VM named"
+fi
 
 # A VM that grew (db 2G -> 3G): nothing was added, the entry is 1 GiB short of the plan
 mkroot grown one-node-32g
@@ -252,6 +250,114 @@ st grown --root "$R"
 t_eq "grown: exit 1" 1 "$RC"
 t_grep "grown: no VM named as added, the shortfall said" \
 	"^  this boot's reservation is 1.00 GiB short of today's plan \(VMs were added or grew since its entry was written\): run \`hugeplan apply\` and reboot\$" "$T_TMP/grown.out"
+
+# --- drift per VM, from the records apply keeps ----------------------------------------------
+# The real apply writes this boot's entry and its per-VM records for analytics and db1, 1G on
+# 1G each (2 x 1G, default 1G: one node, plain counts); the boot runs exactly those tokens.
+# Then, as in issue 14: adding cache (1G on 1G, sorting between them) must name cache, not db1
+# (the three VMs have the same size, so the pages alone cannot tell which one is new); db1
+# growing to 2G must name db1, not analytics. Each case starts from the same applied image.
+RESD="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+IDD=$(fnv "$RESD")
+drift_root() { # NAME: R, an image applied with analytics and db1, booted with its entry
+	R=$T_TMP/$1
+	rm -rf "$R"
+	t_image "$R" one-node-32g 'GRUB_CMDLINE_LINUX=""'
+	mkdir -p "$R/etc/hugeplan/vms.d"
+	vm "$R" analytics Memory=1G PageSize=1G
+	vm "$R" db1 Memory=1G PageSize=1G
+	"$HP" apply --root "$R" >"$T_TMP/$1.apply" 2>&1 ||
+		t_fail "drift $1: apply of the first plan" "$(cat "$T_TMP/$1.apply")"
+	echo "$BOOT $RESD hugeplan.plan=$IDD" >"$R/proc/cmdline"
+	pool "$R" 1048576 2 2 0 0 0 2 2
+	pool "$R" 2048 0 0 0 0 0 0 0
+}
+drift_root drift-ok
+st drift-ok --root "$R"
+t_eq "drift: the applied image booted: exit 0" 0 "$RC"
+t_grep "drift: the applied image booted: current" "^  this boot reserves today's plan \(hugeplan.plan=$IDD\)\$" "$T_TMP/drift-ok.out"
+
+drift_root drift-add
+vm "$R" cache Memory=1G PageSize=1G
+st drift-add --root "$R"
+t_eq "drift, cache added: exit 1" 1 "$RC"
+t_grep "drift, cache added: cache named, with its source and file" \
+	"^  1 VM changed since this boot's entry was written \(added: cache\): run \`hugeplan apply\` and reboot\$" "$T_TMP/drift-add.out"
+t_grep "drift, cache added: its line" \
+	"^    cache \(files, $R/etc/hugeplan/vms.d/cache.conf\): added: 1 x 1G\$" "$T_TMP/drift-add.out"
+if grep -Eq "written \((db1|analytics)|^    (db1|analytics) \(" "$T_TMP/drift-add.out"; then
+	t_fail "drift, cache added: neither db1 nor analytics named" "$(cat "$T_TMP/drift-add.out")"
+else
+	t_ok "drift, cache added: neither db1 nor analytics named"
+fi
+
+drift_root drift-grow
+vm "$R" db1 Memory=2G PageSize=1G
+st drift-grow --root "$R"
+t_eq "drift, db1 grew: exit 1" 1 "$RC"
+t_grep "drift, db1 grew: db1 named" \
+	"^  1 VM changed since this boot's entry was written \(grew: db1\): run \`hugeplan apply\` and reboot\$" "$T_TMP/drift-grow.out"
+t_grep "drift, db1 grew: from what to what" \
+	"^    db1 \(files, $R/etc/hugeplan/vms.d/db1.conf\): grew from 1.00 GiB to 2.00 GiB: 1 x 1G -> 2 x 1G\$" "$T_TMP/drift-grow.out"
+if grep -Eq "written \(analytics|^    analytics \(" "$T_TMP/drift-grow.out"; then
+	t_fail "drift, db1 grew: analytics not named as added" "$(cat "$T_TMP/drift-grow.out")"
+else
+	t_ok "drift, db1 grew: analytics not named as added"
+fi
+
+# analytics removed and db1 on 2M pages instead (512 x 2M: the same bytes), from the records
+drift_root drift-mix
+rm "$R/etc/hugeplan/vms.d/analytics.conf"
+vm "$R" db1 Memory=1G PageSize=2M
+st drift-mix --root "$R"
+t_eq "drift, removed and page size: exit 1" 1 "$RC"
+t_grep "drift, removed and page size: both named" \
+	"^  2 VMs changed since this boot's entry was written \(removed: analytics; page size: db1\): run \`hugeplan apply\` and reboot\$" "$T_TMP/drift-mix.out"
+t_grep "drift, removed and page size: db1's line" \
+	"^    db1 \(files, $R/etc/hugeplan/vms.d/db1.conf\): page size changed: 1 x 1G -> 512 x 2M\$" "$T_TMP/drift-mix.out"
+t_grep "drift, removed and page size: analytics' line, with the file as on the system" \
+	"^    analytics \(files, /etc/hugeplan/vms.d/analytics.conf\): removed: was 1 x 1G\$" "$T_TMP/drift-mix.out"
+st drift-mix-json --root "$R" --json
+t_eq "drift, removed and page size --json: per VM, what changed, pages before and after" \
+	'[["db1", ["page size"], [[1048576, null, 1]], [[2048, null, 512]]], ["analytics", ["removed"], [[1048576, null, 1]], null]]' \
+	"$(jv "$T_TMP/drift-mix-json.out" '[[c["name"], c["change"], c["before"] and [[p["page_size_kb"], p["node"], p["pages"]] for p in c["before"]], c["after"] and [[p["page_size_kb"], p["node"], p["pages"]] for p in c["after"]]] for c in r["plan"]["changes"]]')"
+st drift-mix-boot --root "$R" --boot
+t_grep "drift --boot: the journal gets the VM lines" \
+	"^<6>  db1 \(files, $R/etc/hugeplan/vms.d/db1.conf\): page size changed: 1 x 1G -> 512 x 2M\$" "$T_TMP/drift-mix-boot.out"
+
+# applied again before the reboot: apply keeps this boot's records (booted_plan=), so status
+# still names what changed since this boot's entry
+drift_root drift-reboot
+vm "$R" cache Memory=1G PageSize=1G
+"$HP" apply --root "$R" >"$T_TMP/drift-reboot.apply" 2>&1
+t_grep "drift, applied again: the state keeps this boot's plan and records" \
+	"^booted_plan=$IDD\$" "$R/var/lib/hugeplan/applied"
+t_eq "drift, applied again: the records of both plans" \
+	"vm=analytics files 1048576:-:1 /etc/hugeplan/vms.d/analytics.conf
+vm=cache files 1048576:-:1 /etc/hugeplan/vms.d/cache.conf
+vm=db1 files 1048576:-:1 /etc/hugeplan/vms.d/db1.conf
+booted_vm=analytics files 1048576:-:1 /etc/hugeplan/vms.d/analytics.conf
+booted_vm=db1 files 1048576:-:1 /etc/hugeplan/vms.d/db1.conf" \
+	"$(grep -E '^(booted_)?vm=' "$R/var/lib/hugeplan/applied")"
+st drift-reboot --root "$R"
+t_eq "drift, applied again: exit 1" 1 "$RC"
+t_grep "drift, applied again: reboot" "^  \`hugeplan apply\` wrote today's plan \(.*\) but this boot runs plan $IDD: reboot to use it\$" "$T_TMP/drift-reboot.out"
+t_grep "drift, applied again: what changed since this boot's entry" \
+	"^    1 VM changed since this boot's entry was written \(added: cache\):\$" "$T_TMP/drift-reboot.out"
+t_grep "drift, applied again: cache's line" \
+	"^      cache \(files, $R/etc/hugeplan/vms.d/cache.conf\): added: 1 x 1G\$" "$T_TMP/drift-reboot.out"
+# an apply that changes nothing keeps them; once the plan with cache is booted, applying
+# without cache (analytics and db1 again: plan $IDD) keeps the records of the booted one
+"$HP" apply --root "$R" >/dev/null 2>&1
+t_grep "drift, applied a third time: this boot's records still kept" "^booted_plan=$IDD\$" "$R/var/lib/hugeplan/applied"
+ID3=$(sed -n 's/^plan=//p' "$R/var/lib/hugeplan/applied")
+echo "$BOOT $(sed -n 's/^tokens=//p' "$R/var/lib/hugeplan/applied")" >"$R/proc/cmdline"
+rm "$R/etc/hugeplan/vms.d/cache.conf"
+"$HP" apply --root "$R" >/dev/null 2>&1
+t_eq "drift: booted the plan with cache, applied without: plan, booted plan" "$IDD $ID3" \
+	"$(sed -n 's/^plan=//p' "$R/var/lib/hugeplan/applied") $(sed -n 's/^booted_plan=//p' "$R/var/lib/hugeplan/applied")"
+t_grep "drift: booted the plan with cache, applied without: the booted records are that plan's" \
+	"^booted_vm=cache files 1048576:-:1 /etc/hugeplan/vms.d/cache.conf\$" "$R/var/lib/hugeplan/applied"
 
 # --- applied, not rebooted -------------------------------------------------------------------
 # The same two added VMs; apply has written today's plan ($RES2, id $ID2); this boot runs $ID1.
@@ -359,7 +465,8 @@ t_grep "a newer report schema: checked now" 'is unreadable \(schema 2, this huge
 # --- under valgrind: no invalid access, no leak, on the main paths -----------------------------
 if command -v valgrind >/dev/null 2>&1; then
 	for c in met:--root:$T_TMP/met short:--json:--root:$T_TMP/short added:--root:$T_TMP/added \
-		applied:--boot:--root:$T_TMP/applied badcfg:--root:$T_TMP/badcfg; do
+		applied:--boot:--root:$T_TMP/applied badcfg:--root:$T_TMP/badcfg \
+		drift-mix:--json:--root:$T_TMP/drift-mix drift-reboot:--root:$T_TMP/drift-reboot; do
 		name=${c%%:*}
 		args=$(echo "${c#*:}" | tr ':' ' ')
 		# shellcheck disable=SC2086 # one argument per word of the case

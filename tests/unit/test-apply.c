@@ -48,6 +48,11 @@ enum old_kind {
 	O_KI_CREATED_X, /* kernel-install, other tokens, apply created the file */
 };
 
+static void add_rec(struct hp_recs *r, const char *line)
+{
+	assert_int_equal(hp_recs_parse_line(r, line, strlen(line)), 0);
+}
+
 static void old_state(enum old_kind k, struct hp_state *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -473,6 +478,79 @@ static void test_apply_sweep(void **state)
 	print_message("apply: %zu combinations swept\n", n);
 }
 
+/*
+ * The per-VM records in the state: the plan's always; this boot's plan's when it is another
+ * plan and the old state holds its records (as plan= or as booted_plan=); an apply that
+ * changes nothing but the records rewrites the state, keeping its time.
+ */
+static void test_apply_records(void **state)
+{
+	static const char *const rec_now = "db1 libvirt 1048576:0:2 /etc/libvirt/qemu/db1.xml";
+	static const char *const rec_old = "db1 libvirt 1048576:0:1 /etc/libvirt/qemu/db1.xml";
+	static const char *const rec_older = "web files 2048:-:8 /etc/hugeplan/vms.d/web.conf";
+	const struct arow t = { .name = "", .bl = GRUB, .old = O_GRUB_DONE, .cur = C_SAME };
+	struct hp_recs now = { 0 };
+	struct {
+		const char *old_plan, *old_booted, *boot_id;
+		bool old_has_now;	 /* the old state already holds today's records */
+		const char *want_booted; /* booted_plan= recorded */
+		const char *want_rec;	 /* its one record */
+		bool write;
+	} rows[] = {
+		/* booted the old plan (other tokens), today's is ID: the old plan's records kept */
+		{ "8899aabbccddeeff", "", "8899aabbccddeeff", false, "8899aabbccddeeff", rec_old,
+		  true },
+		/* applied twice before the reboot: the booted records carried over */
+		{ ID, "8899aabbccddeeff", "8899aabbccddeeff", true, "8899aabbccddeeff", rec_older,
+		  false },
+		/* booted today's plan: nothing else to keep */
+		{ ID, "8899aabbccddeeff", ID, true, "", NULL, true },
+		/* a boot the old state knows nothing of, or none: nothing kept */
+		{ "8899aabbccddeeff", "", "7777777777777777", false, "", NULL, true },
+		{ ID, "", "", false, "", NULL, true },
+	};
+
+	(void)state;
+	add_rec(&now, rec_now);
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct apply_case c;
+		struct hp_apply a;
+		struct hp_state st;
+		char *own;
+
+		apply_in(&t, &c);
+		strcpy(c.old.plan_id, rows[i].old_plan);
+		add_rec(&c.old.vms, rows[i].old_has_now ? rec_now : rec_old);
+		if (rows[i].old_booted[0]) {
+			strcpy(c.old.booted_plan, rows[i].old_booted);
+			add_rec(&c.old.booted, rec_older);
+		}
+		c.in.recs = &now;
+		c.in.boot_id = rows[i].boot_id;
+		own = c.own;
+		assert_int_equal(hp_apply_decide(&c.in, &a), 0);
+		assert_false(a.change.differs);
+		assert_int_equal(
+			hp_apply_record(&c.in, &a, false, HP_OUTCOME_NOT_RUN, "n", NOW, &st),
+			rows[i].write);
+		assert_string_equal(st.applied, BEFORE); /* the tokens did not change */
+		assert_true(hp_recs_equal(&st.vms, &now));
+		assert_string_equal(st.booted_plan, rows[i].want_booted);
+		if (rows[i].want_rec) {
+			assert_int_equal(st.booted.nr, 1);
+			assert_int_equal(st.booted.parts[0].pages,
+					 rows[i].want_rec == rec_old ? 1 : 8);
+		} else {
+			assert_int_equal(st.booted.nr, 0);
+		}
+		hp_state_free(&st);
+		hp_state_free(&c.old);
+		hp_apply_free(&a);
+		free(own);
+	}
+	hp_recs_free(&now);
+}
+
 /* --- remove */
 
 enum kcmd_kind {
@@ -799,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_apply_open_quote), cmocka_unit_test(test_apply_sweep),
 		cmocka_unit_test(test_remove_table),	 cmocka_unit_test(test_remove_sweep),
 		cmocka_unit_test(test_remove_record),	 cmocka_unit_test(test_kernel_cmdline_base),
+		cmocka_unit_test(test_apply_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

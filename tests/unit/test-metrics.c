@@ -339,6 +339,8 @@ static void plan_two_nodes(struct fixture *f, size_t nr_vms)
 
 	p->vms = f->vps;
 	p->nr_vms = nr_vms;
+	for (size_t i = 0; i < nr_vms; i++)
+		f->vps[i].vm = &f->vms[i]; /* a planned VM always has its VM */
 	p->pools[0] = (struct hp_pool_plan){ .size = M2, .pages = 30, .node_pages = { 10, 20 } };
 	p->pools[1] = (struct hp_pool_plan){ .size = G1, .pages = 1, .node_pages = { 1, 0 } };
 	p->nr_pools = 2;
@@ -397,6 +399,14 @@ static void test_plan(void **state)
 	       "applied_plan_id=\"0123456789abcdef\"}",
 	       "1");
 	expect(f, "hugeplan_planned_vms{source=\"files\"}", "3");
+	absent(f, "hugeplan_planned_vms{source=\"libvirt\"}");
+	/* VMs from libvirt and Proxmox VE are counted by their source; files stays, at 0 */
+	f->vms[0].source = f->vms[1].source = HP_SRC_LIBVIRT;
+	f->vms[2].source = HP_SRC_PROXMOX;
+	render(f);
+	expect(f, "hugeplan_planned_vms{source=\"files\"}", "0");
+	expect(f, "hugeplan_planned_vms{source=\"libvirt\"}", "2");
+	expect(f, "hugeplan_planned_vms{source=\"proxmox\"}", "1");
 	/* no backing computed: nothing said about VMs being short */
 	absent(f, "hugeplan_short_vms");
 	absent(f, "hugeplan_unplanned_pages");
@@ -416,7 +426,9 @@ static void test_backing(void **state)
 	plan_two_nodes(f, 3);
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(f->vms[i].name, sizeof(f->vms[i].name), "%s", names[i]);
-		f->vps[i] = (struct hp_vm_plan){ &f->vms[i], sizes[i], need[i], 0 };
+		f->vps[i] = (struct hp_vm_plan){ .vm = &f->vms[i],
+						 .page_size = sizes[i],
+						 .pages = need[i] };
 		f->bvs[i] = (struct hp_back_vm){ .vp = &f->vps[i], .need = need[i], .got = got[i] };
 		f->bvs[i].short_pages = need[i] - got[i];
 	}
@@ -524,7 +536,9 @@ static void test_worst_case(void **state)
 	f->plan.nr_nodes = 8;
 	for (size_t i = 0; i < 500; i++) {
 		snprintf(f->vms[i].name, sizeof(f->vms[i].name), "vm%03zu", i);
-		f->vps[i] = (struct hp_vm_plan){ &f->vms[i], sizes[i % 2], 16, 0 };
+		f->vps[i] = (struct hp_vm_plan){ .vm = &f->vms[i],
+						 .page_size = sizes[i % 2],
+						 .pages = 16 };
 		f->bvs[i] = (struct hp_back_vm){ .vp = &f->vps[i], .need = 16, .short_pages = 16 };
 	}
 	f->back = (struct hp_backing){ .vms = f->bvs, .nr_vms = 500, .nr_short = 500 };

@@ -661,18 +661,64 @@ static void test_needs_from_plan(void **state)
 	assert_true(n.passthrough);
 	assert_true(n.free_vmemmap);
 	assert_true(n.node_form);
+	assert_int_equal(n.nr_pve_nokeep, 0);
+}
+
+/* a Proxmox VM on huge pages without keephugepages: 1 is an error, with the qm command */
+static void test_proxmox_keephugepages(void **state)
+{
+	struct hp_vm vms[3] = {
+		{ .name = "db",
+		  .source = HP_SRC_PROXMOX,
+		  .source_id = "101",
+		  .loc = { "/etc/pve/local/qemu-server/101.conf", 0 } },
+		{ .name = "kept",
+		  .source = HP_SRC_PROXMOX,
+		  .source_id = "102",
+		  .keephugepages = true },
+		{ .name = "lv", .source = HP_SRC_LIBVIRT },
+	};
+	struct hp_vm_plan vp[3] = { { .vm = &vms[0] }, { .vm = &vms[1] }, { .vm = &vms[2] } };
+	struct hp_plan p = { .vms = vp, .nr_vms = 3 };
+	struct hp_check_needs n;
+	struct hp_check_facts f;
+
+	(void)state;
+	hp_check_needs_from_plan(&p, &n);
+	assert_int_equal(n.nr_pve_nokeep, 1);
+	assert_string_equal(n.pve_nokeep[0].vmid, "101");
+	healthy(&f);
+	run(&f, &n, &out);
+	expect(&out, "proxmox-keephugepages", HP_CHECK_ERROR,
+	       "Proxmox VM 101 (db, /etc/pve/local/qemu-server/101.conf)");
+	assert_string_equal(find(&out, "proxmox-keephugepages")->fix,
+			    "qm set 101 --keephugepages 1");
+	assert_int_equal(out.nr_errors, 1);
+	/* more than are named one by one: the rest counted, in one more error */
+	n.nr_pve_nokeep = HP_CHECK_PVE_MAX + 3;
+	run(&f, &n, &out);
+	assert_int_equal(out.nr_errors, HP_CHECK_PVE_MAX + 1);
+	assert_non_null(strstr(out.items[out.nr - 1].message, "3 more Proxmox VMs"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_healthy),		 cmocka_unit_test(test_kernel_version),
-		cmocka_unit_test(test_kconfig),		 cmocka_unit_test(test_cpu_and_sizes),
-		cmocka_unit_test(test_hugetlb_cma),	 cmocka_unit_test(test_modules),
-		cmocka_unit_test(test_module_tree),	 cmocka_unit_test(test_passthrough),
-		cmocka_unit_test(test_host_and_thp),	 cmocka_unit_test(test_kconfig_get),
-		cmocka_unit_test(test_thp_mode),	 cmocka_unit_test(test_needs_from_plan),
-		cmocka_unit_test(test_install_disables), cmocka_unit_test(test_install_loads),
+		cmocka_unit_test(test_healthy),
+		cmocka_unit_test(test_kernel_version),
+		cmocka_unit_test(test_kconfig),
+		cmocka_unit_test(test_cpu_and_sizes),
+		cmocka_unit_test(test_hugetlb_cma),
+		cmocka_unit_test(test_modules),
+		cmocka_unit_test(test_module_tree),
+		cmocka_unit_test(test_passthrough),
+		cmocka_unit_test(test_host_and_thp),
+		cmocka_unit_test(test_kconfig_get),
+		cmocka_unit_test(test_thp_mode),
+		cmocka_unit_test(test_needs_from_plan),
+		cmocka_unit_test(test_install_disables),
+		cmocka_unit_test(test_install_loads),
+		cmocka_unit_test(test_proxmox_keephugepages),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);

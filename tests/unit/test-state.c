@@ -108,13 +108,73 @@ static void test_tolerant(void **state)
 	assert_string_equal(s.file, "");
 }
 
+static void add_rec(struct hp_recs *r, const char *line)
+{
+	assert_int_equal(hp_recs_parse_line(r, line, strlen(line)), 0);
+}
+
+static void test_records(void **state)
+{
+	struct hp_state s, back, head;
+	unsigned line = 0;
+	char *text, *bad;
+
+	(void)state;
+	fill(&s);
+	add_rec(&s.vms, "db1 libvirt 1048576:0:2,2048:-:256 /etc/libvirt/qemu/db1.xml");
+	add_rec(&s.vms, "web files 2048:-:1024 /etc/hugeplan/vms.d/web.conf");
+	strcpy(s.booted_plan, "ffeeddccbbaa9988");
+	add_rec(&s.booted, "db1 libvirt 1048576:0:1 /etc/libvirt/qemu/db1.xml");
+	assert_int_equal(hp_state_render(&s, &text), 0);
+	/* the records last, in the documented form */
+	assert_non_null(strstr(text,
+			       "\ncreated_file=no\nvm=db1 libvirt 1048576:0:2,2048:-:256 "
+			       "/etc/libvirt/qemu/db1.xml\nvm=web files 2048:-:1024 "
+			       "/etc/hugeplan/vms.d/web.conf\nbooted_plan=ffeeddccbbaa9988\n"
+			       "booted_vm=db1 libvirt 1048576:0:1 /etc/libvirt/qemu/db1.xml\n"));
+	assert_int_equal(hp_state_parse(text, &back, NULL), 0);
+	assert_true(hp_recs_equal(&s.vms, &back.vms));
+	assert_true(hp_recs_equal(&s.booted, &back.booted));
+	assert_string_equal(back.booted_plan, "ffeeddccbbaa9988");
+	assert_ptr_equal(hp_state_records(&back, "00112233aabbccdd"), &back.vms);
+	assert_ptr_equal(hp_state_records(&back, "ffeeddccbbaa9988"), &back.booted);
+	assert_null(hp_state_records(&back, "0000000000000000"));
+	assert_null(hp_state_records(&back, ""));
+	/* the head stops at the first record: the rest as before, no records */
+	assert_int_equal(hp_state_parse_head(text, &head, NULL), 0);
+	assert_string_equal(head.plan_id, "00112233aabbccdd");
+	assert_string_equal(head.tokens, s.tokens);
+	assert_int_equal(head.vms.nr + head.booted.nr, 0);
+	assert_string_equal(head.booted_plan, "");
+	hp_state_free(&back);
+	/* a record that is not one is refused at its line; the head does not read it */
+	bad = malloc(strlen(text) + 64);
+	assert_non_null(bad);
+	strcpy(bad, "format=1\nbootloader=grub\nvm=db1 libvirt 1048576:zero:2 /x\n");
+	assert_int_equal(hp_state_parse(bad, &back, &line), -EINVAL);
+	assert_int_equal(line, 3);
+	assert_int_equal(hp_state_parse_head(bad, &head, NULL), 0);
+	/* one name recorded twice is no state apply wrote; booted records of no plan are dropped */
+	assert_int_equal(hp_state_parse("format=1\nbootloader=grub\nvm=a files 2048:-:1 /x\n"
+					"vm=a files 2048:-:2 /y\n",
+					&back, &line),
+			 -EINVAL);
+	assert_int_equal(hp_state_parse("format=1\nbootloader=grub\nbooted_vm=a files 2048:-:1\n",
+					&back, NULL),
+			 0);
+	assert_int_equal(back.booted.nr, 0);
+	hp_state_free(&back);
+	free(bad);
+	free(text);
+	hp_state_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_render_format),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_tolerant),
+		cmocka_unit_test(test_render_format), cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_refused),	      cmocka_unit_test(test_tolerant),
+		cmocka_unit_test(test_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

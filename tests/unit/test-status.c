@@ -5,6 +5,7 @@
  * depend on the stated rules only, not on the planner; the expected pages per node follow
  * from the rules in core/backing.h, worked out in the comments.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,18 +39,35 @@ static void plan_of(struct hp_plan *p, size_t nodes, bool node_form, const struc
 {
 	memset(p, 0, sizeof(*p));
 	p->vms = calloc(n ? n : 1, sizeof(*p->vms));
+	p->parts = calloc(n * HP_MAX_NODES + 1, sizeof(*p->parts));
 	assert_non_null(p->vms);
+	assert_non_null(p->parts);
 	for (size_t i = 0; i < n; i++) {
-		p->vms[i].vm = &vms[i];
-		p->vms[i].page_size = ps[i];
-		p->vms[i].pages =
+		struct hp_vm_plan *vp = &p->vms[i];
+
+		vp->vm = &vms[i];
+		vp->page_size = ps[i];
+		vp->parts = &p->parts[p->nr_parts];
+		vp->pages =
 			(vms[i].memory / ps[i] + (vms[i].memory % ps[i] != 0)) * vms[i].instances;
 		if (vms[i].nodes && node_form) {
-			p->vms[i].pages = 0;
-			for (unsigned k = 0; k < HP_MAX_NODES; k++)
-				p->vms[i].pages += hp_vm_node_pages(&vms[i], ps[i], k);
-			p->vms[i].pages *= vms[i].instances;
+			vp->pages = 0;
+			vp->nodes = vms[i].nodes;
+			for (unsigned k = 0; k < HP_MAX_NODES; k++) {
+				uint64_t m = hp_vm_node_pages(&vms[i], ps[i], k) * vms[i].instances;
+
+				if (!m)
+					continue;
+				vp->parts[vp->nr_parts++] =
+					(struct hp_vm_pages){ ps[i], (int)k, m, true, false };
+				vp->pages += m;
+			}
+		} else {
+			vp->parts[vp->nr_parts++] =
+				(struct hp_vm_pages){ ps[i], -1, vp->pages, false, false };
 		}
+		vp->bytes = vp->pages * ps[i];
+		p->nr_parts += vp->nr_parts;
 	}
 	p->nr_vms = n;
 	for (size_t k = 0; k < nodes; k++)
@@ -363,25 +381,168 @@ static void test_stale_empty(void **state)
 	assert_true(st.nr_sizes == 1 && st.sizes[0].boot == 2 && st.sizes[0].plan == 0);
 }
 
-static uint64_t fnv(const char *s)
+/* records from their state-file text, one per line */
+static void recs_of(struct hp_recs *r, const char *const *lines, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(hp_recs_parse_line(r, lines[i], strlen(lines[i])), 0);
 }
 
-static void test_stale_added(void **state)
+static void test_records_text(void **state)
 {
-	/* one node of 32 GiB; db 2G on 1G and web 512M on 2M plan (tests/cli/run-apply.sh):
-	 * default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2 */
-	static const char *file = "vms.d/x.conf";
+	static const char *const lines[] = {
+		"db1 libvirt 1048576:0:2,1048576:1:2,2048:-:256 /etc/libvirt/qemu/db1.xml",
+		"web files 2048:-:1024 /etc/hugeplan/vms.d/a b.conf",
+		"101 proxmox 2048:0:512",
+	};
+	static const char *const bad[] = {
+		"",
+		"db1",
+		"db1 libvirt",
+		"-x files 2048:-:1 f",
+		"db1 xen 2048:-:1 f",
+		"db1 files 2048:-:x f",
+		"db1 files 2048:1 f",
+		"db1 files 0:-:1 f",
+		"db1 files 2048:64:1 f",
+		"db1 files 2048::1 f",
+		"db1 files 2048:-:1, f",
+		"db1 files 99999999999999999999:-:1 f",
+	};
+	struct hp_recs r, back = { 0 };
+	struct hp_text t = HP_TEXT_INIT;
+	char *text, *p, buf[200];
+
+	(void)state;
+	recs_of(&r, lines, 3);
+	assert_int_equal(r.nr, 3);
+	assert_string_equal(r.vms[0].name, "db1");
+	assert_int_equal(r.vms[0].source, HP_SRC_LIBVIRT);
+	assert_int_equal(r.vms[0].nr_parts, 3);
+	assert_true(r.parts[2].size == M2 && r.parts[2].node == -1 && r.parts[2].pages == 256);
+	assert_string_equal(r.vms[1].file, "/etc/hugeplan/vms.d/a b.conf");
+	assert_string_equal(r.vms[2].file, "");
+	assert_true(hp_rec_bytes(&r, &r.vms[0]) == 4 * G1 + 256 * M2);
+	hp_rec_pages_text(&r, &r.vms[0], buf, sizeof(buf));
+	assert_string_equal(buf, "2 x 1G on node 0 + 2 x 1G on node 1 + 256 x 2M");
+	/* what render writes, parse reads back: the same records */
+	hp_recs_render(&r, "vm", &t);
+	assert_int_equal(hp_text_finish(&t, &text, NULL), 0);
+	assert_int_equal(strncmp(text, "vm=db1 libvirt ", 15), 0);
+	for (p = text; *p;) {
+		char *eol = strchr(p, '\n');
+
+		assert_non_null(eol);
+		assert_int_equal(strncmp(p, "vm=", 3), 0);
+		assert_int_equal(hp_recs_parse_line(&back, p + 3, (size_t)(eol - p - 3)), 0);
+		p = eol + 1;
+	}
+	assert_true(hp_recs_equal(&r, &back));
+	back.parts[0].pages++;
+	assert_false(hp_recs_equal(&r, &back));
+	free(text);
+	hp_recs_free(&back);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(hp_recs_parse_line(&back, bad[i], strlen(bad[i])), -EINVAL);
+		assert_int_equal(back.nr, 0);
+	}
+	hp_recs_free(&back);
+	hp_recs_free(&r);
+}
+
+/* one change of hp_stale_changes(): the VM's name and what changed */
+struct want_change {
+	const char *name;
+	unsigned what;
+};
+
+static void check_changes(const char *const *before, size_t nb, const char *const *after, size_t na,
+			  const struct want_change *want, size_t nw)
+{
+	struct hp_recs b, a;
+	struct hp_changes c;
+
+	recs_of(&b, before, nb);
+	recs_of(&a, after, na);
+	assert_int_equal(hp_stale_changes(&b, &a, &c), 0);
+	assert_int_equal(c.nr, nw);
+	for (size_t i = 0; i < nw; i++) {
+		const struct hp_vm_rec *r = c.v[i].after ? c.v[i].after : c.v[i].before;
+
+		assert_string_equal(r->name, want[i].name);
+		assert_int_equal(c.v[i].what, want[i].what);
+	}
+	hp_changes_free(&c);
+	hp_recs_free(&b);
+	hp_recs_free(&a);
+}
+
+static void test_changes(void **state)
+{
+	/* issue 14: three VMs of one size; the pages alone cannot tell which one is new */
+	static const char *const boot[] = { "analytics files 1048576:-:1 /v/analytics.conf",
+					    "db1 files 1048576:-:1 /v/db1.conf" };
+	static const char *const added[] = { "analytics files 1048576:-:1 /v/analytics.conf",
+					     "cache files 1048576:-:1 /v/cache.conf",
+					     "db1 files 1048576:-:1 /v/db1.conf" };
+	static const char *const grown[] = { "analytics files 1048576:-:1 /v/analytics.conf",
+					     "db1 files 1048576:-:2 /v/db1.conf" };
+	/* every kind at once, against one boot */
+	static const char *const b2[] = {
+		"a files 1048576:0:2 /v/a.conf",     "b files 1048576:0:2 /v/b.conf",
+		"c files 1048576:0:2 /v/c.conf",     "d files 1048576:0:2 /v/d.conf",
+		"e files 1048576:0:2 /v/e.conf",     "f files 1048576:0:1,1048576:1:3 /v/f.conf",
+		"g files 1048576:0:2 /v/g.conf",     "h files 1048576:0:2 /v/h.conf",
+		"same files 2048:-:10 /v/same.conf",
+	};
+	static const char *const a2[] = {
+		"same files 2048:-:10 /v/same.conf",
+		"a files 1048576:0:3 /v/a.conf",		 /* grew */
+		"b files 1048576:0:1 /v/b.conf",		 /* shrank */
+		"c files 2048:0:1024 /v/c.conf",		 /* the page size, same bytes */
+		"d files 1048576:1:2 /v/d.conf",		 /* the node */
+		"e libvirt 1048576:0:2 /etc/libvirt/qemu/e.xml", /* moved to libvirt */
+		"f files 1048576:0:2,1048576:1:2 /v/f.conf",	 /* the split over the nodes */
+		"new files 2048:-:1 /v/new.conf",		 /* added */
+		"h files 2048:-:2048 /v/h.conf",		 /* grew, page size and node */
+	};
+	static const struct want_change w_added[] = { { "cache", HP_CHG_ADDED } };
+	static const struct want_change w_grown[] = { { "db1", HP_CHG_GREW } };
+	static const struct want_change w2[] = {
+		{ "a", HP_CHG_GREW },	   { "b", HP_CHG_SHRANK },
+		{ "c", HP_CHG_PAGE_SIZE }, { "d", HP_CHG_NODES },
+		{ "e", HP_CHG_SOURCE },	   { "f", HP_CHG_NODES },
+		{ "new", HP_CHG_ADDED },   { "h", HP_CHG_GREW | HP_CHG_PAGE_SIZE | HP_CHG_NODES },
+		{ "g", HP_CHG_REMOVED },
+	};
+
+	(void)state;
+	check_changes(boot, 2, added, 3, w_added, 1);
+	check_changes(boot, 2, grown, 2, w_grown, 1);
+	check_changes(boot, 2, boot, 2, NULL, 0);
+	check_changes(b2, 9, a2, 9, w2, 9);
+	/* nothing before: every VM is added; nothing today: every one removed */
+	check_changes(NULL, 0, boot, 2,
+		      (const struct want_change[]){ { "analytics", HP_CHG_ADDED },
+						    { "db1", HP_CHG_ADDED } },
+		      2);
+	check_changes(boot, 2, NULL, 0,
+		      (const struct want_change[]){ { "analytics", HP_CHG_REMOVED },
+						    { "db1", HP_CHG_REMOVED } },
+		      2);
+	assert_string_equal(hp_change_name(HP_CHG_PAGE_SIZE), "page size");
+}
+
+static void test_records_from_plan(void **state)
+{
+	/* one node of 32 GiB: db 2G on 1G pinned to node 0, web 512M on 2M unpinned */
 	struct hp_host h;
 	struct hp_settings set;
-	struct hp_vm v[3];
-	bool drop[3] = { false, false, true };
-	char id[17];
+	struct hp_vm v[2];
+	struct hp_plan plan;
+	struct hp_diag d;
+	struct hp_recs r = { 0 };
 
 	(void)state;
 	memset(&h, 0, sizeof(h));
@@ -395,26 +556,25 @@ static void test_stale_added(void **state)
 	h.kver = HP_KVER(6, 1, 0);
 	memset(&set, 0, sizeof(set));
 	set.reserve_per_node = 512 * HP_MIB;
-	v[0] = vm_of("db", 2 * G1, 0, 1);
+	v[0] = vm_of("db", 2 * G1, 1, 1);
 	v[0].page_size = G1;
+	v[0].loc.file = "/img/etc/hugeplan/vms.d/db.conf";
 	v[1] = vm_of("web", 512 * HP_MIB, 0, 1);
 	v[1].page_size = M2;
-	v[2] = vm_of("zz", 4 * G1, 0, 1);
-	v[2].page_size = G1;
-	for (size_t i = 0; i < 3; i++)
-		v[i].loc.file = v[i].memory_loc.file = v[i].page_loc.file = file;
-	snprintf(id, sizeof(id), "%016" PRIx64,
-		 fnv("default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G "
-		     "hugepages=2"));
-	assert_int_equal(hp_stale_added(&h, &set, v, 3, NULL, drop, id), 1);
-	/* dropping the wrong VM does not give that id */
-	drop[2] = false;
-	drop[0] = true;
-	assert_int_equal(hp_stale_added(&h, &set, v, 3, NULL, drop, id), 0);
-	/* no id on the boot's line: nothing can be shown */
-	assert_int_equal(hp_stale_added(&h, &set, v, 3, NULL, drop, ""), 0);
-	/* the VMs themselves are not changed */
-	assert_true(v[0].enabled && v[2].enabled);
+	v[1].loc.file = "/img2/etc/web.conf";
+	v[1].source = HP_SRC_LIBVIRT;
+	assert_int_equal(hp_plan_compute(&h, &set, v, 2, NULL, &plan, &d), 0);
+	assert_int_equal(hp_recs_from_plan(&plan, "/img/", &r), 0);
+	assert_int_equal(r.nr, 2);
+	assert_string_equal(r.vms[0].file, "/etc/hugeplan/vms.d/db.conf");
+	assert_string_equal(r.vms[1].file, "/img2/etc/web.conf"); /* not under the root: kept */
+	assert_int_equal(r.vms[1].source, HP_SRC_LIBVIRT);
+	assert_true(r.vms[0].nr_parts == 1 && r.parts[0].size == G1 && r.parts[0].node == 0 &&
+		    r.parts[0].pages == 2);
+	assert_true(r.vms[1].nr_parts == 1 && r.parts[1].size == M2 && r.parts[1].node == -1 &&
+		    r.parts[1].pages == 256);
+	hp_recs_free(&r);
+	hp_plan_free(&plan);
 }
 
 int main(void)
@@ -428,7 +588,9 @@ int main(void)
 		cmocka_unit_test(test_balanced_pool_ignores_pinning),
 		cmocka_unit_test(test_stale_states),
 		cmocka_unit_test(test_stale_empty),
-		cmocka_unit_test(test_stale_added),
+		cmocka_unit_test(test_records_text),
+		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_records_from_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
