@@ -18,6 +18,7 @@
 #include "core/grub-snippet.h"
 #include "core/macro.h"
 #include "core/size.h"
+#include "sys/bls.h"
 #include "sys/bootloader.h"
 #include "sys/lock.h"
 #include "sys/path.h"
@@ -103,7 +104,10 @@ static int preflight(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	return EXIT_NOFIT;
 }
 
-/* What apply decides from, read under --root: the state, the boot loader's file, /proc/cmdline. */
+/*
+ * What apply decides from, read under --root: the state, the boot loader's file, /proc/cmdline,
+ * the Boot Loader Specification entries and their records.
+ */
 struct inputs {
 	struct hp_boot_facts facts;
 	struct hp_state old;
@@ -113,7 +117,74 @@ struct inputs {
 	const char *toks[HP_MAX_TOKENS];
 	char summary[512];
 	char cmd[CMD_MAX];
+	struct hp_bls_scan bls;
+	struct hp_bls_in bls_in;
+	bool uki_next; /* the next boot is a unified kernel image (--bootloader=kernel-install) */
 };
+
+/* the unified kernel images of the menu: refuse when one boots next, else name each */
+static int check_ukis(const struct bootcfg_opts *o, struct inputs *g, enum hp_bootloader bl)
+{
+	const struct hp_bls_scan *s = &g->bls;
+	enum hp_uki_verdict v = hp_uki_verdict(s->items, s->nr_files, s->def);
+	char path[BOOTCFG_PATH_MAX], cmd[BOOTCFG_PATH_MAX];
+
+	if (v == HP_UKI_NONE)
+		return 0;
+	if (v == HP_UKI_NEXT) {
+		const struct hp_boot_item *d = &s->items[s->def];
+
+		bootcfg_path(o, d->path, path, sizeof(path));
+		if (d->kver[0])
+			snprintf(cmd, sizeof(cmd), "kernel-install add %s /boot/vmlinuz-%s",
+				 d->kver, d->kver);
+		else
+			snprintf(cmd, sizeof(cmd), "kernel-install add VERSION IMAGE");
+		if (!(o->want_set && o->want == HP_BL_KERNEL_INSTALL)) {
+			bootcfg_error(
+				o,
+				"the next boot is the unified kernel image %s: its embedded command line (.cmdline) is what the kernel gets, not the boot loader's options, so hugeplan's arguments would not reach it; nothing written. Rebuild it through kernel-install with %s ('hugeplan apply --bootloader=kernel-install', then '%s'), or add a signed command-line add-on with 'hugeplan cmdline'",
+				path, HP_P_KERNEL_CMDLINE, cmd);
+			return EXIT_NOFIT;
+		}
+		g->uki_next = true;
+		fprintf(stderr,
+			"warning: the next boot is the unified kernel image %s: it keeps its embedded command line until it is rebuilt from %s (%s)\n",
+			path, HP_P_KERNEL_CMDLINE, cmd);
+	}
+	for (size_t i = 0; i < s->nr_files; i++) {
+		const struct hp_bls_file *f = &s->files[i];
+
+		if (f->type != HP_BOOT_UKI)
+			continue;
+		bootcfg_path(o, f->path, path, sizeof(path));
+		fprintf(stderr,
+			"warning: %s is a unified kernel image: its embedded command line (\"%s\") stays as it is%s; it gets hugeplan's arguments only when rebuilt from %s\n",
+			path, f->cmdline ? f->cmdline : "",
+			bl == HP_BL_BLS ? ", only the type #1 entries are updated" : "",
+			HP_P_KERNEL_CMDLINE);
+	}
+	return 0;
+}
+
+/* the entries bls edits: there must be some */
+static int bls_gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struct inputs *g)
+{
+	char path[BOOTCFG_PATH_MAX];
+
+	if (!g->bls.nr_managed) {
+		snprintf(path, sizeof(path), HP_P_BLS_ENTRIES, g->bls.where.boot);
+		bootcfg_error(
+			o,
+			"--bootloader=bls: no Boot Loader Specification entry of this system's installed kernels in %s (entry token \"%s\", as kernel-install finds it); nothing written",
+			bootcfg_path(o, path, path, sizeof(path)), g->bls.where.token);
+		return EXIT_ERROR;
+	}
+	hp_bls_in_from(&g->bls, &g->bls_in);
+	g->bls_in.toks = g->toks;
+	g->bls_in.nr_toks = l->args.n;
+	return 0;
+}
 
 /* what is read under --root; the lock is taken (*lock) once a refusal can write nothing */
 static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struct inputs *g,
@@ -128,6 +199,15 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, hp_strerror(r));
 		return EXIT_ERROR;
 	}
+	if (!(o->want_set && o->want == HP_BL_GRUB)) {
+		r = hp_bls_scan(o->cli.root, &g->bls, why, sizeof(why));
+		if (r < 0) {
+			bootcfg_error(o, "%s: cannot read: %s",
+				      bootcfg_path(o, why, why, sizeof(why)), hp_strerror(r));
+			return EXIT_ERROR;
+		}
+		g->facts.bls_entries = g->bls.nr_managed > 0 && !g->bls.layout_other;
+	}
 	r = hp_bootloader_choose(&g->facts, o->want, &bl, why, sizeof(why));
 	if (r < 0) {
 		bootcfg_error(o, "%s", why);
@@ -137,11 +217,27 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 	r = bootcfg_lock(o, lock);
 	if (r)
 		return r;
+	if (bl == HP_BL_BLS && !o->want_set && g->facts.mkconfig_reads_grub_d)
+		fprintf(stderr,
+			"warning: %s reads /etc/default/grub.d too; hugeplan goes into the Boot Loader Specification entries, which this host's $BOOT has (--bootloader=grub for GRUB)\n",
+			g->facts.mkconfig);
+	for (size_t i = 0; i < l->args.n; i++)
+		g->toks[i] = l->args.tok[i];
+	if (bl == HP_BL_BLS) {
+		r = bls_gather(o, l, g);
+		if (r)
+			return r;
+	}
+	if (bl == HP_BL_BLS || bl == HP_BL_KERNEL_INSTALL) {
+		r = check_ukis(o, g, bl);
+		if (r)
+			return r;
+	}
 	r = bootcfg_read_state(o, &g->old);
 	if (r == EXIT_ERROR)
 		return r;
 	g->have_old = r == 1;
-	if (bl == HP_BL_KERNEL_INSTALL) {
+	if (bl == HP_BL_KERNEL_INSTALL || bl == HP_BL_BLS) {
 		r = bootcfg_read(o, HP_P_KERNEL_CMDLINE, &g->current);
 		if (r)
 			return r;
@@ -161,8 +257,6 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 				 HP_P_GRUB_SNIPPET) < 0)
 			g->current = NULL;
 	}
-	for (size_t i = 0; i < l->args.n; i++)
-		g->toks[i] = l->args.tok[i];
 	plan_summary(&l->plan, g->summary, sizeof(g->summary));
 	*in = (struct hp_apply_in){
 		.bootloader = bl,
@@ -175,6 +269,9 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		.cmdline = l->cmdline,
 		.plan_id = l->args.plan_id,
 		.summary = g->summary,
+		.bls = bl == HP_BL_BLS ? &g->bls_in : NULL,
+		.boot = bl == HP_BL_BLS ? g->bls.where.boot : NULL,
+		.entry_token = bl == HP_BL_BLS ? g->bls.where.token : NULL,
 	};
 	bootcfg_update_opts(o, &g->facts, &in->update, g->cmd, sizeof(g->cmd));
 	return 0;
@@ -197,21 +294,30 @@ static void made_from(const struct bootcfg_opts *o, const struct hp_file_change 
 
 /* hp_apply_decide()'s refusals, with the file they are about */
 static int decide_failed(const struct bootcfg_opts *o, const struct hp_apply_in *in,
-			 const struct inputs *g, const char *file, int r)
+			 const struct inputs *g, const struct hp_apply *a, const char *file, int r)
 {
 	char path[BOOTCFG_PATH_MAX], proc[BOOTCFG_PATH_MAX];
 
 	bootcfg_path(o, file, path, sizeof(path));
-	if (r == -ENODATA)
+	if (r == -EINVAL && a->bad_entry) {
+		char entry[BOOTCFG_PATH_MAX];
+
+		snprintf(entry, sizeof(entry), HP_P_BLS_ENTRIES "/%s", g->bls.where.boot,
+			 a->bad_entry);
+		bootcfg_error(
+			o,
+			"%s:%u: a double quote is not closed in the options: the kernel would read hugeplan's words as part of that value; fix the entry first; nothing written",
+			bootcfg_path(o, entry, path, sizeof(path)), a->bad_line);
+	} else if (r == -ENODATA)
 		bootcfg_error(o, "%s is missing and %s cannot be read to create it: %s", path,
 			      bootcfg_path(o, HP_P_CMDLINE, proc, sizeof(proc)),
 			      hp_strerror(g->proc_err));
-	else if (in->bootloader == HP_BL_KERNEL_INSTALL && r == -EINVAL)
+	else if (in->bootloader != HP_BL_GRUB && r == -EINVAL)
 		bootcfg_error(
 			o,
 			"%s: a double quote is not closed: the kernel would read hugeplan's words as part of that value; fix the file first",
 			path);
-	else if (in->bootloader == HP_BL_KERNEL_INSTALL)
+	else if (in->bootloader != HP_BL_GRUB)
 		bootcfg_error(o, "%s: %s", path, hp_strerror(r));
 	else
 		bootcfg_error(o, "cannot render %s: %s", path, hp_strerror(r));
@@ -233,13 +339,14 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_apply_in *in,
 		       c->action == HP_FILE_WRITE ? "already holds this content" : "absent");
 	else
 		bootcfg_print_dry(o, c);
-	hp_apply_update(in, a, c->differs, &u);
+	bootcfg_print_entries(o, &a->entries);
+	hp_apply_update(in, a, c->differs || hp_changes_differ(&a->entries, HP_CHANGE_ENTRY), &u);
 	if (in->bootloader == HP_BL_GRUB)
 		bootcfg_print_update(&u, in->update.cmd);
 	bootcfg_now(now, sizeof(now));
 	bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path));
-	if (hp_apply_record(in, a, c->differs, u.run ? HP_OUTCOME_DONE : HP_OUTCOME_NOT_RUN, u.note,
-			    now, &st))
+	if (hp_apply_record(in, a, c->differs || hp_changes_differ(&a->entries, HP_CHANGE_ENTRY),
+			    u.run ? HP_OUTCOME_DONE : HP_OUTCOME_NOT_RUN, u.note, now, &st))
 		printf("would record %s\n", path);
 	else
 		printf("unchanged: %s\n", path);
@@ -327,8 +434,8 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 		goto out;
 	r = hp_apply_decide(&in, &a);
 	if (r < 0) {
-		ret = decide_failed(o, &in, g, a.change.file ? a.change.file : HP_P_GRUB_SNIPPET,
-				    r);
+		ret = decide_failed(o, &in, g, &a,
+				    a.change.file ? a.change.file : HP_P_GRUB_SNIPPET, r);
 		goto out;
 	}
 	if (in.bootloader == HP_BL_GRUB)
@@ -349,12 +456,20 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	ret = write_file(o, l, &a.change, &changed);
 	if (ret)
 		goto out;
+	if (a.entries.n) {
+		size_t n;
+
+		ret = bootcfg_commit_entries(o, &a.entries, &n);
+		if (ret)
+			goto out;
+		changed |= n > 0;
+	}
 	hp_apply_update(&in, &a, changed, &u);
 	outcome = bootcfg_update(o, &g->facts, &u, note, sizeof(note));
 	if (outcome == HP_OUTCOME_FAILED)
 		ret = EXIT_ERROR;
 	if (in.bootloader == HP_BL_KERNEL_INSTALL) {
-		printf("note: kernel-install reads %s when a kernel is installed; existing boot entries keep their command line until then (kernel-install add <version> <image> renews one)\n",
+		printf("note: kernel-install reads %s when a kernel is installed; existing boot entries keep their command line until then (kernel-install add <version> <image> renews one; --bootloader=bls updates the entries too)\n",
 		       HP_P_KERNEL_CMDLINE);
 	}
 
@@ -373,8 +488,14 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	if (!ret && in.nr_toks) {
 		const char *when = "at the next boot";
 
-		if (in.bootloader == HP_BL_KERNEL_INSTALL)
+		if (g->uki_next)
+			when = "once the unified kernel image that boots next is rebuilt "
+			       "from " HP_P_KERNEL_CMDLINE
+			       " (see the warning above); not at the next boot";
+		else if (in.bootloader == HP_BL_KERNEL_INSTALL)
 			when = "at the next boot of a kernel installed with kernel-install";
+		else if (in.bootloader == HP_BL_BLS)
+			when = "at the next boot of any installed kernel";
 		else if (st.update == HP_UPDATE_PENDING)
 			when = "at the first boot after the boot menu is regenerated";
 		printf("The reservation (plan %s) takes effect %s.\n", l->args.plan_id, when);
@@ -386,6 +507,7 @@ out:
 	if (metrics)
 		hp_metrics_update(&o->cli, l->cfg.host.metrics_dir);
 	hp_apply_free(&a);
+	hp_bls_scan_free(&g->bls);
 	free(g->current);
 	free(g->proc);
 	free(g->usr_lib);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/bootcfg.h"
+#include "core/bls.h"
 #include "core/macro.h"
 #include "sys/atomic-file.h"
 #include "sys/bootloader.h"
@@ -47,8 +48,8 @@ static void usage(bool apply)
 		printf("Take hugeplan's kernel arguments out of the boot loader configuration\n"
 		       "again, then regenerate the boot menu.\n");
 	printf("\nOptions:\n"
-	       "     --bootloader B  grub, kernel-install or auto (default: auto, or for\n"
-	       "                     remove what apply recorded)\n"
+	       "     --bootloader B  grub, bls, kernel-install or auto (default: auto, or\n"
+	       "                     for remove what apply recorded)\n"
 	       "     --no-update     do not run update-grub / grub-mkconfig\n"
 	       "  -n, --dry-run      print the files, the command and why, write nothing\n"
 	       "     --wait SECONDS  wait that long for another apply or remove to finish\n"
@@ -59,8 +60,8 @@ static void usage(bool apply)
 		       "     --kver VER      plan for kernel version VER (default: the running one)\n"
 		       "     --balanced      accept the balanced form on kernels before 5.16\n");
 	printf("  -h, --help         display this help\n"
-	       "\nFiles: %s (GRUB), %s (kernel-install),\n"
-	       "%s (what was applied).\n"
+	       "\nFiles: %s (GRUB), %s (kernel-install, bls),\n"
+	       "$BOOT/loader/entries/*.conf (bls), %s (what was applied).\n"
 	       "\nExit status: 0 done or unchanged, %s2 invalid configuration or usage, or\n"
 	       "a step that failed (the message names it).\n\nSee hugeplan(8).\n",
 	       HP_P_GRUB_SNIPPET, HP_P_KERNEL_CMDLINE, HP_P_STATE_FILE,
@@ -93,10 +94,10 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 		switch (c) {
 		case OPT_BOOTLOADER:
 			if (hp_bootloader_parse(optarg, &o->want) < 0)
-				return hp_cli_usage_error(
-					cmd,
-					"--bootloader=%s: expected grub, kernel-install or auto",
-					optarg);
+				return hp_cli_usage_error(cmd,
+							  "--bootloader=%s: expected grub, bls, "
+							  "kernel-install or auto",
+							  optarg);
 			o->want_set = o->want != HP_BL_AUTO;
 			break;
 		case OPT_NO_UPDATE:
@@ -269,6 +270,8 @@ static int carry_out(const char *root, const char *file, const struct hp_file_ch
 
 	if (c->action == HP_FILE_REMOVE)
 		return hp_atomic_remove(root, file, step);
+	if (c->action == HP_FILE_RMDIR)
+		return hp_atomic_rmdir(root, file, step);
 	snprintf(dir, sizeof(dir), "%s", file);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir)
@@ -303,6 +306,76 @@ int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c,
 		bootcfg_error(o, "%s: %s: %s; the file is as it was", path, hp_af_step_name(step),
 			      hp_strerror(r));
 	return EXIT_ERROR;
+}
+
+/* the options of an entry's text, joined as systemd joins them ("" when none) */
+static char *entry_options(const char *text)
+{
+	struct hp_bls_entry e;
+	char *opts = NULL;
+
+	if (text && hp_bls_parse(text, &e) == 0)
+		opts = strdup(e.options);
+	hp_bls_entry_free(&e);
+	return opts;
+}
+
+int bootcfg_commit_entries(const struct bootcfg_opts *o, const struct hp_changes *cs,
+			   size_t *changed)
+{
+	char path[BOOTCFG_PATH_MAX];
+
+	*changed = 0;
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct hp_file_change *c = &cs->v[i];
+		_cleanup_free_ char *opts = NULL;
+		bool done;
+		int r;
+
+		if (c->action == HP_FILE_KEEP)
+			continue;
+		r = bootcfg_commit(o, c, &done);
+		if (r)
+			return r;
+		if (c->kind != HP_CHANGE_ENTRY)
+			continue;
+		bootcfg_path(o, c->file, path, sizeof(path));
+		opts = entry_options(c->text);
+		*changed += done;
+		if (!done)
+			printf("unchanged: %s: options %s\n", path, opts ? opts : "");
+		else if (c->restored)
+			printf("restored %s as it was before hugeplan apply: options %s\n", path,
+			       opts ? opts : "");
+		else if (streq(o->cli.cmd, "remove"))
+			printf("took hugeplan's arguments out of %s: options %s\n", path,
+			       opts ? opts : "");
+		else
+			printf("wrote %s: options %s\n", path, opts ? opts : "");
+	}
+	return 0;
+}
+
+void bootcfg_print_entries(const struct bootcfg_opts *o, const struct hp_changes *cs)
+{
+	char path[BOOTCFG_PATH_MAX];
+	size_t recs = 0;
+
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct hp_file_change *c = &cs->v[i];
+		_cleanup_free_ char *opts = NULL;
+
+		recs += c->kind == HP_CHANGE_RECORD && c->differs;
+		if (c->kind != HP_CHANGE_ENTRY)
+			continue;
+		bootcfg_path(o, c->file, path, sizeof(path));
+		opts = entry_options(c->text);
+		printf("%s %s: options %s\n", c->differs ? "would write" : "unchanged:", path,
+		       opts ? opts : "");
+	}
+	if (recs)
+		printf("would update the entries' records in %s\n",
+		       bootcfg_path(o, HP_P_ENTRY_RECORDS, path, sizeof(path)));
 }
 
 int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,

@@ -73,6 +73,18 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
 int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed);
 
 /*
+ * bootcfg_commit_entries - carry out the entries' changes of core/blsapply.h in order, one
+ * line per entry ("wrote", "restored", "took ... out of", "unchanged"; records quietly). 0
+ * and *changed (how many entries changed), or EXIT_ERROR after the message: what was done
+ * before stays, the records keep what remove needs.
+ */
+int bootcfg_commit_entries(const struct bootcfg_opts *o, const struct hp_changes *cs,
+			   size_t *changed);
+
+/* bootcfg_print_entries - a dry run's lines for the entries: each entry's new options. */
+void bootcfg_print_entries(const struct bootcfg_opts *o, const struct hp_changes *cs);
+
+/*
  * bootcfg_run_update - regenerate grub.cfg, saying so; note is what the state records.
  * 0 ran and succeeded, EXIT_ERROR otherwise (message printed).
  */

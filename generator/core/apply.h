@@ -60,6 +60,13 @@ enum hp_file_action {
 	HP_FILE_KEEP = 0, /* nothing to do: the file is absent and stays so */
 	HP_FILE_WRITE,	  /* make the file hold text (unchanged content: nothing is written) */
 	HP_FILE_REMOVE,	  /* remove the file (absent: nothing happens, and that is said) */
+	HP_FILE_RMDIR,	  /* remove the (empty) folder: a record's (core/blsapply.h) */
+};
+
+enum hp_change_kind {
+	HP_CHANGE_MAIN = 0, /* the boot loader's file */
+	HP_CHANGE_ENTRY,    /* a Boot Loader Specification entry (core/blsapply.h) */
+	HP_CHANGE_RECORD,   /* a file or the folder of an entry's record */
 };
 
 /* One file's change. */
@@ -74,7 +81,25 @@ struct hp_file_change {
 	const char *base; /* created: HP_P_USRLIB_KERNEL_CMDLINE or HP_P_CMDLINE */
 	char oneoff[256]; /* created from /proc/cmdline: its one-boot words, "" none */
 	bool kept_edited; /* remove: a file apply created, edited since: kept, words out */
+	enum hp_change_kind kind;
+	bool restored;	/* an entry: its record's "before" goes back, byte for byte */
+	char *file_buf; /* file, when it is malloc'd (entries, records) */
 };
+
+/* Changes in the order they are carried out. */
+struct hp_changes {
+	struct hp_file_change *v;
+	size_t n, cap;
+};
+
+/* hp_changes_add - a zeroed change at the end: 0 and *c, or -ENOMEM. */
+int hp_changes_add(struct hp_changes *cs, struct hp_file_change **c);
+void hp_changes_free(struct hp_changes *cs);
+
+/* hp_changes_differ - how many of the changes of kind are not no-ops */
+size_t hp_changes_differ(const struct hp_changes *cs, enum hp_change_kind kind);
+
+struct hp_bls_in; /* core/blsapply.h */
 
 /* How the boot menu is regenerated, and what may stop it. */
 struct hp_update_opts {
@@ -122,12 +147,18 @@ struct hp_apply_in {
 	const char *plan_id;
 	const char *summary; /* the pools in words, for the state */
 	struct hp_update_opts update;
+	const struct hp_bls_in *bls; /* bls: the entries and their records */
+	const char *boot;	     /* bls: $BOOT, for the state */
+	const char *entry_token;     /* bls: the entry token, for the state */
 };
 
 struct hp_apply {
 	struct hp_file_change change;
-	bool pending;	   /* grub.cfg is not known to match the file (see the rules) */
-	bool other_loader; /* the state names another boot loader: its words stay there */
+	struct hp_changes entries; /* bls: records and entries, in order */
+	bool pending;		   /* grub.cfg is not known to match the file (see the rules) */
+	bool other_loader;	   /* the state names another boot loader: its words stay there */
+	const char *bad_entry;	   /* -EINVAL: the entry whose options end inside a quote */
+	unsigned bad_line;	   /* ... and its line */
 };
 
 /*
@@ -169,13 +200,17 @@ struct hp_remove_in {
 	const char *proc_cmdline;    /* NULL when unreadable */
 	const char *usr_lib_cmdline; /* /usr/lib/kernel/cmdline, NULL when absent */
 	struct hp_update_opts update;
+	const struct hp_bls_in *bls; /* the entries and records found, NULL none */
 };
 
 struct hp_remove {
 	struct hp_file_change changes[2]; /* in this order: what to clean */
 	size_t nr;			  /* 0: nothing to remove */
-	bool retry_update; /* a GRUB state: the menu is regenerated even if nothing changes */
-	bool unreadable;   /* the error is kernel_cmdline_err */
+	struct hp_changes entries;	  /* the entries and their records, in order */
+	bool retry_update;     /* a GRUB state: the menu is regenerated even if nothing changes */
+	bool unreadable;       /* the error is kernel_cmdline_err */
+	const char *bad_entry; /* -EINVAL from an entry: its name and line */
+	unsigned bad_line;
 };
 
 /*

@@ -37,8 +37,31 @@
 #define HP_P_STATE_FILE	    "/var/lib/hugeplan/applied"
 #define HP_P_LOCK_FILE	    "/var/lib/hugeplan/lock"
 /* node_exporter's textfile collector: Debian's directory, MetricsDirectory='s default */
-#define HP_P_TEXTFILE_DIR "/var/lib/prometheus/node-exporter"
-#define HP_METRICS_FILE	  "hugeplan.prom"
+#define HP_P_TEXTFILE_DIR  "/var/lib/prometheus/node-exporter"
+#define HP_METRICS_FILE	   "hugeplan.prom"
+#define HP_P_ENTRY_RECORDS "/var/lib/hugeplan/entries" /* NAME/{path,before,after} */
+
+/* kernel-install and the Boot Loader Specification (core/bootspec.h, sys/bls.h) */
+#define HP_P_KI_CONF	     "/etc/kernel/install.conf"
+#define HP_P_KI_CONF_LIB     "/usr/lib/kernel/install.conf"
+#define HP_P_ENTRY_TOKEN     "/etc/kernel/entry-token"
+#define HP_P_MACHINE_ID	     "/etc/machine-id"
+#define HP_P_MACHINE_INFO    "/etc/machine-info"
+#define HP_P_OS_RELEASE	     "/etc/os-release"
+#define HP_P_OS_RELEASE_LIB  "/usr/lib/os-release"
+#define HP_P_BOOT_EFI	     "/efi" /* $BOOT candidates, in kernel-install's order */
+#define HP_P_BOOT	     "/boot"
+#define HP_P_BOOT_BOOT_EFI   "/boot/efi"
+#define HP_P_BLS_ENTRIES     "%s/loader/entries" /* under $BOOT */
+#define HP_P_LOADER_CONF     "%s/loader/loader.conf"
+#define HP_P_UKI_DIR	     "%s/EFI/Linux"
+#define HP_P_EFIVARS	     "/sys/firmware/efi/efivars"
+#define HP_P_EFIVAR_ONESHOT  HP_P_EFIVARS "/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+#define HP_P_EFIVAR_DEFAULT  HP_P_EFIVARS "/LoaderEntryDefault-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+#define HP_P_MODULES_DIR     "/lib/modules"
+#define HP_P_VMLINUZ	     "/boot/vmlinuz-%s"
+#define HP_P_MODULES_VMLINUZ "/lib/modules/%s/vmlinuz" /* Fedora, RHEL */
+#define HP_P_PROXMOX_UUIDS   "/etc/kernel/proxmox-boot-uuids"
 
 /* what kernel-install reads for the command line when /etc/kernel/cmdline is absent */
 #define HP_P_USRLIB_KERNEL_CMDLINE "/usr/lib/kernel/cmdline"
@@ -55,6 +78,8 @@
 #define HP_P_GRUB_MKCONFIG_B "/usr/bin/grub-mkconfig"
 #define HP_P_GRUB2_MKCONFIG  "/usr/sbin/grub2-mkconfig"
 #define HP_P_KERNEL_INSTALL  "/usr/bin/kernel-install"
+#define HP_P_PROXMOX_BOOT    "/usr/sbin/proxmox-boot-tool"
+#define HP_P_GRUBBY	     "/usr/sbin/grubby"
 
 /*
  * modprobe configuration folders, highest priority first: libkmod's defaults (kmod 30 reads

@@ -7,7 +7,7 @@
  * Unknown keys are skipped on reading (a newer hugeplan may add some); format=1 is required.
  *
  *   format=1
- *   bootloader=grub | kernel-install
+ *   bootloader=grub | kernel-install | bls
  *   file=/etc/default/grub.d/99-hugeplan.cfg     (on the system, not prefixed by --root)
  *   tokens=default_hugepagesz=1G hugepagesz=1G hugepages=4 hugeplan.plan=...
  *   plan=<hugeplan.plan id>
@@ -16,6 +16,10 @@
  *   update=done | pending | none                 (grub.cfg regenerated after the write?)
  *   update_note=<what ran, or why not>
  *   created_file=yes | no                         (apply created the file, kernel-install)
+ *   boot=/boot                                    (bls: $BOOT, when there are entries)
+ *   entry_token=<token>                           (bls: their entry token)
+ *
+ * The entries' own records are beside it (core/blsapply.h).
  */
 #ifndef HP_STATE_H
 #define HP_STATE_H
@@ -41,6 +45,8 @@ struct hp_state {
 	enum hp_update_state update;
 	char update_note[2048];
 	bool created_file;
+	char boot[256];	       /* "" unless bls */
+	char entry_token[128]; /* "" unless bls */
 };
 
 /*
