@@ -191,38 +191,61 @@ static bool entry_installed(const char *root, const char *prefix, const struct h
 	return hp_kernel_installed(root, ver);
 }
 
+/* the folder fmt (with prefix) under root: *d and dir (as on the system), or NULL and errno */
+static DIR *open_folder(const char *root, const char *fmt, const char *prefix, char *dir,
+			size_t len)
+{
+	char p[4096];
+
+	snprintf(dir, len, fmt, prefix);
+	if (hp_path(p, sizeof(p), root, "%s", dir) < 0) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return opendir(p);
+}
+
+/* the next regular file of d named *suffix (any case), not hidden: its name and path, or NULL */
+static const char *next_file(const char *root, DIR *d, const char *dir, const char *suffix,
+			     char *path, size_t len)
+{
+	size_t sl = strlen(suffix);
+	struct dirent *de;
+
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n <= sl || strcasecmp(de->d_name + n - sl, suffix) || de->d_name[0] == '.' ||
+		    n >= HP_BOOT_ID_MAX)
+			continue;
+		snprintf(path, len, "%.3800s/%s", dir, de->d_name);
+		if (is_file(root, path))
+			return de->d_name;
+	}
+	return NULL;
+}
+
 static int scan_entries(const char *root, const char *prefix, bool under_boot,
 			struct hp_bls_scan *s, char *what, size_t wlen)
 {
-	char dir[4096], p[4096];
-	struct dirent *de;
+	char dir[4096], path[4096];
+	const char *name;
 	DIR *d;
 	int r = 0;
 
-	snprintf(dir, sizeof(dir), HP_P_BLS_ENTRIES, prefix);
-	if (hp_path(p, sizeof(p), root, "%s", dir) < 0)
-		return 0;
-	d = opendir(p);
+	d = open_folder(root, HP_P_BLS_ENTRIES, prefix, dir, sizeof(dir));
 	if (!d)
 		return errno == ENOENT || errno == ENOTDIR
 			       ? 0
 			       : (snprintf(what, wlen, "%s", dir), -errno);
-	while (r == 0 && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
+	while (r == 0 && (name = next_file(root, d, dir, ".conf", path, sizeof(path)))) {
 		struct hp_bls_entry e;
 		struct hp_bls_file *f;
-		char path[4096];
 
-		if (n < 6 || strcasecmp(de->d_name + n - 5, ".conf") || de->d_name[0] == '.' ||
-		    n >= HP_BOOT_ID_MAX)
-			continue;
-		snprintf(path, sizeof(path), "%.3800s/%s", dir, de->d_name);
-		if (!is_file(root, path))
-			continue;
 		r = add_file(s, &f);
 		if (r < 0)
 			break;
-		snprintf(f->name, sizeof(f->name), "%s", de->d_name);
+		snprintf(f->name, sizeof(f->name), "%s", name);
 		snprintf(f->path, sizeof(f->path), "%s", path);
 		f->type = HP_BOOT_TYPE1;
 		f->under_boot = under_boot;
@@ -275,32 +298,24 @@ static int read_section(int fd, const struct hp_pe_section *sec, char **out)
 
 static int scan_ukis(const char *root, const char *prefix, struct hp_bls_scan *s)
 {
-	char dir[4096], p[4096];
-	struct dirent *de;
+	char dir[4096], path[4096], p[4096];
+	const char *name;
 	DIR *d;
 	int r = 0;
 
-	snprintf(dir, sizeof(dir), HP_P_UKI_DIR, prefix);
-	if (hp_path(p, sizeof(p), root, "%s", dir) < 0)
-		return 0;
-	d = opendir(p);
+	d = open_folder(root, HP_P_UKI_DIR, prefix, dir, sizeof(dir));
 	if (!d)
 		return 0; /* bootctl skips what it cannot read here too */
-	while (r == 0 && (de = readdir(d))) {
+	while (r == 0 && (name = next_file(root, d, dir, ".efi", path, sizeof(path)))) {
 		unsigned char head[HP_PE_HEAD_MAX];
 		const struct hp_pe_section *sec;
-		size_t n = strlen(de->d_name);
-		char path[4096], title[HP_BOOT_ID_MAX];
+		char title[HP_BOOT_ID_MAX];
 		_cleanup_close_ int fd = -1;
 		struct hp_bls_file *f;
 		struct hp_pe pe;
 		ssize_t k;
 
-		if (n < 5 || strcasecmp(de->d_name + n - 4, ".efi") || de->d_name[0] == '.' ||
-		    n >= HP_BOOT_ID_MAX)
-			continue;
-		snprintf(path, sizeof(path), "%.3800s/%s", dir, de->d_name);
-		if (!is_file(root, path) || hp_path(p, sizeof(p), root, "%s", path) < 0)
+		if (hp_path(p, sizeof(p), root, "%s", path) < 0)
 			continue;
 		fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0)
@@ -311,7 +326,7 @@ static int scan_ukis(const char *root, const char *prefix, struct hp_bls_scan *s
 		r = add_file(s, &f);
 		if (r < 0)
 			break;
-		snprintf(f->name, sizeof(f->name), "%s", de->d_name);
+		snprintf(f->name, sizeof(f->name), "%s", name);
 		snprintf(f->path, sizeof(f->path), "%s", path);
 		f->type = HP_BOOT_UKI;
 		sec = hp_pe_find(&pe, ".osrel");
