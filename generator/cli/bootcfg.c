@@ -57,7 +57,8 @@ static void usage(bool apply)
 	       "     --root DIR      an offline image: files and state under DIR, no update\n");
 	if (apply)
 		printf("     --config DIR    read the configuration from DIR only\n"
-		       "     --kver VER      plan for kernel version VER (default: the running one)\n"
+		       "     --kver VER      plan for kernel version VER (default: the one that\n"
+		       "                     boots next)\n"
 		       "     --balanced      accept the balanced form on kernels before 5.16\n");
 	printf("  -h, --help         display this help\n"
 	       "\nFiles: %s (GRUB), %s (kernel-install, bls),\n"

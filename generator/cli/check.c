@@ -16,7 +16,11 @@ int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct h
 	int r;
 
 	hp_check_needs_from_plan(&l->plan, &n);
-	r = hp_check_run(o->root, o->kver, &n, out);
+	r = hp_check_run(o->root, l->kver[0] ? l->kver : o->kver,
+			 l->kver_src == HP_KVER_GIVEN || l->kver_src == HP_KVER_RUNNING
+				 ? NULL
+				 : hp_kver_source_text(l->kver_src),
+			 &l->next, &n, out);
 	if (r < 0) {
 		fprintf(stderr, "%s: cannot run the checks: %s\n", program_invocation_short_name,
 			hp_strerror(r));
@@ -74,7 +78,7 @@ static void usage(void)
 	printf("\nOptions:\n"
 	       "     --config DIR   read the configuration from DIR only\n"
 	       "     --root DIR     read the system (and the configuration) under DIR\n"
-	       "     --kver VER     check kernel VER (default: the running one)\n"
+	       "     --kver VER     check kernel VER (default: the one that boots next)\n"
 	       "     --balanced     accept the balanced form on kernels before 5.16\n"
 	       "  -J, --json         JSON output\n"
 	       "  -h, --help         display this help\n"
@@ -132,7 +136,7 @@ int cmd_check(int argc, char **argv)
 	r = hp_cli_preflight(&o, l, fs);
 	if (r == 0) {
 		if (o.json) {
-			r = print_json(o.kver ? o.kver : l->host.kver_str, fs);
+			r = print_json(l->kver[0] ? l->kver : l->host.kver_str, fs);
 		} else {
 			hp_cli_print_findings(fs, stdout, false);
 			printf("\n%zu error%s, %zu warning%s.\n", fs->nr_errors,

@@ -17,6 +17,7 @@
 #include "core/host.h"
 #include "core/plan.h"
 #include "core/render.h"
+#include "sys/nextboot.h"
 
 #define EXIT_NOFIT 1
 #define EXIT_USAGE 2
@@ -40,6 +41,10 @@ struct hp_loaded {
 	struct hp_kargs args;
 	char cmdline[HP_MAX_TOKENS * HP_TOKEN_MAX]; /* args joined */
 	bool loaded_cfg, planned;
+	/* the kernel judged: --kver, else the one that boots next (core/nextboot.h) */
+	char kver[HP_KVER_MAX];
+	enum hp_kver_source kver_src;
+	struct hp_next_facts next;
 };
 
 struct hp_command {
@@ -94,8 +99,8 @@ void hp_cli_warnings(const struct hp_loaded *l, FILE *f);
 
 /*
  * hp_cli_preflight - the checks of "hugeplan check" for the loaded plan, on o->root and the
- * kernel o->kver (NULL: the running one). Returns 0 with *out filled (out->nr_errors > 0
- * means: refuse to go on), or -errno after printing why the checks could not run.
+ * kernel l->kver (--kver, else the one that boots next). Returns 0 with *out filled (out->nr_errors
+ * > 0 means: refuse to go on), or -errno after printing why the checks could not run.
  */
 int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out);
 

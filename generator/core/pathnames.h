@@ -34,6 +34,7 @@
 #define HP_P_KERNEL_CMDLINE "/etc/kernel/cmdline"
 #define HP_P_GRUB_SNIPPET   "/etc/default/grub.d/99-hugeplan.cfg"
 #define HP_P_GRUB_CFG	    "/boot/grub/grub.cfg"
+#define HP_P_GRUBENV	    "/boot/grub/grubenv"
 #define HP_P_STATE_FILE	    "/var/lib/hugeplan/applied"
 #define HP_P_LOCK_FILE	    "/var/lib/hugeplan/lock"
 /* node_exporter's textfile collector: Debian's directory, MetricsDirectory='s default */

@@ -216,6 +216,9 @@ static void check_kernel(struct ctx *c, unsigned kver)
 		pf_fix(x, "pass --kver with the release as 'uname -r' prints it");
 	} else if (!strcmp(f->kver, f->running_kver)) {
 		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (the running kernel)", f->kver);
+	} else if (f->kver_why[0]) {
+		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (%s; running: %s)", f->kver,
+		       f->kver_why, f->running_kver[0] ? f->running_kver : "unknown");
 	} else {
 		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (running: %s)", f->kver,
 		       f->running_kver[0] ? f->running_kver : "unknown");

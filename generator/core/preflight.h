@@ -87,6 +87,8 @@ struct hp_check_facts {
 	char kver[128];		/* target kernel release */
 	unsigned kver_num;	/* HP_KVER() of kver, 0 when it does not parse */
 	char running_kver[128]; /* /proc/sys/kernel/osrelease, "" unknown */
+	char kver_why[64];	/* how kver was chosen when not named: "the default boot entry" */
+	char installed[512];	/* the installed kernels, "A, B" ("none"); "" not known */
 	int host_err;		/* -errno when the host facts could not be read */
 	char host_errmsg[300];
 

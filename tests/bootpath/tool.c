@@ -14,6 +14,7 @@
  *   tool kpool CMDLINE                   the pools an x86-64 kernel (2M, 1G) is asked for
  *   tool vercmp A B                      "A < B", "A == B" or "A > B", as systemd-analyze compare-versions (core/bootspec.h)
  *   tool bls-default ROOT                the id of the entry sys/bls.h finds boots next
+ *   tool grub-default CFG [GRUBENV]      the kernel of GRUB's default entry (core/nextboot.h)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include "core/grubsh.h"
 #include "core/kcmdline.h"
 #include "core/kdump.h"
+#include "core/nextboot.h"
 #include "core/pe.h"
 #include "sys/bls.h"
 #include "sys/path.h"
@@ -148,6 +150,14 @@ int main(int argc, char **argv)
 		int c = hp_vercmp(argv[2], argv[3]);
 
 		printf("%s %s %s\n", argv[2], c < 0 ? "<" : c > 0 ? ">" : "==", argv[3]);
+		return 0;
+	} else if (!strcmp(argv[1], "grub-default")) {
+		char kver[256];
+
+		if (!hp_grub_default_kver(slurp(argv[2]), argc > 3 ? slurp(argv[3]) : NULL, kver,
+					  sizeof(kver)))
+			return 1;
+		printf("%s\n", kver);
 		return 0;
 	} else if (!strcmp(argv[1], "bls-default")) {
 		struct hp_bls_scan sc;
