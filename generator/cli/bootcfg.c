@@ -132,6 +132,7 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 	}
 	if (optind < argc)
 		return hp_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	o->cli.want = o->want;
 	if (o->cli.root && (!*o->cli.root || streq(o->cli.root, "/")))
 		o->cli.root = NULL;
 	return 0;

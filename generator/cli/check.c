@@ -7,8 +7,64 @@
 
 #include "preflight/facts.h"
 #include "cli/cli.h"
+#include "core/cmdline-edit.h"
 #include "core/json.h"
 #include "sys/root.h"
+#include "core/macro.h"
+#include "sys/bls.h"
+#include "sys/bootloader.h"
+#include "sys/owners.h"
+
+/* whether GRUB takes hugeplan's words: asked for, or what apply's auto would pick */
+static bool takes_grub(const struct hp_cli *o)
+{
+	struct hp_boot_facts f;
+	struct hp_bls_scan *s;
+	char what[4096];
+	bool bls = false;
+
+	if (o->want != HP_BL_AUTO)
+		return o->want == HP_BL_GRUB;
+	if (hp_boot_probe(o->root, &f) < 0 || !f.mkconfig_reads_grub_d)
+		return false;
+	s = calloc(1, sizeof(*s));
+	if (s && hp_bls_scan(o->root, s, what, sizeof(what)) == 0)
+		bls = s->nr_managed > 0 && !s->layout_other;
+	if (s)
+		hp_bls_scan_free(s);
+	free(s);
+	return !bls;
+}
+
+/* the other owners of the command line: GRUB's "--", tuned, kdump */
+static int owners(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out)
+{
+	_cleanup_free_ struct hp_owner_facts *f = calloc(1, sizeof(*f));
+	const char *toks[HP_MAX_TOKENS];
+	_cleanup_free_ char *next = NULL;
+	char what[4096];
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	r = hp_owners_read(o->root, f, what, sizeof(what));
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", program_invocation_short_name, what,
+			hp_strerror(r));
+		return r;
+	}
+	/* the next boot's command line: this one's, hugeplan's words replaced by today's */
+	for (size_t i = 0; i < l->args.n; i++)
+		toks[i] = l->args.tok[i];
+	if (hp_cmdline_edit(l->host.cmdline, toks, l->args.n, HP_CMDLINE_FROM_PROC, &next) < 0)
+		next = NULL;
+	r = hp_owners_evaluate(f,
+			       &(struct hp_owner_needs){ .grub = takes_grub(o),
+							 .next = next ? next : l->host.cmdline,
+							 .arch = &l->arch },
+			       out);
+	return r == -ENOSPC ? 0 : r;
+}
 
 int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out)
 {
@@ -26,7 +82,7 @@ int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct h
 			hp_strerror(r));
 		return r;
 	}
-	return 0;
+	return owners(o, l, out);
 }
 
 void hp_cli_print_findings(const struct hp_findings *fs, FILE *f, bool problems_only)

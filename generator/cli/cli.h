@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "config/config.h"
+#include "core/bootloader.h"
 #include "core/preflight.h"
 #include "core/host.h"
 #include "core/plan.h"
@@ -31,6 +32,7 @@ struct hp_cli {
 	bool bytes;
 	bool balanced;	      /* --balanced */
 	struct hp_diag *diag; /* not NULL: hp_cli_load() copies a configuration error here too */
+	enum hp_bootloader want; /* apply's --bootloader: which other owners matter */
 };
 
 struct hp_loaded {
@@ -99,7 +101,9 @@ void hp_cli_warnings(const struct hp_loaded *l, FILE *f);
 
 /*
  * hp_cli_preflight - the checks of "hugeplan check" for the loaded plan, on o->root and the
- * kernel l->kver (--kver, else the one that boots next). Returns 0 with *out filled (out->nr_errors
+ * kernel l->kver (--kver, else the one that boots next), then those of the other owners of
+ * the command line (core/owners.h: a "--" in GRUB_CMDLINE_LINUX where GRUB takes the words,
+ * tuned, kdump). Returns 0 with *out filled (out->nr_errors
  * > 0 means: refuse to go on), or -errno after printing why the checks could not run.
  */
 int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out);

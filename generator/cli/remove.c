@@ -142,10 +142,10 @@ static int remove_(const struct bootcfg_opts *o)
 
 			snprintf(entry, sizeof(entry), HP_P_BLS_ENTRIES "/%s", g->bls.where.boot,
 				 rm.bad_entry);
-			// clang-format off
-			bootcfg_error(o, "%s:%u: a double quote is not closed in the options: hugeplan's words cannot be told apart there; fix the entry first; nothing changed",
-				      bootcfg_path(o, entry, path, sizeof(path)), rm.bad_line);
-			// clang-format on
+			bootcfg_error(
+				o,
+				"%s:%u: a double quote is not closed in the options: hugeplan's words cannot be told apart there; fix the entry first; nothing changed",
+				bootcfg_path(o, entry, path, sizeof(path)), rm.bad_line);
 		} else if (rm.unreadable)
 			bootcfg_error(o, "%s: cannot read: %s", path, hp_strerror(r));
 		else if (r == -EINVAL)

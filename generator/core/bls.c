@@ -158,19 +158,9 @@ static void put(struct out *o, const char *s, size_t n)
 static bool owned_are(const char *opts, const char *const *toks, size_t n)
 {
 	const char *p = opts;
-	size_t k = 0;
+	size_t k = 0, len;
 
-	while (*p) {
-		size_t len = 0;
-		bool q = false;
-
-		while (hp_kisspace((unsigned char)*p))
-			p++;
-		for (; p[len] && (q || !hp_kisspace((unsigned char)p[len])); len++)
-			if (p[len] == '"')
-				q = !q;
-		if (!len)
-			break;
+	while ((p = hp_kword(p, &len))) {
 		if ((len == 2 && !strncmp(p, "--", 2)) || (len == 4 && !strncmp(p, "\"--\"", 4)))
 			break;
 		if (hp_word_owned(p, len)) {

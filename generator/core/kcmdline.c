@@ -58,6 +58,20 @@ const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *v
 	return args;
 }
 
+const char *hp_kword(const char *p, size_t *len)
+{
+	size_t k = 0;
+	bool q = false;
+
+	while (hp_kisspace((unsigned char)*p))
+		p++;
+	for (; p[k] && (q || !hp_kisspace((unsigned char)p[k])); k++)
+		if (p[k] == '"')
+			q = !q;
+	*len = k;
+	return k ? p : NULL;
+}
+
 bool hp_param_eq(const char *a, const char *b)
 {
 	for (; *a || *b; a++, b++) {

@@ -144,6 +144,13 @@ static inline bool hp_kisspace(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
 }
 
+/*
+ * hp_kword - the next word of a command line as next_arg() bounds it (blanks by
+ * hp_kisspace(), a double quote toggling whether they end the word), quotes included: its
+ * start and *len, or NULL at the end.
+ */
+const char *hp_kword(const char *p, size_t *len);
+
 /* hp_param_eq - parameq(): names equal when '-' and '_' are taken as the same. */
 bool hp_param_eq(const char *a, const char *b);
 

@@ -73,6 +73,18 @@
 #define HP_P_PROC_PID_CMDLINE "/proc/%ld/cmdline"
 #define HP_P_PROC_PID_STAT    "/proc/%ld/stat"
 
+/* Other owners of the command line (core/owners.h) */
+#define HP_P_TUNED_ACTIVE      "/etc/tuned/active_profile"
+#define HP_P_TUNED_BOOTCMDLINE "/etc/tuned/bootcmdline"
+#define HP_P_TUNED_GRUB	       "/etc/grub.d/00_tuned"
+#define HP_P_TUNED_PROFILE_ETC "/etc/tuned/%s/tuned.conf"
+#define HP_P_TUNED_PROFILE_LIB "/usr/lib/tuned/%s/tuned.conf"
+#define HP_P_KDUMP_DEBIAN      "/etc/default/kdump-tools"
+#define HP_P_KDUMP_CONFIG      "/usr/sbin/kdump-config"
+#define HP_P_KDUMP_REDHAT      "/etc/sysconfig/kdump"
+#define HP_P_KDUMPCTL	       "/usr/bin/kdumpctl"
+#define HP_P_KDUMPCTL_SBIN     "/usr/sbin/kdumpctl"
+
 /* Boot loader tools: Debian/Ubuntu, Arch, Fedora/RHEL; the first found is used. */
 #define HP_P_UPDATE_GRUB     "/usr/sbin/update-grub"
 #define HP_P_GRUB_MKCONFIG   "/usr/sbin/grub-mkconfig"

@@ -60,53 +60,35 @@ int hp_boot_probe(const char *root, struct hp_boot_facts *f)
 	return 0;
 }
 
-static int scan_file(const char *root, const char *file, bool after, struct hp_grub_word *out,
-		     size_t max, size_t *count)
-{
-	struct hp_grub_hit hits[16];
-	size_t n;
-	char *text;
-	int r;
-
-	r = hp_read_text(root, &text, NULL, SCRIPT_MAX, "%s", file);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
-	n = hp_grub_scan(text, hits, 16);
-	free(text);
-	for (size_t i = 0; i < n; i++, (*count)++) {
-		struct hp_grub_word *w = &out[*count];
-
-		if (*count >= max || i >= 16)
-			continue;
-		snprintf(w->file, sizeof(w->file), "%s", file);
-		w->line = hits[i].line;
-		snprintf(w->word, sizeof(w->word), "%s", hits[i].word);
-		w->after_snippet = after;
-	}
-	return 0;
-}
-
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max)
+/*
+ * fn(ctx, root, file, text, after) for /etc/default/grub and every /etc/default/grub.d/ *.cfg
+ * but hugeplan's, in the order grub-mkconfig sources them (C collation); after: it comes after
+ * 99-hugeplan.cfg. Missing files are skipped; a negative return of fn stops the walk.
+ */
+static int for_each_grub_file(const char *root, int (*fn)(void *, const char *, const char *, bool),
+			      void *ctx)
 {
-	char file[512], **names = NULL;
-	size_t count = 0, nr = 0, cap = 0;
+	char file[512], **names = NULL, *text;
+	size_t nr = 0, cap = 0;
 	struct dirent *e;
 	DIR *d;
 	int r;
 
-	r = scan_file(root, HP_P_GRUB_DEFAULT, false, out, max, &count);
-	if (r < 0)
+	r = hp_read_text(root, &text, NULL, SCRIPT_MAX, "%s", HP_P_GRUB_DEFAULT);
+	if (r == 0) {
+		r = fn(ctx, HP_P_GRUB_DEFAULT, text, false);
+		free(text);
+	}
+	if (r < 0 && r != -ENOENT)
 		return r;
 	r = hp_root_opendir(root, HP_P_GRUB_D, &d);
 	if (r < 0)
-		return r == -ENOENT ? (int)count : r;
+		return r == -ENOENT ? 0 : r;
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 
@@ -135,13 +117,79 @@ int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max)
 	for (size_t i = 0; i < nr; i++) {
 		if (r == 0) {
 			snprintf(file, sizeof(file), "%s/%s", HP_P_GRUB_D, names[i]);
-			r = scan_file(root, file, strcmp(names[i], HP_GRUB_SNIPPET_NAME) > 0, out,
-				      max, &count);
+			r = hp_read_text(root, &text, NULL, SCRIPT_MAX, "%s", file);
+			if (r == 0) {
+				r = fn(ctx, file, text, strcmp(names[i], HP_GRUB_SNIPPET_NAME) > 0);
+				free(text);
+			} else if (r == -ENOENT) {
+				r = 0;
+			}
 		}
 		free(names[i]);
 	}
 	free(names);
-	return r < 0 ? r : (int)count;
+	return r;
+}
+
+struct words {
+	struct hp_grub_word *out;
+	size_t max, count;
+};
+
+static int scan_words(void *ctx, const char *file, const char *text, bool after)
+{
+	struct words *w = ctx;
+	struct hp_grub_hit hits[16];
+	size_t n = hp_grub_scan(text, hits, 16);
+
+	for (size_t i = 0; i < n; i++, w->count++) {
+		struct hp_grub_word *g = &w->out[w->count];
+
+		if (w->count >= w->max || i >= 16)
+			continue;
+		snprintf(g->file, sizeof(g->file), "%s", file);
+		g->line = hits[i].line;
+		snprintf(g->word, sizeof(g->word), "%s", hits[i].word);
+		g->after_snippet = after;
+	}
+	return 0;
+}
+
+int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max)
+{
+	struct words w = { .out = out, .max = max };
+	int r = for_each_grub_file(root, scan_words, &w);
+
+	return r < 0 ? r : (int)w.count;
+}
+
+struct init {
+	char *file;
+	size_t len;
+	unsigned *line;
+};
+
+static int scan_init(void *ctx, const char *file, const char *text, bool after)
+{
+	struct init *in = ctx;
+	unsigned line = hp_grub_scan_init(text);
+
+	(void)after;
+	/* the last assignment counts: a later file without "--" does not undo it, though */
+	if (line) {
+		snprintf(in->file, in->len, "%s", file);
+		*in->line = line;
+	}
+	return 0;
+}
+
+int hp_grub_find_init(const char *root, char *file, size_t len, unsigned *line)
+{
+	struct init in = { .file = file, .len = len, .line = line };
+
+	file[0] = '\0';
+	*line = 0;
+	return for_each_grub_file(root, scan_init, &in);
 }
 
 int hp_run(const char *const *argv, int *status, const char **step)

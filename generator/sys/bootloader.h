@@ -36,6 +36,13 @@ struct hp_grub_word {
 int hp_grub_find_words(const char *root, struct hp_grub_word *out, size_t max);
 
 /*
+ * hp_grub_find_init - where the same files give GRUB_CMDLINE_LINUX a "--"
+ * (core/grub-snippet.h's hp_grub_scan_init()): the last such file and its line (file "" and
+ * line 0 when none). 0, or -errno as above.
+ */
+int hp_grub_find_init(const char *root, char *file, size_t len, unsigned *line);
+
+/*
  * hp_run - run argv[0] (an absolute path) with argv, no shell, stdin from /dev/null, stdout
  * and stderr shared with ours; wait for it. 0 and *status (exit code, or 128+signal) once it
  * ran; -errno when it could not be started or waited for (the exec error is passed back from
