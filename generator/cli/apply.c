@@ -16,6 +16,7 @@
 #include "preflight/facts.h"
 #include "cli/bootcfg.h"
 #include "core/grub-snippet.h"
+#include "core/grubsh.h"
 #include "core/macro.h"
 #include "core/size.h"
 #include "sys/bls.h"
@@ -97,10 +98,16 @@ static int preflight(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	hp_cli_print_findings(fs, stderr, true);
 	if (!fs->nr_errors)
 		return 0;
-	bootcfg_error(
-		o,
-		"the kernel that will boot cannot serve this plan (%zu error%s above, see 'hugeplan check'): nothing written",
-		fs->nr_errors, fs->nr_errors == 1 ? "" : "s");
+	if (o->dry_run)
+		bootcfg_error(
+			o,
+			"the kernel that will boot cannot serve this plan (%zu error%s above, see 'hugeplan check'): apply would write nothing; what it would write once they are fixed follows",
+			fs->nr_errors, fs->nr_errors == 1 ? "" : "s");
+	else
+		bootcfg_error(
+			o,
+			"the kernel that will boot cannot serve this plan (%zu error%s above, see 'hugeplan check'): nothing written",
+			fs->nr_errors, fs->nr_errors == 1 ? "" : "s");
 	return EXIT_NOFIT;
 }
 
@@ -324,8 +331,102 @@ static int decide_failed(const struct bootcfg_opts *o, const struct hp_apply_in 
 	return EXIT_ERROR;
 }
 
-static void dry_run(const struct bootcfg_opts *o, const struct hp_apply_in *in,
-		    const struct hp_apply *a)
+#define MAX_KERNELS 32
+
+/* what the kernel reserves from a grub.cfg linux line's arguments, against the plan */
+static void print_pool(const struct hp_loaded *l, const char *args, const char *plan)
+{
+	_cleanup_free_ struct hp_kreq *req = calloc(1, sizeof(*req));
+	_cleanup_free_ char *kernel = NULL;
+	char got[256];
+
+	if (!req || hp_grub_kernel_cmdline(args, NULL, NULL, &kernel) < 0) {
+		printf("    pool: cannot be told (a quote GRUB would not close)\n");
+		return;
+	}
+	hp_kcmdline_simulate(kernel, &l->arch, req);
+	if (!hp_kreq_summary(req, got, sizeof(got)))
+		printf("    pool: none\n");
+	else
+		printf("    pool: %s%s\n", got,
+		       streq(got, plan) ? ", as planned" : ", NOT the plan");
+}
+
+/*
+ * GRUB: the linux lines of the next boot, per kernel, from what grub-mkconfig will have once it
+ * sourced the settings with the new snippet (10_linux: "LINUX DEFAULT", recovery "single
+ * LINUX"); the running system only
+ */
+static void print_grub_boot(const struct bootcfg_opts *o, const struct hp_loaded *l,
+			    const struct hp_apply *a)
+{
+	_cleanup_free_ struct hp_kreq *want = calloc(1, sizeof(*want));
+	_cleanup_free_ char(*kernels)[256] = calloc(MAX_KERNELS, 256);
+	struct hp_grub_vars v;
+	char err[512], plan[256] = "";
+	int r, status, n;
+
+	if (o->cli.root) {
+		printf("next boot: not shown: %s's GRUB settings are shell code and are not run on this host (run 'hugeplan apply --dry-run' inside the image)\n",
+		       o->cli.root);
+		return;
+	}
+	if (!want || !kernels)
+		return;
+	r = hp_grub_source(a->change.action == HP_FILE_WRITE ? a->change.text : NULL, &v, &status,
+			   err, sizeof(err));
+	if (r == -ECHILD) {
+		printf("next boot: sourcing %s and %s/*.cfg failed (exit status %d%s%s): grub-mkconfig would stop there too\n",
+		       HP_P_GRUB_DEFAULT, HP_P_GRUB_D, status, err[0] ? ": " : "", err);
+		return;
+	}
+	if (r < 0) {
+		printf("next boot: cannot source the GRUB settings: %s\n", strerror(-r));
+		return;
+	}
+	hp_kcmdline_simulate(l->cmdline, &l->arch, want);
+	hp_kreq_summary(want, plan, sizeof(plan));
+	printf("next boot: %s and %s/*.cfg sourced in order in a shell of their own, with this %s:\n",
+	       HP_P_GRUB_DEFAULT, HP_P_GRUB_D, HP_GRUB_SNIPPET_NAME);
+	printf("  GRUB_CMDLINE_LINUX=\"%s\"\n", v.linux_);
+	printf("  GRUB_CMDLINE_LINUX_DEFAULT=\"%s\"\n", v.linux_default);
+	n = hp_grub_kernels(NULL, kernels, MAX_KERNELS);
+	if (n <= 0)
+		printf("  (no %s/vmlinuz-* yet: every kernel's entries get these)\n", HP_P_BOOT);
+	for (int i = 0; i < (n > 0 ? n : 1); i++) {
+		const char *k = n > 0 ? kernels[i] : "VERSION";
+		_cleanup_free_ char *normal = NULL, *recovery = NULL;
+
+		if (asprintf(&normal, "%s %s", v.linux_, v.linux_default) < 0 ||
+		    asprintf(&recovery, "single %s", v.linux_) < 0)
+			break;
+		printf("  %s: %s\n", k, normal);
+		print_pool(l, normal, plan);
+		if (streq(v.disable_recovery, "true"))
+			continue;
+		printf("  %s (recovery mode): %s\n", k, recovery);
+		print_pool(l, recovery, plan);
+	}
+	hp_grub_vars_free(&v);
+}
+
+/* the unified kernel images: their own command line, which apply does not change */
+static void print_ukis(const struct bootcfg_opts *o, const struct inputs *g)
+{
+	char path[BOOTCFG_PATH_MAX];
+
+	for (size_t i = 0; i < g->bls.nr_files; i++) {
+		const struct hp_bls_file *f = &g->bls.files[i];
+
+		if (f->type != HP_BOOT_UKI)
+			continue;
+		printf("unchanged: %s (a unified kernel image): its command line %s\n",
+		       bootcfg_path(o, f->path, path, sizeof(path)), f->cmdline ? f->cmdline : "");
+	}
+}
+
+static void dry_run(const struct bootcfg_opts *o, const struct hp_loaded *l, const struct inputs *g,
+		    const struct hp_apply_in *in, const struct hp_apply *a)
 {
 	const struct hp_file_change *c = &a->change;
 	char path[BOOTCFG_PATH_MAX], now[32];
@@ -340,6 +441,10 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_apply_in *in,
 	else
 		bootcfg_print_dry(o, c);
 	bootcfg_print_entries(o, &a->entries);
+	if (in->bootloader == HP_BL_GRUB)
+		print_grub_boot(o, l, a);
+	else
+		print_ukis(o, g);
 	hp_apply_update(in, a, c->differs || hp_changes_differ(&a->entries, HP_CHANGE_ENTRY), &u);
 	if (in->bootloader == HP_BL_GRUB)
 		bootcfg_print_update(&u, in->update.cmd);
@@ -449,7 +554,7 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	if (a.change.created)
 		made_from(o, &a.change);
 	if (o->dry_run) {
-		dry_run(o, &in, &a);
+		dry_run(o, l, g, &in, &a);
 		goto out;
 	}
 
@@ -533,10 +638,13 @@ int cmd_apply(int argc, char **argv)
 		hp_cli_unload(&l);
 		return EXIT_NOFIT;
 	}
-	/* everything computed and checked before the first write */
+	/* everything computed and checked before the first write; a dry run still shows it all */
 	r = preflight(&o, &l);
-	if (!r)
-		r = apply(&o, &l);
+	if (!r || (o.dry_run && r == EXIT_NOFIT)) {
+		int ra = apply(&o, &l);
+
+		r = ra ? ra : r;
+	}
 	hp_cli_unload(&l);
 	return r;
 }

@@ -119,6 +119,11 @@ int hp_vercmp(const char *a, const char *b)
 	}
 }
 
+int hp_vercmp_newest(const void *a, const void *b)
+{
+	return -hp_vercmp((const char *)a, (const char *)b);
+}
+
 static const char *nz(const char *s)
 {
 	return s && *s ? s : NULL;

@@ -38,6 +38,9 @@
 /* hp_vercmp - <0, 0, >0 as a sorts before, with or after b (UAPI.10). NULL sorts first. */
 int hp_vercmp(const char *a, const char *b);
 
+/* hp_vercmp_newest - for qsort() of an array of strings (char[N]): the newest version first */
+int hp_vercmp_newest(const void *a, const void *b);
+
 enum hp_boot_entry_type {
 	HP_BOOT_TYPE1 = 0, /* $BOOT/loader/entries/ *.conf */
 	HP_BOOT_UKI,	   /* EFI/Linux/ *.efi, a unified kernel image */

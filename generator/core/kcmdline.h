@@ -168,6 +168,12 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
  */
 const char *hp_kcmdline_series(unsigned kver);
 
+/*
+ * hp_kreq_summary - req's pools in words, "2 x 1G, 256 x 2M" (sizes as hp_size_token() writes
+ * them, in registration order; "" when none). Returns the pages of all sizes.
+ */
+uint64_t hp_kreq_summary(const struct hp_kreq *req, char *out, size_t len);
+
 /* hp_kreq_pool - the pool of that size in req, or NULL. */
 const struct hp_kpool *hp_kreq_pool(const struct hp_kreq *req, uint64_t size);
 

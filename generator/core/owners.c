@@ -36,24 +36,13 @@ static size_t owned_words(const char *text, char *out, size_t len)
 static uint64_t pools(const char *cmdline, const struct hp_karch *arch, char *out, size_t len)
 {
 	struct hp_kreq *req = calloc(1, sizeof(*req));
-	uint64_t total = 0;
-	size_t o = 0;
+	uint64_t total;
 
 	out[0] = '\0';
 	if (!req)
 		return 0;
 	hp_kcmdline_simulate(cmdline, arch, req);
-	for (size_t i = 0; i < req->nr_pools; i++) {
-		char sz[24];
-
-		if (!req->pools[i].pages)
-			continue;
-		hp_size_token(req->pools[i].size, sz, sizeof(sz));
-		if (o < len)
-			o += (size_t)snprintf(out + o, len - o, "%s%" PRIu64 " x %s", o ? ", " : "",
-					      req->pools[i].pages, sz);
-		total += req->pools[i].pages;
-	}
+	total = hp_kreq_summary(req, out, len);
 	free(req);
 	return total;
 }

@@ -22,6 +22,7 @@
 #define HP_P_THP_ENABLED    "/sys/kernel/mm/transparent_hugepage/enabled"
 #define HP_P_KMSG	    "/dev/kmsg"
 #define HP_P_DEVNULL	    "/dev/null" /* stdin of what apply runs; a symlink to it masks */
+#define HP_P_SH		    "/bin/sh"	/* sources the GRUB settings for a dry run */
 #define HP_P_KCONFIG	    "/boot/config-%s"
 #define HP_P_MODULES	    "/lib/modules/%s"
 #define HP_P_MODULES_DEP    "/lib/modules/%s/modules.dep.bin"

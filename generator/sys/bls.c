@@ -555,11 +555,6 @@ void hp_bls_in_from(const struct hp_bls_scan *s, struct hp_bls_in *in)
 	in->nr_recs = s->nr_recs;
 }
 
-static int cmp_newest(const void *a, const void *b)
-{
-	return -hp_vercmp((const char *)a, (const char *)b);
-}
-
 int hp_kernels_installed(const char *root, char (*out)[HP_KVER_MAX], size_t max)
 {
 	char p[4096];
@@ -581,6 +576,6 @@ int hp_kernels_installed(const char *root, char (*out)[HP_KVER_MAX], size_t max)
 		n++;
 	}
 	closedir(d);
-	qsort(out, kept, sizeof(*out), cmp_newest);
+	qsort(out, kept, sizeof(*out), hp_vercmp_newest);
 	return (int)n;
 }
