@@ -446,8 +446,8 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_loaded *l, con
 	else
 		print_ukis(o, g);
 	hp_apply_update(in, a, c->differs || hp_changes_differ(&a->entries, HP_CHANGE_ENTRY), &u);
-	if (in->bootloader == HP_BL_GRUB)
-		bootcfg_print_update(&u, in->update.cmd);
+	if (in->bootloader == HP_BL_GRUB || in->update.refresh)
+		bootcfg_print_update(&u, &in->update);
 	bootcfg_now(now, sizeof(now));
 	bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path));
 	if (hp_apply_record(in, a, c->differs || hp_changes_differ(&a->entries, HP_CHANGE_ENTRY),

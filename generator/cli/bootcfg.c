@@ -50,7 +50,8 @@ static void usage(bool apply)
 	printf("\nOptions:\n"
 	       "     --bootloader B  grub, bls, kernel-install or auto (default: auto, or\n"
 	       "                     for remove what apply recorded)\n"
-	       "     --no-update     do not run update-grub / grub-mkconfig\n"
+	       "     --no-update     do not run update-grub / grub-mkconfig (nor\n"
+	       "                     proxmox-boot-tool refresh)\n"
 	       "  -n, --dry-run      print the files, the command and why, write nothing\n"
 	       "     --wait SECONDS  wait that long for another apply or remove to finish\n"
 	       "                     (default 120; 0: do not wait)\n"
@@ -261,6 +262,14 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
 	u->cmd = cmd;
 	u->root = o->cli.root;
 	u->no_update = o->no_update;
+	u->refresh = NULL;
+	if (f->proxmox_uuids) {
+		size_t n = strlen(cmd) + 1;
+
+		snprintf(cmd + n, len - n, "%s refresh",
+			 f->proxmox_boot_tool[0] ? f->proxmox_boot_tool : HP_P_PROXMOX_BOOT);
+		u->refresh = cmd + n;
+	}
 }
 
 /* write (text) or remove file (as on the system) beneath root; 0 or -errno with *step */
@@ -380,33 +389,28 @@ void bootcfg_print_entries(const struct bootcfg_opts *o, const struct hp_changes
 		       bootcfg_path(o, HP_P_ENTRY_RECORDS, path, sizeof(path)));
 }
 
-int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,
-		       size_t nlen)
+/* run argv, saying so; note is what the state records. 0 ran and succeeded, else EXIT_ERROR. */
+static int run_step(const struct bootcfg_opts *o, const char *const *argv, const char *what,
+		    char *note, size_t nlen)
 {
-	const char *argv[4], *step = "";
+	const char *step = "";
 	char cmd[CMD_MAX];
 	int r, status = 0;
 
-	if (hp_grub_update_argv(f, HP_P_GRUB_CFG, argv) < 0) {
-		snprintf(note, nlen, "no update-grub or grub-mkconfig to run");
-		bootcfg_error(o, "%s", note);
-		return EXIT_ERROR;
-	}
 	print_cmd(argv, cmd, sizeof(cmd));
 	printf("running %s\n", cmd);
 	fflush(stdout);
 	r = hp_run(argv, &status, &step);
 	if (r < 0) {
 		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, hp_strerror(r));
-		bootcfg_error(o, "%s; the boot menu is not updated", note);
+		bootcfg_error(o, "%s; %s", note, what);
 		return EXIT_ERROR;
 	}
 	if (status != 0) {
 		snprintf(note, nlen, "%s: exit status %d", cmd, status);
-		bootcfg_error(
-			o,
-			"%s; the boot menu is not updated: fix the error above and run '%s' (or 'hugeplan %s' again)",
-			note, cmd, o->cli.cmd);
+		bootcfg_error(o,
+			      "%s; %s: fix the error above and run '%s' (or 'hugeplan %s' again)",
+			      note, what, cmd, o->cli.cmd);
 		return EXIT_ERROR;
 	}
 	snprintf(note, nlen, "%s: exit status 0", cmd);
@@ -414,9 +418,35 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 	return 0;
 }
 
+int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,
+		       size_t nlen)
+{
+	const char *argv[4];
+
+	if (hp_grub_update_argv(f, HP_P_GRUB_CFG, argv) < 0) {
+		snprintf(note, nlen, "no update-grub or grub-mkconfig to run");
+		bootcfg_error(o, "%s", note);
+		return EXIT_ERROR;
+	}
+	return run_step(o, argv, "the boot menu is not updated", note, nlen);
+}
+
+/* proxmox-boot-tool refresh: the kernels and their command line onto Proxmox's ESPs */
+static int run_refresh(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,
+		       size_t nlen)
+{
+	const char *argv[] = { f->proxmox_boot_tool[0] ? f->proxmox_boot_tool : HP_P_PROXMOX_BOOT,
+			       "refresh", NULL };
+
+	return run_step(o, argv, "the ESPs that Proxmox VE boots from are not updated", note, nlen);
+}
+
 enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
 				      const struct hp_update_plan *u, char *note, size_t nlen)
 {
+	char refresh[HP_APPLY_NOTE_MAX / 2];
+	int r = 0;
+
 	snprintf(note, nlen, "%s", u->note);
 	if (!u->run) {
 		if (u->why != HP_WHY_NONE)
@@ -425,7 +455,20 @@ enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct
 	}
 	if (u->reason[0])
 		printf("%s\n", u->reason);
-	return bootcfg_run_update(o, f, note, nlen) ? HP_OUTCOME_FAILED : HP_OUTCOME_DONE;
+	if (u->menu)
+		r = bootcfg_run_update(o, f, note, nlen);
+	/* the refresh copies grub.cfg too: not over a failed update */
+	if (u->refresh && !r) {
+		r = run_refresh(o, f, refresh, sizeof(refresh));
+		if (u->menu) {
+			size_t n = strlen(note);
+
+			snprintf(note + n, nlen - n, "; %s", refresh);
+		} else {
+			snprintf(note, nlen, "%s", refresh);
+		}
+	}
+	return r ? HP_OUTCOME_FAILED : HP_OUTCOME_DONE;
 }
 
 int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s, bool *made)
@@ -477,7 +520,7 @@ void bootcfg_print_dry(const struct bootcfg_opts *o, const struct hp_file_change
 		printf("\n");
 }
 
-void bootcfg_print_update(const struct hp_update_plan *u, const char *cmd)
+void bootcfg_print_update(const struct hp_update_plan *u, const struct hp_update_opts *o)
 {
 	if (!u->run) {
 		printf("%s\n", u->note);
@@ -485,7 +528,10 @@ void bootcfg_print_update(const struct hp_update_plan *u, const char *cmd)
 	}
 	if (u->reason[0])
 		printf("%s\n", u->reason);
-	printf("would run: %s\n", cmd);
+	if (u->menu)
+		printf("would run: %s\n", o->cmd);
+	if (u->refresh)
+		printf("would run: %s\n", o->refresh);
 }
 
 void bootcfg_now(char *buf, size_t len)

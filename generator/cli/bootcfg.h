@@ -60,7 +60,10 @@ int bootcfg_read(const struct bootcfg_opts *o, const char *file, char **text);
 /* bootcfg_read_state - 1 and *s, 0 none, or EXIT_ERROR after the message (unreadable, bad). */
 int bootcfg_read_state(const struct bootcfg_opts *o, struct hp_state *s);
 
-/* bootcfg_update_opts - how the boot menu is regenerated here, for core/apply.h */
+/*
+ * bootcfg_update_opts - how the boot menu is regenerated here, for core/apply.h: cmd (len
+ * bytes) holds the command and, after its NUL, Proxmox's refresh when it is due.
+ */
 void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
 			 struct hp_update_opts *u, char *cmd, size_t len);
 
@@ -112,7 +115,7 @@ int bootcfg_remove_state(const struct bootcfg_opts *o);
 void bootcfg_print_dry(const struct bootcfg_opts *o, const struct hp_file_change *c);
 
 /* bootcfg_print_update - a dry run's "would run: CMD" (after its reason) or the note. */
-void bootcfg_print_update(const struct hp_update_plan *u, const char *cmd);
+void bootcfg_print_update(const struct hp_update_plan *u, const struct hp_update_opts *o);
 
 /* bootcfg_now - the time for the state, "2026-11-26T06:40:00Z" ("unknown" if none) */
 void bootcfg_now(char *buf, size_t len);

@@ -91,7 +91,7 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_remove_in *in,
 {
 	char path[BOOTCFG_PATH_MAX];
 	struct hp_update_plan u;
-	bool grub_changed = false;
+	bool grub_changed = false, ki_changed = false;
 
 	printf("dry run: nothing is written\n");
 	for (size_t i = 0; i < rm->nr; i++) {
@@ -104,11 +104,13 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_remove_in *in,
 		}
 		bootcfg_print_dry(o, c);
 		grub_changed |= c->bootloader == HP_BL_GRUB;
+		ki_changed |= c->bootloader != HP_BL_GRUB;
 	}
 	bootcfg_print_entries(o, &rm->entries);
-	hp_remove_update(in, rm, grub_changed, &u);
+	ki_changed |= hp_changes_differ(&rm->entries, HP_CHANGE_ENTRY) > 0;
+	hp_remove_update(in, rm, grub_changed, ki_changed, &u);
 	if (u.run || u.note[0])
-		bootcfg_print_update(&u, in->update.cmd);
+		bootcfg_print_update(&u, &in->update);
 	if (in->old)
 		printf("would remove %s\n", bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path)));
 }
@@ -120,7 +122,7 @@ static int remove_(const struct bootcfg_opts *o)
 	struct hp_update_plan u;
 	struct hp_remove_in in;
 	char path[BOOTCFG_PATH_MAX], note[HP_APPLY_NOTE_MAX];
-	bool grub_changed = false;
+	bool grub_changed = false, ki_changed = false;
 	int r, ret;
 	struct hp_lock lock = HP_LOCK_INIT;
 
@@ -185,6 +187,7 @@ static int remove_(const struct bootcfg_opts *o)
 							  : "removed",
 			       path);
 			grub_changed |= c->bootloader == HP_BL_GRUB;
+			ki_changed |= c->bootloader != HP_BL_GRUB;
 		} else {
 			printf("unchanged: %s %s\n", path,
 			       c->action == HP_FILE_WRITE ? "has no hugeplan arguments" : "absent");
@@ -196,8 +199,9 @@ static int remove_(const struct bootcfg_opts *o)
 		ret = bootcfg_commit_entries(o, &rm.entries, &n);
 		if (ret)
 			goto out;
+		ki_changed |= n > 0;
 	}
-	hp_remove_update(&in, &rm, grub_changed, &u);
+	hp_remove_update(&in, &rm, grub_changed, ki_changed, &u);
 	if (bootcfg_update(o, &g->facts, &u, note, sizeof(note)) == HP_OUTCOME_FAILED) {
 		/* keep what remove must finish: no tokens, boot menu pending */
 		struct hp_state st;

@@ -173,9 +173,10 @@ int hp_apply_decide(const struct hp_apply_in *in, struct hp_apply *out)
 	}
 	out->other_loader = old && !streq(old->bootloader, hp_bootloader_name(in->bootloader)) &&
 			    !same_family(old->bootloader, in->bootloader);
-	in_sync = old && old->update == HP_UPDATE_DONE && streq(old->bootloader, "grub") &&
+	in_sync = old && old->update == HP_UPDATE_DONE &&
+		  streq(old->bootloader, hp_bootloader_name(in->bootloader)) &&
 		  streq(old->tokens, in->cmdline);
-	out->pending = in->bootloader == HP_BL_GRUB && !in_sync &&
+	out->pending = (in->bootloader == HP_BL_GRUB || in->update.refresh) && !in_sync &&
 		       (old || out->change.action == HP_FILE_WRITE);
 	return 0;
 }
@@ -187,24 +188,33 @@ void hp_apply_free(struct hp_apply *a)
 	hp_changes_free(&a->entries);
 }
 
-/* Run, or why not: --root and --no-update stop it whatever changed. */
-static bool may_run(const struct hp_update_opts *o, struct hp_update_plan *u)
+/* Run, or why not: --root and --no-update stop it whatever changed. cmd is what runs. */
+static bool may_run(const struct hp_update_opts *o, const char *cmd, struct hp_update_plan *u)
 {
 	if (o->root) {
 		u->why = HP_WHY_SKIP_ROOT;
 		snprintf(
 			u->note, sizeof(u->note),
 			"not running %s: --root %s is an offline image; run it inside the image (chroot %s %s) before it boots",
-			o->cmd, o->root, o->root, o->cmd);
+			cmd, o->root, o->root, cmd);
 		return false;
 	}
 	if (o->no_update) {
 		u->why = HP_WHY_SKIP_NO_UPDATE;
 		snprintf(u->note, sizeof(u->note),
-			 "not running %s: --no-update; run it before the next boot", o->cmd);
+			 "not running %s: --no-update; run it before the next boot", cmd);
 		return false;
 	}
 	return true;
+}
+
+/* what runs, as printed: the GRUB update, Proxmox's refresh, or both */
+static void what_runs(const struct hp_update_opts *o, bool menu, char *buf, size_t len)
+{
+	if (menu && o->refresh)
+		snprintf(buf, len, "%s and %s", o->cmd, o->refresh);
+	else
+		snprintf(buf, len, "%s", menu ? o->cmd : o->refresh);
 }
 
 static void reason(struct hp_update_plan *u, enum hp_update_why why, const char *file)
@@ -231,21 +241,26 @@ static void reason(struct hp_update_plan *u, enum hp_update_why why, const char 
 void hp_apply_update(const struct hp_apply_in *in, const struct hp_apply *a, bool changed,
 		     struct hp_update_plan *u)
 {
+	bool menu = in->bootloader == HP_BL_GRUB;
+	char cmd[400];
+
 	memset(u, 0, sizeof(*u));
-	if (ki_like(in->bootloader)) {
+	if (!menu && !in->update.refresh) {
 		snprintf(u->note, sizeof(u->note),
 			 "kernel-install reads %s when it installs a kernel", HP_P_KERNEL_CMDLINE);
 		return;
 	}
-	if (!may_run(&in->update, u))
+	what_runs(&in->update, menu, cmd, sizeof(cmd));
+	if (!may_run(&in->update, cmd, u))
 		return;
 	if (!changed && !a->pending) {
 		u->why = HP_WHY_SKIP_UNCHANGED;
-		snprintf(u->note, sizeof(u->note), "not running %s: nothing changed",
-			 in->update.cmd);
+		snprintf(u->note, sizeof(u->note), "not running %s: nothing changed", cmd);
 		return;
 	}
 	u->run = true;
+	u->menu = menu;
+	u->refresh = in->update.refresh != NULL;
 	if (changed)
 		reason(u, HP_WHY_CHANGED, NULL);
 	else if (in->old && in->old->update == HP_UPDATE_PENDING)
@@ -275,7 +290,7 @@ bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, boo
 		snprintf(st->entry_token, sizeof(st->entry_token), "%s",
 			 in->entry_token ? in->entry_token : "");
 	}
-	if (ki_like(in->bootloader))
+	if (ki_like(in->bootloader) && !in->update.refresh)
 		st->update = HP_UPDATE_NONE;
 	else if (outcome == HP_OUTCOME_DONE)
 		st->update = HP_UPDATE_DONE;
@@ -383,18 +398,23 @@ void hp_remove_free(struct hp_remove *r)
 }
 
 void hp_remove_update(const struct hp_remove_in *in, const struct hp_remove *r, bool grub_changed,
-		      struct hp_update_plan *u)
+		      bool ki_changed, struct hp_update_plan *u)
 {
 	const struct hp_state *old = in->old;
+	bool menu = grub_changed || r->retry_update;
+	char cmd[400];
 
 	memset(u, 0, sizeof(*u));
 	/* a removal whose boot menu update failed is finished by the next remove */
-	if (!grub_changed && !r->retry_update)
+	if (!menu && !(in->update.refresh && ki_changed))
 		return;
-	if (!may_run(&in->update, u))
+	what_runs(&in->update, menu, cmd, sizeof(cmd));
+	if (!may_run(&in->update, cmd, u))
 		return;
 	u->run = true;
-	if (grub_changed)
+	u->menu = menu;
+	u->refresh = in->update.refresh != NULL;
+	if (grub_changed || ki_changed)
 		reason(u, HP_WHY_CHANGED, NULL);
 	else if (old && old->update == HP_UPDATE_PENDING && !old->tokens[0])
 		reason(u, HP_WHY_LAST_FAILED, NULL);

@@ -31,6 +31,10 @@
  *   - the update runs when the file changed or an update is pending, except with --root (an
  *     offline image: run it inside the image) or --no-update; the note says why not, and is
  *     recorded. A skipped or failed update leaves update=pending, so the next apply runs it.
+ *   - Proxmox VE (/etc/kernel/proxmox-boot-uuids): "proxmox-boot-tool refresh" copies the
+ *     kernels and /etc/kernel/cmdline (or grub.cfg) to the ESPs it keeps; it runs after the
+ *     GRUB update, and for kernel-install and bls by the same rules as the GRUB update
+ *     (pending, done, the same state), so that a failed or skipped refresh runs again.
  *   - the state keeps the time of the last real change: an apply that changes nothing and
  *     finds the state as it would write it leaves the file alone.
  *   - remove cleans the boot loader asked for, else the one recorded, else wherever hugeplan's
@@ -107,6 +111,9 @@ struct hp_update_opts {
 			     none is found) */
 	const char *root; /* --root: an offline image; NULL the running system */
 	bool no_update;	  /* --no-update */
+	/* Proxmox VE (/etc/kernel/proxmox-boot-uuids): "/usr/sbin/proxmox-boot-tool refresh",
+	   which copies the kernels and their command line to the ESPs it keeps; NULL none */
+	const char *refresh;
 };
 
 enum hp_update_why {
@@ -121,7 +128,9 @@ enum hp_update_why {
 };
 
 struct hp_update_plan {
-	bool run;
+	bool run;     /* something runs: */
+	bool menu;    /* ... the boot menu's update (GRUB) */
+	bool refresh; /* ... and/or the refresh of Proxmox's ESPs */
 	enum hp_update_why why;
 	char reason[256]; /* run, and not for a change of the file: what to print first */
 	char note[HP_APPLY_NOTE_MAX]; /* not run: why not, as printed and recorded */
@@ -221,9 +230,12 @@ struct hp_remove {
 int hp_remove_decide(const struct hp_remove_in *in, struct hp_remove *out);
 void hp_remove_free(struct hp_remove *r);
 
-/* hp_remove_update - whether to regenerate the boot menu; grub_changed: the snippet went. */
+/*
+ * hp_remove_update - whether to regenerate the boot menu; grub_changed: the snippet went;
+ * ki_changed: /etc/kernel/cmdline or an entry changed (Proxmox's refresh copies them).
+ */
 void hp_remove_update(const struct hp_remove_in *in, const struct hp_remove *r, bool grub_changed,
-		      struct hp_update_plan *u);
+		      bool ki_changed, struct hp_update_plan *u);
 
 /*
  * hp_remove_record - what remove leaves when the update failed (else the state goes): no

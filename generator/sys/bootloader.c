@@ -54,6 +54,8 @@ int hp_boot_probe(const char *root, struct hp_boot_facts *f)
 						HP_P_GRUB2_MKCONFIG };
 	static const char *const update[] = { HP_P_UPDATE_GRUB };
 	static const char *const ki[] = { HP_P_KERNEL_INSTALL };
+	static const char *const pve[] = { HP_P_PROXMOX_BOOT };
+	static const char *const grubby[] = { HP_P_GRUBBY };
 	char *text;
 	int r;
 
@@ -62,6 +64,9 @@ int hp_boot_probe(const char *root, struct hp_boot_facts *f)
 	first_found(root, f->update_grub, sizeof(f->update_grub), update, 1);
 	first_found(root, f->kernel_install, sizeof(f->kernel_install), ki, 1);
 	f->kernel_cmdline = hp_path_exists(root, "%s", HP_P_KERNEL_CMDLINE);
+	first_found(root, f->proxmox_boot_tool, sizeof(f->proxmox_boot_tool), pve, 1);
+	f->proxmox_uuids = hp_path_exists(root, "%s", HP_P_PROXMOX_UUIDS);
+	first_found(root, f->grubby, sizeof(f->grubby), grubby, 1);
 	if (!f->mkconfig[0])
 		return 0;
 	/* Debian's grub-mkconfig.in: 'for x in ${sysconfdir}/default/grub.d/\*.cfg' */

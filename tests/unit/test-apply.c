@@ -649,7 +649,7 @@ static void test_remove_table(void **state)
 				assert_null(c->text);
 			grub_changed |= c->bootloader == GRUB && c->differs;
 		}
-		hp_remove_update(&in, &rm, grub_changed, &u);
+		hp_remove_update(&in, &rm, grub_changed, false, &u);
 		assert_int_equal(u.run, t->run);
 		assert_int_equal(u.why, t->why);
 		assert_int_equal(u.note[0] != '\0',
@@ -695,7 +695,7 @@ static void test_remove_sweep(void **state)
 							assert_int_not_equal(c->action, W);
 						grub |= c->bootloader == GRUB;
 					}
-					hp_remove_update(&in, &rm, grub, &u);
+					hp_remove_update(&in, &rm, grub, false, &u);
 					if (t.root || t.no_update)
 						assert_false(u.run);
 					if (u.run)
@@ -886,6 +886,118 @@ static void test_apply_bls(void **state)
 #undef ENTRY_OPTS
 }
 
+/*
+ * Proxmox VE (/etc/kernel/proxmox-boot-uuids): proxmox-boot-tool refresh copies the kernels
+ * and /etc/kernel/cmdline to its ESPs. For kernel-install it runs by the GRUB update's rules
+ * and its outcome is recorded as GRUB's is; with GRUB it runs after update-grub.
+ */
+#define REFRESH "/usr/sbin/proxmox-boot-tool refresh"
+static void test_apply_refresh(void **state)
+{
+	struct hp_state old, st;
+	struct hp_apply_in in = {
+		.bootloader = KI,
+		.current = "root=/dev/vda1 ro quiet\n",
+		.toks = toks,
+		.nr_toks = ARRAY_SIZE(toks),
+		.cmdline = TOKS,
+		.plan_id = ID,
+		.summary = "",
+		.update = { .cmd = CMD, .refresh = REFRESH },
+	};
+	struct hp_remove_in rin = { .want = KI,
+				    .kernel_cmdline_exists = true,
+				    .kernel_cmdline = KCMD_IN,
+				    .update = in.update };
+	struct hp_update_plan u;
+	struct hp_remove rm;
+	struct hp_apply a;
+
+	(void)state;
+	/* the first apply: the file changes, the refresh runs; its outcome is the state's */
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_true(a.change.differs);
+	assert_true(a.pending);
+	hp_apply_update(&in, &a, true, &u);
+	assert_true(u.run);
+	assert_false(u.menu);
+	assert_true(u.refresh);
+	assert_int_equal(u.why, HP_WHY_CHANGED);
+	assert_true(hp_apply_record(&in, &a, true, HP_OUTCOME_DONE, REFRESH ": exit status 0", NOW,
+				    &st));
+	assert_int_equal(st.update, HP_UPDATE_DONE);
+	assert_true(hp_apply_record(&in, &a, true, HP_OUTCOME_FAILED, REFRESH ": exit status 1",
+				    NOW, &st));
+	assert_int_equal(st.update, HP_UPDATE_PENDING);
+	hp_apply_free(&a);
+
+	/* again, done: nothing runs; again after a failed refresh: it runs */
+	old_state(O_KI, &old);
+	old.update = HP_UPDATE_DONE;
+	in.old = &old;
+	in.current = KCMD_IN;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_false(a.change.differs);
+	assert_false(a.pending);
+	hp_apply_update(&in, &a, false, &u);
+	assert_false(u.run);
+	assert_int_equal(u.why, HP_WHY_SKIP_UNCHANGED);
+	assert_string_equal(u.note, "not running " REFRESH ": nothing changed");
+	hp_apply_free(&a);
+	old.update = HP_UPDATE_PENDING;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_true(a.pending);
+	hp_apply_update(&in, &a, false, &u);
+	assert_true(u.refresh);
+	assert_int_equal(u.why, HP_WHY_LAST_FAILED);
+	hp_apply_free(&a);
+
+	/* an offline image: not run, pending */
+	in.update.root = "/mnt/image";
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	hp_apply_update(&in, &a, true, &u);
+	assert_false(u.run);
+	assert_int_equal(u.why, HP_WHY_SKIP_ROOT);
+	assert_non_null(strstr(u.note, "chroot /mnt/image " REFRESH));
+	assert_true(hp_apply_record(&in, &a, true, HP_OUTCOME_NOT_RUN, u.note, NOW, &st));
+	assert_int_equal(st.update, HP_UPDATE_PENDING);
+	hp_apply_free(&a);
+	in.update.root = NULL;
+
+	/* GRUB on Proxmox: update-grub, then the refresh */
+	in.bootloader = GRUB;
+	in.old = NULL;
+	in.current = NULL;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	hp_apply_update(&in, &a, true, &u);
+	assert_true(u.menu);
+	assert_true(u.refresh);
+	hp_apply_free(&a);
+	in.update.no_update = true;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	hp_apply_update(&in, &a, true, &u);
+	assert_string_equal(u.note, "not running " CMD " and " REFRESH
+				    ": --no-update; run it before the next boot");
+	hp_apply_free(&a);
+
+	/* remove: the words out of /etc/kernel/cmdline, then the refresh */
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	assert_int_equal(rm.nr, 1);
+	hp_remove_update(&rin, &rm, false, true, &u);
+	assert_true(u.run);
+	assert_false(u.menu);
+	assert_true(u.refresh);
+	hp_remove_update(&rin, &rm, false, false, &u);
+	assert_false(u.run);
+	hp_remove_free(&rm);
+	/* without Proxmox nothing runs for kernel-install */
+	rin.update.refresh = NULL;
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	hp_remove_update(&rin, &rm, false, true, &u);
+	assert_false(u.run);
+	hp_remove_free(&rm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -893,7 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_apply_open_quote), cmocka_unit_test(test_apply_sweep),
 		cmocka_unit_test(test_remove_table),	 cmocka_unit_test(test_remove_sweep),
 		cmocka_unit_test(test_remove_record),	 cmocka_unit_test(test_kernel_cmdline_base),
-		cmocka_unit_test(test_apply_bls),
+		cmocka_unit_test(test_apply_bls),	 cmocka_unit_test(test_apply_refresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
