@@ -594,8 +594,7 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 		const char *when = "at the next boot";
 
 		if (g->uki_next)
-			when = "once the unified kernel image that boots next is rebuilt "
-			       "from " HP_P_KERNEL_CMDLINE
+			when = "once the unified kernel image that boots next is rebuilt from " HP_P_KERNEL_CMDLINE
 			       " (see the warning above); not at the next boot";
 		else if (in.bootloader == HP_BL_KERNEL_INSTALL)
 			when = "at the next boot of a kernel installed with kernel-install";

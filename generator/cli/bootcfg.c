@@ -96,10 +96,10 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 		switch (c) {
 		case OPT_BOOTLOADER:
 			if (hp_bootloader_parse(optarg, &o->want) < 0)
-				return hp_cli_usage_error(cmd,
-							  "--bootloader=%s: expected grub, bls, "
-							  "kernel-install or auto",
-							  optarg);
+				return hp_cli_usage_error(
+					cmd,
+					"--bootloader=%s: expected grub, bls, kernel-install or auto",
+					optarg);
 			o->want_set = o->want != HP_BL_AUTO;
 			break;
 		case OPT_NO_UPDATE:

@@ -9,6 +9,7 @@
 #include "core/kdump.h"
 #include "core/macro.h"
 #include "core/owners.h"
+#include "core/pathnames.h"
 #include "core/size.h"
 
 /* the owned words of text, as the kernel splits it (before a "--"), joined by spaces */
@@ -77,12 +78,13 @@ static void tuned(const struct hp_owner_facts *f, struct hp_findings *out)
 		out, "tuned", HP_CHECK_ERROR,
 		"tuned profile %s puts %s on the kernel command line (TUNED_BOOT_CMDLINE in %s%s): %s, so the kernel takes tuned's pool, not hugeplan's",
 		profile, words, f->tuned_file, from,
-		f->tuned_grub
-			? "/etc/grub.d/00_tuned makes it $tuned_params, which stands before hugeplan's words"
-			: "tuned adds it to the boot entries before hugeplan's words");
+		f->tuned_grub ? HP_P_TUNED_GRUB
+			" makes it $tuned_params, which stands before hugeplan's words"
+			      : "tuned adds it to the boot entries before hugeplan's words");
 	hp_finding_fix(
 		x,
-		"take the huge page words out of the [bootloader] cmdline= of profile %s (copy it to /etc/tuned/%s/ to change it) and run 'tuned-adm profile %s', or pick a profile without them",
+		"take the huge page words out of the [bootloader] cmdline= of profile %s (copy it to " HP_P_TUNED_ETC
+		"/%s/ to change it) and run 'tuned-adm profile %s', or pick a profile without them",
 		profile, f->tuned_profile[0] ? f->tuned_profile : "PROFILE",
 		f->tuned_profile[0] ? f->tuned_profile : "PROFILE");
 }

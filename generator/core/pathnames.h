@@ -75,6 +75,7 @@
 #define HP_P_PROC_PID_STAT    "/proc/%ld/stat"
 
 /* Other owners of the command line (core/owners.h) */
+#define HP_P_TUNED_ETC	       "/etc/tuned"
 #define HP_P_TUNED_ACTIVE      "/etc/tuned/active_profile"
 #define HP_P_TUNED_BOOTCMDLINE "/etc/tuned/bootcmdline"
 #define HP_P_TUNED_GRUB	       "/etc/grub.d/00_tuned"

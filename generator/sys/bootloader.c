@@ -220,8 +220,9 @@ int hp_grub_source(const char *snippet, struct hp_grub_vars *v, int *status, cha
 	r = for_each_grub_file(NULL, script_file, &sc);
 	if (r == 0 && sc.snippet && !sc.snippet_done)
 		hp_text_puts(&sc.t, ". /dev/stdin\n");
-	hp_text_puts(&sc.t, "printf '%s\\0' \"${GRUB_CMDLINE_LINUX-}\" "
-			    "\"${GRUB_CMDLINE_LINUX_DEFAULT-}\" \"${GRUB_DISABLE_RECOVERY-}\"\n");
+	hp_text_puts(
+		&sc.t,
+		"printf '%s\\0' \"${GRUB_CMDLINE_LINUX-}\" \"${GRUB_CMDLINE_LINUX_DEFAULT-}\" \"${GRUB_DISABLE_RECOVERY-}\"\n");
 	if (r < 0) {
 		hp_text_free(&sc.t);
 		return r;
