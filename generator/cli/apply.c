@@ -564,7 +564,16 @@ static int apply(const struct bootcfg_opts *o, const struct hp_loaded *l)
 	if (a.entries.n) {
 		size_t n;
 
-		ret = bootcfg_commit_entries(o, &a.entries, &n);
+		/* Fedora, RHEL: grubby edits the entries where it is installed (not for an image)
+		 */
+		struct bootcfg_grubby gb = { .path = g->facts.grubby,
+					     .boot = g->bls.where.boot,
+					     .toks = g->toks,
+					     .nr_toks = l->args.n };
+
+		ret = bootcfg_commit_entries(
+			o, &a.entries, g->facts.grubby[0] && !o->cli.root && l->args.n ? &gb : NULL,
+			&n);
 		if (ret)
 			goto out;
 		changed |= n > 0;

@@ -9,6 +9,9 @@
 
 #include "cli/bootcfg.h"
 #include "core/bls.h"
+#include "core/blsapply.h"
+#include "core/cmdline-edit.h"
+#include "core/kcmdline.h"
 #include "core/macro.h"
 #include "sys/atomic-file.h"
 #include "sys/bootloader.h"
@@ -331,27 +334,127 @@ static char *entry_options(const char *text)
 	return opts;
 }
 
+/* the owned words of an entry's options (as the kernel splits them), blank-separated */
+static void owned_in(const char *text, char *out, size_t len)
+{
+	struct hp_bls_entry e;
+	const char *p;
+	size_t k, o = 0;
+
+	out[0] = '\0';
+	if (hp_bls_parse(text, &e) == 0)
+		for (p = e.options; (p = hp_kword(p, &k)); p += k)
+			if (hp_word_owned(p, k) && o + k + 2 < len)
+				o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "",
+						      (int)k, p);
+	hp_bls_entry_free(&e);
+}
+
+/*
+ * grubby (Fedora, RHEL) edits the entry: --update-kernel names it by its kernel as grubby
+ * shows it ($BOOT and the entry's linux path), the owned words it has go, the tokens come.
+ * Then the entry is read back: it must hold exactly the tokens. 0 and *text (malloc'd),
+ * or EXIT_ERROR after the message.
+ */
+static int grubby_edit(const struct bootcfg_opts *o, const struct bootcfg_grubby *g,
+		       const struct hp_file_change *c, char **text)
+{
+	_cleanup_free_ char *old = NULL, *check = NULL;
+	char kernel[BOOTCFG_PATH_MAX], rm[2048], add[2048], karg[BOOTCFG_PATH_MAX + 32], rarg[2100],
+		aarg[2100], path[BOOTCFG_PATH_MAX];
+	const char *argv[6];
+	struct hp_bls_entry e;
+	size_t n = 0;
+	int r;
+
+	bootcfg_path(o, c->file, path, sizeof(path));
+	if (bootcfg_read(o, c->file, &old) || !old)
+		return EXIT_ERROR;
+	if (hp_bls_parse(old, &e) < 0 || !e.linux_path[0]) {
+		hp_bls_entry_free(&e);
+		bootcfg_error(o, "%s: no linux line for grubby to name the entry by", path);
+		return EXIT_ERROR;
+	}
+	snprintf(kernel, sizeof(kernel), "%s%s", startswith(e.linux_path, g->boot) ? "" : g->boot,
+		 e.linux_path);
+	hp_bls_entry_free(&e);
+	owned_in(old, rm, sizeof(rm));
+	add[0] = '\0';
+	for (size_t i = 0; i < g->nr_toks; i++)
+		n += (size_t)snprintf(add + n, sizeof(add) - n, "%s%s", i ? " " : "", g->toks[i]);
+	snprintf(karg, sizeof(karg), "--update-kernel=%s", kernel);
+	snprintf(aarg, sizeof(aarg), "--args=%s", add);
+	snprintf(rarg, sizeof(rarg), "--remove-args=%s", rm);
+	argv[0] = g->path;
+	argv[1] = karg;
+	argv[2] = rm[0] ? rarg : aarg;
+	argv[3] = rm[0] ? aarg : NULL;
+	argv[4] = NULL;
+	r = bootcfg_run_step(o, argv, "the entry is not known to hold hugeplan's arguments: run 'hugeplan apply' again", NULL, 0);
+	if (r)
+		return r;
+	if (bootcfg_read(o, c->file, text) || !*text)
+		return EXIT_ERROR;
+	/* exactly the tokens now: hugeplan's own edit would leave it as it is */
+	r = hp_bls_edit(*text, g->toks, g->nr_toks, &check, NULL);
+	if (r < 0 || !streq(check, *text)) {
+		bootcfg_error(
+			o,
+			"%s: after %s the options do not hold exactly hugeplan's arguments; see 'grubby --info=%s'",
+			path, g->path, kernel);
+		free(*text);
+		*text = NULL;
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+/* a record's "after" followed by its entry's change (core/blsapply.h writes it so) */
+static bool after_then_entry(const struct hp_changes *cs, size_t i)
+{
+	const struct hp_file_change *c = &cs->v[i];
+	const char *base = strrchr(c->file, '/');
+
+	return c->kind == HP_CHANGE_RECORD && c->action == HP_FILE_WRITE && base &&
+	       streq(base + 1, HP_BLS_REC_AFTER) && i + 1 < cs->n &&
+	       cs->v[i + 1].kind == HP_CHANGE_ENTRY && cs->v[i + 1].differs;
+}
+
 int bootcfg_commit_entries(const struct bootcfg_opts *o, const struct hp_changes *cs,
-			   size_t *changed)
+			   const struct bootcfg_grubby *grubby, size_t *changed)
 {
 	char path[BOOTCFG_PATH_MAX];
 
 	*changed = 0;
 	for (size_t i = 0; i < cs->n; i++) {
 		const struct hp_file_change *c = &cs->v[i];
-		_cleanup_free_ char *opts = NULL;
+		_cleanup_free_ char *opts = NULL, *got = NULL;
 		bool done;
 		int r;
 
 		if (c->action == HP_FILE_KEEP)
 			continue;
-		r = bootcfg_commit(o, c, &done);
+		if (grubby && after_then_entry(cs, i)) {
+			/* grubby edits the entry; the record's "after" is what it wrote */
+			struct hp_file_change after = *c;
+
+			c = &cs->v[++i];
+			r = grubby_edit(o, grubby, c, &got);
+			if (r)
+				return r;
+			after.text = got;
+			after.len = strlen(got);
+			r = bootcfg_commit(o, &after, &done);
+			done = true;
+		} else {
+			r = bootcfg_commit(o, c, &done);
+		}
 		if (r)
 			return r;
 		if (c->kind != HP_CHANGE_ENTRY)
 			continue;
 		bootcfg_path(o, c->file, path, sizeof(path));
-		opts = entry_options(c->text);
+		opts = entry_options(got ? got : c->text);
 		*changed += done;
 		if (!done)
 			printf("unchanged: %s: options %s\n", path, opts ? opts : "");
@@ -362,7 +465,8 @@ int bootcfg_commit_entries(const struct bootcfg_opts *o, const struct hp_changes
 			printf("took hugeplan's arguments out of %s: options %s\n", path,
 			       opts ? opts : "");
 		else
-			printf("wrote %s: options %s\n", path, opts ? opts : "");
+			printf("wrote %s%s: options %s\n", path, got ? " with grubby" : "",
+			       opts ? opts : "");
 	}
 	return 0;
 }
@@ -389,10 +493,15 @@ void bootcfg_print_entries(const struct bootcfg_opts *o, const struct hp_changes
 		       bootcfg_path(o, HP_P_ENTRY_RECORDS, path, sizeof(path)));
 }
 
-/* run argv, saying so; note is what the state records. 0 ran and succeeded, else EXIT_ERROR. */
-static int run_step(const struct bootcfg_opts *o, const char *const *argv, const char *what,
-		    char *note, size_t nlen)
+int bootcfg_run_step(const struct bootcfg_opts *o, const char *const *argv, const char *what,
+		     char *note, size_t nlen)
 {
+	char scratch[HP_APPLY_NOTE_MAX];
+
+	if (!note) {
+		note = scratch;
+		nlen = sizeof(scratch);
+	}
 	const char *step = "";
 	char cmd[CMD_MAX];
 	int r, status = 0;
@@ -428,7 +537,7 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 		bootcfg_error(o, "%s", note);
 		return EXIT_ERROR;
 	}
-	return run_step(o, argv, "the boot menu is not updated", note, nlen);
+	return bootcfg_run_step(o, argv, "the boot menu is not updated", note, nlen);
 }
 
 /* proxmox-boot-tool refresh: the kernels and their command line onto Proxmox's ESPs */
@@ -438,7 +547,8 @@ static int run_refresh(const struct bootcfg_opts *o, const struct hp_boot_facts 
 	const char *argv[] = { f->proxmox_boot_tool[0] ? f->proxmox_boot_tool : HP_P_PROXMOX_BOOT,
 			       "refresh", NULL };
 
-	return run_step(o, argv, "the ESPs that Proxmox VE boots from are not updated", note, nlen);
+	return bootcfg_run_step(o, argv, "the ESPs that Proxmox VE boots from are not updated",
+				note, nlen);
 }
 
 enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f,

@@ -75,14 +75,31 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
  */
 int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed);
 
+/* grubby, where it is installed (Fedora, RHEL): apply lets it edit the entries */
+struct bootcfg_grubby {
+	const char *path;	 /* /usr/sbin/grubby */
+	const char *boot;	 /* $BOOT: grubby names a kernel as $BOOT and the entry's linux */
+	const char *const *toks; /* what goes in */
+	size_t nr_toks;
+};
+
 /*
  * bootcfg_commit_entries - carry out the entries' changes of core/blsapply.h in order, one
- * line per entry ("wrote", "restored", "took ... out of", "unchanged"; records quietly). 0
- * and *changed (how many entries changed), or EXIT_ERROR after the message: what was done
- * before stays, the records keep what remove needs.
+ * line per entry ("wrote", "restored", "took ... out of", "unchanged"; records quietly);
+ * with grubby (NULL: hugeplan writes) an entry apply changes is edited by grubby, checked to
+ * hold exactly the tokens, and its record's "after" is what grubby wrote. 0 and *changed (how
+ * many entries changed), or EXIT_ERROR after the message: what was done before stays, the
+ * records keep what remove needs.
  */
 int bootcfg_commit_entries(const struct bootcfg_opts *o, const struct hp_changes *cs,
-			   size_t *changed);
+			   const struct bootcfg_grubby *grubby, size_t *changed);
+
+/*
+ * bootcfg_run_step - run argv (no shell), saying so and its result; what: what stays as it
+ * was when it fails. note (NULL: none) is what the state records. 0, or EXIT_ERROR.
+ */
+int bootcfg_run_step(const struct bootcfg_opts *o, const char *const *argv, const char *what,
+		     char *note, size_t nlen);
 
 /* bootcfg_print_entries - a dry run's lines for the entries: each entry's new options. */
 void bootcfg_print_entries(const struct bootcfg_opts *o, const struct hp_changes *cs);

@@ -196,7 +196,7 @@ static int remove_(const struct bootcfg_opts *o)
 	if (rm.entries.n) {
 		size_t n;
 
-		ret = bootcfg_commit_entries(o, &rm.entries, &n);
+		ret = bootcfg_commit_entries(o, &rm.entries, NULL, &n);
 		if (ret)
 			goto out;
 		ki_changed |= n > 0;
