@@ -390,7 +390,10 @@ static int grubby_edit(const struct bootcfg_opts *o, const struct bootcfg_grubby
 	argv[2] = rm[0] ? rarg : aarg;
 	argv[3] = rm[0] ? aarg : NULL;
 	argv[4] = NULL;
-	r = bootcfg_run_step(o, argv, "the entry is not known to hold hugeplan's arguments: run 'hugeplan apply' again", NULL, 0);
+	r = bootcfg_run_step(
+		o, argv,
+		"the entry is not known to hold hugeplan's arguments: run 'hugeplan apply' again",
+		NULL, 0);
 	if (r)
 		return r;
 	if (bootcfg_read(o, c->file, text) || !*text)
