@@ -12,7 +12,8 @@
  *   tool grub-kernel VALUE [NAME=VALUE]  the kernel's command line from a linux line's words
  *   tool kdump-debian NEXT CMDLINE APPEND   the crash kernel's command line ("-": unset)
  *   tool kpool CMDLINE                   the pools an x86-64 kernel (2M, 1G) is asked for
- *   tool vercmp A B                      "A < B", "A == B" or "A > B", as systemd-analyze compare-versions (core/bootspec.h)
+ *   tool vercmp A B                      "A < B", "A == B" or "A > B" (core/bootspec.h),
+ *                                        as systemd-analyze compare-versions prints it
  *   tool bls-default ROOT                the id of the entry sys/bls.h finds boots next
  *   tool grub-default CFG [GRUBENV]      the kernel of GRUB's default entry (core/nextboot.h)
  */
