@@ -22,6 +22,7 @@
 #include "sys/bls.h"
 #include "sys/bootloader.h"
 #include "sys/lock.h"
+#include "sys/owners.h"
 #include "sys/path.h"
 #include "sys/root.h"
 
@@ -334,13 +335,22 @@ static int decide_failed(const struct bootcfg_opts *o, const struct hp_apply_in 
 #define MAX_KERNELS 32
 
 /* what the kernel reserves from a grub.cfg linux line's arguments, against the plan */
-static void print_pool(const struct hp_loaded *l, const char *args, const char *plan)
+/* GRUB's variables at boot: tuned's 00_tuned sets $tuned_params in grub.cfg */
+static const char *grub_var(const char *name, void *ctx)
+{
+	const struct hp_owner_facts *f = ctx;
+
+	return f && f->tuned_grub && streq(name, "tuned_params") ? f->tuned_cmdline : NULL;
+}
+
+static void print_pool(const struct hp_loaded *l, const struct hp_owner_facts *f, const char *args,
+		       const char *plan)
 {
 	_cleanup_free_ struct hp_kreq *req = calloc(1, sizeof(*req));
 	_cleanup_free_ char *kernel = NULL;
 	char got[256];
 
-	if (!req || hp_grub_kernel_cmdline(args, NULL, NULL, &kernel) < 0) {
+	if (!req || hp_grub_kernel_cmdline(args, grub_var, (void *)f, &kernel) < 0) {
 		printf("    pool: cannot be told (a quote GRUB would not close)\n");
 		return;
 	}
@@ -362,6 +372,7 @@ static void print_grub_boot(const struct bootcfg_opts *o, const struct hp_loaded
 {
 	_cleanup_free_ struct hp_kreq *want = calloc(1, sizeof(*want));
 	_cleanup_free_ char(*kernels)[256] = calloc(MAX_KERNELS, 256);
+	_cleanup_free_ struct hp_owner_facts *f = calloc(1, sizeof(*f));
 	struct hp_grub_vars v;
 	char err[512], plan[256] = "";
 	int r, status, n;
@@ -371,7 +382,7 @@ static void print_grub_boot(const struct bootcfg_opts *o, const struct hp_loaded
 		       o->cli.root);
 		return;
 	}
-	if (!want || !kernels)
+	if (!want || !kernels || !f || hp_owners_read(NULL, f, err, sizeof(err)) < 0)
 		return;
 	r = hp_grub_source(a->change.action == HP_FILE_WRITE ? a->change.text : NULL, &v, &status,
 			   err, sizeof(err));
@@ -401,11 +412,11 @@ static void print_grub_boot(const struct bootcfg_opts *o, const struct hp_loaded
 		    asprintf(&recovery, "single %s", v.linux_) < 0)
 			break;
 		printf("  %s: %s\n", k, normal);
-		print_pool(l, normal, plan);
+		print_pool(l, f, normal, plan);
 		if (streq(v.disable_recovery, "true"))
 			continue;
 		printf("  %s (recovery mode): %s\n", k, recovery);
-		print_pool(l, recovery, plan);
+		print_pool(l, f, recovery, plan);
 	}
 	hp_grub_vars_free(&v);
 }

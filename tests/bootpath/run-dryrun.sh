@@ -63,4 +63,23 @@ t_grep "... and that apply would write nothing" "apply would write nothing" "$T/
 t_grep "... and still prints every entry's line" "^  $KVER: " "$T/err.out"
 t_grep "... and the decision" "^unchanged: /etc/default/grub.d/99-hugeplan.cfg" "$T/err.out"
 
+# tuned: 00_tuned sets $tuned_params in grub.cfg, which stands before hugeplan's words; the
+# dry run's pool counts it, and check's error makes it exit 1
+mkdir -p "$T/tuned"
+printf 'TUNED_BOOT_CMDLINE="hugepagesz=1G hugepages=8"\n' >"$T/tuned/bootcmdline"
+echo virtual-host >"$T/tuned/active_profile"
+if [ -x /etc/grub.d/00_tuned ] && mount --bind "$T/tuned" /etc/tuned; then
+	printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT \\$tuned_params"\n' \
+		>/etc/default/grub.d/10-tuned.cfg
+	"$HP" apply --config "$T/conf" --dry-run >"$T/tuned.out" 2>"$T/tuned.err"
+	t_eq "tuned: dry run exits 1" 1 "$?"
+	t_grep "tuned: check's error names the profile" "^error +tuned: tuned profile virtual-host puts hugepagesz=1G hugepages=8" "$T/tuned.err"
+	t_grep "tuned: the normal entry's pool is tuned's 1G count, not the plan" \
+		"^    pool: 8 x 1G, 64 x 2M, NOT the plan$" "$T/tuned.out"
+	umount /etc/tuned
+	rm -f /etc/default/grub.d/10-tuned.cfg
+else
+	t_fail "tuned's /etc/grub.d/00_tuned and a test /etc/tuned (package tuned, tests/install-deps.sh)"
+fi
+
 t_done
