@@ -33,6 +33,7 @@ struct hp_cli {
 	bool balanced;	      /* --balanced */
 	struct hp_diag *diag; /* not NULL: hp_cli_load() copies a configuration error here too */
 	enum hp_bootloader want; /* apply's --bootloader: which other owners matter */
+	bool this_boot;		 /* status: judge the running kernel, not the one that boots next */
 };
 
 struct hp_loaded {

@@ -92,8 +92,8 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 			return hp_cli_usage_error(
 				o->cmd, "--kver=%s: expected a version such as 6.1.0", o->kver);
 	}
-	/* the kernel that boots next, unless --kver names one */
-	r = hp_next_facts_read(o->root, &l->next);
+	/* the kernel that boots next, unless --kver names one (status judges this boot's) */
+	r = o->this_boot ? 0 : hp_next_facts_read(o->root, &l->next);
 	if (r < 0) {
 		fprintf(stderr, "%s: %s\n", program_invocation_short_name, strerror(-r));
 		return EXIT_USAGE;

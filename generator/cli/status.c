@@ -581,6 +581,7 @@ int cmd_status(int argc, char **argv)
 	}
 	s->o.cmd = "status";
 	s->o.diag = &s->config_err;
+	s->o.this_boot = true; /* this boot: no scan of /boot or the ESP (at boot, an automount) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hJ", longopts, NULL)) != -1) {
 		if (hp_cli_common_opt(&s->o, c, optarg))
