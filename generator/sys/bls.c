@@ -14,6 +14,7 @@
 #include "core/pe.h"
 #include "sys/bls.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define ENTRY_MAX   (64U << 10) /* a type #1 entry is a few hundred bytes */
 #define CONF_MAX    (64U << 10)
@@ -22,32 +23,28 @@
 
 static bool is_dir(const char *root, const char *path)
 {
-	char p[4096];
 	struct stat st;
 
-	return hp_path(p, sizeof(p), root, "%s", path) == 0 && stat(p, &st) == 0 &&
-	       S_ISDIR(st.st_mode);
+	return hp_root_stat(root, path, &st, true) == 0 && S_ISDIR(st.st_mode);
 }
 
 static bool is_file(const char *root, const char *path)
 {
-	char p[4096];
 	struct stat st;
 
-	return hp_path(p, sizeof(p), root, "%s", path) == 0 && stat(p, &st) == 0 &&
-	       S_ISREG(st.st_mode);
+	return hp_root_stat(root, path, &st, true) == 0 && S_ISREG(st.st_mode);
 }
 
 /* a mount point: another device than its parent, or the root of the tree itself */
 static bool mountpoint(const char *root, const char *path)
 {
-	char p[4096], up[4096];
+	char up[4096];
 	struct stat a, b;
 
-	if (hp_path(p, sizeof(p), root, "%s", path) < 0 ||
-	    hp_path(up, sizeof(up), root, "%s/..", path) < 0)
+	if ((size_t)snprintf(up, sizeof(up), "%s/..", path) >= sizeof(up))
 		return false;
-	if (stat(p, &a) < 0 || !S_ISDIR(a.st_mode) || stat(up, &b) < 0)
+	if (hp_root_stat(root, path, &a, true) < 0 || !S_ISDIR(a.st_mode) ||
+	    hp_root_stat(root, up, &b, true) < 0)
 		return false;
 	return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
 }
@@ -191,21 +188,28 @@ static bool entry_installed(const char *root, const char *prefix, const struct h
 	return hp_kernel_installed(root, ver);
 }
 
-/* the folder fmt (with prefix) under root: *d and dir (as on the system), or NULL and errno */
+/* the folder fmt (with prefix) beneath root: *d and dir (as on the system), or NULL and errno */
 static DIR *open_folder(const char *root, const char *fmt, const char *prefix, char *dir,
 			size_t len)
 {
-	char p[4096];
+	DIR *d;
+	int r;
 
 	snprintf(dir, len, fmt, prefix);
-	if (hp_path(p, sizeof(p), root, "%s", dir) < 0) {
-		errno = ENAMETOOLONG;
+	r = hp_root_opendir(root, dir, &d);
+	if (r < 0) {
+		errno = -r;
 		return NULL;
 	}
-	return opendir(p);
+	return d;
 }
 
-/* the next regular file of d named *suffix (any case), not hidden: its name and path, or NULL */
+/*
+ * The next file of d named *suffix (any case), not hidden: its name and path, or NULL. Folders
+ * and what cannot be looked at (a dangling link) are skipped; anything else is returned, so
+ * that reading it says what is wrong with what is not a regular file (a FIFO is refused,
+ * never opened: sys/root.h).
+ */
 static const char *next_file(const char *root, DIR *d, const char *dir, const char *suffix,
 			     char *path, size_t len)
 {
@@ -214,12 +218,13 @@ static const char *next_file(const char *root, DIR *d, const char *dir, const ch
 
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
+		struct stat st;
 
 		if (n <= sl || strcasecmp(de->d_name + n - sl, suffix) || de->d_name[0] == '.' ||
 		    n >= HP_BOOT_ID_MAX)
 			continue;
 		snprintf(path, len, "%.3800s/%s", dir, de->d_name);
-		if (is_file(root, path))
+		if (hp_root_stat(root, path, &st, true) == 0 && !S_ISDIR(st.st_mode))
 			return de->d_name;
 	}
 	return NULL;
@@ -298,7 +303,7 @@ static int read_section(int fd, const struct hp_pe_section *sec, char **out)
 
 static int scan_ukis(const char *root, const char *prefix, struct hp_bls_scan *s)
 {
-	char dir[4096], path[4096], p[4096];
+	char dir[4096], path[4096];
 	const char *name;
 	DIR *d;
 	int r = 0;
@@ -315,11 +320,9 @@ static int scan_ukis(const char *root, const char *prefix, struct hp_bls_scan *s
 		struct hp_pe pe;
 		ssize_t k;
 
-		if (hp_path(p, sizeof(p), root, "%s", path) < 0)
-			continue;
-		fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		fd = hp_root_open_file(root, path, NULL);
 		if (fd < 0)
-			continue;
+			continue; /* bootctl skips what it cannot read too */
 		k = pread(fd, head, sizeof(head), 0);
 		if (k <= 0 || hp_pe_parse(head, (size_t)k, &pe) < 0 || !hp_pe_is_uki(&pe))
 			continue;
@@ -392,17 +395,13 @@ static char *keep(struct hp_bls_scan *s, char *str)
 
 static int scan_records(const char *root, struct hp_bls_scan *s, char *what, size_t wlen)
 {
-	char p[4096];
 	struct dirent *de;
 	DIR *d;
-	int r = 0;
+	int r;
 
-	if (hp_path(p, sizeof(p), root, "%s", HP_P_ENTRY_RECORDS) < 0)
-		return 0;
-	d = opendir(p);
-	if (!d)
-		return errno == ENOENT ? 0
-				       : (snprintf(what, wlen, "%s", HP_P_ENTRY_RECORDS), -errno);
+	r = hp_root_opendir(root, HP_P_ENTRY_RECORDS, &d);
+	if (r < 0)
+		return r == -ENOENT ? 0 : (snprintf(what, wlen, "%s", HP_P_ENTRY_RECORDS), r);
 	while (r == 0 && (de = readdir(d))) {
 		static const char *const names[] = { HP_BLS_REC_PATH, HP_BLS_REC_BEFORE,
 						     HP_BLS_REC_AFTER };
@@ -470,12 +469,10 @@ int hp_bls_scan(const char *root, struct hp_bls_scan *s, char *what, size_t wlen
 	/* $BOOT first (its entries are the ones apply edits), then the other candidates */
 	for (size_t i = 0; i <= ARRAY_SIZE(prefs); i++) {
 		const char *pref = i == 0 ? s->where.boot : prefs[i - 1];
-		char p[4096];
 		struct stat st;
 		bool dup = false;
 
-		if (hp_path(p, sizeof(p), root, "%s", pref) < 0 || stat(p, &st) < 0 ||
-		    !S_ISDIR(st.st_mode))
+		if (hp_root_stat(root, pref, &st, true) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		for (size_t k = 0; k < nseen; k++)
 			dup |= seen[k].st_dev == st.st_dev && seen[k].st_ino == st.st_ino;
@@ -557,16 +554,13 @@ void hp_bls_in_from(const struct hp_bls_scan *s, struct hp_bls_in *in)
 
 int hp_kernels_installed(const char *root, char (*out)[HP_KVER_MAX], size_t max)
 {
-	char p[4096];
 	struct dirent *de;
 	size_t n = 0, kept = 0;
 	DIR *d;
+	int r = hp_root_opendir(root, HP_P_MODULES_DIR, &d);
 
-	if (hp_path(p, sizeof(p), root, "%s", HP_P_MODULES_DIR) < 0)
-		return -ENAMETOOLONG;
-	d = opendir(p);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || strlen(de->d_name) >= HP_KVER_MAX ||
 		    !hp_kernel_installed(root, de->d_name))

@@ -11,16 +11,16 @@
 #include "sys/bootloader.h"
 #include "sys/owners.h"
 #include "sys/path.h"
+#include "sys/root.h"
 
 #define CONF_MAX (1U << 20)
 
 static bool executable(const char *root, const char *path)
 {
-	char p[4096];
 	struct stat st;
 
-	return hp_path(p, sizeof(p), root, "%s", path) == 0 && stat(p, &st) == 0 &&
-	       S_ISREG(st.st_mode) && (st.st_mode & 0111);
+	return hp_root_stat(root, path, &st, true) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0111);
 }
 
 /* the variable of a settings file: 1 and its line, 0 unset or no file */
