@@ -178,19 +178,81 @@ static int check_ukis(const struct bootcfg_opts *o, struct inputs *g, enum hp_bo
 /* the entries bls edits: there must be some */
 static int bls_gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struct inputs *g)
 {
-	char path[BOOTCFG_PATH_MAX];
+	char dir[BOOTCFG_PATH_MAX], path[BOOTCFG_PATH_MAX];
 
 	if (!g->bls.nr_managed) {
-		snprintf(path, sizeof(path), HP_P_BLS_ENTRIES, g->bls.where.boot);
+		snprintf(dir, sizeof(dir), HP_P_BLS_ENTRIES, g->bls.where.boot);
 		bootcfg_error(
 			o,
 			"--bootloader=bls: no Boot Loader Specification entry of this system's installed kernels in %s (entry token \"%s\", as kernel-install finds it); nothing written",
-			bootcfg_path(o, path, path, sizeof(path)), g->bls.where.token);
+			bootcfg_path(o, dir, path, sizeof(path)), g->bls.where.token);
 		return EXIT_ERROR;
 	}
 	hp_bls_in_from(&g->bls, &g->bls_in);
 	g->bls_in.toks = g->toks;
 	g->bls_in.nr_toks = l->args.n;
+	return 0;
+}
+
+/* the entries, images and records beneath the root, into *s; 0 or EXIT_ERROR, said */
+static int bls_scan(const struct bootcfg_opts *o, struct hp_bls_scan *s)
+{
+	char what[BOOTCFG_PATH_MAX], path[BOOTCFG_PATH_MAX];
+	int r = hp_bls_scan(o->cli.root, s, what, sizeof(what));
+
+	if (r < 0) {
+		bootcfg_error(o, "%s: cannot read: %s; nothing written",
+			      bootcfg_path(o, what, path, sizeof(path)), hp_strerror(r));
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * The scan again once the lock is held: what was read before it (to choose the boot loader,
+ * and to refuse before anything is written) may have been changed meanwhile by the run that
+ * held it (a remove that gave the entries back). What apply decides from is read under the
+ * lock; when the choice or the refusals would now differ, it stops.
+ */
+static int bls_rescan(const struct bootcfg_opts *o, const struct hp_loaded *l, struct inputs *g,
+		      enum hp_bootloader bl)
+{
+	struct hp_bls_scan *s = calloc(1, sizeof(*s));
+	struct hp_boot_facts f = g->facts;
+	enum hp_bootloader now;
+	char why[1024];
+	int r;
+
+	if (!s) {
+		bootcfg_error(o, "out of memory");
+		return EXIT_ERROR;
+	}
+	r = bls_scan(o, s);
+	if (!r) {
+		f.bls_entries = s->nr_managed > 0 && !s->layout_other;
+		if (hp_bootloader_choose(&f, o->want, &now, why, sizeof(why)) < 0 || now != bl ||
+		    (bl == HP_BL_BLS && !s->nr_managed) ||
+		    hp_uki_verdict(s->items, s->nr_files, s->def) !=
+			    hp_uki_verdict(g->bls.items, g->bls.nr_files, g->bls.def)) {
+			bootcfg_error(
+				o,
+				"the boot entries changed while this apply waited for the lock; nothing written: run it again");
+			r = EXIT_ERROR;
+		}
+	}
+	if (r) {
+		hp_bls_scan_free(s);
+		free(s);
+		return r;
+	}
+	hp_bls_scan_free(&g->bls);
+	g->bls = *s;
+	free(s);
+	if (bl == HP_BL_BLS) {
+		hp_bls_in_from(&g->bls, &g->bls_in);
+		g->bls_in.toks = g->toks;
+		g->bls_in.nr_toks = l->args.n;
+	}
 	return 0;
 }
 
@@ -208,12 +270,9 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		return EXIT_ERROR;
 	}
 	if (!(o->want_set && o->want == HP_BL_GRUB)) {
-		r = hp_bls_scan(o->cli.root, &g->bls, why, sizeof(why));
-		if (r < 0) {
-			bootcfg_error(o, "%s: cannot read: %s",
-				      bootcfg_path(o, why, why, sizeof(why)), hp_strerror(r));
-			return EXIT_ERROR;
-		}
+		r = bls_scan(o, &g->bls);
+		if (r)
+			return r;
 		g->facts.bls_entries = g->bls.nr_managed > 0 && !g->bls.layout_other;
 	}
 	r = hp_bootloader_choose(&g->facts, o->want, &bl, why, sizeof(why));
@@ -221,10 +280,6 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		bootcfg_error(o, "%s", why);
 		return EXIT_ERROR;
 	}
-	/* held from the state's first read to the last write */
-	r = bootcfg_lock(o, lock);
-	if (r)
-		return r;
 	if (bl == HP_BL_BLS && !o->want_set && g->facts.mkconfig_reads_grub_d)
 		fprintf(stderr,
 			"warning: %s reads /etc/default/grub.d too; hugeplan goes into the Boot Loader Specification entries, which this host's $BOOT has (--bootloader=grub for GRUB)\n",
@@ -238,6 +293,18 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 	}
 	if (bl == HP_BL_BLS || bl == HP_BL_KERNEL_INSTALL) {
 		r = check_ukis(o, g, bl);
+		if (r)
+			return r;
+	}
+	/*
+	 * held from the state's first read to the last write: the entries and records too,
+	 * read again under it
+	 */
+	r = bootcfg_lock(o, lock);
+	if (r)
+		return r;
+	if (!o->dry_run && (bl == HP_BL_BLS || bl == HP_BL_KERNEL_INSTALL)) {
+		r = bls_rescan(o, l, g, bl);
 		if (r)
 			return r;
 	}

@@ -45,12 +45,12 @@ static int gather(const struct bootcfg_opts *o, struct inputs *g, struct hp_remo
 		return EXIT_ERROR;
 	}
 	if (!o->want_set || o->want == HP_BL_BLS) {
-		char what[BOOTCFG_PATH_MAX];
+		char what[BOOTCFG_PATH_MAX], path[BOOTCFG_PATH_MAX];
 
 		r = hp_bls_scan(o->cli.root, &g->bls, what, sizeof(what));
 		if (r < 0) {
-			bootcfg_error(o, "%s: cannot read: %s",
-				      bootcfg_path(o, what, what, sizeof(what)), hp_strerror(r));
+			bootcfg_error(o, "%s: cannot read: %s; nothing changed",
+				      bootcfg_path(o, what, path, sizeof(path)), hp_strerror(r));
 			return EXIT_ERROR;
 		}
 		hp_bls_in_from(&g->bls, &g->bls_in);
