@@ -49,8 +49,8 @@ static int owners(const struct hp_cli *o, const struct hp_loaded *l, struct hp_f
 		return -ENOMEM;
 	r = hp_owners_read(o->root, f, what, sizeof(what));
 	if (r < 0) {
-		fprintf(stderr, "%s: cannot read %s: %s\n", program_invocation_short_name, what,
-			hp_strerror(r));
+		fprintf(stderr, "%s %s: %s: cannot read: %s\n", program_invocation_short_name,
+			o->cmd ? o->cmd : "check", what, hp_strerror(r));
 		return r;
 	}
 	/* the next boot's command line: this one's, hugeplan's words replaced by today's */
