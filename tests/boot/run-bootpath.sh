@@ -17,10 +17,12 @@
 # the kernel hugepages=3 and hugepages=32) and the "--" left in GRUB_CMDLINE_LINUX (no pool).
 # Expected pools: the one-node plan of 1G on 1G pages and 128M on 2M pages (tests/cli), which
 # a 3 GiB guest with nokaslr holds (run.sh's "met" boot).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 if [ -z "${HP_IN_NS:-}" ] && unshare -m true 2>/dev/null; then
 	HP_IN_NS=1 exec unshare -m sh "$0" "$@"
 fi
+# shellcheck source=tests/boot/lib-boot.sh
 . "$(dirname "$0")/lib-boot.sh"
 t_init
 HP=$B/hugeplan
@@ -39,7 +41,7 @@ if ! mount --make-rprivate /; then
 	t_done
 	exit 0
 fi
-if ! boot_setup || ! mkimg "$T/test.img" base rootfs-block hugeplan hugeplan-test; then
+if ! boot_setup default || ! mkimg "$T/test.img" base rootfs-block hugeplan hugeplan-test; then
 	t_fail "boot setup: kernel fetched, test initramfs built"
 	t_done
 	exit
@@ -164,7 +166,7 @@ t_grep "... naming the file and line" "grub-init: $I/etc/default/grub:4: GRUB_CM
 if [ -n "${HP_BOOT_LONG:-}" ]; then
 	# what apply refused, written anyway: the snippet's tokens after the "--"
 	mkdir -p "$I/etc/default/grub.d"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one argument per token
 	"$B/tests/grub-tool" snippet $TOKS >"$I/etc/default/grub.d/99-hugeplan.cfg"
 	mkcfg "$I"
 	t_grep "dashdash, as refused: the tokens stand after the --" "linux[[:space:]].* -- single quiet loglevel=1 $TOKS\$" "$I/grub.cfg"

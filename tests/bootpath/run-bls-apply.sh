@@ -15,11 +15,13 @@
 #   - which entry boots next, and the UAPI.10 version order, as bootctl and
 #     systemd-analyze compare-versions say.
 # Expected tokens follow the planner's rules (tests/cli/run-apply.sh): 2 x 1G, 256 x 2M.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 if [ -z "${HP_IN_NS:-}" ] && unshare -m true 2>/dev/null; then
 	HP_IN_NS=1 exec unshare -m sh "$0" "$@"
 fi
 t_init
+# shellcheck source=tests/bootpath/common.sh
 . "$TOP/tests/bootpath/common.sh"
 need bootctl systemd-boot
 need kernel-install systemd
@@ -99,7 +101,7 @@ E26=$MID-6.1.0-26-amd64.conf
 E27=$MID-6.1.0-27-amd64.conf
 E20=$MID-6.1.0-20-amd64.conf
 EO=$OTHER-6.1.0-30-amd64.conf
-t_eq "kernel-install wrote four entries" "$E20 $E26 $E27 $EO" "$(ls "$ENT" | sort | paste -sd' ')"
+t_eq "kernel-install wrote four entries" "$E20 $E26 $E27 $EO" "$(find "$ENT" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd' ')"
 for e in $E20 $E26 $E27 $EO; do cp "$ENT/$e" "$T/$e.orig"; done
 
 run a1 apply --root "$R"
@@ -115,7 +117,7 @@ t_eq "bootctl reports no problem with the edited entries" "" \
 	"$(grep -v -e '^$' -e 'No boot loader' -e 'not installed' -e 'Failed to read EFI' "$T/bootctl.err" | head -n 3)"
 t_eq "apply: the state says bls, \$BOOT and the token" "bls /boot $MID" \
 	"$(sed -n 's/^bootloader=//p; s/^boot=//p; s/^entry_token=//p' "$R/var/lib/hugeplan/applied" | paste -sd' ')"
-t_eq "apply: a record per edited entry" "$E26 $E27" "$(ls "$R/var/lib/hugeplan/entries" | paste -sd' ')"
+t_eq "apply: a record per edited entry" "$E26 $E27" "$(find "$R/var/lib/hugeplan/entries" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd' ')"
 t_eq "apply: the record's before is the entry as kernel-install wrote it" "" \
 	"$(cmp "$T/$E27.orig" "$R/var/lib/hugeplan/entries/$E27/before" 2>&1)"
 

@@ -1,12 +1,13 @@
 #!/bin/sh
-# apply --dry-run on the running system, without touching it (tests/ns.sh: a private mount
+# apply --dry-run on the running system, without touching it (tests/lib/ns.sh: a private mount
 # namespace whose /boot, /etc/default and /var/lib are test folders): the command line every
 # grub.cfg entry will get, from /etc/default/grub and every grub.d/*.cfg sourced in order in a
 # shell of their own with the new snippet, must be what the real grub-mkconfig then writes
 # after a real apply; and when check finds errors the dry run still prints it all, exit 1.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source=tests/ns.sh
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
 HP=$B/hugeplan
@@ -27,8 +28,10 @@ GRUB_DISABLE_OS_PROBER=true
 GRUB_CMDLINE_LINUX="console=ttyS0 hugepages\"=3\""
 GRUB_CMDLINE_LINUX_DEFAULT="quiet 'hugepages=4'"
 X
+# shellcheck disable=SC2016 # $GRUB_CMDLINE_LINUX_DEFAULT is for the shell grub-mkconfig runs
 printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT loglevel=3\240hugepagesz=2M"\n' \
 	>"$T/default/grub.d/50-local.cfg"
+# shellcheck disable=SC2016 # as above
 printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT mitigations=off"\n' \
 	>"$T/default/grub.d/99z-late.cfg"
 
@@ -69,6 +72,7 @@ mkdir -p "$T/tuned"
 printf 'TUNED_BOOT_CMDLINE="hugepagesz=1G hugepages=8"\n' >"$T/tuned/bootcmdline"
 echo virtual-host >"$T/tuned/active_profile"
 if [ -x /etc/grub.d/00_tuned ] && mount --bind "$T/tuned" /etc/tuned; then
+	# shellcheck disable=SC2016 # $tuned_params is for GRUB, as 00_tuned sets it
 	printf 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT \\$tuned_params"\n' \
 		>/etc/default/grub.d/10-tuned.cfg
 	"$HP" apply --config "$T/conf" --dry-run >"$T/tuned.out" 2>"$T/tuned.err"

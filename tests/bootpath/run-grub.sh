@@ -129,6 +129,7 @@ GRUB_CMDLINE_LINUX_DEFAULT="quiet -- single"'
 "$HP" apply --root "$I" >"$T/dash2.out" 2>"$T/dash2.err"
 t_eq "a -- in GRUB_CMDLINE_LINUX_DEFAULT instead: apply exits 0" 0 "$?"
 
+# shellcheck disable=SC2016 # $tuned_params is for GRUB, as 00_tuned sets it
 img tuned 'GRUB_CMDLINE_LINUX_DEFAULT="quiet \$tuned_params"'
 mkdir -p "$I/etc/tuned" "$I/usr/lib/tuned/hugeprof" "$I/etc/grub.d"
 echo hugeprof >"$I/etc/tuned/active_profile"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Where grubby is installed (Fedora, RHEL), apply lets it edit the Boot Loader Specification
-# entries: on the running system without touching it (tests/ns.sh, /etc/kernel a test folder
+# entries: on the running system without touching it (tests/lib/ns.sh, /etc/kernel a test folder
 # too), the entries written by the real kernel-install. grubby is not in Debian: a stand-in on
 # /usr/sbin edits an entry the way grubby-bls does for --update-kernel=KERNEL --remove-args=
 # --args= (the listed words out of its options, the new ones at the end) and logs its calls.
@@ -8,9 +8,10 @@
 # line), remove the owned words it holds, add the tokens, check the result holds exactly
 # them, record what grubby wrote as the entry's "after"; remove then gives the entry back
 # byte for byte; a grubby that leaves something else is an error, named.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source=tests/ns.sh
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
 HP=$B/hugeplan

@@ -1,14 +1,15 @@
 #!/bin/sh
 # Proxmox VE with systemd-boot (ZFS root): /etc/kernel/cmdline, and proxmox-boot-tool refresh
 # afterwards because /etc/kernel/proxmox-boot-uuids exists. On the running system without
-# touching it (tests/ns.sh; /etc/kernel a test folder too). proxmox-boot-tool is not in
+# touching it (tests/lib/ns.sh; /etc/kernel a test folder too). proxmox-boot-tool is not in
 # Debian: a stand-in on /usr/sbin logs how it is called and fails on demand, which is what
 # hugeplan's side needs (it runs it, reports the result like update-grub's, records a failed
 # or skipped refresh as pending and runs it again); what the real tool does with the ESPs is
 # Proxmox's.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
-# shellcheck source=tests/ns.sh
-. "$TOP/tests/ns.sh"
+# shellcheck source=tests/lib/ns.sh
+. "$TOP/tests/lib/ns.sh"
 ns_reexec --grub "$0" "$@"
 t_init
 HP=$B/hugeplan

@@ -210,9 +210,10 @@ else
 fi
 
 # --- the kernel judged without --kver: the one that boots next (core/nextboot.h)
+# shellcheck disable=SC2086 # one argument per module
 r=$(root next check-intel-vfio $INTEL_TREE)
 # a newer kernel installed and not yet booted: its modules and image, and its own tree
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # one argument per module
 "$MKTREE" "$r" 6.1.0-28-amd64 $INTEL_TREE >"$T_TMP/mktree.log" 2>&1 || t_fail "module tree for 6.1.0-28" "$(cat "$T_TMP/mktree.log")"
 mkdir -p "$r/boot" "$r/lib/modules/6.1.0-9-amd64"
 for v in 6.1.0-27-amd64 6.1.0-28-amd64 6.1.0-9-amd64; do
@@ -242,6 +243,7 @@ rc=$(check "$T_TMP/n2.out" --root "$r")
 t_grep "GRUB's default entry (1>1) is the kernel judged" \
 	"^ok +kernel: target kernel 6.1.0-27-amd64 \\(the running kernel\\)" "$T_TMP/n2.out"
 printf 'saved_entry=0\n' >"$r/boot/grub/grubenv"
+# shellcheck disable=SC2016 # ${saved_entry} is for GRUB
 sed -i 's/^set default="1>1"/set default="${saved_entry}"/' "$r/boot/grub/grub.cfg"
 rc=$(check "$T_TMP/n3.out" --root "$r")
 t_grep "GRUB_DEFAULT=saved: grubenv's saved_entry" \
