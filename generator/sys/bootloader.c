@@ -22,11 +22,9 @@
 
 static bool regular(const char *root, const char *path)
 {
-	char p[4096];
 	struct stat st;
 
-	return hp_path(p, sizeof(p), root, "%s", path) == 0 && stat(p, &st) == 0 &&
-	       S_ISREG(st.st_mode);
+	return hp_root_stat(root, path, &st, true) == 0 && S_ISREG(st.st_mode);
 }
 
 static bool executable(const char *root, const char *path)
@@ -266,16 +264,13 @@ void hp_grub_vars_free(struct hp_grub_vars *v)
 
 int hp_grub_kernels(const char *root, char (*out)[256], size_t max)
 {
-	char dir[4096];
 	struct dirent *e;
 	size_t n = 0;
 	DIR *d;
+	int r = hp_root_opendir(root, HP_P_BOOT, &d);
 
-	if (hp_path(dir, sizeof(dir), root, "%s", HP_P_BOOT) < 0)
-		return -ENAMETOOLONG;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
 	while ((e = readdir(d)) && n < max) {
 		const char *v = startswith(e->d_name, "vmlinuz-");
 		char path[4096];
