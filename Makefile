@@ -29,6 +29,7 @@ B ?= build
 # One spelling of the build folder: targets and the dependency files written with -MMD name
 # objects as B spells them, and a relative and an absolute B (the test tiers pass an absolute
 # one) would otherwise be two sets of targets, the headers of one never rebuilding the other.
+B_ASKED := $(B)
 override B := $(abspath $(B))
 CC ?= cc
 PKG_CONFIG ?= pkg-config
@@ -107,6 +108,11 @@ RULE_FILES := $(sort $(wildcard contrib/prometheus/*.yml))
 ROLE_FILES := $(sort $(shell find contrib/ansible/roles/hugeplan -type f 2>/dev/null))
 
 all: $(PROGRAMS) $(UNITS) $(MANPAGES) $(HOOKS)
+
+# "make build/hugeplan" still works: a target named with B as it was given is the absolute one
+ifneq ($(B_ASKED),$(B))
+$(B_ASKED)/%: $(B)/% ;
+endif
 
 $(B)/units/%: units/%.in $(DIRS_STAMP)
 	@mkdir -p $(@D)

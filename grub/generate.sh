@@ -3,6 +3,8 @@
 #   grub/generate.sh snippet TEMPLATE LIST   the rendered text of TEMPLATE (99-hugeplan.cfg.in)
 #                                            as a C string, HP_GRUB_SNIPPET_TEXT, on stdout
 #   grub/generate.sh params LIST             the table of LIST (owned-params.list), on stdout
+#   grub/generate.sh patterns LIST           the case patterns of LIST, as the template gets them
+#                                            (debian/postrm holds the same: tests/install checks)
 # A template without exactly one @TOKENS@ and one @OWNED_PATTERNS@, or a list line of neither
 # form, fails the build.
 set -eu
@@ -76,7 +78,12 @@ params)
 	done
 	echo "};"
 	;;
+patterns)
+	[ $# = 2 ] || die "usage: patterns LIST"
+	patterns "$2"
+	echo
+	;;
 *)
-	die "usage: snippet TEMPLATE LIST | params LIST"
+	die "usage: snippet TEMPLATE LIST | params LIST | patterns LIST"
 	;;
 esac

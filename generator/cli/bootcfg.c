@@ -8,6 +8,10 @@
 #include <time.h>
 
 #include "cli/bootcfg.h"
+#include "core/bls.h"
+#include "core/blsapply.h"
+#include "core/cmdline-edit.h"
+#include "core/kcmdline.h"
 #include "core/macro.h"
 #include "sys/atomic-file.h"
 #include "sys/bootloader.h"
@@ -47,20 +51,22 @@ static void usage(bool apply)
 		printf("Take hugeplan's kernel arguments out of the boot loader configuration\n"
 		       "again, then regenerate the boot menu.\n");
 	printf("\nOptions:\n"
-	       "     --bootloader B  grub, kernel-install or auto (default: auto, or for\n"
-	       "                     remove what apply recorded)\n"
-	       "     --no-update     do not run update-grub / grub-mkconfig\n"
+	       "     --bootloader B  grub, bls, kernel-install or auto (default: auto, or\n"
+	       "                     for remove what apply recorded)\n"
+	       "     --no-update     do not run update-grub / grub-mkconfig (nor\n"
+	       "                     proxmox-boot-tool refresh)\n"
 	       "  -n, --dry-run      print the files, the command and why, write nothing\n"
 	       "     --wait SECONDS  wait that long for another apply or remove to finish\n"
 	       "                     (default 120; 0: do not wait)\n"
 	       "     --root DIR      an offline image: files and state under DIR, no update\n");
 	if (apply)
 		printf("     --config DIR    read the configuration from DIR only\n"
-		       "     --kver VER      plan for kernel version VER (default: the running one)\n"
+		       "     --kver VER      plan for kernel version VER (default: the one that\n"
+		       "                     boots next)\n"
 		       "     --balanced      accept the balanced form on kernels before 5.16\n");
 	printf("  -h, --help         display this help\n"
-	       "\nFiles: %s (GRUB), %s (kernel-install),\n"
-	       "%s (what was applied).\n"
+	       "\nFiles: %s (GRUB), %s (kernel-install, bls),\n"
+	       "$BOOT/loader/entries/*.conf (bls), %s (what was applied).\n"
 	       "\nExit status: 0 done or unchanged, %s2 invalid configuration or usage, or\n"
 	       "a step that failed (the message names it).\n\nSee hugeplan(8).\n",
 	       HP_P_GRUB_SNIPPET, HP_P_KERNEL_CMDLINE, HP_P_STATE_FILE,
@@ -95,7 +101,7 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 			if (hp_bootloader_parse(optarg, &o->want) < 0)
 				return hp_cli_usage_error(
 					cmd,
-					"--bootloader=%s: expected grub, kernel-install or auto",
+					"--bootloader=%s: expected grub, bls, kernel-install or auto",
 					optarg);
 			o->want_set = o->want != HP_BL_AUTO;
 			break;
@@ -130,6 +136,7 @@ int bootcfg_parse(int argc, char **argv, struct bootcfg_opts *o, bool apply)
 	}
 	if (optind < argc)
 		return hp_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	o->cli.want = o->want;
 	if (o->cli.root && (!*o->cli.root || streq(o->cli.root, "/")))
 		o->cli.root = NULL;
 	return 0;
@@ -258,6 +265,14 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
 	u->cmd = cmd;
 	u->root = o->cli.root;
 	u->no_update = o->no_update;
+	u->refresh = NULL;
+	if (f->proxmox_uuids) {
+		size_t n = strlen(cmd) + 1;
+
+		snprintf(cmd + n, len - n, "%s refresh",
+			 f->proxmox_boot_tool[0] ? f->proxmox_boot_tool : HP_P_PROXMOX_BOOT);
+		u->refresh = cmd + n;
+	}
 }
 
 /* write (text) or remove file (as on the system) beneath root; 0 or -errno with *step */
@@ -269,6 +284,8 @@ static int carry_out(const char *root, const char *file, const struct hp_file_ch
 
 	if (c->action == HP_FILE_REMOVE)
 		return hp_atomic_remove(root, file, step);
+	if (c->action == HP_FILE_RMDIR)
+		return hp_atomic_rmdir(root, file, step);
 	snprintf(dir, sizeof(dir), "%s", file);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir)
@@ -305,33 +322,207 @@ int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c,
 	return EXIT_ERROR;
 }
 
-int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,
-		       size_t nlen)
+/* the options of an entry's text, joined as systemd joins them ("" when none) */
+static char *entry_options(const char *text)
 {
-	const char *argv[4], *step = "";
+	struct hp_bls_entry e;
+	char *opts = NULL;
+
+	if (text && hp_bls_parse(text, &e) == 0)
+		opts = strdup(e.options);
+	hp_bls_entry_free(&e);
+	return opts;
+}
+
+/* the owned words of an entry's options (as the kernel splits them), blank-separated */
+static void owned_in(const char *text, char *out, size_t len)
+{
+	struct hp_bls_entry e;
+	const char *p;
+	size_t k, o = 0;
+
+	out[0] = '\0';
+	if (hp_bls_parse(text, &e) == 0)
+		for (p = e.options; (p = hp_kword(p, &k)); p += k)
+			if (hp_word_owned(p, k) && o + k + 2 < len)
+				o += (size_t)snprintf(out + o, len - o, "%s%.*s", o ? " " : "",
+						      (int)k, p);
+	hp_bls_entry_free(&e);
+}
+
+/*
+ * grubby (Fedora, RHEL) edits the entry: --update-kernel names it by its kernel as grubby
+ * shows it ($BOOT and the entry's linux path), the owned words it has go, the tokens come.
+ * Then the entry is read back: it must hold exactly the tokens. 0 and *text (malloc'd),
+ * or EXIT_ERROR after the message.
+ */
+static int grubby_edit(const struct bootcfg_opts *o, const struct bootcfg_grubby *g,
+		       const struct hp_file_change *c, char **text)
+{
+	_cleanup_free_ char *old = NULL, *check = NULL;
+	char kernel[BOOTCFG_PATH_MAX], rm[2048], add[2048], karg[BOOTCFG_PATH_MAX + 32], rarg[2100],
+		aarg[2100], path[BOOTCFG_PATH_MAX];
+	const char *argv[6];
+	struct hp_bls_entry e;
+	size_t n = 0;
+	int r;
+
+	bootcfg_path(o, c->file, path, sizeof(path));
+	if (bootcfg_read(o, c->file, &old) || !old)
+		return EXIT_ERROR;
+	if (hp_bls_parse(old, &e) < 0 || !e.linux_path[0]) {
+		hp_bls_entry_free(&e);
+		bootcfg_error(o, "%s: no linux line for grubby to name the entry by", path);
+		return EXIT_ERROR;
+	}
+	snprintf(kernel, sizeof(kernel), "%s%s", startswith(e.linux_path, g->boot) ? "" : g->boot,
+		 e.linux_path);
+	hp_bls_entry_free(&e);
+	owned_in(old, rm, sizeof(rm));
+	add[0] = '\0';
+	for (size_t i = 0; i < g->nr_toks; i++)
+		n += (size_t)snprintf(add + n, sizeof(add) - n, "%s%s", i ? " " : "", g->toks[i]);
+	snprintf(karg, sizeof(karg), "--update-kernel=%s", kernel);
+	snprintf(aarg, sizeof(aarg), "--args=%s", add);
+	snprintf(rarg, sizeof(rarg), "--remove-args=%s", rm);
+	argv[0] = g->path;
+	argv[1] = karg;
+	argv[2] = rm[0] ? rarg : aarg;
+	argv[3] = rm[0] ? aarg : NULL;
+	argv[4] = NULL;
+	r = bootcfg_run_step(
+		o, argv,
+		"the entry is not known to hold hugeplan's arguments: run 'hugeplan apply' again",
+		NULL, 0);
+	if (r)
+		return r;
+	if (bootcfg_read(o, c->file, text) || !*text)
+		return EXIT_ERROR;
+	/* exactly the tokens now: hugeplan's own edit would leave it as it is */
+	r = hp_bls_edit(*text, g->toks, g->nr_toks, &check, NULL);
+	if (r < 0 || !streq(check, *text)) {
+		bootcfg_error(
+			o,
+			"%s: after %s the options do not hold exactly hugeplan's arguments; see 'grubby --info=%s'",
+			path, g->path, kernel);
+		free(*text);
+		*text = NULL;
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+/* a record's "after" followed by its entry's change (core/blsapply.h writes it so) */
+static bool after_then_entry(const struct hp_file_changes *cs, size_t i)
+{
+	const struct hp_file_change *c = &cs->v[i];
+	const char *base = strrchr(c->file, '/');
+
+	return c->kind == HP_CHANGE_RECORD && c->action == HP_FILE_WRITE && base &&
+	       streq(base + 1, HP_BLS_REC_AFTER) && i + 1 < cs->n &&
+	       cs->v[i + 1].kind == HP_CHANGE_ENTRY && cs->v[i + 1].differs;
+}
+
+int bootcfg_commit_entries(const struct bootcfg_opts *o, const struct hp_file_changes *cs,
+			   const struct bootcfg_grubby *grubby, size_t *changed)
+{
+	char path[BOOTCFG_PATH_MAX];
+
+	*changed = 0;
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct hp_file_change *c = &cs->v[i];
+		_cleanup_free_ char *opts = NULL, *got = NULL;
+		bool done;
+		int r;
+
+		if (c->action == HP_FILE_KEEP)
+			continue;
+		if (grubby && after_then_entry(cs, i)) {
+			/* grubby edits the entry; the record's "after" is what it wrote */
+			struct hp_file_change after = *c;
+
+			c = &cs->v[++i];
+			r = grubby_edit(o, grubby, c, &got);
+			if (r)
+				return r;
+			after.text = got;
+			after.len = strlen(got);
+			r = bootcfg_commit(o, &after, &done);
+			done = true;
+		} else {
+			r = bootcfg_commit(o, c, &done);
+		}
+		if (r)
+			return r;
+		if (c->kind != HP_CHANGE_ENTRY)
+			continue;
+		bootcfg_path(o, c->file, path, sizeof(path));
+		opts = entry_options(got ? got : c->text);
+		*changed += done;
+		if (!done)
+			printf("unchanged: %s: options %s\n", path, opts ? opts : "");
+		else if (c->restored)
+			printf("restored %s as it was before hugeplan apply: options %s\n", path,
+			       opts ? opts : "");
+		else if (streq(o->cli.cmd, "remove"))
+			printf("took hugeplan's arguments out of %s: options %s\n", path,
+			       opts ? opts : "");
+		else
+			printf("wrote %s%s: options %s\n", path, got ? " with grubby" : "",
+			       opts ? opts : "");
+	}
+	return 0;
+}
+
+void bootcfg_print_entries(const struct bootcfg_opts *o, const struct hp_file_changes *cs)
+{
+	char path[BOOTCFG_PATH_MAX];
+	size_t recs = 0;
+
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct hp_file_change *c = &cs->v[i];
+		_cleanup_free_ char *opts = NULL;
+
+		recs += c->kind == HP_CHANGE_RECORD && c->differs;
+		if (c->kind != HP_CHANGE_ENTRY)
+			continue;
+		bootcfg_path(o, c->file, path, sizeof(path));
+		opts = entry_options(c->text);
+		printf("%s %s: options %s\n", c->differs ? "would write" : "unchanged:", path,
+		       opts ? opts : "");
+	}
+	if (recs)
+		printf("would update the entries' records in %s\n",
+		       bootcfg_path(o, HP_P_ENTRY_RECORDS, path, sizeof(path)));
+}
+
+int bootcfg_run_step(const struct bootcfg_opts *o, const char *const *argv, const char *what,
+		     char *note, size_t nlen)
+{
+	char scratch[HP_APPLY_NOTE_MAX];
+
+	if (!note) {
+		note = scratch;
+		nlen = sizeof(scratch);
+	}
+	const char *step = "";
 	char cmd[CMD_MAX];
 	int r, status = 0;
 
-	if (hp_grub_update_argv(f, HP_P_GRUB_CFG, argv) < 0) {
-		snprintf(note, nlen, "no update-grub or grub-mkconfig to run");
-		bootcfg_error(o, "%s", note);
-		return EXIT_ERROR;
-	}
 	print_cmd(argv, cmd, sizeof(cmd));
 	printf("running %s\n", cmd);
 	fflush(stdout);
 	r = hp_run(argv, &status, &step);
 	if (r < 0) {
 		snprintf(note, nlen, "%s: cannot run: %s: %s", cmd, step, hp_strerror(r));
-		bootcfg_error(o, "%s; the boot menu is not updated", note);
+		bootcfg_error(o, "%s; %s", note, what);
 		return EXIT_ERROR;
 	}
 	if (status != 0) {
 		snprintf(note, nlen, "%s: exit status %d", cmd, status);
-		bootcfg_error(
-			o,
-			"%s; the boot menu is not updated: fix the error above and run '%s' (or 'hugeplan %s' again)",
-			note, cmd, o->cli.cmd);
+		bootcfg_error(o,
+			      "%s; %s: fix the error above and run '%s' (or 'hugeplan %s' again)",
+			      note, what, cmd, o->cli.cmd);
 		return EXIT_ERROR;
 	}
 	snprintf(note, nlen, "%s: exit status 0", cmd);
@@ -339,9 +530,36 @@ int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts 
 	return 0;
 }
 
+int bootcfg_run_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,
+		       size_t nlen)
+{
+	const char *argv[4];
+
+	if (hp_grub_update_argv(f, HP_P_GRUB_CFG, argv) < 0) {
+		snprintf(note, nlen, "no update-grub or grub-mkconfig to run");
+		bootcfg_error(o, "%s", note);
+		return EXIT_ERROR;
+	}
+	return bootcfg_run_step(o, argv, "the boot menu is not updated", note, nlen);
+}
+
+/* proxmox-boot-tool refresh: the kernels and their command line onto Proxmox's ESPs */
+static int run_refresh(const struct bootcfg_opts *o, const struct hp_boot_facts *f, char *note,
+		       size_t nlen)
+{
+	const char *argv[] = { f->proxmox_boot_tool[0] ? f->proxmox_boot_tool : HP_P_PROXMOX_BOOT,
+			       "refresh", NULL };
+
+	return bootcfg_run_step(o, argv, "the ESPs that Proxmox VE boots from are not updated",
+				note, nlen);
+}
+
 enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
 				      const struct hp_update_plan *u, char *note, size_t nlen)
 {
+	char refresh[HP_APPLY_NOTE_MAX / 2];
+	int r = 0;
+
 	snprintf(note, nlen, "%s", u->note);
 	if (!u->run) {
 		if (u->why != HP_WHY_NONE)
@@ -350,7 +568,20 @@ enum hp_update_outcome bootcfg_update(const struct bootcfg_opts *o, const struct
 	}
 	if (u->reason[0])
 		printf("%s\n", u->reason);
-	return bootcfg_run_update(o, f, note, nlen) ? HP_OUTCOME_FAILED : HP_OUTCOME_DONE;
+	if (u->menu)
+		r = bootcfg_run_update(o, f, note, nlen);
+	/* the refresh copies grub.cfg too: not over a failed update */
+	if (u->refresh && !r) {
+		r = run_refresh(o, f, refresh, sizeof(refresh));
+		if (u->menu) {
+			size_t n = strlen(note);
+
+			snprintf(note + n, nlen - n, "; %s", refresh);
+		} else {
+			snprintf(note, nlen, "%s", refresh);
+		}
+	}
+	return r ? HP_OUTCOME_FAILED : HP_OUTCOME_DONE;
 }
 
 int bootcfg_write_state(const struct bootcfg_opts *o, const struct hp_state *s, bool *made)
@@ -402,7 +633,7 @@ void bootcfg_print_dry(const struct bootcfg_opts *o, const struct hp_file_change
 		printf("\n");
 }
 
-void bootcfg_print_update(const struct hp_update_plan *u, const char *cmd)
+void bootcfg_print_update(const struct hp_update_plan *u, const struct hp_update_opts *o)
 {
 	if (!u->run) {
 		printf("%s\n", u->note);
@@ -410,7 +641,10 @@ void bootcfg_print_update(const struct hp_update_plan *u, const char *cmd)
 	}
 	if (u->reason[0])
 		printf("%s\n", u->reason);
-	printf("would run: %s\n", cmd);
+	if (u->menu)
+		printf("would run: %s\n", o->cmd);
+	if (u->refresh)
+		printf("would run: %s\n", o->refresh);
 }
 
 void bootcfg_now(char *buf, size_t len)

@@ -60,7 +60,10 @@ int bootcfg_read(const struct bootcfg_opts *o, const char *file, char **text);
 /* bootcfg_read_state - 1 and *s, 0 none, or EXIT_ERROR after the message (unreadable, bad). */
 int bootcfg_read_state(const struct bootcfg_opts *o, struct hp_state *s);
 
-/* bootcfg_update_opts - how the boot menu is regenerated here, for core/apply.h */
+/*
+ * bootcfg_update_opts - how the boot menu is regenerated here, for core/apply.h: cmd (len
+ * bytes) holds the command and, after its NUL, Proxmox's refresh when it is due.
+ */
 void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_facts *f,
 			 struct hp_update_opts *u, char *cmd, size_t len);
 
@@ -71,6 +74,35 @@ void bootcfg_update_opts(const struct bootcfg_opts *o, const struct hp_boot_fact
  * the change is in place all the same (only the directory's fsync failed).
  */
 int bootcfg_commit(const struct bootcfg_opts *o, const struct hp_file_change *c, bool *changed);
+
+/* grubby, where it is installed (Fedora, RHEL): apply lets it edit the entries */
+struct bootcfg_grubby {
+	const char *path;	 /* /usr/sbin/grubby */
+	const char *boot;	 /* $BOOT: grubby names a kernel as $BOOT and the entry's linux */
+	const char *const *toks; /* what goes in */
+	size_t nr_toks;
+};
+
+/*
+ * bootcfg_commit_entries - carry out the entries' changes of core/blsapply.h in order, one
+ * line per entry ("wrote", "restored", "took ... out of", "unchanged"; records quietly);
+ * with grubby (NULL: hugeplan writes) an entry apply changes is edited by grubby, checked to
+ * hold exactly the tokens, and its record's "after" is what grubby wrote. 0 and *changed (how
+ * many entries changed), or EXIT_ERROR after the message: what was done before stays, the
+ * records keep what remove needs.
+ */
+int bootcfg_commit_entries(const struct bootcfg_opts *o, const struct hp_file_changes *cs,
+			   const struct bootcfg_grubby *grubby, size_t *changed);
+
+/*
+ * bootcfg_run_step - run argv (no shell), saying so and its result; what: what stays as it
+ * was when it fails. note (NULL: none) is what the state records. 0, or EXIT_ERROR.
+ */
+int bootcfg_run_step(const struct bootcfg_opts *o, const char *const *argv, const char *what,
+		     char *note, size_t nlen);
+
+/* bootcfg_print_entries - a dry run's lines for the entries: each entry's new options. */
+void bootcfg_print_entries(const struct bootcfg_opts *o, const struct hp_file_changes *cs);
 
 /*
  * bootcfg_run_update - regenerate grub.cfg, saying so; note is what the state records.
@@ -100,7 +132,7 @@ int bootcfg_remove_state(const struct bootcfg_opts *o);
 void bootcfg_print_dry(const struct bootcfg_opts *o, const struct hp_file_change *c);
 
 /* bootcfg_print_update - a dry run's "would run: CMD" (after its reason) or the note. */
-void bootcfg_print_update(const struct hp_update_plan *u, const char *cmd);
+void bootcfg_print_update(const struct hp_update_plan *u, const struct hp_update_opts *o);
 
 /* bootcfg_now - the time for the state, "2026-11-26T06:40:00Z" ("unknown" if none) */
 void bootcfg_now(char *buf, size_t len);

@@ -7,8 +7,64 @@
 
 #include "preflight/facts.h"
 #include "cli/cli.h"
+#include "core/cmdline-edit.h"
 #include "core/json.h"
 #include "sys/root.h"
+#include "core/macro.h"
+#include "sys/bls.h"
+#include "sys/bootloader.h"
+#include "sys/owners.h"
+
+/* whether GRUB takes hugeplan's words: asked for, or what apply's auto would pick */
+static bool takes_grub(const struct hp_cli *o)
+{
+	struct hp_boot_facts f;
+	struct hp_bls_scan *s;
+	char what[4096];
+	bool bls = false;
+
+	if (o->want != HP_BL_AUTO)
+		return o->want == HP_BL_GRUB;
+	if (hp_boot_probe(o->root, &f) < 0 || !f.mkconfig_reads_grub_d)
+		return false;
+	s = calloc(1, sizeof(*s));
+	if (s && hp_bls_scan(o->root, s, what, sizeof(what)) == 0)
+		bls = s->nr_managed > 0 && !s->layout_other;
+	if (s)
+		hp_bls_scan_free(s);
+	free(s);
+	return !bls;
+}
+
+/* the other owners of the command line: GRUB's "--", tuned, kdump */
+static int owners(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out)
+{
+	_cleanup_free_ struct hp_owner_facts *f = calloc(1, sizeof(*f));
+	const char *toks[HP_MAX_TOKENS];
+	_cleanup_free_ char *next = NULL;
+	char what[4096];
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	r = hp_owners_read(o->root, f, what, sizeof(what));
+	if (r < 0) {
+		fprintf(stderr, "%s %s: %s: cannot read: %s\n", program_invocation_short_name,
+			o->cmd ? o->cmd : "check", what, hp_strerror(r));
+		return r;
+	}
+	/* the next boot's command line: this one's, hugeplan's words replaced by today's */
+	for (size_t i = 0; i < l->args.n; i++)
+		toks[i] = l->args.tok[i];
+	if (hp_cmdline_edit(l->host.cmdline, toks, l->args.n, HP_CMDLINE_FROM_PROC, &next) < 0)
+		next = NULL;
+	r = hp_owners_evaluate(f,
+			       &(struct hp_owner_needs){ .grub = takes_grub(o),
+							 .next = next ? next : l->host.cmdline,
+							 .arch = &l->arch },
+			       out);
+	return r == -ENOSPC ? 0 : r;
+}
 
 int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out)
 {
@@ -16,13 +72,17 @@ int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct h
 	int r;
 
 	hp_check_needs_from_plan(&l->plan, &n);
-	r = hp_check_run(o->root, o->kver, &n, out);
+	r = hp_check_run(o->root, l->kver[0] ? l->kver : o->kver,
+			 l->kver_src == HP_KVER_GIVEN || l->kver_src == HP_KVER_RUNNING
+				 ? NULL
+				 : hp_kver_source_text(l->kver_src),
+			 &l->next, &n, out);
 	if (r < 0) {
 		fprintf(stderr, "%s: cannot run the checks: %s\n", program_invocation_short_name,
 			hp_strerror(r));
 		return r;
 	}
-	return 0;
+	return owners(o, l, out);
 }
 
 void hp_cli_print_findings(const struct hp_findings *fs, FILE *f, bool problems_only)
@@ -74,7 +134,7 @@ static void usage(void)
 	printf("\nOptions:\n"
 	       "     --config DIR   read the configuration from DIR only\n"
 	       "     --root DIR     read the system (and the configuration) under DIR\n"
-	       "     --kver VER     check kernel VER (default: the running one)\n"
+	       "     --kver VER     check kernel VER (default: the one that boots next)\n"
 	       "     --balanced     accept the balanced form on kernels before 5.16\n"
 	       "  -J, --json         JSON output\n"
 	       "  -h, --help         display this help\n"
@@ -132,7 +192,7 @@ int cmd_check(int argc, char **argv)
 	r = hp_cli_preflight(&o, l, fs);
 	if (r == 0) {
 		if (o.json) {
-			r = print_json(o.kver ? o.kver : l->host.kver_str, fs);
+			r = print_json(l->kver[0] ? l->kver : l->host.kver_str, fs);
 		} else {
 			hp_cli_print_findings(fs, stdout, false);
 			printf("\n%zu error%s, %zu warning%s.\n", fs->nr_errors,

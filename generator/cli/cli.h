@@ -13,10 +13,12 @@
 #include <stdio.h>
 
 #include "config/config.h"
+#include "core/bootloader.h"
 #include "core/preflight.h"
 #include "core/host.h"
 #include "core/plan.h"
 #include "core/render.h"
+#include "sys/nextboot.h"
 
 #define EXIT_NOFIT 1
 #define EXIT_USAGE 2
@@ -28,8 +30,10 @@ struct hp_cli {
 	const char *kver;    /* --kver: plan for this kernel version */
 	bool json;
 	bool bytes;
-	bool balanced;	      /* --balanced */
-	struct hp_diag *diag; /* not NULL: hp_cli_load() copies a configuration error here too */
+	bool balanced;		 /* --balanced */
+	struct hp_diag *diag;	 /* not NULL: hp_cli_load() copies a configuration error here too */
+	enum hp_bootloader want; /* apply's --bootloader: which other owners matter */
+	bool this_boot;		 /* status: judge the running kernel, not the one that boots next */
 };
 
 struct hp_loaded {
@@ -41,6 +45,10 @@ struct hp_loaded {
 	char cmdline[HP_MAX_TOKENS * HP_TOKEN_MAX]; /* args joined */
 	bool loaded_cfg, planned;
 	unsigned sources; /* HP_SOURCES_* read */
+	/* the kernel judged: --kver, else the one that boots next (core/nextboot.h) */
+	char kver[HP_KVER_MAX];
+	enum hp_kver_source kver_src;
+	struct hp_next_facts next;
 };
 
 struct hp_command {
@@ -95,8 +103,10 @@ void hp_cli_warnings(const struct hp_loaded *l, FILE *f);
 
 /*
  * hp_cli_preflight - the checks of "hugeplan check" for the loaded plan, on o->root and the
- * kernel o->kver (NULL: the running one). Returns 0 with *out filled (out->nr_errors > 0
- * means: refuse to go on), or -errno after printing why the checks could not run.
+ * kernel l->kver (--kver, else the one that boots next), then those of the other owners of
+ * the command line (core/owners.h: a "--" in GRUB_CMDLINE_LINUX where GRUB takes the words,
+ * tuned, kdump). Returns 0 with *out filled (out->nr_errors
+ * > 0 means: refuse to go on), or -errno after printing why the checks could not run.
  */
 int hp_cli_preflight(const struct hp_cli *o, const struct hp_loaded *l, struct hp_findings *out);
 

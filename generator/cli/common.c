@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/size.h"
 #include "sources/sources.h"
+#include "core/macro.h"
 #include "sys/host.h"
 #include "sys/root.h"
 
@@ -116,8 +117,20 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 		if (!po.kver)
 			return hp_cli_usage_error(
 				o->cmd, "--kver=%s: expected a version such as 6.1.0", o->kver);
-		l->host.kver = po.kver;
-		snprintf(l->host.kver_str, sizeof(l->host.kver_str), "%s", o->kver);
+	}
+	/* the kernel that boots next, unless --kver names one (status judges this boot's) */
+	r = o->this_boot ? 0 : hp_next_facts_read(o->root, &l->next);
+	if (r < 0) {
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, strerror(-r));
+		return EXIT_USAGE;
+	}
+	if (hp_next_resolve(&l->next, o->kver, l->kver, sizeof(l->kver), &l->kver_src) == 0 &&
+	    (o->kver || !streq(l->kver, l->host.kver_str))) {
+		unsigned k = hp_kver_parse(l->kver);
+
+		po.kver = k ? k : po.kver;
+		l->host.kver = k ? k : l->host.kver;
+		snprintf(l->host.kver_str, sizeof(l->host.kver_str), "%.127s", l->kver);
 	}
 	hp_host_karch(&l->host, &l->arch);
 

@@ -403,7 +403,8 @@ static void usage(const char *cmd)
 	printf("\nOptions:\n"
 	       "     --config DIR   read the configuration from DIR only\n"
 	       "     --root DIR     read the system (and the configuration) under DIR\n"
-	       "     --kver VER     plan for kernel version VER (default: the running one)\n"
+	       "     --kver VER     plan for kernel version VER (default: the one that boots\n"
+	       "                    next)\n"
 	       "     --balanced     accept the balanced form on kernels before 5.16\n");
 	if (!strcmp(cmd, "plan"))
 		printf("  -J, --json         JSON output\n"

@@ -12,6 +12,7 @@
 
 #include "cli/bootcfg.h"
 #include "core/macro.h"
+#include "sys/bls.h"
 #include "sys/bootloader.h"
 #include "sys/lock.h"
 #include "sys/path.h"
@@ -26,6 +27,8 @@ struct inputs {
 	bool have_old;
 	char *snippet, *kernel_cmdline, *proc, *usr_lib;
 	char cmd[CMD_MAX];
+	struct hp_bls_scan bls;
+	struct hp_bls_in bls_in;
 };
 
 static int gather(const struct bootcfg_opts *o, struct inputs *g, struct hp_remove_in *in)
@@ -41,11 +44,23 @@ static int gather(const struct bootcfg_opts *o, struct inputs *g, struct hp_remo
 		bootcfg_error(o, "cannot read %s: %s", g->facts.mkconfig, hp_strerror(r));
 		return EXIT_ERROR;
 	}
+	if (!o->want_set || o->want == HP_BL_BLS) {
+		char what[BOOTCFG_PATH_MAX], path[BOOTCFG_PATH_MAX];
+
+		r = hp_bls_scan(o->cli.root, &g->bls, what, sizeof(what));
+		if (r < 0) {
+			bootcfg_error(o, "%s: cannot read: %s; nothing changed",
+				      bootcfg_path(o, what, path, sizeof(path)), hp_strerror(r));
+			return EXIT_ERROR;
+		}
+		hp_bls_in_from(&g->bls, &g->bls_in);
+	}
 	*in = (struct hp_remove_in){
 		.old = g->have_old ? &g->old : NULL,
 		.want = o->want_set ? o->want : HP_BL_AUTO,
 		.snippet_exists = hp_path_exists(o->cli.root, "%s", HP_P_GRUB_SNIPPET),
 		.kernel_cmdline_exists = hp_path_exists(o->cli.root, "%s", HP_P_KERNEL_CMDLINE),
+		.bls = &g->bls_in,
 	};
 	/* an unreadable /etc/kernel/cmdline is an error where remove cleans it (core/apply.c) */
 	r = hp_read_text(o->cli.root, &g->kernel_cmdline, NULL, TEXT_MAX, "%s",
@@ -76,7 +91,7 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_remove_in *in,
 {
 	char path[BOOTCFG_PATH_MAX];
 	struct hp_update_plan u;
-	bool grub_changed = false;
+	bool grub_changed = false, ki_changed = false;
 
 	printf("dry run: nothing is written\n");
 	for (size_t i = 0; i < rm->nr; i++) {
@@ -89,10 +104,13 @@ static void dry_run(const struct bootcfg_opts *o, const struct hp_remove_in *in,
 		}
 		bootcfg_print_dry(o, c);
 		grub_changed |= c->bootloader == HP_BL_GRUB;
+		ki_changed |= c->bootloader != HP_BL_GRUB;
 	}
-	hp_remove_update(in, rm, grub_changed, &u);
+	bootcfg_print_entries(o, &rm->entries);
+	ki_changed |= hp_file_changes_differ(&rm->entries, HP_CHANGE_ENTRY) > 0;
+	hp_remove_update(in, rm, grub_changed, ki_changed, &u);
 	if (u.run || u.note[0])
-		bootcfg_print_update(&u, in->update.cmd);
+		bootcfg_print_update(&u, &in->update);
 	if (in->old)
 		printf("would remove %s\n", bootcfg_path(o, HP_P_STATE_FILE, path, sizeof(path)));
 }
@@ -104,7 +122,7 @@ static int remove_(const struct bootcfg_opts *o)
 	struct hp_update_plan u;
 	struct hp_remove_in in;
 	char path[BOOTCFG_PATH_MAX], note[HP_APPLY_NOTE_MAX];
-	bool grub_changed = false;
+	bool grub_changed = false, ki_changed = false;
 	int r, ret;
 	struct hp_lock lock = HP_LOCK_INIT;
 
@@ -121,7 +139,16 @@ static int remove_(const struct bootcfg_opts *o)
 	r = hp_remove_decide(&in, &rm);
 	if (r < 0) {
 		bootcfg_path(o, HP_P_KERNEL_CMDLINE, path, sizeof(path));
-		if (rm.unreadable)
+		if (r == -EINVAL && rm.bad_entry) {
+			char entry[BOOTCFG_PATH_MAX];
+
+			snprintf(entry, sizeof(entry), HP_P_BLS_ENTRIES "/%s", g->bls.where.boot,
+				 rm.bad_entry);
+			bootcfg_error(
+				o,
+				"%s:%u: a double quote is not closed in the options: hugeplan's words cannot be told apart there; fix the entry first; nothing changed",
+				bootcfg_path(o, entry, path, sizeof(path)), rm.bad_line);
+		} else if (rm.unreadable)
 			bootcfg_error(o, "%s: cannot read: %s", path, hp_strerror(r));
 		else if (r == -EINVAL)
 			bootcfg_error(
@@ -142,7 +169,7 @@ static int remove_(const struct bootcfg_opts *o)
 		goto out;
 	}
 
-	if (!rm.nr)
+	if (!rm.nr && !rm.entries.n)
 		printf("nothing to remove: no %s, no %s\n", HP_P_GRUB_SNIPPET, HP_P_KERNEL_CMDLINE);
 	for (size_t i = 0; i < rm.nr; i++) {
 		const struct hp_file_change *c = &rm.changes[i];
@@ -160,12 +187,21 @@ static int remove_(const struct bootcfg_opts *o)
 							  : "removed",
 			       path);
 			grub_changed |= c->bootloader == HP_BL_GRUB;
+			ki_changed |= c->bootloader != HP_BL_GRUB;
 		} else {
 			printf("unchanged: %s %s\n", path,
 			       c->action == HP_FILE_WRITE ? "has no hugeplan arguments" : "absent");
 		}
 	}
-	hp_remove_update(&in, &rm, grub_changed, &u);
+	if (rm.entries.n) {
+		size_t n;
+
+		ret = bootcfg_commit_entries(o, &rm.entries, NULL, &n);
+		if (ret)
+			goto out;
+		ki_changed |= n > 0;
+	}
+	hp_remove_update(&in, &rm, grub_changed, ki_changed, &u);
 	if (bootcfg_update(o, &g->facts, &u, note, sizeof(note)) == HP_OUTCOME_FAILED) {
 		/* keep what remove must finish: no tokens, boot menu pending */
 		struct hp_state st;
@@ -183,6 +219,7 @@ out:
 	hp_lock_release(&lock);
 	hp_remove_free(&rm);
 	hp_state_free(&g->old);
+	hp_bls_scan_free(&g->bls);
 	free(g->snippet);
 	free(g->kernel_cmdline);
 	free(g->proc);

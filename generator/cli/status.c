@@ -29,6 +29,7 @@
 #include "sys/boot-verdict.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
+#include "sys/owners.h"
 #include "sys/pool.h"
 #include "sys/root.h"
 
@@ -259,6 +260,12 @@ static void plan_messages(struct status *s)
 		changes_since(s, "changed since this boot's entry was written", false);
 		return;
 	case HP_PS_REBOOT:
+		if (s->cause[0]) {
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
+			    "`hugeplan apply` wrote today's plan (%s), but %s", st->plan_id,
+			    s->cause);
+			break;
+		}
 		add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 		    "`hugeplan apply` wrote today's plan (%s, %s) but this boot runs %s%s: reboot to use it",
 		    st->plan_id, s->state.applied[0] ? s->state.applied : "time unknown",
@@ -270,7 +277,10 @@ static void plan_messages(struct status *s)
 		changes_since(s, "changed since this boot's entry was written", false);
 		break;
 	case HP_PS_STALE:
-		if (s->changes_known && s->changes.changes.nr) {
+		if (s->cause[0]) {
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
+			    "this boot's reservation is not today's plan: %s", s->cause);
+		} else if (s->changes_known && s->changes.changes.nr) {
 			hp_cli_changes_summary(&s->changes, names, sizeof(names));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "%zu VM%s changed since this boot's entry was written (%s): run `hugeplan apply` and reboot",
@@ -392,7 +402,7 @@ static void judge(struct status *s)
 		};
 
 		o += (size_t)snprintf(s->verdict_line + o, MSG_LEN - o, "%sSTALE: %s",
-				      o ? "; " : "", why[s->stale.state]);
+				      o ? "; " : "", s->cause[0] ? s->cause : why[s->stale.state]);
 	}
 	if (o)
 		return;
@@ -481,6 +491,16 @@ static int gather(struct status *s)
 
 		hp_stale_compute(&in, &s->stale);
 	}
+	/* "apply and reboot" does nothing when another owner of the command line is the cause */
+	if (s->stale.state == HP_PS_STALE || s->stale.state == HP_PS_REBOOT) {
+		struct hp_owner_facts *f = calloc(1, sizeof(*f));
+		char what[4096];
+
+		if (f && hp_owners_read(s->o.root, f, what, sizeof(what)) == 0)
+			hp_owners_stale_cause(f, s->host.cmdline, s->l.args.n, s->cause,
+					      sizeof(s->cause));
+		free(f);
+	}
 	{
 		struct hp_avail_set now;
 
@@ -561,6 +581,7 @@ int cmd_status(int argc, char **argv)
 	}
 	s->o.cmd = "status";
 	s->o.diag = &s->config_err;
+	s->o.this_boot = true; /* this boot: no scan of /boot or the ESP (at boot, an automount) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hJ", longopts, NULL)) != -1) {
 		if (hp_cli_common_opt(&s->o, c, optarg))

@@ -60,6 +60,8 @@ struct status {
 	struct msg plan_msgs[MAX_MSGS], vm_msgs[MAX_MSGS];
 	size_t nr_plan_msgs, nr_vm_msgs;
 	char verdict_line[MSG_LEN];
+	char cause[MSG_LEN]; /* another owner of the command line defeats the plan (core/owners.h)
+			      */
 };
 
 /*

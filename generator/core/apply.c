@@ -5,10 +5,46 @@
 #include <string.h>
 
 #include "core/apply.h"
+#include "core/blsapply.h"
 #include "core/cmdline-edit.h"
 #include "core/grub-snippet.h"
 #include "core/macro.h"
 #include "core/pathnames.h"
+
+int hp_file_changes_add(struct hp_file_changes *cs, struct hp_file_change **c)
+{
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 16;
+		struct hp_file_change *v = realloc(cs->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		cs->v = v;
+		cs->cap = cap;
+	}
+	*c = &cs->v[cs->n++];
+	memset(*c, 0, sizeof(**c));
+	return 0;
+}
+
+void hp_file_changes_free(struct hp_file_changes *cs)
+{
+	for (size_t i = 0; i < cs->n; i++) {
+		free(cs->v[i].text);
+		free(cs->v[i].file_buf);
+	}
+	free(cs->v);
+	memset(cs, 0, sizeof(*cs));
+}
+
+size_t hp_file_changes_differ(const struct hp_file_changes *cs, enum hp_change_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cs->n; i++)
+		n += cs->v[i].kind == kind && cs->v[i].differs;
+	return n;
+}
 
 static bool same_text(const char *a, const char *b, size_t blen)
 {
@@ -26,6 +62,7 @@ static void judge(struct hp_file_change *c, const char *current)
 		c->differs = !same_text(current, c->text, c->len);
 		break;
 	case HP_FILE_REMOVE:
+	case HP_FILE_RMDIR:
 		c->differs = current != NULL;
 		break;
 	}
@@ -88,6 +125,7 @@ static int target_text(struct hp_file_change *c, enum hp_bootloader bl, const ch
 	c->bootloader = bl;
 	switch (bl) {
 	case HP_BL_KERNEL_INSTALL:
+	case HP_BL_BLS:
 		c->file = HP_P_KERNEL_CMDLINE;
 		return kernel_cmdline_text(c, current, usr_lib, proc, toks, n);
 	case HP_BL_GRUB:
@@ -105,6 +143,17 @@ static int target_text(struct hp_file_change *c, enum hp_bootloader bl, const ch
 	return set_text(c, text);
 }
 
+/* bls writes kernel-install's file and more: from kernel-install to bls nothing stays behind */
+static bool same_family(const char *old, enum hp_bootloader now)
+{
+	return now == HP_BL_BLS && streq(old, "kernel-install");
+}
+
+static bool ki_like(enum hp_bootloader b)
+{
+	return b == HP_BL_KERNEL_INSTALL || b == HP_BL_BLS;
+}
+
 int hp_apply_decide(const struct hp_apply_in *in, struct hp_apply *out)
 {
 	const struct hp_state *old = in->old;
@@ -117,10 +166,17 @@ int hp_apply_decide(const struct hp_apply_in *in, struct hp_apply *out)
 	if (r < 0)
 		return r;
 	judge(&out->change, in->current);
-	out->other_loader = old && !streq(old->bootloader, hp_bootloader_name(in->bootloader));
-	in_sync = old && old->update == HP_UPDATE_DONE && streq(old->bootloader, "grub") &&
+	if (in->bootloader == HP_BL_BLS && in->bls) {
+		r = hp_bls_decide(in->bls, false, &out->entries, &out->bad_entry, &out->bad_line);
+		if (r < 0)
+			return r;
+	}
+	out->other_loader = old && !streq(old->bootloader, hp_bootloader_name(in->bootloader)) &&
+			    !same_family(old->bootloader, in->bootloader);
+	in_sync = old && old->update == HP_UPDATE_DONE &&
+		  streq(old->bootloader, hp_bootloader_name(in->bootloader)) &&
 		  streq(old->tokens, in->cmdline);
-	out->pending = in->bootloader == HP_BL_GRUB && !in_sync &&
+	out->pending = (in->bootloader == HP_BL_GRUB || in->update.refresh) && !in_sync &&
 		       (old || out->change.action == HP_FILE_WRITE);
 	return 0;
 }
@@ -129,26 +185,36 @@ void hp_apply_free(struct hp_apply *a)
 {
 	free(a->change.text);
 	a->change.text = NULL;
+	hp_file_changes_free(&a->entries);
 }
 
-/* Run, or why not: --root and --no-update stop it whatever changed. */
-static bool may_run(const struct hp_update_opts *o, struct hp_update_plan *u)
+/* Run, or why not: --root and --no-update stop it whatever changed. cmd is what runs. */
+static bool may_run(const struct hp_update_opts *o, const char *cmd, struct hp_update_plan *u)
 {
 	if (o->root) {
 		u->why = HP_WHY_SKIP_ROOT;
 		snprintf(
 			u->note, sizeof(u->note),
 			"not running %s: --root %s is an offline image; run it inside the image (chroot %s %s) before it boots",
-			o->cmd, o->root, o->root, o->cmd);
+			cmd, o->root, o->root, cmd);
 		return false;
 	}
 	if (o->no_update) {
 		u->why = HP_WHY_SKIP_NO_UPDATE;
 		snprintf(u->note, sizeof(u->note),
-			 "not running %s: --no-update; run it before the next boot", o->cmd);
+			 "not running %s: --no-update; run it before the next boot", cmd);
 		return false;
 	}
 	return true;
+}
+
+/* what runs, as printed: the GRUB update, Proxmox's refresh, or both */
+static void what_runs(const struct hp_update_opts *o, bool menu, char *buf, size_t len)
+{
+	if (menu && o->refresh)
+		snprintf(buf, len, "%s and %s", o->cmd, o->refresh);
+	else
+		snprintf(buf, len, "%s", menu ? o->cmd : o->refresh);
 }
 
 static void reason(struct hp_update_plan *u, enum hp_update_why why, const char *file)
@@ -175,21 +241,26 @@ static void reason(struct hp_update_plan *u, enum hp_update_why why, const char 
 void hp_apply_update(const struct hp_apply_in *in, const struct hp_apply *a, bool changed,
 		     struct hp_update_plan *u)
 {
+	bool menu = in->bootloader == HP_BL_GRUB;
+	char cmd[400];
+
 	memset(u, 0, sizeof(*u));
-	if (in->bootloader == HP_BL_KERNEL_INSTALL) {
+	if (!menu && !in->update.refresh) {
 		snprintf(u->note, sizeof(u->note),
 			 "kernel-install reads %s when it installs a kernel", HP_P_KERNEL_CMDLINE);
 		return;
 	}
-	if (!may_run(&in->update, u))
+	what_runs(&in->update, menu, cmd, sizeof(cmd));
+	if (!may_run(&in->update, cmd, u))
 		return;
 	if (!changed && !a->pending) {
 		u->why = HP_WHY_SKIP_UNCHANGED;
-		snprintf(u->note, sizeof(u->note), "not running %s: nothing changed",
-			 in->update.cmd);
+		snprintf(u->note, sizeof(u->note), "not running %s: nothing changed", cmd);
 		return;
 	}
 	u->run = true;
+	u->menu = menu;
+	u->refresh = in->update.refresh != NULL;
 	if (changed)
 		reason(u, HP_WHY_CHANGED, NULL);
 	else if (in->old && in->old->update == HP_UPDATE_PENDING)
@@ -224,9 +295,15 @@ bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, boo
 	snprintf(st->plan_id, sizeof(st->plan_id), "%s", in->plan_id);
 	snprintf(st->summary, sizeof(st->summary), "%s", in->summary);
 	snprintf(st->update_note, sizeof(st->update_note), "%s", note);
-	st->created_file = a->change.created ||
-			   (old && old->created_file && streq(old->bootloader, st->bootloader));
-	if (in->bootloader == HP_BL_KERNEL_INSTALL)
+	st->created_file = a->change.created || (old && old->created_file &&
+						 (streq(old->bootloader, st->bootloader) ||
+						  same_family(old->bootloader, in->bootloader)));
+	if (in->bootloader == HP_BL_BLS) {
+		snprintf(st->boot, sizeof(st->boot), "%s", in->boot ? in->boot : "");
+		snprintf(st->entry_token, sizeof(st->entry_token), "%s",
+			 in->entry_token ? in->entry_token : "");
+	}
+	if (ki_like(in->bootloader) && !in->update.refresh)
 		st->update = HP_UPDATE_NONE;
 	else if (outcome == HP_OUTCOME_DONE)
 		st->update = HP_UPDATE_DONE;
@@ -241,7 +318,8 @@ bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, boo
 	    streq(old->bootloader, st->bootloader) && streq(old->file, st->file) &&
 	    old->update == st->update && old->created_file == st->created_file &&
 	    hp_recs_equal(&old->vms, &st->vms) && streq(old->booted_plan, st->booted_plan) &&
-	    hp_recs_equal(&old->booted, &st->booted)) {
+	    hp_recs_equal(&old->booted, &st->booted) && streq(old->boot, st->boot) &&
+	    streq(old->entry_token, st->entry_token)) {
 		snprintf(st->applied, sizeof(st->applied), "%s", old->applied);
 		return false;
 	}
@@ -273,12 +351,18 @@ int hp_remove_decide(const struct hp_remove_in *in, struct hp_remove *out)
 		if (in->kernel_cmdline_exists)
 			bls[nr++] = HP_BL_KERNEL_INSTALL;
 	}
+	/* the entries: asked for, recorded, or (asked nothing) wherever hugeplan's words are */
+	if (in->bls && (in->want == HP_BL_BLS || in->want == HP_BL_AUTO)) {
+		r = hp_bls_decide(in->bls, true, &out->entries, &out->bad_entry, &out->bad_line);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < nr; i++) {
 		struct hp_file_change *c = &out->changes[out->nr++];
 		const char *current = bls[i] == HP_BL_GRUB ? in->snippet : in->kernel_cmdline;
 
 		out->retry_update |= bls[i] == HP_BL_GRUB && old && streq(old->bootloader, "grub");
-		if (bls[i] == HP_BL_KERNEL_INSTALL && in->kernel_cmdline_err) {
+		if (ki_like(bls[i]) && in->kernel_cmdline_err) {
 			out->unreadable = true;
 			return in->kernel_cmdline_err;
 		}
@@ -291,8 +375,7 @@ int hp_remove_decide(const struct hp_remove_in *in, struct hp_remove *out)
 		 * else the running command line without its loader's words; hugeplan's words
 		 * out of either. Anything else is an edit of the admin's since, and stays.
 		 */
-		if (c->action == HP_FILE_WRITE && bls[i] == HP_BL_KERNEL_INSTALL && old &&
-		    old->created_file) {
+		if (c->action == HP_FILE_WRITE && ki_like(bls[i]) && old && old->created_file) {
 			const char *base =
 				in->usr_lib_cmdline ? in->usr_lib_cmdline : in->proc_cmdline;
 			char *fallback = NULL;
@@ -327,21 +410,27 @@ void hp_remove_free(struct hp_remove *r)
 		free(r->changes[i].text);
 		r->changes[i].text = NULL;
 	}
+	hp_file_changes_free(&r->entries);
 }
 
 void hp_remove_update(const struct hp_remove_in *in, const struct hp_remove *r, bool grub_changed,
-		      struct hp_update_plan *u)
+		      bool ki_changed, struct hp_update_plan *u)
 {
 	const struct hp_state *old = in->old;
+	bool menu = grub_changed || r->retry_update;
+	char cmd[400];
 
 	memset(u, 0, sizeof(*u));
 	/* a removal whose boot menu update failed is finished by the next remove */
-	if (!grub_changed && !r->retry_update)
+	if (!menu && !(in->update.refresh && ki_changed))
 		return;
-	if (!may_run(&in->update, u))
+	what_runs(&in->update, menu, cmd, sizeof(cmd));
+	if (!may_run(&in->update, cmd, u))
 		return;
 	u->run = true;
-	if (grub_changed)
+	u->menu = menu;
+	u->refresh = in->update.refresh != NULL;
+	if (grub_changed || ki_changed)
 		reason(u, HP_WHY_CHANGED, NULL);
 	else if (old && old->update == HP_UPDATE_PENDING && !old->tokens[0])
 		reason(u, HP_WHY_LAST_FAILED, NULL);

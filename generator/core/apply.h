@@ -31,6 +31,10 @@
  *   - the update runs when the file changed or an update is pending, except with --root (an
  *     offline image: run it inside the image) or --no-update; the note says why not, and is
  *     recorded. A skipped or failed update leaves update=pending, so the next apply runs it.
+ *   - Proxmox VE (/etc/kernel/proxmox-boot-uuids): "proxmox-boot-tool refresh" copies the
+ *     kernels and /etc/kernel/cmdline (or grub.cfg) to the ESPs it keeps; it runs after the
+ *     GRUB update, and for kernel-install and bls by the same rules as the GRUB update
+ *     (pending, done, the same state), so that a failed or skipped refresh runs again.
  *   - the state keeps the time of the last real change: an apply that changes nothing and
  *     finds the state as it would write it leaves the file alone.
  *   - the state holds the per-VM records of the plan written (core/vmrec.h) and, when this
@@ -63,6 +67,13 @@ enum hp_file_action {
 	HP_FILE_KEEP = 0, /* nothing to do: the file is absent and stays so */
 	HP_FILE_WRITE,	  /* make the file hold text (unchanged content: nothing is written) */
 	HP_FILE_REMOVE,	  /* remove the file (absent: nothing happens, and that is said) */
+	HP_FILE_RMDIR,	  /* remove the (empty) folder: a record's (core/blsapply.h) */
+};
+
+enum hp_change_kind {
+	HP_CHANGE_MAIN = 0, /* the boot loader's file */
+	HP_CHANGE_ENTRY,    /* a Boot Loader Specification entry (core/blsapply.h) */
+	HP_CHANGE_RECORD,   /* a file or the folder of an entry's record */
 };
 
 /* One file's change. */
@@ -77,7 +88,25 @@ struct hp_file_change {
 	const char *base; /* created: HP_P_USRLIB_KERNEL_CMDLINE or HP_P_CMDLINE */
 	char oneoff[256]; /* created from /proc/cmdline: its one-boot words, "" none */
 	bool kept_edited; /* remove: a file apply created, edited since: kept, words out */
+	enum hp_change_kind kind;
+	bool restored;	/* an entry: its record's "before" goes back, byte for byte */
+	char *file_buf; /* file, when it is malloc'd (entries, records) */
 };
+
+/* Changes in the order they are carried out. */
+struct hp_file_changes {
+	struct hp_file_change *v;
+	size_t n, cap;
+};
+
+/* hp_file_changes_add - a zeroed change at the end: 0 and *c, or -ENOMEM. */
+int hp_file_changes_add(struct hp_file_changes *cs, struct hp_file_change **c);
+void hp_file_changes_free(struct hp_file_changes *cs);
+
+/* hp_file_changes_differ - how many of the changes of kind are not no-ops */
+size_t hp_file_changes_differ(const struct hp_file_changes *cs, enum hp_change_kind kind);
+
+struct hp_bls_in; /* core/blsapply.h */
 
 /* How the boot menu is regenerated, and what may stop it. */
 struct hp_update_opts {
@@ -85,6 +114,9 @@ struct hp_update_opts {
 			     none is found) */
 	const char *root; /* --root: an offline image; NULL the running system */
 	bool no_update;	  /* --no-update */
+	/* Proxmox VE (/etc/kernel/proxmox-boot-uuids): "/usr/sbin/proxmox-boot-tool refresh",
+	   which copies the kernels and their command line to the ESPs it keeps; NULL none */
+	const char *refresh;
 };
 
 enum hp_update_why {
@@ -99,7 +131,9 @@ enum hp_update_why {
 };
 
 struct hp_update_plan {
-	bool run;
+	bool run;     /* something runs: */
+	bool menu;    /* ... the boot menu's update (GRUB) */
+	bool refresh; /* ... and/or the refresh of Proxmox's ESPs */
 	enum hp_update_why why;
 	char reason[256]; /* run, and not for a change of the file: what to print first */
 	char note[HP_APPLY_NOTE_MAX]; /* not run: why not, as printed and recorded */
@@ -127,12 +161,18 @@ struct hp_apply_in {
 	struct hp_update_opts update;
 	const struct hp_recs *recs; /* the plan's per-VM records; NULL: none */
 	const char *boot_id; /* hugeplan.plan= of this boot's command line, "" or NULL none */
+	const struct hp_bls_in *bls; /* bls: the entries and their records */
+	const char *boot;	     /* bls: $BOOT, for the state */
+	const char *entry_token;     /* bls: the entry token, for the state */
 };
 
 struct hp_apply {
 	struct hp_file_change change;
-	bool pending;	   /* grub.cfg is not known to match the file (see the rules) */
-	bool other_loader; /* the state names another boot loader: its words stay there */
+	struct hp_file_changes entries; /* bls: records and entries, in order */
+	bool pending;	       /* grub.cfg is not known to match the file (see the rules) */
+	bool other_loader;     /* the state names another boot loader: its words stay there */
+	const char *bad_entry; /* -EINVAL: the entry whose options end inside a quote */
+	unsigned bad_line;     /* ... and its line */
 };
 
 /*
@@ -175,13 +215,17 @@ struct hp_remove_in {
 	const char *proc_cmdline;    /* NULL when unreadable */
 	const char *usr_lib_cmdline; /* /usr/lib/kernel/cmdline, NULL when absent */
 	struct hp_update_opts update;
+	const struct hp_bls_in *bls; /* the entries and records found, NULL none */
 };
 
 struct hp_remove {
 	struct hp_file_change changes[2]; /* in this order: what to clean */
 	size_t nr;			  /* 0: nothing to remove */
-	bool retry_update; /* a GRUB state: the menu is regenerated even if nothing changes */
-	bool unreadable;   /* the error is kernel_cmdline_err */
+	struct hp_file_changes entries;	  /* the entries and their records, in order */
+	bool retry_update;     /* a GRUB state: the menu is regenerated even if nothing changes */
+	bool unreadable;       /* the error is kernel_cmdline_err */
+	const char *bad_entry; /* -EINVAL from an entry: its name and line */
+	unsigned bad_line;
 };
 
 /*
@@ -192,9 +236,12 @@ struct hp_remove {
 int hp_remove_decide(const struct hp_remove_in *in, struct hp_remove *out);
 void hp_remove_free(struct hp_remove *r);
 
-/* hp_remove_update - whether to regenerate the boot menu; grub_changed: the snippet went. */
+/*
+ * hp_remove_update - whether to regenerate the boot menu; grub_changed: the snippet went;
+ * ki_changed: /etc/kernel/cmdline or an entry changed (Proxmox's refresh copies them).
+ */
 void hp_remove_update(const struct hp_remove_in *in, const struct hp_remove *r, bool grub_changed,
-		      struct hp_update_plan *u);
+		      bool ki_changed, struct hp_update_plan *u);
 
 /*
  * hp_remove_record - what remove leaves when the update failed (else the state goes): no

@@ -7,6 +7,7 @@
 #include "core/bls.h"
 #include "core/cmdline-edit.h"
 #include "core/kcmdline.h"
+#include "core/text.h"
 
 /* systemd's WHITESPACE: what strstrip() drops and what ends a key */
 static bool ws(char c)
@@ -122,35 +123,6 @@ static bool has_init_separator(const char *s)
 	return false;
 }
 
-struct out {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->err)
-		return;
-	if (o->len + n + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 512;
-		char *np;
-
-		while (cap < o->len + n + 1)
-			cap *= 2;
-		np = realloc(o->p, cap);
-		if (!np) {
-			o->err = -ENOMEM;
-			return;
-		}
-		o->p = np;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
 /*
  * Whether the owned words the kernel reads in opts are exactly toks, in order (wherever they
  * stand: kernel-install puts systemd.machine_id= after /etc/kernel/cmdline's words).
@@ -158,19 +130,9 @@ static void put(struct out *o, const char *s, size_t n)
 static bool owned_are(const char *opts, const char *const *toks, size_t n)
 {
 	const char *p = opts;
-	size_t k = 0;
+	size_t k = 0, len;
 
-	while (*p) {
-		size_t len = 0;
-		bool q = false;
-
-		while (hp_kisspace((unsigned char)*p))
-			p++;
-		for (; p[len] && (q || !hp_kisspace((unsigned char)p[len])); len++)
-			if (p[len] == '"')
-				q = !q;
-		if (!len)
-			break;
+	while ((p = hp_kword(p, &len))) {
 		if ((len == 2 && !strncmp(p, "--", 2)) || (len == 4 && !strncmp(p, "\"--\"", 4)))
 			break;
 		if (hp_word_owned(p, len)) {
@@ -186,7 +148,7 @@ static bool owned_are(const char *opts, const char *const *toks, size_t n)
 int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out, unsigned *bad_line)
 {
 	struct hp_bls_entry e;
-	struct out o = { 0 };
+	struct hp_text o = HP_TEXT_INIT;
 	const char *p;
 	unsigned nr_opt = 0, target = 0, i = 0, lineno = 0;
 	bool init = false;
@@ -222,7 +184,7 @@ int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out,
 		init = has_init_separator(v);
 		free(v);
 	}
-	put(&o, "", 0);
+	hp_text_put(&o, "", 0);
 	init = false;
 	for (p = text; *p;) {
 		struct line l;
@@ -233,7 +195,7 @@ int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out,
 
 		lineno++;
 		if (!is_key(&l, "options") || init) {
-			put(&o, l.start, (size_t)(next - l.start));
+			hp_text_put(&o, l.start, (size_t)(next - l.start));
 			i += is_key(&l, "options");
 			p = next;
 			continue;
@@ -241,8 +203,8 @@ int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out,
 		i++;
 		v = strndup(l.val, (size_t)(l.val_end - l.val));
 		if (!v) {
-			o.err = -ENOMEM;
-			break;
+			hp_text_free(&o);
+			return -ENOMEM;
 		}
 		r = hp_cmdline_edit(v, toks, i == target ? n : 0, 0, &edited);
 		init = i == target;
@@ -250,7 +212,7 @@ int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out,
 		if (r < 0) {
 			if (r == -EINVAL && bad_line)
 				*bad_line = lineno;
-			free(o.p);
+			hp_text_free(&o);
 			return r;
 		}
 		elen = strlen(edited);
@@ -258,31 +220,26 @@ int hp_bls_edit(const char *text, const char *const *toks, size_t n, char **out,
 			elen--;
 		if (elen) {
 			/* the key, the blanks after it, the new value, what followed the old one */
-			put(&o, l.start, (size_t)(l.val - l.start));
-			put(&o, edited, elen);
-			put(&o, l.val_end, (size_t)(next - l.val_end));
+			hp_text_put(&o, l.start, (size_t)(l.val - l.start));
+			hp_text_put(&o, edited, elen);
+			hp_text_put(&o, l.val_end, (size_t)(next - l.val_end));
 		}
 		/* a line left without words goes: systemd ignores a key without a value */
 		free(edited);
 		p = next;
 	}
 	if (!nr_opt && n) {
-		if (o.len && o.p[o.len - 1] != '\n')
-			put(&o, "\n", 1);
-		put(&o, "options    ", 11);
+		if (o.len && o.buf[o.len - 1] != '\n')
+			hp_text_put(&o, "\n", 1);
+		hp_text_put(&o, "options    ", 11);
 		for (size_t k = 0; k < n; k++) {
 			if (k)
-				put(&o, " ", 1);
-			put(&o, toks[k], strlen(toks[k]));
+				hp_text_put(&o, " ", 1);
+			hp_text_put(&o, toks[k], strlen(toks[k]));
 		}
-		put(&o, "\n", 1);
+		hp_text_put(&o, "\n", 1);
 	}
-	if (o.err) {
-		free(o.p);
-		return o.err;
-	}
-	*out = o.p;
-	return 0;
+	return hp_text_finish(&o, out, NULL);
 }
 
 int hp_bls_undo(const char *cur, const char *before, const char *after, char **out,

@@ -14,6 +14,8 @@ const char *hp_bootloader_name(enum hp_bootloader b)
 		return "grub";
 	case HP_BL_KERNEL_INSTALL:
 		return "kernel-install";
+	case HP_BL_BLS:
+		return "bls";
 	}
 	return "auto";
 }
@@ -26,13 +28,15 @@ int hp_bootloader_parse(const char *s, enum hp_bootloader *b)
 		*b = HP_BL_GRUB;
 	else if (!strcmp(s, "kernel-install"))
 		*b = HP_BL_KERNEL_INSTALL;
+	else if (!strcmp(s, "bls"))
+		*b = HP_BL_BLS;
 	else
 		return -EINVAL;
 	return 0;
 }
 
 static const char alternatives[] =
-	"use --bootloader=kernel-install if this system boots through /etc/kernel/cmdline (systemd-boot, kernel-install), or add the output of 'hugeplan cmdline' to the kernel command line yourself (Fedora/RHEL: grubby --update-kernel=ALL --args=...; Arch: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then grub-mkconfig)";
+	"use --bootloader=bls if it boots Boot Loader Specification entries ($BOOT/loader/entries: systemd-boot, Fedora/RHEL GRUB), --bootloader=kernel-install if it boots through /etc/kernel/cmdline (kernel-install, unified kernel images), or add the output of 'hugeplan cmdline' to the kernel command line yourself (Fedora/RHEL: grubby --update-kernel=ALL --args=...; Arch: GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, then grub-mkconfig)";
 
 int hp_bootloader_choose(const struct hp_boot_facts *f, enum hp_bootloader want,
 			 enum hp_bootloader *out, char *why, size_t whylen)
@@ -42,7 +46,8 @@ int hp_bootloader_choose(const struct hp_boot_facts *f, enum hp_bootloader want,
 
 	switch (want) {
 	case HP_BL_KERNEL_INSTALL:
-		*out = HP_BL_KERNEL_INSTALL;
+	case HP_BL_BLS:
+		*out = want;
 		return 0;
 	case HP_BL_GRUB:
 		if (grub_ok)
@@ -57,6 +62,15 @@ int hp_bootloader_choose(const struct hp_boot_facts *f, enum hp_bootloader want,
 			f->mkconfig, alternatives);
 		return -ENOTSUP;
 	case HP_BL_AUTO:
+		if (f->bls_entries) {
+			*out = HP_BL_BLS;
+			return 0;
+		}
+		/* Proxmox VE's systemd-boot hosts keep their command line there */
+		if (f->proxmox_uuids && f->kernel_cmdline) {
+			*out = HP_BL_KERNEL_INSTALL;
+			return 0;
+		}
 		if (grub_ok)
 			break;
 		if (ki) {

@@ -7,8 +7,14 @@
  *                   Only where grub-mkconfig reads /etc/default/grub.d (Debian, Ubuntu); on
  *                   Fedora, RHEL and Arch GRUB would ignore the file.
  *   kernel-install  the words of /etc/kernel/cmdline (systemd-boot, UKIs, kernel-install).
- *   auto            grub when it reads grub.d, else kernel-install when /etc/kernel/cmdline
- *                   or kernel-install exists, else an error.
+ *   bls             the same, and the options of every Boot Loader Specification type #1
+ *                   entry of this system's installed kernels ($BOOT/loader/entries:
+ *                   systemd-boot, Fedora/RHEL GRUB), so that the next boot carries them
+ *                   (core/blsapply.h).
+ *   auto            bls when $BOOT has entries of this system's installed kernels, else grub
+ *                   when it reads grub.d, else kernel-install when /etc/kernel/cmdline or
+ *                   kernel-install exists, else an error. On Proxmox VE with systemd-boot
+ *                   (/etc/kernel/proxmox-boot-uuids and /etc/kernel/cmdline) kernel-install.
  */
 #ifndef HP_BOOTLOADER_H
 #define HP_BOOTLOADER_H
@@ -22,6 +28,7 @@ enum hp_bootloader {
 	HP_BL_AUTO = 0,
 	HP_BL_GRUB,
 	HP_BL_KERNEL_INSTALL,
+	HP_BL_BLS,
 };
 
 struct hp_boot_facts {
@@ -30,9 +37,13 @@ struct hp_boot_facts {
 	char update_grub[HP_TOOL_PATH_MAX];
 	char kernel_install[HP_TOOL_PATH_MAX];
 	bool kernel_cmdline; /* /etc/kernel/cmdline exists */
+	bool bls_entries;    /* $BOOT has type #1 entries of this system's installed kernels */
+	char proxmox_boot_tool[HP_TOOL_PATH_MAX]; /* proxmox-boot-tool, "" none */
+	bool proxmox_uuids; /* /etc/kernel/proxmox-boot-uuids exists: ESPs kept in sync */
+	char grubby[HP_TOOL_PATH_MAX]; /* grubby (Fedora, RHEL), "" none */
 };
 
-/* "auto", "grub", "kernel-install" */
+/* "auto", "grub", "kernel-install", "bls" */
 const char *hp_bootloader_name(enum hp_bootloader b);
 
 /* hp_bootloader_parse - one of the names above. 0, or -EINVAL. */

@@ -7,9 +7,11 @@
  * root, under "set -e" (grub/README.md is the contract). The snippet is the fixed text of
  * grub/99-hugeplan.cfg.in, its case patterns made from grub/owned-params.list by the build,
  * plus the validated tokens in place of its @TOKENS@. When sourced it:
- *   - removes every owned word (by the kernel's own word boundaries, double quotes grouping
- *     blanks; words after a "--" belong to init and stay) from GRUB_CMDLINE_LINUX and
- *     GRUB_CMDLINE_LINUX_DEFAULT, whatever earlier files put there;
+ *   - removes every owned word (the words GRUB hands the kernel, core/grubsh.h: split at every
+ *     byte the kernel's isspace() takes, 0xA0 included, blanks inside '...' and "..." or
+ *     after a backslash kept, judged with GRUB's quotes and backslashes taken out, so
+ *     hugepages"=3" and 'hugepages=4' go; words after a "--" belong to init and stay) from
+ *     GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT, whatever earlier files put there;
  *   - appends the tokens to GRUB_CMDLINE_LINUX_DEFAULT only (before its "--" if it has one),
  *     so recovery entries, which use GRUB_CMDLINE_LINUX alone, boot without the pool;
  *   - runs only commands that cannot fail (assignments, case, for, printf, set -f in a
@@ -37,10 +39,19 @@ struct hp_grub_hit {
 };
 
 /*
- * hp_grub_scan - find owned words in the text of a GRUB settings file (shell): words split at
- * blanks and quote characters, comment lines skipped. Fills up to max hits in order and
- * returns how many there are in all (which may be more than max).
+ * hp_grub_scan - find owned words in the text of a GRUB settings file (shell): words split
+ * where the kernel splits, taken as GRUB hands them on (quote characters and backslashes out,
+ * so hugepages\"=3\" is hugepages=3; the name of a leading NAME= assignment dropped), comment
+ * lines skipped. Fills up to max hits in order and returns how many there are in all (which
+ * may be more than max).
  */
 size_t hp_grub_scan(const char *text, struct hp_grub_hit *hits, size_t max);
+
+/*
+ * hp_grub_scan_init - the first line of text assigning GRUB_CMDLINE_LINUX (not _DEFAULT) with
+ * a "--" word in its value: every word after it, hugeplan's in GRUB_CMDLINE_LINUX_DEFAULT
+ * included, goes to init, not to the kernel. 0 when there is none.
+ */
+unsigned hp_grub_scan_init(const char *text);
 
 #endif

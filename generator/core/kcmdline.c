@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,6 +57,41 @@ const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *v
 	while (*args && hp_kisspace((unsigned char)*args))
 		args++;
 	return args;
+}
+
+uint64_t hp_kreq_summary(const struct hp_kreq *req, char *out, size_t len)
+{
+	uint64_t total = 0;
+	size_t o = 0;
+
+	if (len)
+		out[0] = '\0';
+	for (size_t i = 0; i < req->nr_pools; i++) {
+		char sz[24];
+
+		if (!req->pools[i].pages)
+			continue;
+		hp_size_token(req->pools[i].size, sz, sizeof(sz));
+		if (o < len)
+			o += (size_t)snprintf(out + o, len - o, "%s%" PRIu64 " x %s", o ? ", " : "",
+					      req->pools[i].pages, sz);
+		total += req->pools[i].pages;
+	}
+	return total;
+}
+
+const char *hp_kword(const char *p, size_t *len)
+{
+	size_t k = 0;
+	bool q = false;
+
+	while (hp_kisspace((unsigned char)*p))
+		p++;
+	for (; p[k] && (q || !hp_kisspace((unsigned char)p[k])); k++)
+		if (p[k] == '"')
+			q = !q;
+	*len = k;
+	return k ? p : NULL;
 }
 
 bool hp_param_eq(const char *a, const char *b)

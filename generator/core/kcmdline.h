@@ -144,6 +144,13 @@ static inline bool hp_kisspace(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
 }
 
+/*
+ * hp_kword - the next word of a command line as next_arg() bounds it (blanks by
+ * hp_kisspace(), a double quote toggling whether they end the word), quotes included: its
+ * start and *len, or NULL at the end.
+ */
+const char *hp_kword(const char *p, size_t *len);
+
 /* hp_param_eq - parameq(): names equal when '-' and '_' are taken as the same. */
 bool hp_param_eq(const char *a, const char *b);
 
@@ -160,6 +167,12 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
  * tests; the name says which the kernel is closest to.
  */
 const char *hp_kcmdline_series(unsigned kver);
+
+/*
+ * hp_kreq_summary - req's pools in words, "2 x 1G, 256 x 2M" (sizes as hp_size_token() writes
+ * them, in registration order; "" when none). Returns the pages of all sizes.
+ */
+uint64_t hp_kreq_summary(const struct hp_kreq *req, char *out, size_t len);
 
 /* hp_kreq_pool - the pool of that size in req, or NULL. */
 const struct hp_kpool *hp_kreq_pool(const struct hp_kreq *req, uint64_t size);

@@ -10,16 +10,26 @@
 
 int hp_shvar_get(const char *text, const char *name, char *out, size_t len)
 {
+	unsigned line;
+
+	return hp_shvar_line(text, name, out, len, &line);
+}
+
+int hp_shvar_line(const char *text, const char *name, char *out, size_t len, unsigned *line)
+{
 	size_t nl = strlen(name);
 	const char *p = text;
+	unsigned n = 0;
 	int found = 0;
 
+	*line = 0;
 	while (*p) {
 		const char *eol = strchr(p, '\n'), *q = p;
 		size_t o = 0;
 
 		if (!eol)
 			eol = p + strlen(p);
+		n++;
 		while (q < eol && (*q == ' ' || *q == '\t'))
 			q++;
 		if ((size_t)(eol - q) > 7 && !strncmp(q, "export ", 7))
@@ -47,6 +57,7 @@ int hp_shvar_get(const char *text, const char *name, char *out, size_t len)
 			if (len)
 				out[o] = '\0';
 			found = 1;
+			*line = n;
 		}
 		p = *eol ? eol + 1 : eol;
 	}
@@ -141,21 +152,13 @@ int hp_kdump_redhat(const char *next, const char *cmdline, const char *remove, c
 {
 	const char *p = cmdline && *cmdline ? cmdline : next;
 	char *base = malloc(strlen(p) + 1);
-	size_t o = 0;
+	size_t o = 0, n;
 	int r;
 
 	if (!base)
 		return -ENOMEM;
-	while (*p) {
-		size_t n;
-		bool q = false;
-
-		while (hp_kisspace((unsigned char)*p))
-			p++;
-		for (n = 0; p[n] && (q || !hp_kisspace((unsigned char)p[n])); n++)
-			if (p[n] == '"')
-				q = !q;
-		if (n && !listed(p, n, remove)) {
+	while ((p = hp_kword(p, &n))) {
+		if (!listed(p, n, remove)) {
 			if (o)
 				base[o++] = ' ';
 			memcpy(base + o, p, n);

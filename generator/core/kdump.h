@@ -32,6 +32,9 @@
  */
 int hp_shvar_get(const char *text, const char *name, char *out, size_t len);
 
+/* hp_shvar_line - hp_shvar_get(), and *line the line of the assignment that counts */
+int hp_shvar_line(const char *text, const char *name, char *out, size_t len, unsigned *line);
+
 /*
  * hp_kdump_debian - the crash kernel's command line from next (the next boot's command line),
  * and cmdline / append (KDUMP_CMDLINE and KDUMP_CMDLINE_APPEND; NULL or "" is unset, as

@@ -22,6 +22,7 @@
 #define HP_P_THP_ENABLED    "/sys/kernel/mm/transparent_hugepage/enabled"
 #define HP_P_KMSG	    "/dev/kmsg"
 #define HP_P_DEVNULL	    "/dev/null" /* stdin of what apply runs; a symlink to it masks */
+#define HP_P_SH		    "/bin/sh"	/* sources the GRUB settings for a dry run */
 #define HP_P_KCONFIG	    "/boot/config-%s"
 #define HP_P_MODULES	    "/lib/modules/%s"
 #define HP_P_MODULES_DEP    "/lib/modules/%s/modules.dep.bin"
@@ -34,11 +35,35 @@
 #define HP_P_KERNEL_CMDLINE "/etc/kernel/cmdline"
 #define HP_P_GRUB_SNIPPET   "/etc/default/grub.d/99-hugeplan.cfg"
 #define HP_P_GRUB_CFG	    "/boot/grub/grub.cfg"
+#define HP_P_GRUBENV	    "/boot/grub/grubenv"
 #define HP_P_STATE_FILE	    "/var/lib/hugeplan/applied"
 #define HP_P_LOCK_FILE	    "/var/lib/hugeplan/lock"
 /* node_exporter's textfile collector: Debian's directory, MetricsDirectory='s default */
-#define HP_P_TEXTFILE_DIR "/var/lib/prometheus/node-exporter"
-#define HP_METRICS_FILE	  "hugeplan.prom"
+#define HP_P_TEXTFILE_DIR  "/var/lib/prometheus/node-exporter"
+#define HP_METRICS_FILE	   "hugeplan.prom"
+#define HP_P_ENTRY_RECORDS "/var/lib/hugeplan/entries" /* NAME/{path,before,after} */
+
+/* kernel-install and the Boot Loader Specification (core/bootspec.h, sys/bls.h) */
+#define HP_P_KI_CONF	     "/etc/kernel/install.conf"
+#define HP_P_KI_CONF_LIB     "/usr/lib/kernel/install.conf"
+#define HP_P_ENTRY_TOKEN     "/etc/kernel/entry-token"
+#define HP_P_MACHINE_ID	     "/etc/machine-id"
+#define HP_P_MACHINE_INFO    "/etc/machine-info"
+#define HP_P_OS_RELEASE	     "/etc/os-release"
+#define HP_P_OS_RELEASE_LIB  "/usr/lib/os-release"
+#define HP_P_BOOT_EFI	     "/efi" /* $BOOT candidates, in kernel-install's order */
+#define HP_P_BOOT	     "/boot"
+#define HP_P_BOOT_BOOT_EFI   "/boot/efi"
+#define HP_P_BLS_ENTRIES     "%s/loader/entries" /* under $BOOT */
+#define HP_P_LOADER_CONF     "%s/loader/loader.conf"
+#define HP_P_UKI_DIR	     "%s/EFI/Linux"
+#define HP_P_EFIVARS	     "/sys/firmware/efi/efivars"
+#define HP_P_EFIVAR_ONESHOT  HP_P_EFIVARS "/LoaderEntryOneShot-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+#define HP_P_EFIVAR_DEFAULT  HP_P_EFIVARS "/LoaderEntryDefault-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+#define HP_P_MODULES_DIR     "/lib/modules"
+#define HP_P_VMLINUZ	     "/boot/vmlinuz-%s"
+#define HP_P_MODULES_VMLINUZ "/lib/modules/%s/vmlinuz" /* Fedora, RHEL */
+#define HP_P_PROXMOX_UUIDS   "/etc/kernel/proxmox-boot-uuids"
 
 /* what kernel-install reads for the command line when /etc/kernel/cmdline is absent */
 #define HP_P_USRLIB_KERNEL_CMDLINE "/usr/lib/kernel/cmdline"
@@ -49,12 +74,27 @@
 #define HP_P_PROC_PID_CMDLINE "/proc/%ld/cmdline"
 #define HP_P_PROC_PID_STAT    "/proc/%ld/stat"
 
+/* Other owners of the command line (core/owners.h) */
+#define HP_P_TUNED_ETC	       "/etc/tuned"
+#define HP_P_TUNED_ACTIVE      "/etc/tuned/active_profile"
+#define HP_P_TUNED_BOOTCMDLINE "/etc/tuned/bootcmdline"
+#define HP_P_TUNED_GRUB	       "/etc/grub.d/00_tuned"
+#define HP_P_TUNED_PROFILE_ETC "/etc/tuned/%s/tuned.conf"
+#define HP_P_TUNED_PROFILE_LIB "/usr/lib/tuned/%s/tuned.conf"
+#define HP_P_KDUMP_DEBIAN      "/etc/default/kdump-tools"
+#define HP_P_KDUMP_CONFIG      "/usr/sbin/kdump-config"
+#define HP_P_KDUMP_REDHAT      "/etc/sysconfig/kdump"
+#define HP_P_KDUMPCTL	       "/usr/bin/kdumpctl"
+#define HP_P_KDUMPCTL_SBIN     "/usr/sbin/kdumpctl"
+
 /* Boot loader tools: Debian/Ubuntu, Arch, Fedora/RHEL; the first found is used. */
 #define HP_P_UPDATE_GRUB     "/usr/sbin/update-grub"
 #define HP_P_GRUB_MKCONFIG   "/usr/sbin/grub-mkconfig"
 #define HP_P_GRUB_MKCONFIG_B "/usr/bin/grub-mkconfig"
 #define HP_P_GRUB2_MKCONFIG  "/usr/sbin/grub2-mkconfig"
 #define HP_P_KERNEL_INSTALL  "/usr/bin/kernel-install"
+#define HP_P_PROXMOX_BOOT    "/usr/sbin/proxmox-boot-tool"
+#define HP_P_GRUBBY	     "/usr/sbin/grubby"
 
 /*
  * modprobe configuration folders, highest priority first: libkmod's defaults (kmod 30 reads

@@ -214,9 +214,14 @@ void pf_check_modules(struct ctx *c)
 	struct hp_finding *x;
 
 	if (f->modules_err == -ENOENT) {
-		x = pf_add(c, "modules", HP_CHECK_ERROR, "no %s: kernel %s is not installed",
-			   c->modules, f->kver);
-		pf_fix(x, "install kernel %s, or name the installed one with --kver", f->kver);
+		if (f->installed[0])
+			x = pf_add(c, "modules", HP_CHECK_ERROR,
+				   "no %s: kernel %s is not installed (installed: %s)", c->modules,
+				   f->kver, f->installed);
+		else
+			x = pf_add(c, "modules", HP_CHECK_ERROR,
+				   "no %s: kernel %s is not installed", c->modules, f->kver);
+		pf_fix(x, "install kernel %s, or name an installed one with --kver", f->kver);
 		return;
 	}
 	if (f->modules_err == -ENODATA) {

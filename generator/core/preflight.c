@@ -38,28 +38,59 @@ const char *hp_check_level_name(enum hp_check_level l)
 	return "?";
 }
 
+static struct hp_finding *vadd(struct hp_findings *out, const char *id, enum hp_check_level level,
+			       const char *fmt, va_list ap)
+{
+	struct hp_finding *f;
+
+	if (out->nr >= HP_CHECK_MAX_FINDINGS)
+		return NULL;
+	f = &out->items[out->nr++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->id, sizeof(f->id), "%s", id);
+	f->level = level;
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	if (level == HP_CHECK_WARNING)
+		out->nr_warnings++;
+	else if (level == HP_CHECK_ERROR)
+		out->nr_errors++;
+	return f;
+}
+
+struct hp_finding *hp_findings_add(struct hp_findings *out, const char *id,
+				   enum hp_check_level level, const char *fmt, ...)
+{
+	struct hp_finding *f;
+	va_list ap;
+
+	va_start(ap, fmt);
+	f = vadd(out, id, level, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
 struct hp_finding *pf_add(struct ctx *c, const char *id, enum hp_check_level level, const char *fmt,
 			  ...)
 {
 	struct hp_finding *f;
 	va_list ap;
 
-	if (c->out->nr >= HP_CHECK_MAX_FINDINGS) {
-		c->full = true;
-		return NULL;
-	}
-	f = &c->out->items[c->out->nr++];
-	memset(f, 0, sizeof(*f));
-	snprintf(f->id, sizeof(f->id), "%s", id);
-	f->level = level;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	f = vadd(c->out, id, level, fmt, ap);
 	va_end(ap);
-	if (level == HP_CHECK_WARNING)
-		c->out->nr_warnings++;
-	else if (level == HP_CHECK_ERROR)
-		c->out->nr_errors++;
+	c->full |= !f;
 	return f;
+}
+
+void hp_finding_fix(struct hp_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(f->fix, sizeof(f->fix), fmt, ap);
+	va_end(ap);
 }
 
 void pf_fix(struct hp_finding *f, const char *fmt, ...)
@@ -216,6 +247,9 @@ static void check_kernel(struct ctx *c, unsigned kver)
 		pf_fix(x, "pass --kver with the release as 'uname -r' prints it");
 	} else if (!strcmp(f->kver, f->running_kver)) {
 		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (the running kernel)", f->kver);
+	} else if (f->kver_why[0]) {
+		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (%s; running: %s)", f->kver,
+		       f->kver_why, f->running_kver[0] ? f->running_kver : "unknown");
 	} else {
 		pf_add(c, "kernel", HP_CHECK_OK, "target kernel %s (running: %s)", f->kver,
 		       f->running_kver[0] ? f->running_kver : "unknown");

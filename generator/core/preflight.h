@@ -95,6 +95,8 @@ struct hp_check_facts {
 	char kver[128];		/* target kernel release */
 	unsigned kver_num;	/* HP_KVER() of kver, 0 when it does not parse */
 	char running_kver[128]; /* /proc/sys/kernel/osrelease, "" unknown */
+	char kver_why[64];	/* how kver was chosen when not named: "the default boot entry" */
+	char installed[512];	/* the installed kernels, "A, B" ("none"); "" not known */
 	int host_err;		/* -errno when the host facts could not be read */
 	char host_errmsg[300];
 
@@ -141,6 +143,16 @@ int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_need
  * keephugepages: 1.
  */
 void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n);
+
+/*
+ * hp_findings_add - append a finding (counted), its message from fmt; the finding, or NULL
+ * when out is full (nothing is added). hp_finding_fix() sets its fix (f may be NULL).
+ */
+struct hp_finding *hp_findings_add(struct hp_findings *out, const char *id,
+				   enum hp_check_level level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void hp_finding_fix(struct hp_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* hp_check_level_name - "ok", "warning", "error". */
 const char *hp_check_level_name(enum hp_check_level l);

@@ -28,8 +28,9 @@ static bool one_line(const char *v)
 
 int hp_state_render(const struct hp_state *s, char **out)
 {
-	const char *vals[] = { s->bootloader, s->file,	  s->tokens,	  s->plan_id,
-			       s->summary,    s->applied, s->update_note, s->booted_plan };
+	const char *vals[] = { s->bootloader,  s->file,	      s->tokens,      s->plan_id,
+			       s->summary,     s->applied,    s->update_note, s->boot,
+			       s->entry_token, s->booted_plan };
 	struct hp_text t = HP_TEXT_INIT;
 
 	for (size_t i = 0; i < ARRAY_SIZE(vals); i++)
@@ -43,6 +44,10 @@ int hp_state_render(const struct hp_state *s, char **out)
 		"update=%s\nupdate_note=%s\ncreated_file=%s\n",
 		s->bootloader, s->file, s->tokens, s->plan_id, s->summary, s->applied,
 		update_name(s->update), s->update_note, s->created_file ? "yes" : "no");
+	if (s->boot[0])
+		hp_text_printf(&t, "boot=%s\n", s->boot);
+	if (s->entry_token[0])
+		hp_text_printf(&t, "entry_token=%s\n", s->entry_token);
 	hp_recs_render(&s->vms, "vm", &t);
 	if (s->booted_plan[0]) {
 		hp_text_printf(&t, "booted_plan=%s\n", s->booted_plan);
@@ -129,6 +134,10 @@ static int parse(const char *text, struct hp_state *out, unsigned *line, bool re
 				s.update = HP_UPDATE_PENDING;
 			else
 				s.update = HP_UPDATE_NONE;
+		} else if (KEY("boot")) {
+			r = SET(s.boot);
+		} else if (KEY("entry_token")) {
+			r = SET(s.entry_token);
 		} else if (KEY("created_file")) {
 			s.created_file = vlen == 3 && !strncmp(v, "yes", 3);
 		} else if (!records && (KEY("vm") || KEY("booted_plan") || KEY("booted_vm"))) {

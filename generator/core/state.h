@@ -7,7 +7,7 @@
  * Unknown keys are skipped on reading (a newer hugeplan may add some); format=1 is required.
  *
  *   format=1
- *   bootloader=grub | kernel-install
+ *   bootloader=grub | kernel-install | bls
  *   file=/etc/default/grub.d/99-hugeplan.cfg     (on the system, not prefixed by --root)
  *   tokens=default_hugepagesz=1G hugepagesz=1G hugepages=4 hugeplan.plan=...
  *   plan=<hugeplan.plan id>
@@ -16,6 +16,8 @@
  *   update=done | pending | none                 (grub.cfg regenerated after the write?)
  *   update_note=<what ran, or why not>
  *   created_file=yes | no                         (apply created the file, kernel-install)
+ *   boot=/boot                                    (bls: $BOOT, when there are entries)
+ *   entry_token=<token>                           (bls: their entry token)
  *   vm=NAME SOURCE PAGES FILE                     (one per VM plan= places: core/vmrec.h)
  *   booted_plan=<id>                              (the plan this boot ran when apply wrote
  *   booted_vm=NAME SOURCE PAGES FILE               another, and its records, kept from the
@@ -23,7 +25,8 @@
  *                                                  changed since this boot's entry)
  *
  * The records come last, so that a reader that needs the rest (the generator) stops before
- * them: hp_state_parse_head().
+ * them: hp_state_parse_head(). The BLS entries' own records are beside the state
+ * (core/blsapply.h).
  */
 #ifndef HP_STATE_H
 #define HP_STATE_H
@@ -50,6 +53,8 @@ struct hp_state {
 	enum hp_update_state update;
 	char update_note[2048];
 	bool created_file;
+	char boot[256];	       /* "" unless bls */
+	char entry_token[128]; /* "" unless bls */
 	/* since issue 14: per-VM records (malloc'd: hp_state_free()) */
 	struct hp_recs vms;    /* the VMs plan_id places */
 	char booted_plan[17];  /* "" none */

@@ -9,6 +9,7 @@
 #include "preflight/facts.h"
 #include "preflight/kmod.h"
 #include "sys/host.h"
+#include "sys/nextboot.h"
 #include "sys/path.h"
 #include "sys/root.h"
 
@@ -232,7 +233,8 @@ void hp_check_facts_release(struct hp_check_facts *f)
 	f->kconfig = NULL;
 }
 
-int hp_check_run(const char *root, const char *kver, const struct hp_check_needs *n,
+int hp_check_run(const char *root, const char *kver, const char *why,
+		 const struct hp_next_facts *next, const struct hp_check_needs *n,
 		 struct hp_findings *out)
 {
 	struct hp_check_facts *f;
@@ -243,6 +245,9 @@ int hp_check_run(const char *root, const char *kver, const struct hp_check_needs
 		return -ENOMEM;
 	r = hp_check_collect(root, kver, f);
 	if (r == 0) {
+		snprintf(f->kver_why, sizeof(f->kver_why), "%s", why ? why : "");
+		if (next)
+			hp_installed_list(next, f->installed, sizeof(f->installed));
 		r = hp_check_evaluate(f, n, out);
 		hp_check_facts_release(f);
 	}

@@ -19,10 +19,17 @@
  */
 int hp_check_collect(const char *root, const char *kver, struct hp_check_facts *f);
 
+struct hp_next_facts;
+
 void hp_check_facts_release(struct hp_check_facts *f);
 
-/* hp_check_run - hp_check_collect() and hp_check_evaluate(). Same returns as collect. */
-int hp_check_run(const char *root, const char *kver, const struct hp_check_needs *n,
+/*
+ * hp_check_run - hp_check_collect() and hp_check_evaluate(). why says how kver was chosen
+ * when it was not named ("the default boot entry"; NULL otherwise), next what was found of
+ * the installed kernels (NULL: not known). Same returns as collect.
+ */
+int hp_check_run(const char *root, const char *kver, const char *why,
+		 const struct hp_next_facts *next, const struct hp_check_needs *n,
 		 struct hp_findings *out);
 
 #endif

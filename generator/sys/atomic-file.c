@@ -40,6 +40,8 @@ const char *hp_af_step_name(enum hp_af_step step)
 		return "remove file";
 	case HP_AF_DIR_SYNC:
 		return "fsync directory";
+	case HP_AF_RMDIR:
+		return "remove directory";
 	}
 	return "no step";
 }
@@ -290,25 +292,37 @@ unlock:
 	return r;
 }
 
-int hp_atomic_remove(const char *root, const char *path, enum hp_af_step *step)
+/* unlink path (or, dir true, rmdir it) beneath root and fsync its directory, under its lock */
+static int remove_entry(const char *root, const char *path, bool dir_, enum hp_af_step *step)
 {
+	enum hp_af_step what = dir_ ? HP_AF_RMDIR : HP_AF_UNLINK;
 	char dir[PATH_MAX];
 	const char *base;
 	int dfd, r;
 
 	r = split_dir(path, dir, sizeof(dir), &base);
 	if (r < 0)
-		return fail(step, HP_AF_UNLINK, r);
+		return fail(step, what, r);
 	dfd = open_dir(root, dir, base);
 	if (dfd < 0)
 		return dfd == -ENOENT ? HP_AF_ABSENT : fail(step, HP_AF_OPEN_DIR, dfd);
-	if (unlinkat(dfd, base, 0) < 0) {
+	if (unlinkat(dfd, base, dir_ ? AT_REMOVEDIR : 0) < 0) {
 		r = errno;
 		close(dfd);
-		return r == ENOENT ? HP_AF_ABSENT : fail(step, HP_AF_UNLINK, -r);
+		return r == ENOENT ? HP_AF_ABSENT : fail(step, what, -r);
 	}
 	r = sync_dir(dfd);
 	if (r < 0)
 		return fail(step, HP_AF_DIR_SYNC, r);
 	return 0;
+}
+
+int hp_atomic_remove(const char *root, const char *path, enum hp_af_step *step)
+{
+	return remove_entry(root, path, false, step);
+}
+
+int hp_atomic_rmdir(const char *root, const char *path, enum hp_af_step *step)
+{
+	return remove_entry(root, path, true, step);
 }

@@ -37,6 +37,7 @@ enum hp_af_step {
 	HP_AF_RENAME,	/* renaming it over the target */
 	HP_AF_UNLINK,	/* removing the target */
 	HP_AF_DIR_SYNC, /* fsync of the directory, after rename or unlink */
+	HP_AF_RMDIR,	/* removing an (empty) directory */
 };
 
 /* hp_af_step_name - "create temporary file", "fsync directory", ... */
@@ -62,5 +63,11 @@ int hp_atomic_write(const char *root, const char *path, const void *data, size_t
 
 /* hp_atomic_remove - unlink path and fsync its directory. HP_AF_ABSENT if it did not exist. */
 int hp_atomic_remove(const char *root, const char *path, enum hp_af_step *step);
+
+/*
+ * hp_atomic_rmdir - remove the empty directory path (beneath root) and fsync its parent.
+ * HP_AF_ABSENT if it did not exist; -ENOTEMPTY (step RMDIR) when it holds anything.
+ */
+int hp_atomic_rmdir(const char *root, const char *path, enum hp_af_step *step);
 
 #endif

@@ -42,14 +42,24 @@ keys() {
 # goes to $T_TMP/NAME.log without carriage returns and terminal escapes (the firmware clears
 # the screen; with "quiet" the first line of the initramfs follows the firmware's "Booting from
 # ROM.." on the same line, so a line break is put after it). Sets BOOT_S to the seconds taken.
+# BOOT_RAW=1: APPEND is the whole command line (a boot entry's, say), nothing put before it.
+# BOOT_ISO=FILE: boot that image from the CD drive (its boot loader has the kernel, the
+# initramfs and their command line), IMG and APPEND unused.
 boot() {
 	_name=$1 _img=$2 _append=$3
 	shift 3
+	if [ -z "${BOOT_RAW:-}" ]; then
+		_append="console=ttyS0 panic=-1 root=/dev/sda quiet loglevel=1 $_append"
+	fi
 	_t0=$(date +%s)
-	if [ -n "${BOOT_KEYS:-}" ]; then keys; fi | timeout "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
-		-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$_img" \
-		-append "console=ttyS0 panic=-1 root=/dev/sda quiet loglevel=1 $_append" \
-		"$@" 2>&1 | tr -d '\r' |
+	if [ -n "${BOOT_KEYS:-}" ]; then keys; fi | if [ -n "${BOOT_ISO:-}" ]; then
+		timeout "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
+			-nographic -no-reboot -cdrom "$BOOT_ISO" -boot d "$@" 2>&1
+	else
+		timeout "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 \
+			-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$_img" -append "$_append" \
+			"$@" 2>&1
+	fi | tr -d '\r' |
 		sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/^Booting from ROM\.\.*/&\n/' >"$T_TMP/$_name.log"
 	BOOT_S=$(($(date +%s) - _t0))
 	echo "# boot $_name: $BOOT_S s"

@@ -20,8 +20,8 @@ mkdir -p "$T/crash"
 : >"$T/vmlinuz"
 : >"$T/initrd.img"
 
-# real NAME CONFIG_LINES: kdump-config test with these extra lines in its configuration;
-# prints the --command-line value
+# real NAME CONFIG_LINES [CMDLINE_FILE]: kdump-config test with these extra lines in its
+# configuration and that /proc/cmdline; prints the --command-line value
 real() {
 	{
 		sed -e '/^KDUMP_COREDIR=/d' -e '/^KDUMP_KERNEL=/d' -e '/^KDUMP_INITRD=/d' \
@@ -31,7 +31,7 @@ real() {
 		echo "KDUMP_INITRD=$T/initrd.img"
 		printf '%s\n' "$2"
 	} >"$T/$1.conf"
-	unshare -m sh -c "mount --make-rprivate / && mount --bind '$T/cmdline' /proc/cmdline &&
+	unshare -m sh -c "mount --make-rprivate / && mount --bind '${3:-$T/cmdline}' /proc/cmdline &&
 		mount --bind '$T/$1.conf' /etc/default/kdump-tools && kdump-config test" \
 		>"$T/$1.out" 2>&1
 	sed -n 's/.*--command-line="\(.*\)" --initrd=.*/\1/p' "$T/$1.out"
@@ -67,5 +67,32 @@ check append 'KDUMP_CMDLINE_APPEND="reset_devices nr_cpus=1 hugepagesz=2M hugepa
 check explicit "KDUMP_CMDLINE=\"root=/dev/sda hugepagesz=1G hugepages=2\"" \
 	"root=/dev/sda hugepagesz=1G hugepages=2" - 2
 t_grep "the default configuration's kexec command names the fake kernel" "$T/vmlinuz" "$T/default.out"
+
+# hugeplan check: on an image whose next boot has the plan's words, with the very settings file
+# the real kdump-config read, its verdict is the real crash line's: ok when it has no pool, an
+# error naming the setting and its line when it has one
+R=$T/host
+t_host "$R" one-node-32g
+mkdir -p "$R/etc/hugeplan/vms.d" "$R/usr/sbin" "$R/etc/default"
+printf '[VM]\nMemory=2G\nPageSize=1G\n' >"$R/etc/hugeplan/vms.d/db.conf"
+RES="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+printf 'BOOT_IMAGE=/vmlinuz-6.1.0-27-amd64 root=/dev/sda ro quiet crashkernel=384M-:128M %s hugeplan.plan=%s\n' \
+	"$RES" "$(fnv "$RES")" >"$R/proc/cmdline"
+cp /usr/sbin/kdump-config "$R/usr/sbin/kdump-config"
+hcheck() {
+	name=$1 level=$2
+	got=$(real "h-$name" "$3" "$R/proc/cmdline")
+	t_eq "check $name: the real kdump-config's crash line has $4 huge pages" "$4" "$(pool "$got")"
+	cp "$T/h-$name.conf" "$R/etc/default/kdump-tools"
+	"$B/hugeplan" check --root "$R" >"$T/h-$name.check" 2>&1
+	# @LINE@: the line of KDUMP_CMDLINE_APPEND in the file kdump-config read
+	line=$(grep -n '^KDUMP_CMDLINE_APPEND=' "$T/h-$name.conf" | cut -d: -f1)
+	t_grep "check $name: kdump is $level" "^$level +kdump: $(echo "$5" | sed "s/@LINE@/$line/")" \
+		"$T/h-$name.check"
+}
+hcheck default ok "" 0 "the crash kernel's command line \\(as kdump-config builds it from $R/etc/default/kdump-tools\\) has no huge page pool"
+hcheck append error 'KDUMP_CMDLINE_APPEND="reset_devices nr_cpus=1 hugepagesz=2M hugepages=64"' 64 \
+	"the crash kernel would reserve 64 x 2M: KDUMP_CMDLINE_APPEND in $R/etc/default/kdump-tools:@LINE@ holds hugepagesz=2M hugepages=64"
+t_grep "check append: exits 1 with the error" "^1 error" "$T/h-append.check"
 
 t_done

@@ -12,6 +12,10 @@
  *   tool grub-kernel VALUE [NAME=VALUE]  the kernel's command line from a linux line's words
  *   tool kdump-debian NEXT CMDLINE APPEND   the crash kernel's command line ("-": unset)
  *   tool kpool CMDLINE                   the pools an x86-64 kernel (2M, 1G) is asked for
+ *   tool vercmp A B                      "A < B", "A == B" or "A > B" (core/bootspec.h),
+ *                                        as systemd-analyze compare-versions prints it
+ *   tool bls-default ROOT                the id of the entry sys/bls.h finds boots next
+ *   tool grub-default CFG [GRUBENV]      the kernel of GRUB's default entry (core/nextboot.h)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,11 +25,14 @@
 #include <unistd.h>
 
 #include "core/bls.h"
+#include "core/bootspec.h"
 #include "core/cmdline-edit.h"
 #include "core/grubsh.h"
 #include "core/kcmdline.h"
 #include "core/kdump.h"
+#include "core/nextboot.h"
 #include "core/pe.h"
+#include "sys/bls.h"
 #include "sys/path.h"
 
 static char *slurp(const char *path)
@@ -140,6 +147,28 @@ int main(int argc, char **argv)
 				printf("%s=%llu\n", req.pools[i].size == a.sizes[0] ? "2M" : "1G",
 				       (unsigned long long)req.pools[i].pages);
 		return 0;
+	} else if (!strcmp(argv[1], "vercmp") && argc == 4) {
+		int c = hp_vercmp(argv[2], argv[3]);
+
+		printf("%s %s %s\n", argv[2], c < 0 ? "<" : c > 0 ? ">" : "==", argv[3]);
+		return 0;
+	} else if (!strcmp(argv[1], "grub-default")) {
+		char kver[256];
+
+		if (!hp_grub_default_kver(slurp(argv[2]), argc > 3 ? slurp(argv[3]) : NULL, kver,
+					  sizeof(kver)))
+			return 1;
+		printf("%s\n", kver);
+		return 0;
+	} else if (!strcmp(argv[1], "bls-default")) {
+		struct hp_bls_scan sc;
+		char what[4096];
+
+		r = hp_bls_scan(argv[2], &sc, what, sizeof(what));
+		if (r == 0 && sc.def >= 0)
+			printf("%s\n", sc.items[sc.def].key.id);
+		hp_bls_scan_free(&sc);
+		return r < 0 ? 1 : 0;
 	} else if (!strcmp(argv[1], "kdump-debian") && argc == 5) {
 		r = hp_kdump_debian(argv[2], strcmp(argv[3], "-") ? argv[3] : NULL,
 				    strcmp(argv[4], "-") ? argv[4] : NULL, &out);

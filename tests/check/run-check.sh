@@ -209,6 +209,57 @@ else
 	t_fail "json: levels, counts and fixes" "$(cat "$T_TMP/json.out")"
 fi
 
+# --- the kernel judged without --kver: the one that boots next (core/nextboot.h)
+# shellcheck disable=SC2086 # one argument per module
+r=$(root next check-intel-vfio $INTEL_TREE)
+# a newer kernel installed and not yet booted: its modules and image, and its own tree
+# shellcheck disable=SC2086 # one argument per module
+"$MKTREE" "$r" 6.1.0-28-amd64 $INTEL_TREE >"$T_TMP/mktree.log" 2>&1 || t_fail "module tree for 6.1.0-28" "$(cat "$T_TMP/mktree.log")"
+mkdir -p "$r/boot" "$r/lib/modules/6.1.0-9-amd64"
+for v in 6.1.0-27-amd64 6.1.0-28-amd64 6.1.0-9-amd64; do
+	echo "not a kernel" >"$r/boot/vmlinuz-$v"
+done
+rc=$(check "$T_TMP/n1.out" --root "$r")
+t_grep "a kernel installed since the boot: check judges the newest installed" \
+	"^ok +kernel: target kernel 6.1.0-28-amd64 \\(the newest installed kernel; running: $K\\)" "$T_TMP/n1.out"
+t_grep "... with its own module tree" "kvm_intel: kvm_intel is loadable: /lib/modules/6.1.0-28-amd64/" "$T_TMP/n1.out"
+# the boot loader's default wins over the newest
+mkdir -p "$r/boot/grub"
+cat >"$r/boot/grub/grub.cfg" <<'X'
+set default="1>1"
+menuentry 'Debian GNU/Linux' $menuentry_id_option 'gnulinux-simple-u' {
+	linux	/boot/vmlinuz-6.1.0-28-amd64 root=/dev/vda ro
+}
+submenu 'Advanced options' $menuentry_id_option 'gnulinux-advanced-u' {
+	menuentry 'Debian, with Linux 6.1.0-28-amd64' $menuentry_id_option 'a' {
+		linux	/boot/vmlinuz-6.1.0-28-amd64 root=/dev/vda ro
+	}
+	menuentry 'Debian, with Linux 6.1.0-27-amd64' $menuentry_id_option 'b' {
+		linux	/boot/vmlinuz-6.1.0-27-amd64 root=/dev/vda ro
+	}
+}
+X
+rc=$(check "$T_TMP/n2.out" --root "$r")
+t_grep "GRUB's default entry (1>1) is the kernel judged" \
+	"^ok +kernel: target kernel 6.1.0-27-amd64 \\(the running kernel\\)" "$T_TMP/n2.out"
+printf 'saved_entry=0\n' >"$r/boot/grub/grubenv"
+# shellcheck disable=SC2016 # ${saved_entry} is for GRUB
+sed -i 's/^set default="1>1"/set default="${saved_entry}"/' "$r/boot/grub/grub.cfg"
+rc=$(check "$T_TMP/n3.out" --root "$r")
+t_grep "GRUB_DEFAULT=saved: grubenv's saved_entry" \
+	"^ok +kernel: target kernel 6.1.0-28-amd64 \\(GRUB's default entry; running: $K\\)" "$T_TMP/n3.out"
+# a kernel asked for that is not there: the installed ones named, newest first
+rc=$(check "$T_TMP/n4.out" --root "$r" --kver 6.1.0-99-amd64)
+t_eq "a missing kernel: exit 1" 1 "$rc"
+t_grep "a missing kernel: the installed ones are named" \
+	"^error +modules: no /lib/modules/6.1.0-99-amd64: kernel 6.1.0-99-amd64 is not installed \\(installed: 6.1.0-28-amd64, 6.1.0-27-amd64, 6.1.0-9-amd64\\)" \
+	"$T_TMP/n4.out"
+# a running kernel without /lib/modules (a container): the installed one is judged
+rm -rf "$r/boot/grub" "$r/lib/modules/$K" "$r/boot/vmlinuz-$K" "$r/lib/modules/6.1.0-9-amd64"
+rc=$(check "$T_TMP/n5.out" --root "$r")
+t_eq "the running kernel has no modules: the installed kernel is judged, exit 0" 0 "$rc"
+t_grep "... and named" "^ok +kernel: target kernel 6.1.0-28-amd64 \\(the newest installed kernel" "$T_TMP/n5.out"
+
 # --- usage
 rc=$(check "$T_TMP/u1.out" --bogus)
 t_eq "usage: unknown option exits 2" 2 "$rc"

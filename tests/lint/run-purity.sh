@@ -43,7 +43,7 @@ PURE='malloc calloc realloc reallocarray free strdup strndup aligned_alloc
 memchr memrchr rawmemchr memcmp memcpy mempcpy memmove memset memmem explicit_bzero
 strlen strnlen strcmp strncmp strcasecmp strncasecmp strcoll strchr strrchr strchrnul strstr
 strcasestr strspn strcspn strpbrk strtok_r strsep stpcpy stpncpy strcpy strncpy strcat strncat
-strerror strerror_r strerrorname_np strverscmp
+strerror strerror_r strerrorname_np strverscmp fnmatch
 strtol strtoul strtoll strtoull strtod strtof strtold strtoimax strtoumax
 snprintf vsnprintf sprintf vsprintf asprintf vasprintf sscanf vsscanf
 qsort qsort_r bsearch lfind lsearch

@@ -482,4 +482,41 @@ if command -v valgrind >/dev/null 2>&1; then
 else
 	t_skip "valgrind: status" "valgrind is not installed"
 fi
+# --- stale because of another owner of the command line: the advice names it ----------------
+# A "--" in GRUB_CMDLINE_LINUX: apply wrote today's plan, the boot has its words after the
+# "--", so the kernel reserved nothing (seen on a real boot: 0 pages); "reboot" would not help.
+mkroot dash one-node-32g
+base "$R"
+echo "$BOOT console=ttyS0 -- single quiet $RES1 hugeplan.plan=$ID1" >"$R/proc/cmdline"
+pool "$R" 2048 0 0 0 0 0 0 0
+pool "$R" 1048576 0 0 0 0 0 0 0
+mkdir -p "$R/var/lib/hugeplan" "$R/etc/default"
+printf 'GRUB_CMDLINE_LINUX="console=ttyS0 -- single"\n' >"$R/etc/default/grub"
+printf 'format=1\nbootloader=grub\nfile=/etc/default/grub.d/99-hugeplan.cfg\ntokens=%s\nplan=%s\nsummary=x\napplied=2026-12-01T00:00:00Z\nupdate=done\nupdate_note=x\ncreated_file=no\n' \
+	"$RES1 hugeplan.plan=$ID1" "$ID1" >"$R/var/lib/hugeplan/applied"
+st dash --root "$R"
+t_eq "a -- before hugeplan's words: exit 1" 1 "$RC"
+t_grep "... the verdict names the -- and where it is, not \"reboot\"" \
+	"^Verdict: .*STALE: hugeplan's words come after a \"--\" on this boot's command line \\(GRUB_CMDLINE_LINUX, $R/etc/default/grub:1\\), so the kernel handed them to init" \
+	"$T_TMP/dash.out"
+if grep -q "applied but not booted: reboot" "$T_TMP/dash.out"; then
+	t_fail "... and does not say \"reboot\"" "$(grep reboot "$T_TMP/dash.out")"
+else
+	t_ok "... and does not say \"reboot\""
+fi
+
+# tuned's 1G pair before hugeplan's: the kernel took 8 x 1G from tuned's profile
+mkroot tuned one-node-32g
+base "$R"
+echo "$BOOT hugepagesz=1G hugepages=8 $RES1 hugeplan.plan=$ID1" >"$R/proc/cmdline"
+pool "$R" 1048576 8 8 0 0 0 8 8
+mkdir -p "$R/etc/tuned"
+echo hugeprof >"$R/etc/tuned/active_profile"
+printf 'TUNED_BOOT_CMDLINE="hugepagesz=1G hugepages=8"\n' >"$R/etc/tuned/bootcmdline"
+st tuned --root "$R"
+t_eq "tuned's words first: exit 1" 1 "$RC"
+t_grep "... the verdict names tuned's profile and its words" \
+	"^Verdict: .*STALE: tuned profile hugeprof's huge page words \\(hugepagesz=1G hugepages=8\\) come before hugeplan's" \
+	"$T_TMP/tuned.out"
+
 t_done

@@ -15,6 +15,7 @@
 #include "hp-test.h"
 
 #include "core/apply.h"
+#include "core/blsapply.h"
 #include "core/grub-snippet.h"
 #include "core/pathnames.h"
 
@@ -726,7 +727,7 @@ static void test_remove_table(void **state)
 				assert_null(c->text);
 			grub_changed |= c->bootloader == GRUB && c->differs;
 		}
-		hp_remove_update(&in, &rm, grub_changed, &u);
+		hp_remove_update(&in, &rm, grub_changed, false, &u);
 		assert_int_equal(u.run, t->run);
 		assert_int_equal(u.why, t->why);
 		assert_int_equal(u.note[0] != '\0',
@@ -772,7 +773,7 @@ static void test_remove_sweep(void **state)
 							assert_int_not_equal(c->action, W);
 						grub |= c->bootloader == GRUB;
 					}
-					hp_remove_update(&in, &rm, grub, &u);
+					hp_remove_update(&in, &rm, grub, false, &u);
 					if (t.root || t.no_update)
 						assert_false(u.run);
 					if (u.run)
@@ -870,6 +871,211 @@ static void test_kernel_cmdline_base(void **state)
 	hp_remove_free(&rm);
 }
 
+/*
+ * bls: kernel-install's file as for kernel-install, and every managed entry with its record
+ * (core/blsapply.h has the entry rules); no boot menu; the state names $BOOT and the token;
+ * coming from kernel-install is no other boot loader (the same file), and its created flag
+ * carries over. remove without --bootloader takes the entries too.
+ */
+static void test_apply_bls(void **state)
+{
+#define ENTRY_OPTS(o) "title T\nversion 6.1.0\noptions " o "\nlinux /m/6.1.0/linux\n"
+	struct hp_bls_found e = { .name = "m-6.1.0.conf",
+				  .path = "/boot/loader/entries/m-6.1.0.conf",
+				  .text = ENTRY_OPTS("root=/dev/vda1 hugepages=8"),
+				  .ours = true,
+				  .managed = true };
+	struct hp_bls_in bls = {
+		.entries = &e, .nr_entries = 1, .toks = toks, .nr_toks = ARRAY_SIZE(toks)
+	};
+	struct hp_state old, st;
+	struct hp_apply_in in = {
+		.bootloader = HP_BL_BLS,
+		.old = &old,
+		.current = KCMD "\n",
+		.toks = toks,
+		.nr_toks = ARRAY_SIZE(toks),
+		.cmdline = TOKS,
+		.plan_id = ID,
+		.summary = "",
+		.update = { .cmd = CMD },
+		.bls = &bls,
+		.boot = "/boot",
+		.entry_token = "m",
+	};
+	struct hp_remove_in rin = { .old = NULL, .want = HP_BL_AUTO, .bls = &bls };
+	struct hp_update_plan u;
+	struct hp_remove rm;
+	struct hp_apply a;
+	size_t entries = 0;
+
+	(void)state;
+	old_state(O_KI_CREATED, &old);
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_string_equal(a.change.file, HP_P_KERNEL_CMDLINE);
+	assert_string_equal(a.change.text, KCMD_IN);
+	assert_false(a.other_loader);
+	assert_false(a.pending);
+	for (size_t i = 0; i < a.entries.n; i++) {
+		if (a.entries.v[i].kind != HP_CHANGE_ENTRY)
+			continue;
+		entries++;
+		assert_string_equal(a.entries.v[i].text, ENTRY_OPTS("root=/dev/vda1 " TOKS));
+	}
+	assert_int_equal(entries, 1);
+	assert_int_equal(hp_file_changes_differ(&a.entries, HP_CHANGE_ENTRY), 1);
+	assert_int_equal(hp_file_changes_differ(&a.entries, HP_CHANGE_RECORD), 3);
+	hp_apply_update(&in, &a, true, &u);
+	assert_false(u.run);
+	assert_int_equal(u.why, HP_WHY_NONE);
+	assert_true(hp_apply_record(&in, &a, true, HP_OUTCOME_NOT_RUN, u.note, NOW, &st));
+	assert_string_equal(st.bootloader, "bls");
+	assert_string_equal(st.boot, "/boot");
+	assert_string_equal(st.entry_token, "m");
+	assert_int_equal(st.update, HP_UPDATE_NONE);
+	assert_true(st.created_file);
+	hp_apply_free(&a);
+
+	/* from GRUB: the snippet stays, said */
+	old_state(O_GRUB_DONE, &old);
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_true(a.other_loader);
+	hp_apply_free(&a);
+
+	/* an entry whose options end inside a quote: refused, named */
+	e.text = ENTRY_OPTS("root=/dev/vda1 x=\"y");
+	assert_int_equal(hp_apply_decide(&in, &a), -EINVAL);
+	assert_string_equal(a.bad_entry, "m-6.1.0.conf");
+	assert_int_equal(a.bad_line, 3);
+	hp_apply_free(&a);
+
+	/* remove, asked nothing: the entry that holds hugeplan's words is cleaned */
+	e.text = ENTRY_OPTS("root=/dev/vda1 " TOKS);
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	assert_int_equal(rm.nr, 0);
+	assert_int_equal(rm.entries.n, 1);
+	assert_string_equal(rm.entries.v[0].text, ENTRY_OPTS("root=/dev/vda1"));
+	hp_remove_free(&rm);
+	/* ... not with --bootloader=grub */
+	rin.want = HP_BL_GRUB;
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	assert_int_equal(rm.entries.n, 0);
+	hp_remove_free(&rm);
+#undef ENTRY_OPTS
+}
+
+/*
+ * Proxmox VE (/etc/kernel/proxmox-boot-uuids): proxmox-boot-tool refresh copies the kernels
+ * and /etc/kernel/cmdline to its ESPs. For kernel-install it runs by the GRUB update's rules
+ * and its outcome is recorded as GRUB's is; with GRUB it runs after update-grub.
+ */
+#define REFRESH "/usr/sbin/proxmox-boot-tool refresh"
+static void test_apply_refresh(void **state)
+{
+	struct hp_state old, st;
+	struct hp_apply_in in = {
+		.bootloader = KI,
+		.current = "root=/dev/vda1 ro quiet\n",
+		.toks = toks,
+		.nr_toks = ARRAY_SIZE(toks),
+		.cmdline = TOKS,
+		.plan_id = ID,
+		.summary = "",
+		.update = { .cmd = CMD, .refresh = REFRESH },
+	};
+	struct hp_remove_in rin = { .want = KI,
+				    .kernel_cmdline_exists = true,
+				    .kernel_cmdline = KCMD_IN,
+				    .update = in.update };
+	struct hp_update_plan u;
+	struct hp_remove rm;
+	struct hp_apply a;
+
+	(void)state;
+	/* the first apply: the file changes, the refresh runs; its outcome is the state's */
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_true(a.change.differs);
+	assert_true(a.pending);
+	hp_apply_update(&in, &a, true, &u);
+	assert_true(u.run);
+	assert_false(u.menu);
+	assert_true(u.refresh);
+	assert_int_equal(u.why, HP_WHY_CHANGED);
+	assert_true(hp_apply_record(&in, &a, true, HP_OUTCOME_DONE, REFRESH ": exit status 0", NOW,
+				    &st));
+	assert_int_equal(st.update, HP_UPDATE_DONE);
+	assert_true(hp_apply_record(&in, &a, true, HP_OUTCOME_FAILED, REFRESH ": exit status 1",
+				    NOW, &st));
+	assert_int_equal(st.update, HP_UPDATE_PENDING);
+	hp_apply_free(&a);
+
+	/* again, done: nothing runs; again after a failed refresh: it runs */
+	old_state(O_KI, &old);
+	old.update = HP_UPDATE_DONE;
+	in.old = &old;
+	in.current = KCMD_IN;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_false(a.change.differs);
+	assert_false(a.pending);
+	hp_apply_update(&in, &a, false, &u);
+	assert_false(u.run);
+	assert_int_equal(u.why, HP_WHY_SKIP_UNCHANGED);
+	assert_string_equal(u.note, "not running " REFRESH ": nothing changed");
+	hp_apply_free(&a);
+	old.update = HP_UPDATE_PENDING;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	assert_true(a.pending);
+	hp_apply_update(&in, &a, false, &u);
+	assert_true(u.refresh);
+	assert_int_equal(u.why, HP_WHY_LAST_FAILED);
+	hp_apply_free(&a);
+
+	/* an offline image: not run, pending */
+	in.update.root = "/mnt/image";
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	hp_apply_update(&in, &a, true, &u);
+	assert_false(u.run);
+	assert_int_equal(u.why, HP_WHY_SKIP_ROOT);
+	assert_non_null(strstr(u.note, "chroot /mnt/image " REFRESH));
+	assert_true(hp_apply_record(&in, &a, true, HP_OUTCOME_NOT_RUN, u.note, NOW, &st));
+	assert_int_equal(st.update, HP_UPDATE_PENDING);
+	hp_apply_free(&a);
+	in.update.root = NULL;
+
+	/* GRUB on Proxmox: update-grub, then the refresh */
+	in.bootloader = GRUB;
+	in.old = NULL;
+	in.current = NULL;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	hp_apply_update(&in, &a, true, &u);
+	assert_true(u.menu);
+	assert_true(u.refresh);
+	hp_apply_free(&a);
+	in.update.no_update = true;
+	assert_int_equal(hp_apply_decide(&in, &a), 0);
+	hp_apply_update(&in, &a, true, &u);
+	assert_string_equal(u.note, "not running " CMD " and " REFRESH
+				    ": --no-update; run it before the next boot");
+	hp_apply_free(&a);
+
+	/* remove: the words out of /etc/kernel/cmdline, then the refresh */
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	assert_int_equal(rm.nr, 1);
+	hp_remove_update(&rin, &rm, false, true, &u);
+	assert_true(u.run);
+	assert_false(u.menu);
+	assert_true(u.refresh);
+	hp_remove_update(&rin, &rm, false, false, &u);
+	assert_false(u.run);
+	hp_remove_free(&rm);
+	/* without Proxmox nothing runs for kernel-install */
+	rin.update.refresh = NULL;
+	assert_int_equal(hp_remove_decide(&rin, &rm), 0);
+	hp_remove_update(&rin, &rm, false, true, &u);
+	assert_false(u.run);
+	hp_remove_free(&rm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,7 +1083,8 @@ int main(void)
 		cmocka_unit_test(test_apply_open_quote), cmocka_unit_test(test_apply_sweep),
 		cmocka_unit_test(test_remove_table),	 cmocka_unit_test(test_remove_sweep),
 		cmocka_unit_test(test_remove_record),	 cmocka_unit_test(test_kernel_cmdline_base),
-		cmocka_unit_test(test_apply_records),
+		cmocka_unit_test(test_apply_records),	 cmocka_unit_test(test_apply_bls),
+		cmocka_unit_test(test_apply_refresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * hp_atomic_write()/hp_atomic_remove() on a real temporary directory. Failures are real ones:
- * a missing directory, a symlink, and RLIMIT_FSIZE making write() fail with EFBIG part way.
+ * hp_atomic_write()/hp_atomic_remove()/hp_atomic_rmdir() on a real temporary directory.
+ * Failures are real ones: a missing directory, a symlink, and RLIMIT_FSIZE making write() fail
+ * with EFBIG part way.
  * (tests/grub/run-atomic.sh fails fsync, rename and the other steps with strace.)
  */
 #include <dirent.h>
@@ -254,6 +255,50 @@ static void test_remove(void **state)
 	assert_int_equal(step, HP_AF_UNLINK);
 }
 
+/*
+ * hp_atomic_rmdir() (a record's folder, core/blsapply.h): an empty folder goes, a missing one
+ * is absent, a folder with anything in it stays (-ENOTEMPTY, step RMDIR); beneath a root, a
+ * parent that links to an absolute path is the root's, never the host's.
+ */
+static void test_rmdir(void **state)
+{
+	struct fx *f = *state;
+	enum hp_af_step step = HP_AF_NONE;
+	char root[300], link[350], host[300], inside[700], sub[320], cmd[800];
+
+	assert_int_equal(mkdir(f->file, 0755), 0);
+	assert_int_equal(hp_atomic_rmdir(NULL, f->file, &step), 0);
+	assert_int_equal(access(f->file, F_OK), -1);
+	assert_int_equal(hp_atomic_rmdir(NULL, f->file, &step), HP_AF_ABSENT);
+	assert_int_equal(mkdir(f->file, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/before", f->file);
+	put(sub, "x\n");
+	assert_int_equal(hp_atomic_rmdir(NULL, f->file, &step), -ENOTEMPTY);
+	assert_int_equal(step, HP_AF_RMDIR);
+	assert_int_equal(access(sub, F_OK), 0);
+
+	/* ROOT/rec -> HOST (absolute): rec/x beneath ROOT is ROOT/HOST/x */
+	snprintf(root, sizeof(root), "%s/root", f->dir);
+	snprintf(host, sizeof(host), "%s/host", f->dir);
+	assert_int_equal(mkdir(root, 0755), 0);
+	assert_int_equal(mkdir(host, 0755), 0);
+	snprintf(sub, sizeof(sub), "%s/x", host);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	snprintf(link, sizeof(link), "%s/rec", root);
+	assert_int_equal(symlink(host, link), 0);
+	assert_int_equal(hp_atomic_rmdir(root, "/rec/x", &step), HP_AF_ABSENT);
+	assert_int_equal(access(sub, F_OK), 0);
+	/* the link's target made inside the root: rec/x is made there */
+	snprintf(inside, sizeof(inside), "%s%s/x", root, host);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s%s'", root, host);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(hp_root_mkdirs(root, "/rec/x"), 0);
+	assert_int_equal(access(inside, F_OK), 0);
+	assert_int_equal(hp_atomic_rmdir(root, "/rec/x", &step), 0);
+	assert_int_equal(access(inside, F_OK), -1);
+	assert_int_equal(access(sub, F_OK), 0);
+}
+
 /* names a killed writer leaves (".NAME.XXXXXX~") and names that only look alike */
 static const char *const stale[] = { ".99-hugeplan.cfg.0a1b2c~", ".99-hugeplan.cfg.ffffff~" };
 static const char *const alike[] = {
@@ -381,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rmdir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_temps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_writer_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),

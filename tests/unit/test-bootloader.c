@@ -73,6 +73,42 @@ static void test_choose_table(void **state)
 	}
 }
 
+/* bls: asked for, or auto when $BOOT has this system's entries; Proxmox's systemd-boot */
+static void test_choose_bls(void **state)
+{
+	struct hp_boot_facts f;
+	enum hp_bootloader out = 99;
+	char why[1024] = "";
+
+	(void)state;
+	facts(&f, DEBIAN, true, true, false);
+	f.bls_entries = true;
+	assert_int_equal(hp_bootloader_choose(&f, HP_BL_AUTO, &out, why, sizeof(why)), 0);
+	assert_int_equal(out, HP_BL_BLS);
+	assert_int_equal(hp_bootloader_choose(&f, HP_BL_GRUB, &out, why, sizeof(why)), 0);
+	assert_int_equal(out, HP_BL_GRUB);
+	facts(&f, FEDORA, false, false, false);
+	f.bls_entries = true;
+	assert_int_equal(hp_bootloader_choose(&f, HP_BL_AUTO, &out, why, sizeof(why)), 0);
+	assert_int_equal(out, HP_BL_BLS);
+	facts(&f, NONE, false, false, false);
+	assert_int_equal(hp_bootloader_choose(&f, HP_BL_BLS, &out, why, sizeof(why)), 0);
+	assert_int_equal(out, HP_BL_BLS);
+	/* Proxmox VE on systemd-boot: its /etc/kernel/cmdline, not GRUB */
+	facts(&f, DEBIAN, false, true, true);
+	f.proxmox_uuids = true;
+	assert_int_equal(hp_bootloader_choose(&f, HP_BL_AUTO, &out, why, sizeof(why)), 0);
+	assert_int_equal(out, HP_BL_KERNEL_INSTALL);
+	/* ... and on GRUB (no /etc/kernel/cmdline) GRUB */
+	facts(&f, DEBIAN, false, false, true);
+	f.proxmox_uuids = true;
+	assert_int_equal(hp_bootloader_choose(&f, HP_BL_AUTO, &out, why, sizeof(why)), 0);
+	assert_int_equal(out, HP_BL_GRUB);
+	assert_string_equal(hp_bootloader_name(HP_BL_BLS), "bls");
+	assert_int_equal(hp_bootloader_parse("bls", &out), 0);
+	assert_int_equal(out, HP_BL_BLS);
+}
+
 static void test_update_argv(void **state)
 {
 	struct hp_boot_facts f;
@@ -113,6 +149,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_choose_table),
+		cmocka_unit_test(test_choose_bls),
 		cmocka_unit_test(test_update_argv),
 		cmocka_unit_test(test_names),
 	};

@@ -150,12 +150,43 @@ static void test_scan(void **state)
 	assert_int_equal(hp_grub_scan("", hits, 8), 0);
 }
 
+/* the scan takes words as GRUB hands them to the kernel: quotes and backslashes out, 0xA0 */
+static void test_scan_grub(void **state)
+{
+	static const char text[] =
+		"GRUB_CMDLINE_LINUX=\"console=ttyS0 hugepages\\\"=3\\\"\"\n"
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"quiet 'hugepages=4' huge\\pagesz=1G\"\n"
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\240hugepages=5\"\n"
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"hugepages=6\"\n"
+		"export GRUB_CMDLINE_LINUX=\"a -- single\"\n"
+		"GRUB_CMDLINE_LINUX_DEFAULT=\"quiet -- x\"\n";
+	struct hp_grub_hit hits[8];
+
+	(void)state;
+	assert_int_equal(hp_grub_scan(text, hits, 8), 5);
+	assert_int_equal(hits[0].line, 1);
+	assert_string_equal(hits[0].word, "hugepages=3");
+	assert_int_equal(hits[1].line, 2);
+	assert_string_equal(hits[1].word, "hugepages=4");
+	assert_string_equal(hits[2].word, "hugepagesz=1G");
+	assert_int_equal(hits[3].line, 3);
+	assert_string_equal(hits[3].word, "hugepages=5");
+	/* the value of an assignment is a word too */
+	assert_int_equal(hits[4].line, 4);
+	assert_string_equal(hits[4].word, "hugepages=6");
+	/* a "--" given to GRUB_CMDLINE_LINUX, not the one of _DEFAULT */
+	assert_int_equal(hp_grub_scan_init(text), 5);
+	assert_int_equal(hp_grub_scan_init("GRUB_CMDLINE_LINUX_DEFAULT=\"quiet -- x\"\n"), 0);
+	assert_int_equal(hp_grub_scan_init("GRUB_CMDLINE_LINUX=\"--\"\n"), 1);
+	assert_int_equal(hp_grub_scan_init("# GRUB_CMDLINE_LINUX=\"a -- b\"\n"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shape),	cmocka_unit_test(test_one_token),
 		cmocka_unit_test(test_refused), cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_scan),
+		cmocka_unit_test(test_scan),	cmocka_unit_test(test_scan_grub),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
