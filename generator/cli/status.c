@@ -205,7 +205,7 @@ static int find_added(struct status *s)
 	for (size_t i = 0; r == 0 && i < s->l.plan.nr_vms && tries < 64; i++) {
 		const struct hp_vm_plan *vp = &s->l.plan.vms[i];
 
-		if (!sole_growth(s, vp))
+		if (vp->backing != HP_BACKING_STATIC || !sole_growth(s, vp))
 			continue;
 		tries++;
 		memset(s->added_vm, 0, n * sizeof(*s->added_vm));
@@ -411,7 +411,7 @@ static void judge(struct status *s)
 		snprintf(s->verdict_line, MSG_LEN, "OK: nothing planned, nothing reserved");
 	else
 		snprintf(s->verdict_line, MSG_LEN,
-			 "OK: the pool is met and backs every planned VM (%zu)", s->l.plan.nr_vms);
+			 "OK: the pool is met and backs every planned VM (%zu)", s->l.plan.nr_static);
 }
 
 /* --- the command --------------------------------------------------------------------------- */

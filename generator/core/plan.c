@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/plan.h"
 #include "core/size.h"
 
@@ -51,6 +52,14 @@ const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t siz
 	for (size_t i = 0; i < plan->nr_pools; i++)
 		if (plan->pools[i].size == size)
 			return &plan->pools[i];
+	return NULL;
+}
+
+const struct hp_vm_plan *hp_plan_find(const struct hp_plan *plan, const char *name)
+{
+	for (size_t i = 0; i < plan->nr_vms; i++)
+		if (!strcmp(plan->vms[i].vm->name, name))
+			return &plan->vms[i];
 	return NULL;
 }
 
@@ -210,6 +219,49 @@ static void problem(struct hp_plan *plan, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void warning(struct hp_plan *plan, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warning(struct hp_plan *plan, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (plan->nr_warnings >= HP_MAX_PROBLEMS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(plan->warnings[plan->nr_warnings++], sizeof(plan->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* "; dynamic: a, b; transparent: c" for the VMs of that backing with memory on the node */
+static size_t budget_names(const struct hp_plan *plan, unsigned id, char *buf, size_t len)
+{
+	static const enum hp_backing_mode kinds[] = { HP_BACKING_DYNAMIC,
+						      HP_BACKING_TRANSPARENT };
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		size_t seen = 0;
+
+		for (size_t i = 0; i < plan->nr_vms && o < len; i++) {
+			const struct hp_vm_plan *v = &plan->vms[i];
+
+			if (v->backing != kinds[k] || !(v->node_pages[id] || v->node_bytes[id]))
+				continue;
+			if (o > len - 40) {
+				o += (size_t)snprintf(buf + o, len - o, ", ...");
+				break;
+			}
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", seen ? ", " : kinds[k] ==
+						HP_BACKING_DYNAMIC ? "; dynamic: " : "; transparent: ",
+					      v->vm->name);
+			seen++;
+		}
+	}
+	return o < len ? o : len - 1;
+}
+
 static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 {
 	char mt[24], pool[24], vm[24], left[24], res[24], names[200];
@@ -227,6 +279,8 @@ static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 	for (size_t i = 0; i < plan->nr_vms; i++) {
 		const struct hp_vm *v = plan->vms[i].vm;
 
+		if (plan->vms[i].backing != HP_BACKING_STATIC)
+			continue;
 		if (v->nodes && plan->node_form) {
 			if (!((v->nodes >> np->id) & 1))
 				continue;
@@ -243,9 +297,190 @@ static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 	if (unpinned)
 		snprintf(names + o, sizeof(names) - o, "%s%zu unpinned VM%s spread over all nodes",
 			 o ? "; " : "", unpinned, unpinned == 1 ? "" : "s");
-	problem(plan,
-		"node %u: MemTotal %s - pool %s - vmemmap %s leaves %s, below the %s it must keep (placed there: %s)",
-		np->id, mt, pool, vm, left, res, names);
+	if (!np->dynamic && !np->ordinary) {
+		problem(plan,
+			"node %u: MemTotal %s - pool %s - vmemmap %s leaves %s, below the %s it must keep (placed there: %s)",
+			np->id, mt, pool, vm, left, res, names);
+		return;
+	}
+	{
+		char dyn[24], dvm[24], ord[24], more[200];
+
+		hp_size_human(np->dynamic, dyn, sizeof(dyn));
+		hp_size_human(np->dynamic_vmemmap, dvm, sizeof(dvm));
+		hp_size_human(np->ordinary, ord, sizeof(ord));
+		budget_names(plan, np->id, more, sizeof(more));
+		problem(plan,
+			"node %u: MemTotal %s - static pool %s - vmemmap %s - dynamic peak %s (vmemmap %s) - ordinary VM memory %s leaves %s, below the %s it must keep (static: %s%s)",
+			np->id, mt, pool, vm, dyn, dvm, ord, left, res, names[0] ? names : "none",
+			more);
+	}
+}
+
+
+/* a transparent VM: no huge pages, its memory is ordinary memory on its nodes (below) */
+static int add_transparent(const struct hp_host *host, struct hp_plan *plan,
+			   const struct hp_vm *v, struct hp_diag *err)
+{
+	struct hp_vm_plan *vp;
+
+	if (v->nodes & ~host->online_mask) {
+		char want[200], have[200];
+		uint64_t bad = v->nodes & ~host->online_mask;
+
+		nodes_text(bad, want, sizeof(want));
+		nodes_text(host->online_mask, have, sizeof(have));
+		hp_diag_set(err, &v->node_loc, "Node=: node %s %s not online (online: %s)", want,
+			    popcount64(bad) > 1 ? "are" : "is", have);
+		return -EINVAL;
+	}
+	if ((u128)v->memory * v->instances > HP_PLAN_MAX_BYTES) {
+		hp_diag_set(
+			err, &v->memory_loc,
+			"Memory= x Instances= takes the plan past 1 EiB, more than any machine has");
+		return -EINVAL;
+	}
+	vp = &plan->vms[plan->nr_vms++];
+	vp->vm = v;
+	vp->backing = HP_BACKING_TRANSPARENT;
+	plan->nr_transparent++;
+	return 0;
+}
+
+static size_t node_index(const struct hp_host *host, unsigned id)
+{
+	for (size_t i = 0; i < host->nr_nodes; i++)
+		if (host->nodes[i].id == id)
+			return i;
+	return 0;
+}
+
+/*
+ * The transparent VMs' memory per node: on their Node= nodes split evenly (the lower nodes
+ * take the bytes that do not divide), else in proportion to the nodes' MemTotal (the
+ * remainder to the first node). Into each VM's node_bytes and the nodes' ordinary.
+ */
+static void ordinary(const struct hp_host *host, struct hp_plan *plan)
+{
+	for (size_t i = 0; i < plan->nr_vms; i++) {
+		struct hp_vm_plan *vp = &plan->vms[i];
+		const struct hp_vm *v = vp->vm;
+		uint64_t total = v->memory * v->instances, given = 0;
+
+		if (vp->backing != HP_BACKING_TRANSPARENT)
+			continue;
+		if (v->nodes) {
+			unsigned k = popcount64(v->nodes), j = 0;
+
+			for (unsigned id = 0; id < HP_MAX_NODES; id++)
+				if ((v->nodes >> id) & 1)
+					vp->node_bytes[id] = total / k + (j++ < total % k ? 1 : 0);
+		} else {
+			for (size_t k = 0; k < host->nr_nodes; k++) {
+				uint64_t b = host->mem_total ? (uint64_t)((u128)total *
+									  host->nodes[k].mem_total /
+									  host->mem_total)
+							     : 0;
+
+				vp->node_bytes[host->nodes[k].id] = b;
+				given += b;
+			}
+			vp->node_bytes[host->nodes[0].id] += total - given;
+		}
+		for (size_t k = 0; k < plan->nr_nodes; k++)
+			plan->nodes[k].ordinary += vp->node_bytes[plan->nodes[k].id];
+	}
+}
+
+/*
+ * The dynamic VMs' pages per node, in configuration order: pinned ones on their nodes,
+ * each other whole on the node with the most room left (ties: the lower node). used[] is
+ * what each node already holds: its reserve and its static pool.
+ */
+static void place_dynamic(const struct hp_host *host, struct hp_plan *plan, uint64_t *used)
+{
+	for (size_t i = 0; i < plan->nr_vms; i++) {
+		struct hp_vm_plan *vp = &plan->vms[i];
+		const struct hp_vm *v = vp->vm;
+		uint64_t cost = vp->page_size + hp_vmemmap_cost(vp->page_size, plan->free_vmemmap);
+		size_t best = 0;
+		uint64_t best_room = 0;
+
+		if (vp->backing != HP_BACKING_DYNAMIC)
+			continue;
+		if (v->nodes && host->nr_nodes > 1) {
+			for (unsigned k = 0; k < HP_MAX_NODES; k++) {
+				if (!((v->nodes >> k) & 1))
+					continue;
+				vp->node_pages[k] = hp_vm_node_pages(v, vp->page_size, k);
+				used[node_index(host, k)] += vp->node_pages[k] * cost;
+			}
+			continue;
+		}
+		for (size_t k = 0; k < host->nr_nodes; k++) {
+			uint64_t taken = used[k] + plan->nodes[k].ordinary;
+			uint64_t room = host->nodes[k].mem_total > taken
+						? host->nodes[k].mem_total - taken
+						: 0;
+
+			if (k == 0 || room > best_room) {
+				best = k;
+				best_room = room;
+			}
+		}
+		vp->node_pages[host->nodes[best].id] = vp->pages;
+		used[best] += vp->pages * cost;
+	}
+}
+
+struct dyn_cost {
+	uint64_t bytes, vmemmap;
+};
+
+static int cmp_dyn_desc(const void *a, const void *b)
+{
+	const struct dyn_cost *x = a, *y = b;
+	uint64_t p = x->bytes + x->vmemmap, q = y->bytes + y->vmemmap;
+
+	return p < q ? 1 : p > q ? -1 : 0;
+}
+
+/*
+ * Per node: every dynamic VM there at once, or the `peak` ones with most memory there. 0, or
+ * -ENOMEM.
+ */
+static int dynamic_peak(struct hp_plan *plan, unsigned peak)
+{
+	struct dyn_cost *c;
+
+	plan->dynamic_peak = peak;
+	if (!plan->nr_dynamic)
+		return 0;
+	c = calloc(plan->nr_dynamic, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	for (size_t k = 0; k < plan->nr_nodes; k++) {
+		struct hp_node_plan *np = &plan->nodes[k];
+		size_t m = 0;
+
+		for (size_t i = 0; i < plan->nr_vms && m < plan->nr_dynamic; i++) {
+			const struct hp_vm_plan *vp = &plan->vms[i];
+			uint64_t pages = vp->node_pages[np->id];
+
+			if (vp->backing != HP_BACKING_DYNAMIC || !pages)
+				continue;
+			c[m].bytes = pages * vp->page_size;
+			c[m].vmemmap = pages * hp_vmemmap_cost(vp->page_size, plan->free_vmemmap);
+			m++;
+		}
+		qsort(c, m, sizeof(*c), cmp_dyn_desc);
+		for (size_t i = 0; i < m && (!peak || i < peak); i++) {
+			np->dynamic += c[i].bytes;
+			np->dynamic_vmemmap += c[i].vmemmap;
+		}
+	}
+	free(c);
+	return 0;
 }
 
 int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
@@ -308,11 +543,17 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		struct hp_vm_plan *vp;
 		struct hp_pool_plan *pool;
 		uint64_t ps = v->page_size ? v->page_size : def_page;
+		enum hp_backing_mode bk = hp_vm_backing(v, set);
 		uint64_t inst;
 		bool pinned;
 
 		if (!v->enabled)
 			continue;
+		if (bk == HP_BACKING_TRANSPARENT) {
+			if (add_transparent(host, plan, v, err) < 0)
+				goto fail;
+			continue;
+		}
 		if (!host->nr_sizes) {
 			hp_diag_set(
 				err, &v->loc,
@@ -332,7 +573,8 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 				    want, popcount64(bad) > 1 ? "are" : "is", have);
 			goto fail;
 		}
-		if (v->nodes && multi && !plan->node_form && !(opts && opts->allow_balanced)) {
+		if (bk == HP_BACKING_STATIC && v->nodes && multi && !plan->node_form &&
+		    !(opts && opts->allow_balanced)) {
 			hp_diag_set(
 				err, &v->node_loc,
 				"Node=: the target kernel %u.%u cannot reserve per node (the hugepages=NODE:COUNT form needs Linux 5.16); the balanced form would spread the pages over all nodes and lose this pinning: remove Node= or accept that with --balanced",
@@ -352,9 +594,23 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		}
 		vp = &plan->vms[plan->nr_vms++];
 		vp->vm = v;
+		vp->backing = bk;
 		vp->page_size = ps;
 		vp->pages = inst * v->instances;
 		vp->loss = (uint64_t)(((u128)inst * ps - v->memory) * v->instances);
+		if (bk == HP_BACKING_DYNAMIC) {
+			char tok[24];
+
+			plan->nr_dynamic++;
+			if (ps >= HP_GIB) {
+				hp_size_token(ps, tok, sizeof(tok));
+				warning(plan,
+					"%s: Backing=dynamic with %s pages: the kernel can rarely find whole free %s ranges once memory is in use, so its start may fail; Backing=static reserves them at boot",
+					v->name, tok, tok);
+			}
+			continue;
+		}
+		plan->nr_static++;
 		pool = &plan->pools[pool_index(plan, ps)];
 		pool->pages += vp->pages;
 		pool->nr_vms++;
@@ -415,6 +671,14 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		}
 	}
 
+	ordinary(host, plan);
+	place_dynamic(host, plan, used);
+	if (dynamic_peak(plan, set->dynamic_peak) < 0) {
+		hp_plan_free(plan);
+		hp_diag_set(err, NULL, "out of memory");
+		return -ENOMEM;
+	}
+
 	plan->feasible = true;
 	for (size_t i = 0; i < n; i++) {
 		struct hp_node_plan *np = &plan->nodes[i];
@@ -426,11 +690,13 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 			pool += pages * plan->pools[p].size;
 			vmem += pages * hp_vmemmap_cost(plan->pools[p].size, plan->free_vmemmap);
 		}
-		if (pool + vmem > (u128)np->mem_total + INT64_MAX) {
-			np->left = INT64_MIN;
-		} else {
-			np->left = (int64_t)((__int128)np->mem_total - (__int128)pool -
-					     (__int128)vmem);
+		{
+			u128 all = pool + vmem + np->dynamic + np->dynamic_vmemmap + np->ordinary;
+
+			if (all > (u128)np->mem_total + INT64_MAX)
+				np->left = INT64_MIN;
+			else
+				np->left = (int64_t)((__int128)np->mem_total - (__int128)all);
 		}
 		np->pool = pool > UINT64_MAX ? UINT64_MAX : (uint64_t)pool;
 		np->vmemmap = vmem > UINT64_MAX ? UINT64_MAX : (uint64_t)vmem;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/vm.h"
 
 void hp_escape(char *dst, size_t len, const char *src)
@@ -61,4 +63,30 @@ bool hp_vm_name_valid(const char *s)
 		if (!alnum(s[i]) && !strchr("_.-", s[i]))
 			return false;
 	return true;
+}
+
+static const char *const backing_names[] = {
+	[HP_BACKING_STATIC] = "static",
+	[HP_BACKING_DYNAMIC] = "dynamic",
+	[HP_BACKING_TRANSPARENT] = "transparent",
+};
+
+const char *hp_backing_name(enum hp_backing_mode b)
+{
+	return (unsigned)b < ARRAY_SIZE(backing_names) ? backing_names[b] : "?";
+}
+
+int hp_backing_parse(const char *s, enum hp_backing_mode *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backing_names); i++)
+		if (!strcmp(s, backing_names[i])) {
+			*out = (enum hp_backing_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+enum hp_backing_mode hp_vm_backing(const struct hp_vm *vm, const struct hp_settings *set)
+{
+	return vm->backing_set || !set ? vm->backing : set->default_backing;
 }

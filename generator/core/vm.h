@@ -18,6 +18,22 @@ struct hp_loc {
 	unsigned line;
 };
 
+/*
+ * How a VM's memory is backed (Backing=):
+ *   static       huge pages reserved at boot (the kernel command line): fastest, always there,
+ *                lost to the host;
+ *   dynamic      huge pages allocated when the VM starts (hugeplan vm start, from libvirt's
+ *                hook) and given back when it stops: near-static speed, memory back to the
+ *                host while the VM is off; the start can fail on a fragmented host;
+ *   transparent  no huge pages reserved: ordinary memory the kernel backs with transparent huge
+ *                pages where it can (THP).
+ */
+enum hp_backing_mode {
+	HP_BACKING_STATIC = 0,
+	HP_BACKING_DYNAMIC,
+	HP_BACKING_TRANSPARENT,
+};
+
 struct hp_vm {
 	char name[HP_NAME_MAX + 1];
 	struct hp_loc loc; /* the file; line 0 */
@@ -30,6 +46,9 @@ struct hp_vm {
 	unsigned instances;
 	bool enabled;
 	bool passthrough;
+	enum hp_backing_mode backing; /* Backing=, else the host's DefaultBacking= */
+	bool backing_set;	      /* Backing= given (else the default applies) */
+	struct hp_loc backing_loc;
 };
 
 struct hp_settings {
@@ -43,6 +62,10 @@ struct hp_settings {
 	bool free_vmemmap;     /* FreeVmemmap= */
 	bool strict;	       /* Strict= */
 	char metrics_dir[256]; /* MetricsDirectory=, absolute; hugeplan metrics --update */
+	enum hp_backing_mode default_backing; /* DefaultBacking=, static */
+	struct hp_loc default_backing_loc;
+	unsigned dynamic_peak; /* DynamicPeak=: dynamic VMs running at once; 0: all of them */
+	struct hp_loc dynamic_peak_loc;
 };
 
 /*
@@ -65,6 +88,15 @@ void hp_escape(char *dst, size_t len, const char *src);
 
 void hp_diag_set(struct hp_diag *d, const struct hp_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* hp_backing_name - "static", "dynamic", "transparent" */
+const char *hp_backing_name(enum hp_backing_mode b);
+
+/* hp_backing_parse - the name back; -EINVAL for anything else */
+int hp_backing_parse(const char *s, enum hp_backing_mode *out);
+
+/* hp_vm_backing - the VM's backing once the host's default is applied */
+enum hp_backing_mode hp_vm_backing(const struct hp_vm *vm, const struct hp_settings *set);
 
 /* hp_vm_name_valid - [A-Za-z0-9][A-Za-z0-9_.-]*, at most HP_NAME_MAX */
 bool hp_vm_name_valid(const char *s);
