@@ -19,6 +19,7 @@ static const struct hp_command commands[] = {
 	{ "remove", cmd_remove, "take hugeplan's kernel arguments out again" },
 	{ "status", cmd_status, "whether this boot's pool serves today's plan and its VMs" },
 	{ "metrics", cmd_metrics, "the status as Prometheus metrics (node_exporter textfile)" },
+	{ "vm", cmd_vm, "start/stop: a dynamic VM's huge pages (libvirt's hook)" },
 };
 
 static void usage(void)

@@ -102,7 +102,7 @@ int hp_record_parse(const char *text, struct hp_rt_record *out, unsigned *bad_li
 			snprintf(out->vm, sizeof(out->vm), "%.*s", HP_NAME_MAX, l + 3);
 			have_vm = true;
 		} else if (!strcmp(l, "state=started") || !strcmp(l, "state=starting")) {
-			out->state = l[12] ? HP_REC_STARTING : HP_REC_STARTED;
+			out->state = strcmp(l, "state=started") ? HP_REC_STARTING : HP_REC_STARTED;
 			have_state = true;
 		} else if (!strncmp(l, "pid=", 4)) {
 			uint64_t v;
