@@ -28,7 +28,6 @@ static void node_list(uint64_t mask, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%u", o ? "," : "", i);
 }
 
-
 #define BAR_WIDTH 60
 
 /*
@@ -202,7 +201,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 			dyn_nodes(p, v, buf, sizeof(buf));
 		else
 			node_list(p->node_form || v->backing != HP_BACKING_STATIC ? v->vm->nodes
-										 : 0,
+										  : 0,
 				  buf, sizeof(buf));
 		scols_line_set_data(ln, 5, buf);
 		hp_cell_size(ln, 6, v->loss, o->bytes);

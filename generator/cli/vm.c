@@ -172,8 +172,8 @@ int hp_vm_settle(const char *root, const char *except, FILE *out)
 }
 
 /* the started records of VMs other than name, into *out */
-static int started_others(const char *root, const char *name, struct hp_rt_record **out,
-			  size_t *n, struct hp_rt_record *own, bool *have_own)
+static int started_others(const char *root, const char *name, struct hp_rt_record **out, size_t *n,
+			  struct hp_rt_record *own, bool *have_own)
 {
 	struct hp_rt_record *recs;
 	size_t m, k = 0;
@@ -214,7 +214,8 @@ static void shortfall_line(const char *root, const char *name, const struct hp_r
 		else
 			snprintf(frag, sizeof(frag), "%s unreadable", HP_P_BUDDYINFO);
 		fprintf(stderr,
-			"%s vm start %s: node %u: wanted %" PRIu64 " more %s pages, got %" PRIu64 " after compacting (node %u: %s); %s\n",
+			"%s vm start %s: node %u: wanted %" PRIu64 " more %s pages, got %" PRIu64
+			" after compacting (node %u: %s); %s\n",
 			program_invocation_short_name, name, p->node, p->target - p->before, tok,
 			got[i] > p->before ? got[i] - p->before : 0, p->node, frag,
 			restored[0] ? restored : "every count is back as it was");
@@ -243,8 +244,8 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 	hp_vm_settle(o->root, NULL, stderr);
 	r = started_others(o->root, name, &others, &nothers, &own, &have_own);
 	if (r == 0 && have_own && own.state == HP_REC_STARTED) {
-		printf("%s: already started (%s/%s.record): nothing to do\n", name,
-		       HP_P_VM_RECORDS, name);
+		printf("%s: already started (%s/%s.record): nothing to do\n", name, HP_P_VM_RECORDS,
+		       name);
 		ret = 0;
 		goto out;
 	}
@@ -276,7 +277,8 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 	if (st.add) {
 		r = hp_rt_record_write(o->root, &st.rec);
 		if (r < 0) {
-			fprintf(stderr, "%s vm start %s: cannot write %s/%s.record: %s; nothing changed\n",
+			fprintf(stderr,
+				"%s vm start %s: cannot write %s/%s.record: %s; nothing changed\n",
 				program_invocation_short_name, name, HP_P_VM_RECORDS, name,
 				strerror(-r));
 			ret = EXIT_USAGE;
@@ -343,7 +345,8 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 
 		p->added = got[i] > p->before ? got[i] - p->before : 0;
 		hp_size_token(p->size, tok, sizeof(tok));
-		printf("%s: node %u: %" PRIu64 " %s pages, %" PRIu64 " added (%" PRIu64 " -> %" PRIu64 ")\n",
+		printf("%s: node %u: %" PRIu64 " %s pages, %" PRIu64 " added (%" PRIu64
+		       " -> %" PRIu64 ")\n",
 		       name, p->node, p->need, tok, p->added, p->before, got[i]);
 	}
 	st.rec.state = HP_REC_STARTED;
@@ -355,7 +358,8 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 			hp_rt_record_remove(o->root, name);
 			fprintf(stderr, "%s vm start %s: cannot write %s/%s.record: %s; %s\n",
 				program_invocation_short_name, name, HP_P_VM_RECORDS, name,
-				strerror(-r), restored[0] ? restored : "every count is back as it was");
+				strerror(-r),
+				restored[0] ? restored : "every count is back as it was");
 			ret = EXIT_USAGE;
 			goto out;
 		}
@@ -414,7 +418,9 @@ static int stop_dynamic(const struct hp_cli *o, struct hp_loaded *l, const char 
 		if (r == 0)
 			r = hp_rt_read_node(o->root, p->size, p->node, &nr, &fr, &su);
 		if (r < 0) {
-			fprintf(stderr, "%s vm stop %s: node %u: cannot give back %" PRIu64 " %s pages: %s; the record stays for the next stop\n",
+			fprintf(stderr,
+				"%s vm stop %s: node %u: cannot give back %" PRIu64
+				" %s pages: %s; the record stays for the next stop\n",
 				program_invocation_short_name, name, p->node, p->added, tok,
 				strerror(-r));
 			failed = true;
@@ -423,7 +429,8 @@ static int stop_dynamic(const struct hp_cli *o, struct hp_loaded *l, const char 
 		printf("%s: node %u: gave back %" PRIu64 " %s pages (%" PRIu64 " -> %" PRIu64 ")\n",
 		       name, p->node, p->added, tok, p->before, nr);
 		if (su > su0)
-			printf("%s: node %u: %" PRIu64 " of them still in use became surplus pages: the kernel frees them when their user lets go\n",
+			printf("%s: node %u: %" PRIu64
+			       " of them still in use became surplus pages: the kernel frees them when their user lets go\n",
 			       name, p->node, su - su0);
 	}
 	if (failed) {
@@ -473,7 +480,8 @@ int cmd_vm(int argc, char **argv)
 			usage();
 			return 0;
 		default:
-			return hp_cli_usage_error("vm", "unrecognized option '%s'", argv[optind - 1]);
+			return hp_cli_usage_error("vm", "unrecognized option '%s'",
+						  argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)

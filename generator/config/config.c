@@ -94,9 +94,10 @@ static int apply_backing(struct hp_config *c, struct hp_diag *err)
 		if (!vm->backing_set)
 			vm->backing = c->host.default_backing;
 		if (vm->backing == HP_BACKING_DYNAMIC && vm->instances > 1) {
-			hp_diag_set(err, vm->backing_set ? &vm->backing_loc : &vm->loc,
-				    "Backing=dynamic needs Instances=1: a dynamic VM is started and stopped by its own name (hugeplan vm start %s); give each copy a file of its own",
-				    vm->name);
+			hp_diag_set(
+				err, vm->backing_set ? &vm->backing_loc : &vm->loc,
+				"Backing=dynamic needs Instances=1: a dynamic VM is started and stopped by its own name (hugeplan vm start %s); give each copy a file of its own",
+				vm->name);
 			return -EINVAL;
 		}
 	}

@@ -116,8 +116,7 @@ static int dir_value(struct parse *p, const char *key, const char *v, char *out,
 	return 1;
 }
 
-static int backing_value(struct parse *p, const char *key, const char *v,
-			 enum hp_backing_mode *out)
+static int backing_value(struct parse *p, const char *key, const char *v, enum hp_backing_mode *out)
 {
 	if (hp_backing_parse(v, out) < 0)
 		return conf_perr(p, "%s=%s: expected static, dynamic or transparent", key, v);

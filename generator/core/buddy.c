@@ -89,8 +89,7 @@ static unsigned order_of(uint64_t page_base, uint64_t huge)
 	return o;
 }
 
-uint64_t hp_buddy_ready(const struct hp_buddy *b, unsigned node, uint64_t page_base,
-			uint64_t huge)
+uint64_t hp_buddy_ready(const struct hp_buddy *b, unsigned node, uint64_t page_base, uint64_t huge)
 {
 	unsigned ord = order_of(page_base, huge);
 	uint64_t n = 0;
@@ -102,8 +101,8 @@ uint64_t hp_buddy_ready(const struct hp_buddy *b, unsigned node, uint64_t page_b
 	return n;
 }
 
-void hp_buddy_describe(const struct hp_buddy *b, unsigned node, uint64_t page_base,
-		       uint64_t huge, char *buf, size_t len)
+void hp_buddy_describe(const struct hp_buddy *b, unsigned node, uint64_t page_base, uint64_t huge,
+		       char *buf, size_t len)
 {
 	uint64_t free = hp_buddy_free_bytes(b, node, page_base);
 	uint64_t ready = hp_buddy_ready(b, node, page_base, huge);
@@ -117,7 +116,8 @@ void hp_buddy_describe(const struct hp_buddy *b, unsigned node, uint64_t page_ba
 		return;
 	}
 	snprintf(buf, len,
-		 "%s free, %" PRIu64 " free %s block%s; %u%% of free memory is in blocks smaller than %s",
+		 "%s free, %" PRIu64
+		 " free %s block%s; %u%% of free memory is in blocks smaller than %s",
 		 f, ready, t, ready == 1 ? "" : "s",
 		 free ? (unsigned)((free - (in_big > free ? free : in_big)) * 100 / free) : 0, t);
 }

@@ -5,8 +5,8 @@
  * from a free block of order N or more; free memory in smaller blocks needs compaction (the
  * kernel moving pages to join blocks) first. This says how fragmented a node is. Pure.
  *
- *   Node 0, zone      DMA      1      1      0      0      2      1      1      0      1      1      3
- *   Node 0, zone   Normal   4243   2001    802    230     99     38     12      5      2      1      0
+ *   Node 0, zone      DMA      1      1      0      0      2      1      1      0      1      1 3
+ *   Node 0, zone   Normal   4243   2001    802    230     99     38     12      5      2      1 0
  */
 #ifndef HP_BUDDY_H
 #define HP_BUDDY_H
@@ -39,14 +39,13 @@ uint64_t hp_buddy_free_bytes(const struct hp_buddy *b, unsigned node, uint64_t p
  * hp_buddy_ready - how many whole huge pages of huge bytes the node's free blocks hold now,
  * without compaction (blocks of that order or more).
  */
-uint64_t hp_buddy_ready(const struct hp_buddy *b, unsigned node, uint64_t page_base,
-			uint64_t huge);
+uint64_t hp_buddy_ready(const struct hp_buddy *b, unsigned node, uint64_t page_base, uint64_t huge);
 
 /*
  * hp_buddy_describe - "1.50 GiB free, 12 free 2M blocks; 98% of free memory is in blocks
  * smaller than 2M" for a message.
  */
-void hp_buddy_describe(const struct hp_buddy *b, unsigned node, uint64_t page_base,
-		       uint64_t huge, char *buf, size_t len);
+void hp_buddy_describe(const struct hp_buddy *b, unsigned node, uint64_t page_base, uint64_t huge,
+		       char *buf, size_t len);
 
 #endif

@@ -15,11 +15,12 @@ int hp_record_format(const struct hp_rt_record *r, char *buf, size_t len)
 	size_t o;
 	int n;
 
-	n = snprintf(buf, len,
-		     RECORD_MAGIC
-		     ": written by hugeplan vm start, given back by hugeplan vm stop\nvm=%s\nstate=%s\npid=%ld\nsince=%" PRIu64
-		     "\n",
-		     r->vm, r->state == HP_REC_STARTED ? "started" : "starting", r->pid, r->since);
+	n = snprintf(
+		buf, len,
+		RECORD_MAGIC
+		": written by hugeplan vm start, given back by hugeplan vm stop\nvm=%s\nstate=%s\npid=%ld\nsince=%" PRIu64
+		"\n",
+		r->vm, r->state == HP_REC_STARTED ? "started" : "starting", r->pid, r->since);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	o = (size_t)n;
@@ -137,8 +138,8 @@ bad_first:
 	return -EINVAL;
 }
 
-void hp_rt_node_counts(const struct hp_pools *pools, uint64_t size, unsigned node,
-		       uint64_t *nr, uint64_t *free, uint64_t *surplus)
+void hp_rt_node_counts(const struct hp_pools *pools, uint64_t size, unsigned node, uint64_t *nr,
+		       uint64_t *free, uint64_t *surplus)
 {
 	const struct hp_pool *p = hp_pools_find(pools, size);
 	const struct hp_pool_node *n = p ? hp_pool_node_find(p, node) : NULL;
@@ -172,8 +173,8 @@ static const struct hp_node_plan *plan_node(const struct hp_plan *plan, unsigned
 }
 
 /* the node's budget with `add` more pages of `size`: 0, or 1 with why */
-static int node_budget(const struct hp_rt_start_in *in, unsigned node, uint64_t size,
-		       uint64_t add, char *why, size_t len)
+static int node_budget(const struct hp_rt_start_in *in, unsigned node, uint64_t size, uint64_t add,
+		       char *why, size_t len)
 {
 	const struct hp_node_plan *np = plan_node(in->plan, node);
 	const struct hp_node *hn = hp_host_node(in->host, node);
@@ -212,9 +213,11 @@ static int node_budget(const struct hp_rt_start_in *in, unsigned node, uint64_t 
 	hp_size_human(np->reserve, res, sizeof(res));
 	hp_size_token(size, tok, sizeof(tok));
 	hp_size_human(add * size, addb, sizeof(addb));
-	snprintf(why, len,
-		 "node %u cannot take %" PRIu64 " more %s pages (%s): MemTotal %s - huge pages %s with them - vmemmap %s - ordinary VM memory %s leaves %s, below the %s reserve",
-		 node, add, tok, addb, mt, hp, vm, ord, lf, res);
+	snprintf(
+		why, len,
+		"node %u cannot take %" PRIu64
+		" more %s pages (%s): MemTotal %s - huge pages %s with them - vmemmap %s - ordinary VM memory %s leaves %s, below the %s reserve",
+		node, add, tok, addb, mt, hp, vm, ord, lf, res);
 	return 1;
 }
 
@@ -257,8 +260,8 @@ int hp_rt_start_decide(const struct hp_rt_start_in *in, struct hp_rt_start *out)
 		spare = nr > held ? nr - held : 0;
 		if (spare > free)
 			spare = free;
-		add = vp->node_pages[node] - (spare < vp->node_pages[node] ? spare
-									: vp->node_pages[node]);
+		add = vp->node_pages[node] -
+		      (spare < vp->node_pages[node] ? spare : vp->node_pages[node]);
 		p = &out->rec.parts[out->rec.nr_parts++];
 		p->size = vp->page_size;
 		p->node = node;
@@ -307,7 +310,8 @@ int hp_rt_static_check(const struct hp_plan *plan, const struct hp_vm_plan *vp,
 			hp_rt_node_counts(pools, vp->page_size, k, &nr, &free, &surplus);
 			if (free < want) {
 				snprintf(why, len,
-					 "node %u is short: %" PRIu64 " of the %" PRIu64 " %s pages %s needs there are free",
+					 "node %u is short: %" PRIu64 " of the %" PRIu64
+					 " %s pages %s needs there are free",
 					 k, free, want, tok, vm->name);
 				return 1;
 			}
@@ -316,7 +320,8 @@ int hp_rt_static_check(const struct hp_plan *plan, const struct hp_vm_plan *vp,
 	}
 	if (!p || p->free < vp->pages) {
 		snprintf(why, len,
-			 "the %s pool is short: %" PRIu64 " of the %" PRIu64 " pages %s needs are free",
+			 "the %s pool is short: %" PRIu64 " of the %" PRIu64
+			 " pages %s needs are free",
 			 tok, p ? p->free : 0, vp->pages, vm->name);
 		return 1;
 	}

@@ -96,7 +96,7 @@ int hp_rt_static_check(const struct hp_plan *plan, const struct hp_vm_plan *vp,
 		       const struct hp_pools *pools, char *why, size_t len);
 
 /* hp_rt_node_counts - nr/free/surplus of a size on a node in the pools (zeros when absent). */
-void hp_rt_node_counts(const struct hp_pools *pools, uint64_t size, unsigned node,
-		       uint64_t *nr, uint64_t *free, uint64_t *surplus);
+void hp_rt_node_counts(const struct hp_pools *pools, uint64_t size, unsigned node, uint64_t *nr,
+		       uint64_t *free, uint64_t *surplus);
 
 #endif

@@ -30,8 +30,8 @@
 #define HP_P_VM_RECORD	    "/run/hugeplan/vms/%s.record"
 #define HP_P_VM_LOCK	    "/run/hugeplan/vm.lock"
 /* a libvirt guest's QEMU, and its memory per node */
-#define HP_P_LIBVIRT_PID "/run/libvirt/qemu/%s.pid"
-#define HP_P_NUMA_MAPS	 "/proc/%ld/numa_maps"
+#define HP_P_LIBVIRT_PID    "/run/libvirt/qemu/%s.pid"
+#define HP_P_NUMA_MAPS	    "/proc/%ld/numa_maps"
 #define HP_P_KMSG	    "/dev/kmsg"
 #define HP_P_DEVNULL	    "/dev/null" /* stdin of what apply runs; a symlink to it masks */
 #define HP_P_KCONFIG	    "/boot/config-%s"

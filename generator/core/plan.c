@@ -236,8 +236,7 @@ static void warning(struct hp_plan *plan, const char *fmt, ...)
 /* "; dynamic: a, b; transparent: c" for the VMs of that backing with memory on the node */
 static size_t budget_names(const struct hp_plan *plan, unsigned id, char *buf, size_t len)
 {
-	static const enum hp_backing_mode kinds[] = { HP_BACKING_DYNAMIC,
-						      HP_BACKING_TRANSPARENT };
+	static const enum hp_backing_mode kinds[] = { HP_BACKING_DYNAMIC, HP_BACKING_TRANSPARENT };
 	size_t o = 0;
 
 	buf[0] = '\0';
@@ -253,8 +252,10 @@ static size_t budget_names(const struct hp_plan *plan, unsigned id, char *buf, s
 				o += (size_t)snprintf(buf + o, len - o, ", ...");
 				break;
 			}
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", seen ? ", " : kinds[k] ==
-						HP_BACKING_DYNAMIC ? "; dynamic: " : "; transparent: ",
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      seen			       ? ", "
+					      : kinds[k] == HP_BACKING_DYNAMIC ? "; dynamic: "
+									       : "; transparent: ",
 					      v->vm->name);
 			seen++;
 		}
@@ -317,10 +318,9 @@ static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 	}
 }
 
-
 /* a transparent VM: no huge pages, its memory is ordinary memory on its nodes (below) */
-static int add_transparent(const struct hp_host *host, struct hp_plan *plan,
-			   const struct hp_vm *v, struct hp_diag *err)
+static int add_transparent(const struct hp_host *host, struct hp_plan *plan, const struct hp_vm *v,
+			   struct hp_diag *err)
 {
 	struct hp_vm_plan *vp;
 
@@ -543,7 +543,7 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		struct hp_vm_plan *vp;
 		struct hp_pool_plan *pool;
 		uint64_t ps = v->page_size ? v->page_size : def_page;
-		enum hp_backing_mode bk = hp_vm_backing(v, set);
+		enum hp_backing_mode bk = v->backing;
 		uint64_t inst;
 		bool pinned;
 

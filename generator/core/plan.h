@@ -77,14 +77,14 @@ struct hp_pool_plan {
 struct hp_node_plan {
 	unsigned id;
 	uint64_t mem_total;
-	uint64_t pool;		    /* bytes of static huge pages */
-	uint64_t vmemmap;	    /* bytes of struct pages behind them */
-	uint64_t dynamic;	    /* bytes of the dynamic VMs' peak */
-	uint64_t dynamic_vmemmap;   /* and of their struct pages */
-	uint64_t ordinary;	    /* bytes of ordinary memory of transparent VMs */
-	int64_t left;		    /* mem_total less all of those, may go below 0 */
-	uint64_t reserve;	    /* what it must keep */
+	uint64_t pool;	  /* bytes of static huge pages */
+	uint64_t vmemmap; /* bytes of struct pages behind them */
+	int64_t left;	  /* mem_total less all of these, may go below 0 */
+	uint64_t reserve; /* what it must keep */
 	bool ok;
+	uint64_t dynamic;	  /* bytes of the dynamic VMs' peak */
+	uint64_t dynamic_vmemmap; /* and of their struct pages */
+	uint64_t ordinary;	  /* bytes of ordinary memory of transparent VMs */
 };
 
 struct hp_plan {

@@ -85,8 +85,3 @@ int hp_backing_parse(const char *s, enum hp_backing_mode *out)
 		}
 	return -EINVAL;
 }
-
-enum hp_backing_mode hp_vm_backing(const struct hp_vm *vm, const struct hp_settings *set)
-{
-	return vm->backing_set || !set ? vm->backing : set->default_backing;
-}

@@ -46,7 +46,7 @@ struct hp_vm {
 	unsigned instances;
 	bool enabled;
 	bool passthrough;
-	enum hp_backing_mode backing; /* Backing=, else the host's DefaultBacking= */
+	enum hp_backing_mode backing; /* Backing=, else DefaultBacking= (the loader fills it) */
 	bool backing_set;	      /* Backing= given (else the default applies) */
 	struct hp_loc backing_loc;
 };
@@ -94,9 +94,6 @@ const char *hp_backing_name(enum hp_backing_mode b);
 
 /* hp_backing_parse - the name back; -EINVAL for anything else */
 int hp_backing_parse(const char *s, enum hp_backing_mode *out);
-
-/* hp_vm_backing - the VM's backing once the host's default is applied */
-enum hp_backing_mode hp_vm_backing(const struct hp_vm *vm, const struct hp_settings *set);
 
 /* hp_vm_name_valid - [A-Za-z0-9][A-Za-z0-9_.-]*, at most HP_NAME_MAX */
 bool hp_vm_name_valid(const char *s);

@@ -86,8 +86,8 @@ int hp_rt_write_nr(const char *root, uint64_t size, unsigned node, uint64_t page
 	return write_text(root, path, v);
 }
 
-int hp_rt_read_node(const char *root, uint64_t size, unsigned node, uint64_t *nr,
-		    uint64_t *free, uint64_t *surplus)
+int hp_rt_read_node(const char *root, uint64_t size, unsigned node, uint64_t *nr, uint64_t *free,
+		    uint64_t *surplus)
 {
 	static const char *const f[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages" };
 	uint64_t *out[] = { nr, free, surplus };
@@ -126,8 +126,7 @@ int hp_rt_read_buddy(const char *root, struct hp_buddy *out)
 	return r;
 }
 
-int hp_rt_records(const char *root, struct hp_rt_record **out, size_t *n, char *bad,
-		  size_t badlen)
+int hp_rt_records(const char *root, struct hp_rt_record **out, size_t *n, char *bad, size_t badlen)
 {
 	struct hp_rt_record *v = NULL;
 	size_t cap = 0, o = 0;
@@ -255,8 +254,7 @@ int hp_rt_lock(const char *root, unsigned wait_ms)
 	return fd;
 }
 
-int hp_rt_qemu_pages(const char *root, const char *vm, uint64_t size, long *pid,
-		     uint64_t *pages)
+int hp_rt_qemu_pages(const char *root, const char *vm, uint64_t size, long *pid, uint64_t *pages)
 {
 	char *text;
 	uint64_t p;

@@ -18,8 +18,8 @@
 int hp_rt_write_nr(const char *root, uint64_t size, unsigned node, uint64_t pages);
 
 /* hp_rt_read_node - nr, free and surplus of that size on that node, as sysfs has them now */
-int hp_rt_read_node(const char *root, uint64_t size, unsigned node, uint64_t *nr,
-		    uint64_t *free, uint64_t *surplus);
+int hp_rt_read_node(const char *root, uint64_t size, unsigned node, uint64_t *nr, uint64_t *free,
+		    uint64_t *surplus);
 
 /*
  * hp_rt_compact - compact the node's memory (writing 1 to its compact file; without one,
@@ -34,8 +34,7 @@ int hp_rt_read_buddy(const char *root, struct hp_buddy *out);
  * hp_rt_records - every record under /run/hugeplan/vms (malloc'd array; none: NULL, 0).
  * Unreadable or malformed ones are skipped and named in bad (if not NULL, "" when none).
  */
-int hp_rt_records(const char *root, struct hp_rt_record **out, size_t *n, char *bad,
-		  size_t badlen);
+int hp_rt_records(const char *root, struct hp_rt_record **out, size_t *n, char *bad, size_t badlen);
 
 /* hp_rt_record_write - replace the VM's record atomically (its directory made when missing) */
 int hp_rt_record_write(const char *root, const struct hp_rt_record *r);
@@ -64,7 +63,6 @@ int hp_rt_lock(const char *root, unsigned wait_ms);
  * pages per node from /proc/PID/numa_maps: pages[node] of page size `size`. -ENOENT when
  * the guest has no running QEMU.
  */
-int hp_rt_qemu_pages(const char *root, const char *vm, uint64_t size, long *pid,
-		     uint64_t *pages);
+int hp_rt_qemu_pages(const char *root, const char *vm, uint64_t size, long *pid, uint64_t *pages);
 
 #endif
