@@ -8,7 +8,8 @@ BUILD="gcc make pkgconf libc6-dev libsmartcols-dev libinih-dev libkmod-dev libjs
 TEST="libcmocka-dev kmod systemd dracut-core qemu-system-x86 grub-common cpio strace valgrind
 clang libclang-rt-14-dev python3 util-linux mount man-db bash-completion dash coreutils
 debhelper dpkg-dev lintian systemd-boot systemd-boot-efi binutils tuned kdump-tools grub-pc-bin xorriso
-prometheus-node-exporter prometheus ansible ansible-lint shellcheck"
+prometheus-node-exporter prometheus ansible ansible-lint shellcheck
+libvirt-daemon-system libvirt-clients"
 
 want=$BUILD
 [ "${1:-all}" = build ] || want="$BUILD $TEST"
