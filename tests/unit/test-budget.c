@@ -68,7 +68,8 @@ static const struct tcase cases[] = {
 	  /* 16384 - 8192 - 128 - 6017 = 2047 MiB < 2048 */
 	  { { 8 * G1, 128 * MiB, 0, 0, 6017 * MiB, 2 * G1, false } },
 	  false,
-	  "node 0: MemTotal 16.0 GiB - static pool 8.00 GiB - vmemmap 128 MiB - dynamic peak 0 B (vmemmap 0 B) - ordinary VM memory 5.88 GiB leaves 2.00 GiB, below the 2.00 GiB it must keep (static: 1 unpinned VM spread over all nodes; transparent: svc)" },
+	  "node 0: MemTotal 16.0 GiB - static pool 8.00 GiB - vmemmap 128 MiB - dynamic peak 0 B (vmemmap 0 B) - ordinary VM memory 5.88 GiB leaves 2.00 GiB, below the 2.00 GiB it must keep (static: 1 unpinned VM spread over all nodes; transparent: svc)",
+	  { 0 } },
 	{ "one node: the same plan, a MiB less of transparent memory: exactly the reserve",
 	  { 16 * G1 },
 	  1,
@@ -80,7 +81,8 @@ static const struct tcase cases[] = {
 	  /* 16384 - 8192 - 128 - 6016 = 2048 MiB = the reserve */
 	  { { 8 * G1, 128 * MiB, 0, 0, 6016 * MiB, 2 * G1, true } },
 	  true,
-	  NULL },
+	  NULL,
+	  { 0 } },
 	{ "one node: the dynamic peak alone breaks it",
 	  { 16 * G1 },
 	  1,
@@ -161,7 +163,8 @@ static const struct tcase cases[] = {
 	  /* reserve 2G + 1G; node1: 8G - 4G - 64M - 3G = 960M < 1G */
 	  { { 0, 0, 0, 0, 0, 2 * G1, true }, { 4 * G1, 64 * MiB, 0, 0, 3 * G1, 1 * G1, false } },
 	  false,
-	  "node 1: MemTotal 8.00 GiB - static pool 4.00 GiB - vmemmap 64.0 MiB - dynamic peak 0 B (vmemmap 0 B) - ordinary VM memory 3.00 GiB leaves 960 MiB, below the 1.00 GiB it must keep (static: db; transparent: web)" },
+	  "node 1: MemTotal 8.00 GiB - static pool 4.00 GiB - vmemmap 64.0 MiB - dynamic peak 0 B (vmemmap 0 B) - ordinary VM memory 3.00 GiB leaves 960 MiB, below the 1.00 GiB it must keep (static: db; transparent: web)",
+	  { 0 } },
 };
 
 static void run_case(const struct tcase *c)

@@ -343,12 +343,14 @@ static void plan_two_nodes(struct fixture *f, size_t nr_vms)
 	p->pools[1] = (struct hp_pool_plan){ .size = G1, .pages = 1, .node_pages = { 1, 0 } };
 	p->nr_pools = 2;
 	p->nodes[0] = (struct hp_node_plan){
-		0, 8 * G1, 10 * M2 + G1, 10 * 32 * HP_KIB + 16 * HP_MIB, 0, 512 * HP_MIB, true
+		0, 8 * G1, 10 * M2 + G1, 10 * 32 * HP_KIB + 16 * HP_MIB, 0, 512 * HP_MIB, true, 0,
+		0, 0
 	};
 	p->nodes[0].left =
 		(int64_t)(p->nodes[0].mem_total - p->nodes[0].pool - p->nodes[0].vmemmap);
-	p->nodes[1] = (struct hp_node_plan){ 1, 32 * HP_MIB,  20 * M2, 20 * 32 * HP_KIB,
-					     0, 512 * HP_MIB, false };
+	p->nodes[1] = (struct hp_node_plan){
+		1, 32 * HP_MIB, 20 * M2, 20 * 32 * HP_KIB, 0, 512 * HP_MIB, false, 0, 0, 0
+	};
 	p->nodes[1].left =
 		(int64_t)(32 * HP_MIB) - (int64_t)(40 * HP_MIB) - (int64_t)(640 * HP_KIB);
 	p->nr_nodes = 2;
@@ -416,7 +418,9 @@ static void test_backing(void **state)
 	plan_two_nodes(f, 3);
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(f->vms[i].name, sizeof(f->vms[i].name), "%s", names[i]);
-		f->vps[i] = (struct hp_vm_plan){ &f->vms[i], sizes[i], need[i], 0 };
+		f->vps[i] = (struct hp_vm_plan){ .vm = &f->vms[i],
+						 .page_size = sizes[i],
+						 .pages = need[i] };
 		f->bvs[i] = (struct hp_back_vm){ .vp = &f->vps[i], .need = need[i], .got = got[i] };
 		f->bvs[i].short_pages = need[i] - got[i];
 	}
@@ -524,7 +528,9 @@ static void test_worst_case(void **state)
 	f->plan.nr_nodes = 8;
 	for (size_t i = 0; i < 500; i++) {
 		snprintf(f->vms[i].name, sizeof(f->vms[i].name), "vm%03zu", i);
-		f->vps[i] = (struct hp_vm_plan){ &f->vms[i], sizes[i % 2], 16, 0 };
+		f->vps[i] = (struct hp_vm_plan){ .vm = &f->vms[i],
+						 .page_size = sizes[i % 2],
+						 .pages = 16 };
 		f->bvs[i] = (struct hp_back_vm){ .vp = &f->vps[i], .need = 16, .short_pages = 16 };
 	}
 	f->back = (struct hp_backing){ .vms = f->bvs, .nr_vms = 500, .nr_short = 500 };
