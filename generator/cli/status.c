@@ -504,7 +504,7 @@ static int gather(struct status *s)
 	}
 	plan_messages(s);
 	vm_messages(s);
-	return 0;
+	return hp_status_dynamic(s);
 }
 
 int hp_status_collect(struct status *s)
@@ -535,6 +535,8 @@ void hp_status_release(struct status *s)
 {
 	hp_backing_free(&s->back);
 	hp_backing_free(&s->cover);
+	free(s->dyn);
+	s->dyn = NULL;
 	free(s->added_vm);
 	s->added_vm = NULL;
 	hp_cli_unload(&s->l);
