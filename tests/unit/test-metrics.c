@@ -405,6 +405,39 @@ static void test_plan(void **state)
 	fx_free(f);
 }
 
+/* a dynamic and a transparent VM: their series appear, from the plan's numbers */
+static void test_dynamic(void **state)
+{
+	struct fixture *f = fx_new();
+
+	(void)state;
+	pool(f, M2, 0, 0, 2, two_nodes_2m);
+	pool(f, G1, 0, 0, 2, two_nodes_1g);
+	plan_two_nodes(f, 2);
+	snprintf(f->vms[0].name, sizeof(f->vms[0].name), "desk");
+	snprintf(f->vms[1].name, sizeof(f->vms[1].name), "web");
+	f->vps[0] = (struct hp_vm_plan){
+		.vm = &f->vms[0], .page_size = M2, .pages = 300, .backing = HP_BACKING_DYNAMIC
+	};
+	f->vps[0].node_pages[1] = 300;
+	f->vps[1] = (struct hp_vm_plan){ .vm = &f->vms[1], .backing = HP_BACKING_TRANSPARENT };
+	f->plan.nr_dynamic = f->plan.nr_transparent = 1;
+	/* 300 x 2M + 300 x 32 KiB; 3 GiB ordinary on node 0 */
+	f->plan.nodes[1].dynamic = 300 * M2;
+	f->plan.nodes[1].dynamic_vmemmap = 300 * 32 * HP_KIB;
+	f->plan.nodes[0].ordinary = 3 * G1;
+	f->in.verdict = (struct hp_metrics_verdict){ 0, false, false };
+	render(f);
+	well_formed(f);
+	expect(f, "hugeplan_planned_pages{size=\"2M\",node=\"1\",backing=\"dynamic\"}", "300");
+	expect(f, "hugeplan_planned_pages{size=\"2M\",node=\"0\",backing=\"dynamic\"}", "0");
+	expect(f, "hugeplan_planned_pages{size=\"2M\",node=\"1\",backing=\"static\"}", "20");
+	expect(f, "hugeplan_budget_dynamic_peak_bytes{node=\"1\"}", "638976000");
+	expect(f, "hugeplan_budget_ordinary_bytes{node=\"0\"}", "3221225472");
+	expect(f, "hugeplan_budget_ordinary_bytes{node=\"1\"}", "0");
+	fx_free(f);
+}
+
 static void test_backing(void **state)
 {
 	struct fixture *f = fx_new();
@@ -544,11 +577,11 @@ static void test_worst_case(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pool_counts),  cmocka_unit_test(test_verdict_states),
-		cmocka_unit_test(test_requested),    cmocka_unit_test(test_plan),
-		cmocka_unit_test(test_backing),	     cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_nothing_read), cmocka_unit_test(test_report_time),
-		cmocka_unit_test(test_worst_case),
+		cmocka_unit_test(test_pool_counts), cmocka_unit_test(test_verdict_states),
+		cmocka_unit_test(test_requested),   cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_dynamic),	    cmocka_unit_test(test_backing),
+		cmocka_unit_test(test_escape),	    cmocka_unit_test(test_nothing_read),
+		cmocka_unit_test(test_report_time), cmocka_unit_test(test_worst_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
