@@ -81,6 +81,8 @@ static void usage(void)
 	       "     --wait SECONDS how long start may compact and try again (default %d)\n"
 	       "     --config DIR   read the configuration from DIR only\n"
 	       "     --root DIR     read the system (and the configuration) under DIR\n"
+	       "     --kver VER     plan for kernel version VER (default: the running one)\n"
+	       "     --balanced     accept the balanced form on kernels before 5.16\n"
 	       "  -h, --help         display this help\n"
 	       "\nExit status: 0 done (or nothing to do), 1 refused or short (every count as it\n"
 	       "was), 2 invalid usage or configuration.\n\nSee hugeplan(8).\n",
