@@ -9,7 +9,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/boot/lib-boot.sh"
 t_init
-: "${HPF_MEM:=256M}" "${HPF_KEEP:=48}" "${HPF_WAIT:=30}"
+: "${HPF_MEM:=128M}" "${HPF_KEEP:=24}" "${HPF_WAIT:=30}" "${HPF_GUEST:=640M}"
+# unmovable KiB scattered into the holes: none (all movable), then 512 KiB (128 pipe pages)
+: "${HPF_UNMOVABLE:=0,512}"
 if ! boot_setup >"$T_TMP/setup.log" 2>&1; then
 	echo "not measured: no kernel for the boot harness ($(tail -n 1 "$T_TMP/setup.log"))"
 	exit 0
@@ -20,23 +22,24 @@ if ! HPF_HUGEPLAN=$B/hugeplan HPF_FRAGMENT=$B/bench/hpf-fragment mkimg "$T_TMP/f
 	exit 0
 fi
 BOOT_TIMEOUT=${HPF_TIMEOUT:-300} boot frag "$T_TMP/frag.img" \
-	"nokaslr hpf.mem=$HPF_MEM hpf.keep=$HPF_KEEP hpf.wait=$HPF_WAIT" -m 1G >/dev/null
+	"nokaslr hpf.mem=$HPF_MEM hpf.keep=$HPF_KEEP hpf.wait=$HPF_WAIT hpf.unmovable=$HPF_UNMOVABLE" -m "$HPF_GUEST" >/dev/null
 if ! grep -q '^HPF-END' "$T_TMP/frag.log"; then
 	echo "not measured: the guest did not finish ($(grep -E '^HPF-|Kernel panic' "$T_TMP/frag.log" | tail -n 5 | tr '\n' ' '))"
 	exit 0
 fi
 want=$(($(echo "$HPF_MEM" | tr -d M) / 2))
-echo "kernel $KVER, 1 GiB guest (TCG), boot $BOOT_S s; a dynamic VM of $HPF_MEM: $want x 2M pages on node 0"
-for m in nocompact compact; do
-	sed -n "s/^HPF-FRAG $m held \([0-9]*\) MiB.*, \([0-9]*\) single pages free$/\1 \2/p" "$T_TMP/frag.log" |
-		while read -r held single; do
-			echo "  $m: fragmented: $held MiB held, $((single * 4 / 1024)) MiB free as single 4 KiB pages"
-		done
-	sed -n "s/^HPF-RESULT mode=$m rc=\([0-9]*\) got=\([0-9?]*\) ms=\([0-9]*\) .*/\1 \2 \3/p" "$T_TMP/frag.log" |
-		while read -r rc got ms; do
-			what="without hugeplan's compaction step (--wait 0)"
-			[ $m = compact ] && what="with hugeplan's compaction step (--wait $HPF_WAIT)"
-			echo "  $what: $got of $want pages in $ms ms, vm start exit $rc"
-		done
+echo "kernel $KVER, $HPF_GUEST guest (TCG), boot $BOOT_S s; a dynamic VM of $HPF_MEM: $want x 2M pages on node 0"
+for u in $(echo "$HPF_UNMOVABLE" | tr , ' '); do
+	line=$(sed -n "s/^HPF-FRAG nocompact-$u held \([0-9]*\) MiB in [0-9]* pages, \([0-9]*\) single pages free, \([0-9]*\) unmovable pipe pages$/\1 \2 \3/p" "$T_TMP/frag.log")
+	set -- $line
+	echo " fragmented: ${1:-?} MiB held as every other 4 KiB page, ${2:+$(($2 * 4 / 1024))} MiB free as single pages, ${3:-?} unmovable pipe pages in the holes:"
+	for m in nocompact compact; do
+		sed -n "s/^HPF-RESULT mode=$m-$u rc=\([0-9]*\) got=\([0-9?]*\) ms=\([0-9]*\) .*/\1 \2 \3/p" "$T_TMP/frag.log" |
+			while read -r rc got ms; do
+				what="without hugeplan's compaction step (--wait 0)"
+				[ $m = compact ] && what="with hugeplan's compaction step (--wait $HPF_WAIT)"
+				echo "   $what: $got of $want pages in $ms ms (vm start exit $rc)"
+			done
+	done
 done
-grep '^HPF-MSG' "$T_TMP/frag.log" | sed 's/^HPF-MSG /  hugeplan: /'
+grep '^HPF-MSG.*vm start' "$T_TMP/frag.log" | sed 's/^HPF-MSG /  /'

@@ -4,15 +4,19 @@
  * (make bench, inside a QEMU guest only: never on a shared machine). It takes all but KEEP
  * MiB of MemFree as anonymous 4 KiB pages (no transparent huge pages), touches each, then
  * gives back every other one: the free memory is then single pages between pages in use, no
- * 2 MiB block free, and all of it movable (compaction can join it). It says "ready" in the
- * file given and holds the rest until killed.
+ * 2 MiB block free, and all of it movable (compaction can join it). With UNMOVABLE_KIB, it
+ * then fills that much of the holes with pipe buffers, pages the kernel can neither move nor
+ * reclaim, scattered as the holes are: the pageblocks they land in cannot become a huge page
+ * again while the pipes live. It says what it did in READY_FILE and holds it all until
+ * killed.
  *
- *   hpf-fragment KEEP_MIB READY_FILE
+ *   hpf-fragment KEEP_MIB UNMOVABLE_KIB READY_FILE
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static long mem_free_kib(void)
@@ -37,9 +41,13 @@ int main(int argc, char **argv)
 	char *p;
 	FILE *f;
 
-	if (argc != 3)
+	long unmov, pipes, made = 0;
+	static char buf[4096];
+
+	if (argc != 4)
 		return 2;
 	keep = atol(argv[1]);
+	unmov = atol(argv[2]);
 	freekb = mem_free_kib();
 	if (freekb < 0 || freekb / 1024 <= keep)
 		return 1;
@@ -53,11 +61,24 @@ int main(int argc, char **argv)
 		p[i * (size_t)page] = (char)i;
 	for (size_t i = 1; i < n; i += 2)
 		munmap(p + i * (size_t)page, (size_t)page);
-	f = fopen(argv[2], "w");
+	pipes = unmov * 1024 / page;
+	if (pipes) {
+		struct rlimit rl = { (rlim_t)(2 * pipes + 64), (rlim_t)(2 * pipes + 64) };
+
+		setrlimit(RLIMIT_NOFILE, &rl);
+		memset(buf, 'u', sizeof(buf));
+		for (; made < pipes; made++) {
+			int fd[2];
+
+			if (pipe(fd) < 0 || write(fd[1], buf, (size_t)page) != page)
+				break;
+		}
+	}
+	f = fopen(argv[3], "w");
 	if (!f)
 		return 1;
-	fprintf(f, "held %zu MiB in %zu pages, %zu single pages free\n", len / 2 >> 20, n - n / 2,
-		n / 2);
+	fprintf(f, "held %zu MiB in %zu pages, %zu single pages free, %ld unmovable pipe pages\n",
+		len / 2 >> 20, n - n / 2, n / 2, made);
 	fclose(f);
 	for (;;)
 		pause();

@@ -4,14 +4,14 @@
 # anew, with --wait hpf.wait (compacting the node between tries). Lines start "HPF-".
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
-hpf_one() { # MODE WAIT
+hpf_one() { # MODE WAIT UNMOVABLE_KIB
 	rm -f /run/hpf-ready
-	hpf-fragment "$(getarg hpf.keep=)" /run/hpf-ready &
+	hpf-fragment "$(getarg hpf.keep=)" "$3" /run/hpf-ready &
 	frag=$!
 	i=0
 	while [ ! -s /run/hpf-ready ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-	echo "HPF-FRAG $1 $(cat /run/hpf-ready 2>/dev/null)"
-	grep -E '^Node 0, zone +(DMA32|Normal)' /proc/buddyinfo | sed "s/^/HPF-BUDDY $1 /"
+	echo "HPF-FRAG $1-$3 $(cat /run/hpf-ready 2>/dev/null)"
+	grep -E '^Node 0, zone +(DMA32|Normal)' /proc/buddyinfo | sed "s/^/HPF-BUDDY $1-$3 /"
 	t0=$(date +%s%N)
 	hugeplan vm start bench --wait "$2" >/run/hpf.out 2>/run/hpf.err
 	rc=$?
@@ -21,7 +21,7 @@ hpf_one() { # MODE WAIT
 	if [ $rc -ne 0 ]; then
 		got=$(sed -n 's/.*, got \([0-9]*\) after compacting.*/\1/p' /run/hpf.err)
 	fi
-	echo "HPF-RESULT mode=$1 rc=$rc got=${got:-?} ms=$(((t1 - t0) / 1000000)) pool_after=$nr"
+	echo "HPF-RESULT mode=$1-$3 rc=$rc got=${got:-?} ms=$(((t1 - t0) / 1000000)) pool_after=$nr"
 	sed 's/^/HPF-MSG /' /run/hpf.out /run/hpf.err
 	[ $rc -eq 0 ] && hugeplan vm stop bench >/dev/null 2>&1
 	kill $frag
@@ -33,8 +33,10 @@ hpf_main() {
 	mkdir -p /etc/hugeplan/vms.d
 	printf '[Host]\nReserveMemory=64M\nReserveMemoryPerNode=64M\n' >/etc/hugeplan/hugeplan.conf
 	printf '[VM]\nMemory=%s\nPageSize=2M\nBacking=dynamic\n' "$(getarg hpf.mem=)" >/etc/hugeplan/vms.d/bench.conf
-	hpf_one nocompact 0
-	hpf_one compact "$(getarg hpf.wait=)"
+	for u in $(getarg hpf.unmovable= | tr , ' '); do
+		hpf_one nocompact 0 "$u"
+		hpf_one compact "$(getarg hpf.wait=)" "$u"
+	done
 	echo "HPF-END"
 }
 

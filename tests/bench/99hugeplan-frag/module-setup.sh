@@ -16,5 +16,5 @@ install() {
 	inst_hook pre-trigger 98 "$moddir/hpf-run.sh"
 	inst_binary "$HPF_HUGEPLAN" /usr/bin/hugeplan
 	inst_binary "$HPF_FRAGMENT" /usr/bin/hpf-fragment
-	inst_multiple date cat grep sleep kill mkdir sed
+	inst_multiple date cat grep sleep kill mkdir sed tr
 }
