@@ -6,7 +6,9 @@
 # once with --wait 0 (the kernel's own attempt, no compaction step), once fragmented anew with
 # the compaction step (compact the node, try again, within --wait). Prints pages obtained and
 # time taken for both, or why it could not measure.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/boot/lib-boot.sh
 . "$TOP/tests/boot/lib-boot.sh"
 t_init
 : "${HPF_MEM:=128M}" "${HPF_KEEP:=24}" "${HPF_WAIT:=30}" "${HPF_GUEST:=640M}"
@@ -31,6 +33,7 @@ want=$(($(echo "$HPF_MEM" | tr -d M) / 2))
 echo "kernel $KVER, $HPF_GUEST guest (TCG), boot $BOOT_S s; a dynamic VM of $HPF_MEM: $want x 2M pages on node 0"
 for u in $(echo "$HPF_UNMOVABLE" | tr , ' '); do
 	line=$(sed -n "s/^HPF-FRAG nocompact-$u held \([0-9]*\) MiB in [0-9]* pages, \([0-9]*\) single pages free, \([0-9]*\) unmovable pipe pages$/\1 \2 \3/p" "$T_TMP/frag.log")
+	# shellcheck disable=SC2086 # the three numbers, one word each
 	set -- $line
 	echo " fragmented: ${1:-?} MiB held as every other 4 KiB page, ${2:+$(($2 * 4 / 1024))} MiB free as single pages, ${3:-?} unmovable pipe pages in the holes:"
 	for m in nocompact compact; do

@@ -6,7 +6,9 @@
 # core/dynamic.h: the static pool's pages are held for the static VM, so a dynamic VM's pages
 # all come on top; a start the kernel cannot meet (900 MiB on the 1 GiB node that holds the
 # kernel) is put back; an interrupted start is settled by the next status.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/boot/lib-boot.sh
 . "$(dirname "$0")/lib-boot.sh"
 t_init
 NUMA="-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=2G
@@ -23,7 +25,7 @@ if ! HPD_HUGEPLAN=$B/hugeplan mkimg "$T_TMP/dyn.img" base rootfs-block hugeplan-
 	t_done
 	exit
 fi
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # $NUMA is QEMU arguments, one word each
 boot dyn "$T_TMP/dyn.img" "nokaslr hugepagesz=2M hugepages=0:0,1:64" -m 3G $NUMA
 L=$T_TMP/dyn.log
 if ! grep -q '^HPD-END' "$L"; then

@@ -5,6 +5,7 @@
 # nr_hugepages is a plain file that keeps what is written (a kernel that always succeeds):
 # shortfalls are tested on a real kernel (tests/boot/run-dynamic.sh). Expected numbers follow
 # core/dynamic.h and core/plan.h; the fixture two-node-16g-32g has 16 and 32 GiB, 0 pages.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
 HP=$B/hugeplan

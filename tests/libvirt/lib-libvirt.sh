@@ -3,6 +3,7 @@
 # touched (E2E-NOTES.md, "libvirt, for real"). For this tier and for the libvirt-runtime and
 # libvirt-hook tiers (issues 15, 16). Sourced after tests/lib.sh.
 # shellcheck shell=sh
+# shellcheck disable=SC2034 # LV_ERR and LV_HP*: set here, read by the caller
 #
 # Interface:
 #   lv_start DIR [NODES]  hold a mount namespace; in it tmpfs over /etc/libvirt (seeded from
@@ -102,7 +103,7 @@ lv_start() {
 	LV_HOLD=$!
 	trap 'lv_stop; command -v t_cleanup >/dev/null && t_cleanup' EXIT
 	sleep 0.2
-	# shellcheck disable=SC2016
+	# shellcheck disable=SC2016 # the script runs in sh inside the namespace, with its own $1 $2 $3
 	if ! lv_run sh -ec '
 		for d in /etc/libvirt /var/lib/libvirt /run/libvirt /var/log/libvirt /var/cache/libvirt; do
 			mkdir -p "$d" && mount -t tmpfs -o mode=0755 none "$d"

@@ -9,7 +9,9 @@
 # each QEMU's hugetlbfs mappings in /proc/PID/numa_maps, libvirt's own error for a refused
 # start. The pages vm start adds follow core/dynamic.h: need - min(need, free) with no static
 # plan and, for the second of two guests, the first one's pages held.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/libvirt/lib-libvirt.sh
 . "$(dirname "$0")/lib-libvirt.sh"
 t_init
 HP=$B/hugeplan
@@ -50,7 +52,7 @@ trap cleanup EXIT
 # hugeplan's own state in the namespace, and the hook installed where the package puts it
 sed "s|/usr/local/bin/hugeplan|$HP|g" "$B/contrib/hugeplan-vm" >"$T_TMP/hugeplan-vm"
 chmod 755 "$T_TMP/hugeplan-vm"
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016 # the script is run by sh inside the namespace, with its own $1
 lv_run sh -ec '
 	for d in /etc/hugeplan /run/hugeplan /var/lib/hugeplan; do
 		mkdir -p "$d" && mount -t tmpfs -o mode=0755 none "$d"

@@ -2,6 +2,7 @@
 # pre-trigger: fragment, then ask hugeplan vm start for a dynamic VM of hpf.mem on node 0,
 # first with --wait 0 (no compaction step: the kernel's own attempt only), then, fragmented
 # anew, with --wait hpf.wait (compacting the node between tries). Lines start "HPF-".
+# shellcheck source=/dev/null # dracut's own, in the initramfs
 type getarg >/dev/null 2>&1 || . /lib/dracut-lib.sh
 
 hpf_one() { # MODE WAIT UNMOVABLE_KIB

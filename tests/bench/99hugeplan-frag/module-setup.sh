@@ -12,6 +12,7 @@ depends() {
 	return 0
 }
 
+# shellcheck disable=SC2154 # dracut sets $moddir
 install() {
 	inst_hook pre-trigger 98 "$moddir/hpf-run.sh"
 	inst_binary "$HPF_HUGEPLAN" /usr/bin/hugeplan

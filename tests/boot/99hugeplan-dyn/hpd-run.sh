@@ -28,7 +28,7 @@ hpd_main() {
 	run static vm start web
 	run desk-start vm start desk
 	counts desk-started
-	cat /run/hugeplan/vms/desk.record | sed 's/^/HPD-REC desk /'
+	sed 's/^/HPD-REC desk /' /run/hugeplan/vms/desk.record
 	run desk-stop vm stop desk
 	counts desk-stopped
 	run big-start vm start big --wait 5

@@ -12,6 +12,7 @@ depends() {
 	return 0
 }
 
+# shellcheck disable=SC2154 # dracut sets $moddir
 install() {
 	inst_hook pre-trigger 97 "$moddir/hpd-run.sh"
 	inst_binary "$HPD_HUGEPLAN" /usr/bin/hugeplan
