@@ -11,9 +11,15 @@
 # shellcheck source=tests/boot/lib-boot.sh
 . "$TOP/tests/boot/lib-boot.sh"
 t_init
-: "${HPF_MEM:=128M}" "${HPF_KEEP:=24}" "${HPF_WAIT:=30}" "${HPF_GUEST:=640M}"
+: "${HPF_MEM:=128M}" "${HPF_KEEP:=64}" "${HPF_WAIT:=30}" "${HPF_GUEST:=512M}"
 # unmovable KiB scattered into the holes: none (all movable), then 512 KiB (128 pipe pages)
 : "${HPF_UNMOVABLE:=0,512}"
+for b in "$B/hugeplan" "$B/bench/hpf-fragment"; do
+	if [ ! -x "$b" ]; then
+		echo "not measured: $b is not built (make bench builds it)"
+		exit 0
+	fi
+done
 if ! boot_setup >"$T_TMP/setup.log" 2>&1; then
 	echo "not measured: no kernel for the boot harness ($(tail -n 1 "$T_TMP/setup.log"))"
 	exit 0
@@ -35,6 +41,7 @@ for u in $(echo "$HPF_UNMOVABLE" | tr , ' '); do
 	line=$(sed -n "s/^HPF-FRAG nocompact-$u held \([0-9]*\) MiB in [0-9]* pages, \([0-9]*\) single pages free, \([0-9]*\) unmovable pipe pages$/\1 \2 \3/p" "$T_TMP/frag.log")
 	# shellcheck disable=SC2086 # the three numbers, one word each
 	set -- $line
+	grep "^HPF-FRAG nocompact-$u failed" "$T_TMP/frag.log" | sed 's/^HPF-FRAG /  not fragmented: /'
 	echo " fragmented: ${1:-?} MiB held as every other 4 KiB page, ${2:+$(($2 * 4 / 1024))} MiB free as single pages, ${3:-?} unmovable pipe pages in the holes:"
 	for m in nocompact compact; do
 		sed -n "s/^HPF-RESULT mode=$m-$u rc=\([0-9]*\) got=\([0-9?]*\) ms=\([0-9]*\) .*/\1 \2 \3/p" "$T_TMP/frag.log" |

@@ -2,7 +2,7 @@
 /*
  * hpf-fragment: fragments a guest's free memory the way a host that has run a while has it
  * (make bench, inside a QEMU guest only: never on a shared machine). It takes all but KEEP
- * MiB of MemFree as anonymous 4 KiB pages (no transparent huge pages), touches each, then
+ * MiB of MemAvailable as anonymous 4 KiB pages (no transparent huge pages), touches each, then
  * gives back every other one: the free memory is then single pages between pages in use, no
  * 2 MiB block free, and all of it movable (compaction can join it). With UNMOVABLE_KIB, it
  * then fills that much of the holes with pipe buffers, pages the kernel can neither move nor
@@ -19,7 +19,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static long mem_free_kib(void)
+static long mem_available_kib(void)
 {
 	char line[256];
 	long v = -1;
@@ -28,10 +28,21 @@ static long mem_free_kib(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &v) == 1)
+		if (sscanf(line, "MemAvailable: %ld kB", &v) == 1)
 			break;
 	fclose(f);
 	return v;
+}
+
+static int say(const char *file, const char *what)
+{
+	FILE *f = fopen(file, "w");
+
+	if (f) {
+		fprintf(f, "failed: %s\n", what);
+		fclose(f);
+	}
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -48,13 +59,13 @@ int main(int argc, char **argv)
 		return 2;
 	keep = atol(argv[1]);
 	unmov = atol(argv[2]);
-	freekb = mem_free_kib();
+	freekb = mem_available_kib();
 	if (freekb < 0 || freekb / 1024 <= keep)
-		return 1;
+		return say(argv[3], "MemAvailable is below what is to be kept");
 	len = (size_t)(freekb / 1024 - keep) << 20;
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		return 1;
+		return say(argv[3], "mmap");
 	madvise(p, len, MADV_NOHUGEPAGE);
 	n = len / (size_t)page;
 	for (size_t i = 0; i < n; i++)

@@ -12,6 +12,8 @@
 #    under 100 ms, growing linearly.
 # 3. The early-boot verifier: in the guest, through the boot harness of tests/boot (one boot
 #    under QEMU), and on this host on the real NUMA capture against a trivial exec.
+# 4. Dynamic huge pages on a fragmented host, in a guest (frag.sh): pages obtained and time
+#    taken by hugeplan vm start without (--wait 0) and with its compaction step.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 2
@@ -95,4 +97,13 @@ if [ -x "$B/hugeplan-verify" ]; then
 	rm -rf "$v"
 else
 	echo "  pending: build/hugeplan-verify is not built (the early-boot branch)"
+fi
+
+# --- 4. dynamic pages after fragmentation ----------------------------------------------------
+echo
+echo "4. Dynamic 2M pages on a fragmented guest, without and with hugeplan's compaction step"
+if [ "${BENCH_BOOT:-1}" = 0 ]; then
+	echo "  skipped (BENCH_BOOT=0)"
+else
+	B=$B sh tests/bench/frag.sh 2>&1 | sed 's/^/  /'
 fi

@@ -10,7 +10,8 @@ hpf_one() { # MODE WAIT UNMOVABLE_KIB
 	hpf-fragment "$(getarg hpf.keep=)" "$3" /run/hpf-ready &
 	frag=$!
 	i=0
-	while [ ! -s /run/hpf-ready ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -s /run/hpf-ready ] && [ $i -lt 1200 ] && kill -0 $frag 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+	[ -s /run/hpf-ready ] || echo "failed: hpf-fragment ended or took too long" >/run/hpf-ready
 	echo "HPF-FRAG $1-$3 $(cat /run/hpf-ready 2>/dev/null)"
 	grep -E '^Node 0, zone +(DMA32|Normal)' /proc/buddyinfo | sed "s/^/HPF-BUDDY $1-$3 /"
 	t0=$(date +%s%N)
