@@ -199,7 +199,7 @@ static int started_others(const char *root, const char *name, struct hp_rt_recor
 }
 
 static void shortfall_line(const char *root, const char *name, const struct hp_rt_record *rec,
-			   const uint64_t *got, const char *restored)
+			   const uint64_t *got, const unsigned *compacted, const char *restored)
 {
 	struct hp_buddy b;
 	bool have_b = hp_rt_read_buddy(root, &b) == 0;
@@ -217,10 +217,11 @@ static void shortfall_line(const char *root, const char *name, const struct hp_r
 			snprintf(frag, sizeof(frag), "%s unreadable", HP_P_BUDDYINFO);
 		fprintf(stderr,
 			"%s vm start %s: node %u: wanted %" PRIu64 " more %s pages, got %" PRIu64
-			" after compacting (node %u: %s); %s\n",
+			" %s (node %u: %s); %s\n",
 			program_invocation_short_name, name, p->node, p->target - p->before, tok,
-			got[i] > p->before ? got[i] - p->before : 0, p->node, frag,
-			restored[0] ? restored : "every count is back as it was");
+			got[i] > p->before ? got[i] - p->before : 0,
+			compacted[i] ? "after compacting" : "without compacting (--wait 0)",
+			p->node, frag, restored[0] ? restored : "every count is back as it was");
 		return; /* one line: the first short node */
 	}
 }
@@ -232,6 +233,7 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 	struct hp_rt_start st;
 	struct hp_pools pools;
 	uint64_t got[HP_RT_MAX_PARTS] = { 0 };
+	unsigned compacted[HP_RT_MAX_PARTS] = { 0 };
 	char errpath[4200], restored[768];
 	const char *name = vp->vm->name;
 	struct hp_rt_start_in in = { .host = &l->host, .plan = &l->plan, .vp = vp };
@@ -302,8 +304,8 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 				got[i] = p->target;
 				continue;
 			}
-			if (round && got[i] < p->target)
-				hp_rt_compact(o->root, p->node);
+			if (round && got[i] < p->target && hp_rt_compact(o->root, p->node) == 0)
+				compacted[i]++;
 			if (!round || got[i] < p->target) {
 				r = hp_rt_write_nr(o->root, p->size, p->node, p->target);
 				if (r < 0 && r != -ENOMEM)
@@ -336,7 +338,7 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 				program_invocation_short_name, name,
 				restored[0] ? restored : "every count is back as it was");
 		else
-			shortfall_line(o->root, name, &st.rec, got, restored);
+			shortfall_line(o->root, name, &st.rec, got, compacted, restored);
 		if (!restored[0])
 			hp_rt_record_remove(o->root, name);
 		goto out;

@@ -21,7 +21,7 @@ hpf_one() { # MODE WAIT UNMOVABLE_KIB
 	nr=$(cat /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages)
 	got=$nr
 	if [ $rc -ne 0 ]; then
-		got=$(sed -n 's/.*, got \([0-9]*\) after compacting.*/\1/p' /run/hpf.err)
+		got=$(sed -n 's/.*, got \([0-9]*\) [a-z]* compacting.*/\1/p' /run/hpf.err)
 	fi
 	echo "HPF-RESULT mode=$1-$3 rc=$rc got=${got:-?} ms=$(((t1 - t0) / 1000000)) pool_after=$nr"
 	sed 's/^/HPF-MSG /' /run/hpf.out /run/hpf.err
