@@ -11,8 +11,8 @@ run() { # LABEL ARGS...: hugeplan's exit status and output
 	echo "HPD-RC $_l $?"
 	sed "s/^/HPD-OUT $_l /" /run/hpd.out
 }
-vm() { # NAME BODY
-	printf '[VM]\n%s\n' "$2" >"/etc/hugeplan/vms.d/$1.conf"
+vm() { # NAME BODY: BODY's \n are line breaks (%b)
+	printf '[VM]\n%b\n' "$2" >"/etc/hugeplan/vms.d/$1.conf"
 }
 
 hpd_main() {
