@@ -130,4 +130,16 @@ if command -v script >/dev/null; then
 	script -qec "$HP plan --root $R --config $C" /dev/null | tr -d '\r' >"$T_TMP/plan.tty"
 	t_grep "on a terminal: one bar per node" '^node 1   \[vD+O+R+\.+\]  32.0 GiB$' "$T_TMP/plan.tty"
 fi
+# --- nothing escapes --root: an absolute link in the image resolves inside it (sys/root.h) -----
+O=$T_TMP/outside
+mkdir -p "$O"
+rm -rf "$R/run"
+ln -s "$O" "$R/run"
+vm start desk >"$T_TMP/out" 2>&1
+t_eq "/run an absolute link out of the image: vm start refused (exit 2: beneath the root it is missing)" 2 $?
+t_eq "nothing made outside the image (no lock, no record)" "" "$(ls -A "$O")"
+t_grep "says which file" "vm start desk: cannot take /run/hugeplan/vm.lock: " "$T_TMP/out"
+t_eq "and node 1 not raised" 0 "$(cat "$N1/nr_hugepages")"
+rm "$R/run"
+mkdir "$R/run"
 t_done
