@@ -266,16 +266,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 		hp_cell_size(ln, 1, np->mem_total, o->bytes);
 		hp_cell_size(ln, 2, np->pool, o->bytes);
 		hp_cell_size(ln, 3, np->vmemmap, o->bytes);
-		if (np->left < 0) {
-			char neg[40];
-
-			hp_cell_size(ln, 4, (uint64_t)(-(np->left + 1)) + 1, o->bytes);
-			snprintf(neg, sizeof(neg), "-%s",
-				 scols_cell_get_data(scols_line_get_cell(ln, 4)));
-			scols_line_set_data(ln, 4, neg);
-		} else {
-			hp_cell_size(ln, 4, (uint64_t)np->left, o->bytes);
-		}
+		cell_left(ln, 4, np->left, o->bytes);
 		hp_cell_size(ln, 5, np->reserve, o->bytes);
 		scols_line_set_data(ln, 6, np->ok ? "yes" : "NO");
 	}
