@@ -20,7 +20,7 @@ for b in "$B/hugeplan" "$B/bench/hpf-fragment"; do
 		exit 0
 	fi
 done
-if ! boot_setup >"$T_TMP/setup.log" 2>&1; then
+if ! boot_setup default >"$T_TMP/setup.log" 2>&1; then
 	echo "not measured: no kernel for the boot harness ($(tail -n 1 "$T_TMP/setup.log"))"
 	exit 0
 fi

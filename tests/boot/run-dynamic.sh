@@ -14,7 +14,7 @@ t_init
 NUMA="-object memory-backend-ram,id=m0,size=1G -object memory-backend-ram,id=m1,size=2G
 -numa node,nodeid=0,memdev=m0,cpus=0 -numa node,nodeid=1,memdev=m1,cpus=1"
 
-if ! boot_setup; then
+if ! boot_setup default; then
 	t_fail "boot setup: kernel fetched and dracut copied"
 	t_done
 	exit
