@@ -199,7 +199,8 @@ static int started_others(const char *root, const char *name, struct hp_rt_recor
 }
 
 static void shortfall_line(const char *root, const char *name, const struct hp_rt_record *rec,
-			   const uint64_t *got, const unsigned *compacted, const char *restored)
+			   const uint64_t *got, const unsigned *compacted, unsigned wait_s,
+			   const char *restored)
 {
 	struct hp_buddy b;
 	bool have_b = hp_rt_read_buddy(root, &b) == 0;
@@ -220,7 +221,9 @@ static void shortfall_line(const char *root, const char *name, const struct hp_r
 			" %s (node %u: %s); %s\n",
 			program_invocation_short_name, name, p->node, p->target - p->before, tok,
 			got[i] > p->before ? got[i] - p->before : 0,
-			compacted[i] ? "after compacting" : "without compacting (--wait 0)",
+			compacted[i] ? "after compacting"
+			: wait_s     ? "without compacting (its compact file could not be written)"
+				     : "without compacting (--wait 0)",
 			p->node, frag, restored[0] ? restored : "every count is back as it was");
 		return; /* one line: the first short node */
 	}
@@ -322,7 +325,8 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 			ok = true;
 			break;
 		}
-		if (stop_asked || mono_ms() >= deadline)
+		/* with --wait, one compaction and try at least, however long the first try took */
+		if (stop_asked || (mono_ms() >= deadline && (round || !wait_s)))
 			break;
 	}
 	if (!ok) {
@@ -338,7 +342,7 @@ static int start_dynamic(const struct hp_cli *o, struct hp_loaded *l, const stru
 				program_invocation_short_name, name,
 				restored[0] ? restored : "every count is back as it was");
 		else
-			shortfall_line(o->root, name, &st.rec, got, compacted, restored);
+			shortfall_line(o->root, name, &st.rec, got, compacted, wait_s, restored);
 		if (!restored[0])
 			hp_rt_record_remove(o->root, name);
 		goto out;
