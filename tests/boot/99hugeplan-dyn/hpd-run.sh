@@ -31,8 +31,16 @@ hpd_main() {
 	sed 's/^/HPD-REC desk /' /run/hugeplan/vms/desk.record
 	run desk-stop vm stop desk
 	counts desk-stopped
+	# 300 MiB of files bound to node 0 (tmpfs mpol=bind:0): the budget does not count them and
+	# compacting cannot free them, so node 0 cannot give big its 900 MiB whatever else it holds
+	mkdir -p /run/hpd-fill
+	mount -t tmpfs -o size=320M,mpol=bind:0 none /run/hpd-fill &&
+		dd if=/dev/zero of=/run/hpd-fill/f bs=1M count=300 2>/dev/null
+	echo "HPD-FILL $? $(sed -n 's/.*MemFree: *//p' $N/node0/meminfo)"
 	run big-start vm start big --wait 5
 	counts big-refused
+	rm -f /run/hpd-fill/f
+	umount /run/hpd-fill
 	# two at once
 	hugeplan vm start desk >/run/a.out 2>&1 &
 	a=$!

@@ -16,5 +16,5 @@ depends() {
 install() {
 	inst_hook pre-trigger 97 "$moddir/hpd-run.sh"
 	inst_binary "$HPD_HUGEPLAN" /usr/bin/hugeplan
-	inst_multiple cat grep sleep kill mkdir sed printf
+	inst_multiple cat grep sleep kill mkdir sed printf mount umount dd rm
 }
