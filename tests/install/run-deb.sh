@@ -35,10 +35,14 @@ fi
 S=$T_TMP/src/hugeplan
 mkdir -p "$S"
 git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t "$S" 2>/dev/null
-# the fast tiers already ran in make check: the package build need not run them again
-(cd "$S" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) >"$T_TMP/build.log" 2>&1
+# the fast tiers already ran in make check: the package build need not run them again. Without
+# the tiers' B (run-tests.sh exports it, absolute): the package's make would clean and build
+# the tree's own build directory, with Debian's flags, instead of its copy's.
+before=$(stat -c %Y "$B/hugeplan" 2>/dev/null)
+(cd "$S" && DEB_BUILD_OPTIONS=nocheck env -u B dpkg-buildpackage -us -uc -b) >"$T_TMP/build.log" 2>&1
 rc=$?
 t_eq "dpkg-buildpackage -us -uc -b builds the package" 0 "$rc"
+t_eq "and leaves the tree's $B alone" "$before" "$(stat -c %Y "$B/hugeplan" 2>/dev/null)"
 [ "$rc" = 0 ] || sed 's/^/#   /' "$T_TMP/build.log" | tail -n 30
 deb=$(find "$T_TMP/src" -maxdepth 1 -name 'hugeplan_*_*.deb' | head -n 1)
 if [ -z "$deb" ]; then
