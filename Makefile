@@ -215,8 +215,12 @@ $(B)/tests/bootpath-tool: tests/bootpath/tool.c $(LIBS_A)
 unit-tests: $(UNIT_BINS) $(B)/tests/kargs-check $(B)/tests/grub-tool $(B)/tests/bootpath-tool
 
 # Reports, never fails a build: not part of check (tests/bench/run.sh says what it measures).
-BENCH_BINS := $(B)/bench/bench-spawn $(B)/bench/bench-plan
+BENCH_BINS := $(B)/bench/bench-spawn $(B)/bench/bench-plan $(B)/bench/hpf-fragment
 $(B)/bench/bench-spawn: tests/bench/spawn.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+# the fragmenting helper of tests/bench/frag.sh, for the guest only
+$(B)/bench/hpf-fragment: tests/bench/fragment.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 $(B)/bench/bench-plan: tests/bench/plan.c $(LIBS_A)

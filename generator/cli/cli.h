@@ -120,6 +120,7 @@ int cmd_apply(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
 
 /*
  * hp_metrics_update - after apply changed something: hugeplan metrics --update for o's root and

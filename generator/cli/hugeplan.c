@@ -20,6 +20,7 @@ static const struct hp_command commands[] = {
 	{ "status", cmd_status, "whether this boot's pool serves today's plan and its VMs" },
 	{ "metrics", cmd_metrics, "the status as Prometheus metrics (node_exporter textfile)" },
 	{ "replan", cmd_replan, "after a VM definition changed: say what changed, or apply" },
+	{ "vm", cmd_vm, "start/stop: a dynamic VM's huge pages (libvirt's hook)" },
 };
 
 static void usage(void)

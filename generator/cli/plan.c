@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/table.h"
@@ -48,12 +49,12 @@ static void page_sizes(const struct hp_vm_plan *v, char *buf, size_t len)
 
 static void override_keys(unsigned k, char *buf, size_t len)
 {
-	static const char *const names[] = { "Memory=",	   "PageSize=", "Node=",
-					     "Instances=", "Enabled=",	"Passthrough=" };
+	static const char *const names[] = { "Memory=",	 "PageSize=",	 "Node=",   "Instances=",
+					     "Enabled=", "Passthrough=", "Backing=" };
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < 6 && o < len; i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(names) && o < len; i++)
 		if (k & (1U << i))
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", names[i]);
 }
@@ -90,7 +91,7 @@ static void print_sources(const struct hp_loaded *l)
 	}
 	if (!plain)
 		return;
-	printf("Not on huge pages (read, not planned):");
+	printf("Not on huge pages (no pages planned, ordinary memory in the budget):");
 	for (size_t i = 0, k = 0; i < l->cfg.nr_vms; i++) {
 		const struct hp_vm *v = &l->cfg.vms[i];
 		char h[24];
@@ -132,6 +133,24 @@ static void json_vm(struct hp_json *j, const struct hp_vm *vm, const struct hp_v
 	for (unsigned k = 0; v && k < HP_MAX_NODES && p->node_form; k++)
 		if ((v->nodes >> k) & 1)
 			hp_json_u64(j, NULL, k);
+	hp_json_end(j);
+	hp_json_str(j, "backing", hp_backing_name(vm->backing));
+	/* dynamic: the pages vm start raises per node; transparent: its ordinary memory */
+	hp_json_array(j, "node_pages");
+	for (size_t k = 0; v && k < p->nr_nodes && v->backing == HP_BACKING_DYNAMIC; k++) {
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "node", p->nodes[k].id);
+		hp_json_u64(j, "pages", v->node_pages[p->nodes[k].id]);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	hp_json_array(j, "node_bytes");
+	for (size_t k = 0; v && k < p->nr_nodes && v->backing == HP_BACKING_TRANSPARENT; k++) {
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "node", p->nodes[k].id);
+		hp_json_u64(j, "bytes", v->node_bytes[p->nodes[k].id]);
+		hp_json_end(j);
+	}
 	hp_json_end(j);
 	hp_json_array(j, "pages");
 	for (size_t i = 0; v && i < v->nr_parts; i++) {
@@ -177,6 +196,117 @@ static void json_vm(struct hp_json *j, const struct hp_vm *vm, const struct hp_v
 	hp_json_end(j);
 }
 
+#define BAR_WIDTH 60
+
+/*
+ * One bar per node on a terminal: static pool S, vmemmap v, dynamic peak D, ordinary VM
+ * memory O, reserve R, left . (over the width: the node does not fit, the bar ends in !).
+ */
+static void print_bars(const struct hp_plan *p)
+{
+	printf("\n");
+	for (size_t k = 0; k < p->nr_nodes; k++) {
+		const struct hp_node_plan *np = &p->nodes[k];
+		const uint64_t part[] = { np->pool, np->vmemmap + np->dynamic_vmemmap, np->dynamic,
+					  np->ordinary, np->reserve };
+		static const char mark[] = "SvDOR";
+		char bar[BAR_WIDTH + 2], mt[24];
+		double scale = np->mem_total ? (double)BAR_WIDTH / (double)np->mem_total : 0;
+		double at = 0;
+		size_t o = 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(part); i++) {
+			size_t to;
+
+			at += (double)part[i] * scale;
+			to = at > BAR_WIDTH ? BAR_WIDTH : (size_t)(at + 0.5);
+			/* a part that is there shows, however small */
+			if (part[i] && to <= o && o < BAR_WIDTH)
+				to = o + 1;
+			while (o < to)
+				bar[o++] = mark[i];
+		}
+		while (o < BAR_WIDTH)
+			bar[o++] = '.';
+		bar[o] = '\0';
+		hp_size_human(np->mem_total, mt, sizeof(mt));
+		printf("node %-3u [%s]%s %s\n", np->id, bar, np->ok ? " " : "!", mt);
+	}
+	printf("         S static pool  v vmemmap  D dynamic peak  O ordinary VM memory  R reserve  . left\n");
+}
+
+/* a dynamic VM's nodes with its pages: "1" or "0:512,1:512" */
+static void dyn_nodes(const struct hp_plan *p, const struct hp_vm_plan *v, char *buf, size_t len)
+{
+	size_t o = 0, k = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < HP_MAX_NODES; i++)
+		k += v->node_pages[i] != 0;
+	for (unsigned i = 0; i < HP_MAX_NODES && o < len; i++) {
+		if (!v->node_pages[i])
+			continue;
+		if (k == 1)
+			o += (size_t)snprintf(buf + o, len - o, "%u", i);
+		else
+			o += (size_t)snprintf(buf + o, len - o, "%s%u:%" PRIu64, o ? "," : "", i,
+					      v->node_pages[i]);
+	}
+	(void)p;
+}
+
+static void cell_left(struct libscols_line *ln, size_t col, int64_t left, bool bytes)
+{
+	char neg[40];
+
+	if (left >= 0) {
+		hp_cell_size(ln, col, (uint64_t)left, bytes);
+		return;
+	}
+	hp_cell_size(ln, col, (uint64_t)(-(left + 1)) + 1, bytes);
+	snprintf(neg, sizeof(neg), "-%s", scols_cell_get_data(scols_line_get_cell(ln, col)));
+	scols_line_set_data(ln, col, neg);
+}
+
+/*
+ * The budget per node, once a VM is dynamic or transparent: the static pool, its vmemmap,
+ * the dynamic peak (with its vmemmap), the ordinary memory, the reserve and what is left.
+ */
+static int print_budget(const struct hp_cli *o, const struct hp_plan *p,
+			const struct hp_column *cols, size_t ncols)
+{
+	struct libscols_table *t = hp_table_new("budget", cols, ncols);
+
+	if (!t)
+		return -1;
+	for (size_t k = 0; k < p->nr_nodes; k++) {
+		const struct hp_node_plan *np = &p->nodes[k];
+		struct libscols_line *ln = scols_table_new_line(t, NULL);
+
+		if (!ln)
+			break;
+		hp_cell_u64(ln, 0, np->id);
+		hp_cell_size(ln, 1, np->mem_total, o->bytes);
+		hp_cell_size(ln, 2, np->pool, o->bytes);
+		hp_cell_size(ln, 3, np->vmemmap + np->dynamic_vmemmap, o->bytes);
+		hp_cell_size(ln, 4, np->dynamic, o->bytes);
+		hp_cell_size(ln, 5, np->ordinary, o->bytes);
+		hp_cell_size(ln, 6, np->reserve, o->bytes);
+		cell_left(ln, 7, np->left - (int64_t)np->reserve, o->bytes);
+		scols_line_set_data(ln, 8, np->ok ? "yes" : "NO");
+	}
+	if (p->dynamic_peak)
+		printf("Budget per node (DYNAMIC: the %u dynamic VM%s with most memory on the node at once; LEFT: after the reserve):\n",
+		       p->dynamic_peak, p->dynamic_peak == 1 ? "" : "s");
+	else
+		printf("Budget per node (DYNAMIC: every dynamic VM at once; LEFT: after the reserve):\n");
+	scols_print_table(t);
+	scols_unref_table(t);
+	if (isatty(STDOUT_FILENO))
+		print_bars(p);
+	return 0;
+}
+
 static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 {
 	// clang-format off
@@ -194,8 +324,15 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 		{ "VMEMMAP", SCOLS_FL_RIGHT }, { "LEFT", SCOLS_FL_RIGHT },
 		{ "RESERVE", SCOLS_FL_RIGHT }, { "FITS", SCOLS_FL_RIGHT },
 	};
+	static const struct hp_column budget_cols[] = {
+		{ "NODE", 0 }, { "MEMTOTAL", SCOLS_FL_RIGHT }, { "STATIC", SCOLS_FL_RIGHT },
+		{ "VMEMMAP", SCOLS_FL_RIGHT }, { "DYNAMIC", SCOLS_FL_RIGHT },
+		{ "ORDINARY", SCOLS_FL_RIGHT }, { "RESERVE", SCOLS_FL_RIGHT },
+		{ "LEFT", SCOLS_FL_RIGHT }, { "FITS", SCOLS_FL_RIGHT },
+	};
 	// clang-format on
 	const struct hp_plan *p = &l->plan;
+	bool mixed = p->nr_dynamic || p->nr_transparent;
 	struct libscols_table *t;
 	char buf[64];
 	bool imported = false;
@@ -215,8 +352,15 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 	t = hp_table_new("vms", vm_cols, ARRAY_SIZE(vm_cols));
 	if (!t)
 		return -1;
-	if (imported)
-		scols_table_new_column(t, "SOURCE", 0, 0);
+	if (imported && !scols_table_new_column(t, "SOURCE", 0, 0)) {
+		scols_unref_table(t);
+		return -1;
+	}
+	/* the column appears once a VM is not static: a static-only plan reads as it did */
+	if (mixed && !scols_table_new_column(t, "BACKING", 0, 0)) {
+		scols_unref_table(t);
+		return -1;
+	}
 	for (size_t i = 0; i < p->nr_vms; i++) {
 		const struct hp_vm_plan *v = &p->vms[i];
 		struct libscols_line *ln = scols_table_new_line(t, NULL);
@@ -229,11 +373,23 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 		scols_line_set_data(ln, 2, buf);
 		hp_cell_u64(ln, 3, v->vm->instances);
 		hp_cell_u64(ln, 4, v->pages);
-		node_list(p->node_form ? v->nodes : 0, buf, sizeof(buf));
+		if (v->backing == HP_BACKING_DYNAMIC)
+			dyn_nodes(p, v, buf, sizeof(buf));
+		else if (v->backing == HP_BACKING_TRANSPARENT)
+			node_list(v->vm->source == HP_SRC_FILES ? v->vm->nodes : 0, buf,
+				  sizeof(buf));
+		else
+			node_list(p->node_form ? v->nodes : 0, buf, sizeof(buf));
 		scols_line_set_data(ln, 5, buf);
 		hp_cell_size(ln, 6, v->loss, o->bytes);
+		if (v->backing == HP_BACKING_TRANSPARENT) {
+			scols_line_set_data(ln, 2, "-");
+			scols_line_set_data(ln, 4, "-");
+		}
 		if (imported)
 			scols_line_set_data(ln, 7, hp_source_name(v->vm->source));
+		if (mixed)
+			scols_line_set_data(ln, imported ? 8 : 7, hp_backing_name(v->backing));
 	}
 	if (p->nr_vms)
 		scols_print_table(t);
@@ -273,6 +429,12 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 	}
 
 	printf("\n");
+	/* the budget, once memory off the static pool counts (imported VMs off huge pages too) */
+	if (mixed || p->nr_plain) {
+		if (print_budget(o, p, budget_cols, ARRAY_SIZE(budget_cols)) < 0)
+			return -1;
+		goto verdict;
+	}
 	t = hp_table_new("nodes", node_cols, ARRAY_SIZE(node_cols));
 	if (!t)
 		return -1;
@@ -286,23 +448,19 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 		hp_cell_size(ln, 1, np->mem_total, o->bytes);
 		hp_cell_size(ln, 2, np->pool, o->bytes);
 		hp_cell_size(ln, 3, np->vmemmap, o->bytes);
-		if (np->left < 0) {
-			char neg[40];
-
-			hp_cell_size(ln, 4, (uint64_t)(-(np->left + 1)) + 1, o->bytes);
-			snprintf(neg, sizeof(neg), "-%s",
-				 scols_cell_get_data(scols_line_get_cell(ln, 4)));
-			scols_line_set_data(ln, 4, neg);
-		} else {
-			hp_cell_size(ln, 4, (uint64_t)np->left, o->bytes);
-		}
+		cell_left(ln, 4, np->left, o->bytes);
 		hp_cell_size(ln, 5, np->reserve, o->bytes);
 		scols_line_set_data(ln, 6, np->ok ? "yes" : "NO");
 	}
 	scols_print_table(t);
 	scols_unref_table(t);
+	if (isatty(STDOUT_FILENO))
+		print_bars(p);
 
+verdict:
 	printf("\n");
+	for (size_t i = 0; i < p->nr_warnings; i++)
+		printf("Warning: %s\n", p->warnings[i]);
 	if (p->feasible) {
 		printf("Verdict: the plan fits this host.\n");
 		printf("Kernel arguments: %s\n",
@@ -378,6 +536,9 @@ static int print_json(const struct hp_loaded *l)
 		hp_json_u64(&j, "mem_total", np->mem_total);
 		hp_json_u64(&j, "pool", np->pool);
 		hp_json_u64(&j, "vmemmap", np->vmemmap);
+		hp_json_u64(&j, "dynamic", np->dynamic);
+		hp_json_u64(&j, "dynamic_vmemmap", np->dynamic_vmemmap);
+		hp_json_u64(&j, "ordinary", np->ordinary);
 		hp_json_i64(&j, "left", np->left);
 		hp_json_u64(&j, "reserve", np->reserve);
 		hp_json_bool(&j, "fits", np->ok);
@@ -387,6 +548,11 @@ static int print_json(const struct hp_loaded *l)
 	hp_json_array(&j, "problems");
 	for (size_t i = 0; i < p->nr_problems; i++)
 		hp_json_str(&j, NULL, p->problems[i]);
+	hp_json_end(&j);
+	hp_json_u64(&j, "dynamic_peak", p->dynamic_peak);
+	hp_json_array(&j, "warnings");
+	for (size_t i = 0; i < p->nr_warnings; i++)
+		hp_json_str(&j, NULL, p->warnings[i]);
 	hp_json_end(&j);
 	hp_json_end(&j);
 	return hp_cli_json_print(&j);

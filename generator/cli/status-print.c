@@ -192,6 +192,8 @@ int hp_status_print_human(const struct status *s)
 			return -ENOMEM;
 		print_msgs(s, s->vm_msgs, s->nr_vm_msgs, 7);
 	}
+	if (hp_status_print_dynamic(s) < 0)
+		return -ENOMEM;
 	printf("\nVerdict: %s\n", s->verdict_line);
 	return 0;
 }
@@ -427,6 +429,7 @@ int hp_status_print_json(const struct status *s, int exit_code)
 	json_pools(&j, s);
 	json_plan(&j, s);
 	json_vms(&j, s);
+	hp_status_json_dynamic(&j, s);
 	json_msgs(&j, "vm_messages", s->vm_msgs, s->nr_vm_msgs);
 	hp_json_end(&j);
 	return hp_cli_json_print(&j);

@@ -414,7 +414,8 @@ static void judge(struct status *s)
 		snprintf(s->verdict_line, MSG_LEN, "OK: nothing planned, nothing reserved");
 	else
 		snprintf(s->verdict_line, MSG_LEN,
-			 "OK: the pool is met and backs every planned VM (%zu)", s->l.plan.nr_vms);
+			 "OK: the pool is met and backs every planned VM (%zu)",
+			 s->l.plan.nr_static);
 }
 
 /* --- the command --------------------------------------------------------------------------- */
@@ -523,7 +524,7 @@ static int gather(struct status *s)
 	}
 	plan_messages(s);
 	vm_messages(s);
-	return 0;
+	return hp_status_dynamic(s);
 }
 
 int hp_status_collect(struct status *s)
@@ -557,6 +558,8 @@ void hp_status_release(struct status *s)
 	hp_changes_free(&s->changes.changes);
 	hp_recs_free(&s->today_recs);
 	hp_state_free(&s->state);
+	free(s->dyn);
+	s->dyn = NULL;
 	hp_cli_unload(&s->l);
 }
 

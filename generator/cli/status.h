@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "core/backing.h"
+#include "core/dynamic.h"
 #include "core/stale.h"
 #include "core/state.h"
 #include "core/verdict.h"
@@ -29,6 +30,18 @@
 struct msg {
 	int prio;
 	char text[MSG_LEN];
+};
+
+/* a VM that is not static: whether it runs, and on what (status-dynamic.c) */
+struct hp_status_dyn {
+	const struct hp_vm_plan *vp;
+	bool have_rec;
+	struct hp_rt_record rec;
+	bool qemu; /* a QEMU of its name runs (libvirt's pid file) */
+	long pid;
+	uint64_t on_nodes; /* its QEMU's huge pages of its size on its plan's nodes */
+	bool on_pages;	   /* dynamic and running on all of its pages */
+	char state[300];
 };
 
 struct status {
@@ -62,7 +75,20 @@ struct status {
 	char verdict_line[MSG_LEN];
 	char cause[MSG_LEN]; /* another owner of the command line defeats the plan (core/owners.h)
 			      */
+	struct hp_status_dyn *dyn; /* the plan's dynamic and transparent VMs */
+	size_t nr_dyn;
+	int settled; /* interrupted vm starts settled now */
 };
+
+/*
+ * hp_status_dynamic - settle interrupted vm starts (when the vm lock is free), then each
+ * dynamic and transparent VM's state into s->dyn. 0 or -ENOMEM.
+ */
+int hp_status_dynamic(struct status *s);
+/* the table of them, and their JSON array "backings" */
+int hp_status_print_dynamic(const struct status *s);
+struct hp_json;
+void hp_status_json_dynamic(struct hp_json *j, const struct status *s);
 
 /*
  * hp_status_collect - everything status knows, for s->o (s zeroed but for o): the

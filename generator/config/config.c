@@ -84,6 +84,28 @@ int conf_check_duplicates(struct hp_config *c, struct hp_diag *err)
 	return r;
 }
 
+/*
+ * Backing= left out takes DefaultBacking=; a dynamic VM starts and stops by its own name,
+ * so it is one instance.
+ */
+static int apply_backing(struct hp_config *c, struct hp_diag *err)
+{
+	for (size_t i = 0; i < c->nr_vms; i++) {
+		struct hp_vm *vm = &c->vms[i];
+
+		if (!vm->backing_set)
+			vm->backing = c->host.default_backing;
+		if (vm->backing == HP_BACKING_DYNAMIC && vm->instances > 1) {
+			hp_diag_set(
+				err, vm->backing_set ? &vm->backing_loc : &vm->loc,
+				"Backing=dynamic needs Instances=1: a dynamic VM is started and stopped by its own name (hugeplan vm start %s); give each copy a file of its own",
+				vm->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* a load that failed: a message for the errors that have none yet, and c left empty */
 static int load_failed(struct hp_config *c, struct hp_diag *err, int r)
 {
@@ -110,6 +132,8 @@ int hp_config_load_opts(const char *root, const char *confdir, const struct hp_c
 		r = conf_load_host(&ld);
 	if (r >= 0 && !c->opts.host_only)
 		r = conf_load_vms(&ld);
+	if (r >= 0)
+		r = apply_backing(c, err);
 	return r < 0 ? load_failed(c, err, r) : r;
 }
 
@@ -169,5 +193,7 @@ int hp_config_load_texts(const struct hp_conf_text *t, size_t n, struct hp_confi
 	}
 	if (r >= 0)
 		r = conf_check_duplicates(c, err);
+	if (r >= 0)
+		r = apply_backing(c, err);
 	return r < 0 ? load_failed(c, err, r) : r;
 }

@@ -146,6 +146,29 @@ static int sources_value(struct parse *p, const char *v, struct hp_settings *h,
 	return 1;
 }
 
+static int backing_value(struct parse *p, const char *key, const char *v, enum hp_backing_mode *out)
+{
+	if (hp_backing_parse(v, out) < 0)
+		return conf_perr(p, "%s=%s: expected static, dynamic or transparent", key, v);
+	return 1;
+}
+
+/* a whole number from 1 to 65535 */
+static int count_value(struct parse *p, const char *key, const char *v, unsigned *out)
+{
+	unsigned long n;
+	char *e;
+
+	errno = 0;
+	n = strtoul(v, &e, 10);
+	if (v[0] < '0' || v[0] > '9' || *e || (errno && errno != ERANGE))
+		return conf_perr(p, "%s=%s: not a whole number", key, v);
+	if (errno == ERANGE || n < 1 || n > 65535)
+		return conf_perr(p, "%s=%s: must be from 1 to 65535", key, v);
+	*out = (unsigned)n;
+	return 1;
+}
+
 int conf_host_key(struct parse *p, const char *key, const char *v)
 {
 	struct hp_settings *h = &p->c->host;
@@ -183,9 +206,21 @@ int conf_host_key(struct parse *p, const char *key, const char *v)
 	}
 	if (!strcmp(key, "AutoApply"))
 		return bool_value(p, key, v, &h->auto_apply, false);
+	if (!strcmp(key, "DefaultBacking")) {
+		h->default_backing = HP_BACKING_STATIC;
+		h->default_backing_loc = here;
+		return empty || backing_value(p, key, v, &h->default_backing);
+	}
+	if (!strcmp(key, "DynamicPeak")) {
+		h->dynamic_peak = 0;
+		h->dynamic_peak_loc = here;
+		if (empty || !strcmp(v, "all"))
+			return 1;
+		return count_value(p, key, v, &h->dynamic_peak);
+	}
 	return conf_perr(
 		p,
-		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict, MetricsDirectory, Sources, AutoApply)",
+		"unknown key %s= in [Host] (known: ReserveMemory, ReserveMemoryPerNode, DefaultPageSize, FreeVmemmap, Strict, MetricsDirectory, Sources, AutoApply, DefaultBacking, DynamicPeak)",
 		key);
 }
 
@@ -224,22 +259,10 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		return empty || node_value(p, v, &vm->nodes);
 	}
 	if (!strcmp(key, "Instances")) {
-		char *e;
-		unsigned long n;
-
 		vm->instances = 1;
 		vm->set_keys =
 			empty ? vm->set_keys & ~HP_KEY_INSTANCES : vm->set_keys | HP_KEY_INSTANCES;
-		if (empty)
-			return 1;
-		errno = 0;
-		n = strtoul(v, &e, 10);
-		if (v[0] < '0' || v[0] > '9' || *e || (errno && errno != ERANGE))
-			return conf_perr(p, "Instances=%s: not a whole number", v);
-		if (errno == ERANGE || n < 1 || n > 65535)
-			return conf_perr(p, "Instances=%s: must be from 1 to 65535", v);
-		vm->instances = (unsigned)n;
-		return 1;
+		return empty || count_value(p, key, v, &vm->instances);
 	}
 	if (!strcmp(key, "Enabled") || !strcmp(key, "Passthrough")) {
 		unsigned k = key[0] == 'E' ? HP_KEY_ENABLED : HP_KEY_PASSTHROUGH;
@@ -249,8 +272,16 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 			return bool_value(p, key, v, &vm->enabled, true);
 		return bool_value(p, key, v, &vm->passthrough, false);
 	}
+	if (!strcmp(key, "Backing")) {
+		vm->set_keys =
+			empty ? vm->set_keys & ~HP_KEY_BACKING : vm->set_keys | HP_KEY_BACKING;
+		vm->backing = HP_BACKING_STATIC;
+		vm->backing_set = !empty;
+		vm->backing_loc = here;
+		return empty || backing_value(p, key, v, &vm->backing);
+	}
 	return conf_perr(
 		p,
-		"unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, Enabled, Passthrough)",
+		"unknown key %s= in [VM] (known: Name, Memory, PageSize, Node, Instances, Enabled, Passthrough, Backing)",
 		key);
 }

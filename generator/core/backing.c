@@ -142,16 +142,18 @@ int hp_backing_compute(const struct hp_plan *plan, const struct hp_avail_set *av
 	out->vms = calloc(plan->nr_vms ? plan->nr_vms : 1, sizeof(*out->vms));
 	if (!out->vms)
 		return -ENOMEM;
-	out->nr_vms = plan->nr_vms;
 	out->left = *avail;
 	out->per_node = avail->per_node;
+	/* the static VMs: dynamic ones bring their pages at start, transparent ones need none */
 	for (size_t i = 0; i < plan->nr_vms; i++) {
-		out->vms[i].vp = &plan->vms[i];
-		out->vms[i].need = plan->vms[i].pages;
+		if (plan->vms[i].backing != HP_BACKING_STATIC)
+			continue;
+		out->vms[out->nr_vms].vp = &plan->vms[i];
+		out->vms[out->nr_vms++].need = plan->vms[i].pages;
 	}
 	/* pinned first: they cannot go elsewhere, unpinned ones can */
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < plan->nr_vms; i++) {
+		for (size_t i = 0; i < out->nr_vms; i++) {
 			struct hp_back_vm *b = &out->vms[i];
 
 			for (size_t k = 0; k < b->vp->nr_parts; k++) {
@@ -168,7 +170,7 @@ int hp_backing_compute(const struct hp_plan *plan, const struct hp_avail_set *av
 					back_unpinned(plan, a, avail->per_node, p, b);
 			}
 		}
-	for (size_t i = 0; i < plan->nr_vms; i++) {
+	for (size_t i = 0; i < out->nr_vms; i++) {
 		struct hp_back_vm *b = &out->vms[i];
 
 		b->short_pages = b->need - b->got;

@@ -50,7 +50,7 @@ struct hp_back_vm {
 };
 
 struct hp_backing {
-	struct hp_back_vm *vms; /* one per plan VM, in the plan's (configuration) order */
+	struct hp_back_vm *vms; /* one per static VM of the plan, in configuration order */
 	size_t nr_vms;
 	size_t nr_short;      /* VMs with short_pages > 0 */
 	uint64_t short_bytes; /* all of them */

@@ -52,6 +52,8 @@ enum fam {
 	F_BUDGET_RESERVE,
 	F_BUDGET_LEFT,
 	F_BUDGET_FITS,
+	F_BUDGET_DYNAMIC,
+	F_BUDGET_ORDINARY,
 	F_PLANNED_VMS,
 	F_SHORT_VMS,
 	F_SHORT_BYTES,
@@ -70,7 +72,7 @@ static const struct {
 	[F_PLAN_INFO] = { "hugeplan_plan_info", "Plan ids (hugeplan.plan=) of today's plan, of this boot's kernel command line and of apply's last write; empty when there is none. Always 1." },
 	[F_BOOT_CHECK] = { "hugeplan_boot_check", "The early-boot check of the pool against this boot's kernel command line, a state set: met, short, nothing-requested." },
 	[F_PAGE_SIZE] = { "hugeplan_page_size_bytes", "The page size a size label names, in bytes: multiply a _pages series by it for bytes." },
-	[F_PLANNED] = { "hugeplan_planned_pages", "Pages today's plan reserves, per size and node; backing=static: reserved at boot. On a kernel that spreads a count over the nodes itself, the node split is the planner's estimate." },
+	[F_PLANNED] = { "hugeplan_planned_pages", "Pages today's plan gives, per size and node; backing=static: reserved at boot; backing=dynamic: raised by hugeplan vm start while the VM runs. On a kernel that spreads a count over the nodes itself, the static node split is the planner's estimate." },
 	[F_REQUESTED] = { "hugeplan_requested_pages", "Pages this boot's kernel command line asks for, as the kernel reads it, per size and node; a count the kernel spreads over several nodes itself has no node label." },
 	[F_RESERVED] = { "hugeplan_reserved_pages", "Pages the kernel holds in the persistent pool (nr_hugepages less surplus_hugepages), per size and node." },
 	[F_FREE] = { "hugeplan_free_pages", "Pages of the pool that are not in use (free_hugepages), per size and node." },
@@ -84,8 +86,10 @@ static const struct {
 	[F_BUDGET_POOL] = { "hugeplan_budget_pool_bytes", "Huge pages today's plan puts on the node, in bytes." },
 	[F_BUDGET_VMEMMAP] = { "hugeplan_budget_vmemmap_bytes", "The struct page memory behind those pages (the vmemmap), in bytes." },
 	[F_BUDGET_RESERVE] = { "hugeplan_budget_reserve_bytes", "What the node must keep for the host (ReserveMemory=, ReserveMemoryPerNode=), in bytes." },
-	[F_BUDGET_LEFT] = { "hugeplan_budget_left_bytes", "What the plan leaves the host on the node: memory less pool less vmemmap, in bytes (below 0: more than the node has)." },
+	[F_BUDGET_LEFT] = { "hugeplan_budget_left_bytes", "What the plan leaves the host on the node: memory less the static pool, the dynamic peak, their vmemmap and the ordinary memory of transparent VMs, in bytes (below 0: more than the node has)." },
 	[F_BUDGET_FITS] = { "hugeplan_budget_fits", "1 when what the plan leaves on the node is at least its reserve, else 0." },
+	[F_BUDGET_DYNAMIC] = { "hugeplan_budget_dynamic_peak_bytes", "The dynamic VMs' huge pages on the node when as many run at once as the budget allows (DynamicPeak=), with their vmemmap, in bytes." },
+	[F_BUDGET_ORDINARY] = { "hugeplan_budget_ordinary_bytes", "Ordinary memory of the VMs not on huge pages (Backing=transparent, imported VMs off huge pages) on the node, in bytes." },
 	[F_PLANNED_VMS] = { "hugeplan_planned_vms", "VMs in today's plan (enabled ones), by where they are defined: source=files for vms.d, libvirt, proxmox." },
 	[F_SHORT_VMS] = { "hugeplan_short_vms", "Planned VMs the pool now cannot back." },
 	[F_SHORT_BYTES] = { "hugeplan_short_bytes", "Memory those VMs miss, all together, in bytes." },
@@ -324,6 +328,23 @@ static void planned(struct hp_text *o, const struct hp_metrics_in *in, const str
 				 pp && id < HP_MAX_NODES ? pp->node_pages[id] : 0);
 		}
 	}
+	if (!p->nr_dynamic)
+		return;
+	for (size_t i = 0; i < z->n; i++)
+		for (size_t k = 0; k < p->nr_nodes; k++) {
+			unsigned id = p->nodes[k].id;
+			uint64_t n = 0;
+
+			for (size_t v = 0; v < p->nr_vms && id < HP_MAX_NODES; v++)
+				if (p->vms[v].backing == HP_BACKING_DYNAMIC &&
+				    p->vms[v].page_size == z->v[i])
+					n += p->vms[v].node_pages[id];
+			start(&l);
+			label_size(&l, z->v[i]);
+			label_u(&l, "node", id);
+			label(&l, "backing", "dynamic");
+			series_u(o, F_PLANNED, &l, n);
+		}
 }
 
 /*
@@ -488,6 +509,20 @@ static void budget(struct hp_text *o, const struct hp_metrics_in *in)
 					 : f == F_BUDGET_VMEMMAP ? n->vmemmap
 					 : f == F_BUDGET_RESERVE ? n->reserve
 								 : n->ok);
+		}
+	}
+	if (!p->nr_dynamic && !p->nr_transparent)
+		return;
+	for (enum fam f = F_BUDGET_DYNAMIC; f <= F_BUDGET_ORDINARY; f++) {
+		family(o, f);
+		for (size_t k = 0; k < p->nr_nodes; k++) {
+			const struct hp_node_plan *n = &p->nodes[k];
+
+			start(&l);
+			label_u(&l, "node", n->id);
+			series_u(o, f, &l,
+				 f == F_BUDGET_DYNAMIC ? n->dynamic + n->dynamic_vmemmap
+						       : n->ordinary);
 		}
 	}
 }

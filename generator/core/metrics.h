@@ -20,9 +20,10 @@
  *                       hugeplan_vm_in_use_pages{vm,size,node} for VMs with a problem;
  *                       hugeplan_held_pages{size,node} for pages held for planned VMs that
  *                       are not running
- *   dynamic backing     hugeplan_planned_pages gets backing="dynamic" beside "static";
+ *   dynamic backing     (done) hugeplan_planned_pages{backing="dynamic"} beside "static",
  *                       hugeplan_budget_dynamic_peak_bytes{node},
- *                       hugeplan_budget_ordinary_bytes{node}
+ *                       hugeplan_budget_ordinary_bytes{node}: only when the plan has dynamic
+ *                       or transparent VMs (S N + 2 N more series)
  *   imported VMs        (issue 14, done) hugeplan_planned_vms has source="libvirt" and
  *                       source="proxmox" beside "files" when those define a planned VM
  *

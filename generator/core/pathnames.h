@@ -20,6 +20,18 @@
 #define HP_P_HSTATE_ATTR    "/sys/kernel/mm/hugepages/hugepages-%llukB/%s"
 #define HP_P_NODE_HSTATE    "/sys/devices/system/node/node%u/hugepages/hugepages-%llukB/%s"
 #define HP_P_THP_ENABLED    "/sys/kernel/mm/transparent_hugepage/enabled"
+#define HP_P_THP_DEFRAG	    "/sys/kernel/mm/transparent_hugepage/defrag"
+#define HP_P_THP_KHUGEPAGED "/sys/kernel/mm/transparent_hugepage/khugepaged/defrag"
+/* runtime pools: vm start and vm stop (compact: the per-node vm.compact_memory) */
+#define HP_P_NODE_COMPACT   "/sys/devices/system/node/node%u/compact"
+#define HP_P_COMPACT_MEMORY "/proc/sys/vm/compact_memory"
+#define HP_P_BUDDYINFO	    "/proc/buddyinfo"
+#define HP_P_VM_RECORDS	    "/run/hugeplan/vms"
+#define HP_P_VM_RECORD	    "/run/hugeplan/vms/%s.record"
+#define HP_P_VM_LOCK	    "/run/hugeplan/vm.lock"
+/* a libvirt guest's QEMU, and its memory per node */
+#define HP_P_LIBVIRT_PID    "/run/libvirt/qemu/%s.pid"
+#define HP_P_NUMA_MAPS	    "/proc/%ld/numa_maps"
 #define HP_P_KMSG	    "/dev/kmsg"
 #define HP_P_DEVNULL	    "/dev/null" /* stdin of what apply runs; a symlink to it masks */
 #define HP_P_SH		    "/bin/sh"	/* sources the GRUB settings for a dry run */

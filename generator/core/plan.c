@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/plan.h"
 #include "core/size.h"
 
@@ -80,6 +81,14 @@ const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t siz
 	for (size_t i = 0; i < plan->nr_pools; i++)
 		if (plan->pools[i].size == size)
 			return &plan->pools[i];
+	return NULL;
+}
+
+const struct hp_vm_plan *hp_plan_find(const struct hp_plan *plan, const char *name)
+{
+	for (size_t i = 0; i < plan->nr_vms; i++)
+		if (!strcmp(plan->vms[i].vm->name, name))
+			return &plan->vms[i];
 	return NULL;
 }
 
@@ -253,6 +262,56 @@ static void problem(struct hp_plan *plan, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void warning(struct hp_plan *plan, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warning(struct hp_plan *plan, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (plan->nr_warnings >= HP_MAX_PROBLEMS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(plan->warnings[plan->nr_warnings++], sizeof(plan->warnings[0]), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * "; dynamic: a, b; transparent: c" for the VMs of that backing with memory on the node, and
+ * "; off huge pages: N imported VMs"
+ */
+static size_t budget_names(const struct hp_plan *plan, unsigned id, char *buf, size_t len)
+{
+	static const enum hp_backing_mode kinds[] = { HP_BACKING_DYNAMIC, HP_BACKING_TRANSPARENT };
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		size_t seen = 0;
+
+		for (size_t i = 0; i < plan->nr_vms && o < len; i++) {
+			const struct hp_vm_plan *v = &plan->vms[i];
+
+			if (v->backing != kinds[k] || !(v->node_pages[id] || v->node_bytes[id]))
+				continue;
+			if (o > len - 40) {
+				o += (size_t)snprintf(buf + o, len - o, ", ...");
+				break;
+			}
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+					      seen			       ? ", "
+					      : kinds[k] == HP_BACKING_DYNAMIC ? "; dynamic: "
+									       : "; transparent: ",
+					      v->vm->name);
+			seen++;
+		}
+	}
+	if (plan->plain[id] && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "; off huge pages: %zu imported VM%s",
+				      plan->nr_plain, plan->nr_plain == 1 ? "" : "s");
+	return o < len ? o : len - 1;
+}
+
 static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 {
 	char mt[24], pool[24], vm[24], left[24], res[24], names[200];
@@ -270,6 +329,8 @@ static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 	for (size_t i = 0; i < plan->nr_vms; i++) {
 		const struct hp_vm *v = plan->vms[i].vm;
 
+		if (plan->vms[i].backing != HP_BACKING_STATIC)
+			continue;
 		if (v->nodes && plan->node_form) {
 			if (!((v->nodes >> np->id) & 1))
 				continue;
@@ -286,9 +347,262 @@ static void node_problem(struct hp_plan *plan, const struct hp_node_plan *np)
 	if (unpinned)
 		snprintf(names + o, sizeof(names) - o, "%s%zu unpinned VM%s spread over all nodes",
 			 o ? "; " : "", unpinned, unpinned == 1 ? "" : "s");
-	problem(plan,
-		"node %u: MemTotal %s - pool %s - vmemmap %s leaves %s, below the %s it must keep (placed there: %s)",
-		np->id, mt, pool, vm, left, res, names);
+	if (!np->dynamic && !np->ordinary) {
+		problem(plan,
+			"node %u: MemTotal %s - pool %s - vmemmap %s leaves %s, below the %s it must keep (placed there: %s)",
+			np->id, mt, pool, vm, left, res, names);
+		return;
+	}
+	{
+		char dyn[24], dvm[24], ord[24], more[200];
+
+		hp_size_human(np->dynamic, dyn, sizeof(dyn));
+		hp_size_human(np->dynamic_vmemmap, dvm, sizeof(dvm));
+		hp_size_human(np->ordinary, ord, sizeof(ord));
+		budget_names(plan, np->id, more, sizeof(more));
+		problem(plan,
+			"node %u: MemTotal %s - static pool %s - vmemmap %s - dynamic peak %s (vmemmap %s) - ordinary VM memory %s leaves %s, below the %s it must keep (static: %s%s)",
+			np->id, mt, pool, vm, dyn, dvm, ord, left, res, names[0] ? names : "none",
+			more);
+	}
+}
+
+/*
+ * Ordinary memory per node id, into out[]: on the nodes of the mask split evenly (the lower
+ * nodes take the bytes that do not divide), else in proportion to the nodes' MemTotal (the
+ * remainder to the first node).
+ */
+static void spread_ordinary(const struct hp_host *host, uint64_t total, uint64_t nodes,
+			    uint64_t *out)
+{
+	uint64_t given = 0;
+
+	if (nodes) {
+		unsigned k = popcount64(nodes), j = 0;
+
+		for (unsigned id = 0; id < HP_MAX_NODES; id++)
+			if ((nodes >> id) & 1)
+				out[id] += total / k + (j++ < total % k ? 1 : 0);
+		return;
+	}
+	for (size_t k = 0; k < host->nr_nodes; k++) {
+		uint64_t b = host->mem_total ? (uint64_t)((u128)total * host->nodes[k].mem_total /
+							  host->mem_total)
+					     : 0;
+
+		out[host->nodes[k].id] += b;
+		given += b;
+	}
+	if (host->nr_nodes)
+		out[host->nodes[0].id] += total - given;
+}
+
+/*
+ * A transparent VM: no huge pages, its memory is ordinary memory, on its Node= nodes (a vms.d
+ * VM) or spread (an imported one: its definition's nodes are those of its huge page backends).
+ */
+static int add_transparent(const struct hp_host *host, struct hp_plan *plan, const struct hp_vm *v,
+			   struct hp_diag *err)
+{
+	struct hp_vm_plan *vp;
+	uint64_t nodes = v->source == HP_SRC_FILES ? v->nodes : 0;
+
+	if (nodes & ~host->online_mask) {
+		char want[200], have[200];
+		uint64_t bad = nodes & ~host->online_mask;
+
+		nodes_text(bad, want, sizeof(want));
+		nodes_text(host->online_mask, have, sizeof(have));
+		hp_diag_set(err, &v->node_loc, "Node=: node %s %s not online (online: %s)", want,
+			    popcount64(bad) > 1 ? "are" : "is", have);
+		return -EINVAL;
+	}
+	if ((u128)v->memory * v->instances > HP_PLAN_MAX_BYTES) {
+		hp_diag_set(
+			err, &v->memory_loc,
+			"Memory= x Instances= takes the plan past 1 EiB, more than any machine has");
+		return -EINVAL;
+	}
+	if (v->source != HP_SRC_FILES)
+		warning(plan,
+			"%s: Backing=transparent, but its definition (%s) maps huge pages: with no pages planned for it, it will not start; take the huge pages out of it or use Backing=static or dynamic",
+			v->name, v->loc.file);
+	vp = &plan->vms[plan->nr_vms++];
+	vp->vm = v;
+	vp->backing = HP_BACKING_TRANSPARENT;
+	spread_ordinary(host, v->memory * v->instances, nodes, vp->node_bytes);
+	plan->nr_transparent++;
+	return 0;
+}
+
+/* an imported VM not on huge pages: its memory is ordinary memory, placed last (place_plain) */
+static int add_plain(struct hp_plan *plan, const struct hp_vm *v, u128 *plain, struct hp_diag *err)
+{
+	if (!v->plain_memory)
+		return 0;
+	*plain += (u128)v->plain_memory * v->instances;
+	if (*plain > HP_PLAN_MAX_BYTES) {
+		hp_diag_set(
+			err, &v->memory_loc,
+			"the memory of the VMs not on huge pages is past 1 EiB, more than any machine has");
+		return -EINVAL;
+	}
+	plan->nr_plain++;
+	return 0;
+}
+
+static size_t node_index(const struct hp_host *host, unsigned id)
+{
+	for (size_t i = 0; i < host->nr_nodes; i++)
+		if (host->nodes[i].id == id)
+			return i;
+	return 0;
+}
+
+/* the ordinary memory of the transparent VMs, per node */
+static void ordinary(struct hp_plan *plan)
+{
+	for (size_t k = 0; k < plan->nr_nodes; k++) {
+		struct hp_node_plan *np = &plan->nodes[k];
+
+		np->ordinary = 0;
+		for (size_t i = 0; i < plan->nr_vms; i++)
+			if (plan->vms[i].backing == HP_BACKING_TRANSPARENT)
+				np->ordinary += plan->vms[i].node_bytes[np->id];
+	}
+}
+
+/*
+ * The dynamic VMs' pages per node, in configuration order: pinned ones on their nodes,
+ * each other whole on the node with the most room left (ties: the lower node). used[] is
+ * what each node already holds: its reserve, its ordinary memory and its static pool.
+ */
+static void place_dynamic(const struct hp_host *host, struct hp_plan *plan, uint64_t *used)
+{
+	for (size_t i = 0; i < plan->nr_vms; i++) {
+		struct hp_vm_plan *vp = &plan->vms[i];
+		uint64_t cost = vp->page_size + hp_vmemmap_cost(vp->page_size, plan->free_vmemmap);
+		uint64_t any = 0;
+		size_t best = 0;
+		uint64_t best_room = 0;
+
+		if (vp->backing != HP_BACKING_DYNAMIC)
+			continue;
+		for (size_t p = 0; p < vp->nr_parts; p++) {
+			const struct hp_vm_pages *part = &vp->parts[p];
+
+			if (part->node < 0) {
+				any += part->pages;
+				continue;
+			}
+			vp->node_pages[part->node] += part->pages;
+			used[node_index(host, (unsigned)part->node)] += part->pages * cost;
+		}
+		if (!any)
+			continue;
+		for (size_t k = 0; k < host->nr_nodes; k++) {
+			uint64_t room = host->nodes[k].mem_total > used[k]
+						? host->nodes[k].mem_total - used[k]
+						: 0;
+
+			if (k == 0 || room > best_room) {
+				best = k;
+				best_room = room;
+			}
+		}
+		vp->node_pages[host->nodes[best].id] += any;
+		vp->nodes |= 1ULL << host->nodes[best].id;
+		used[best] += any * cost;
+		/* the part on any node is that node's now (vm start raises it there) */
+		for (size_t p = 0; p < vp->nr_parts; p++)
+			if (vp->parts[p].node < 0)
+				vp->parts[p].node = (int)host->nodes[best].id;
+	}
+}
+
+/*
+ * The memory of the imported VMs not on huge pages (no binding: the kernel takes it where
+ * there is room) over the nodes in proportion to what each has left after its reserve, its
+ * static pool, its dynamic peak, their vmemmap and the transparent VMs; what does not fit
+ * anywhere goes by that room too, by MemTotal when no node has any (the node check then says
+ * where).
+ */
+static void place_plain(struct hp_plan *plan, u128 plain)
+{
+	uint64_t room[HP_MAX_NODES], out[HP_MAX_NODES];
+	size_t n = plan->nr_nodes;
+	bool any = false;
+
+	if (!plain || !n)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		const struct hp_node_plan *np = &plan->nodes[k];
+		u128 taken = (u128)np->reserve + np->dynamic + np->dynamic_vmemmap + np->ordinary;
+
+		for (size_t p = 0; p < plan->nr_pools; p++)
+			taken += (u128)plan->pools[p].node_pages[np->id] *
+				 (plan->pools[p].size +
+				  hp_vmemmap_cost(plan->pools[p].size, plan->free_vmemmap));
+		room[k] = np->mem_total > taken ? (uint64_t)(np->mem_total - taken) : 0;
+		any = any || room[k];
+	}
+	for (size_t k = 0; k < n && !any; k++)
+		room[k] = plan->nodes[k].mem_total;
+	spread((uint64_t)plain, room, room, n, out);
+	for (size_t k = 0; k < n; k++) {
+		plan->plain[plan->nodes[k].id] = out[k];
+		plan->nodes[k].ordinary += out[k];
+	}
+}
+
+struct dyn_cost {
+	uint64_t bytes, vmemmap;
+};
+
+static int cmp_dyn_desc(const void *a, const void *b)
+{
+	const struct dyn_cost *x = a, *y = b;
+	uint64_t p = x->bytes + x->vmemmap, q = y->bytes + y->vmemmap;
+
+	return p < q ? 1 : p > q ? -1 : 0;
+}
+
+/*
+ * Per node: every dynamic VM there at once, or the `peak` ones with most memory there. 0, or
+ * -ENOMEM.
+ */
+static int dynamic_peak(struct hp_plan *plan, unsigned peak)
+{
+	struct dyn_cost *c;
+
+	plan->dynamic_peak = peak;
+	if (!plan->nr_dynamic)
+		return 0;
+	c = calloc(plan->nr_dynamic, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	for (size_t k = 0; k < plan->nr_nodes; k++) {
+		struct hp_node_plan *np = &plan->nodes[k];
+		size_t m = 0;
+
+		for (size_t i = 0; i < plan->nr_vms && m < plan->nr_dynamic; i++) {
+			const struct hp_vm_plan *vp = &plan->vms[i];
+			uint64_t pages = vp->node_pages[np->id];
+
+			if (vp->backing != HP_BACKING_DYNAMIC || !pages)
+				continue;
+			c[m].bytes = pages * vp->page_size;
+			c[m].vmemmap = pages * hp_vmemmap_cost(vp->page_size, plan->free_vmemmap);
+			m++;
+		}
+		qsort(c, m, sizeof(*c), cmp_dyn_desc);
+		for (size_t i = 0; i < m && (!peak || i < peak); i++) {
+			np->dynamic += c[i].bytes;
+			np->dynamic_vmemmap += c[i].vmemmap;
+		}
+	}
+	free(c);
+	return 0;
 }
 
 /* "PageSize=1G" for a vms.d VM, "ram-node1 on 1G pages" for an imported one */
@@ -351,7 +665,7 @@ static int backend_page(const struct hp_host *host, const struct hp_settings *se
 
 static int check_nodes(const struct hp_host *host, const struct hp_plan *plan,
 		       const struct hp_plan_opts *opts, const struct hp_vm *v,
-		       const struct hp_backend *b, struct hp_diag *err)
+		       const struct hp_backend *b, bool dynamic, struct hp_diag *err)
 {
 	char want[200], have[200], who[120] = "Node=";
 	uint64_t bad = b->nodes & ~host->online_mask;
@@ -369,8 +683,9 @@ static int check_nodes(const struct hp_host *host, const struct hp_plan *plan,
 				    : "");
 		return -EINVAL;
 	}
-	if (b->nodes && (host->nr_nodes > 1 || host->nodes_beyond) && !plan->node_form &&
-	    !(opts && opts->allow_balanced)) {
+	/* a dynamic VM's pages are raised per node at its start, whatever the boot's form */
+	if (!dynamic && b->nodes && (host->nr_nodes > 1 || host->nodes_beyond) &&
+	    !plan->node_form && !(opts && opts->allow_balanced)) {
 		hp_diag_set(
 			err, &b->node_loc,
 			"%s: the target kernel %u.%u cannot reserve per node (the hugepages=NODE:COUNT form needs Linux 5.16); the balanced form would spread the pages over all nodes and lose this pinning: remove Node= or accept that with --balanced",
@@ -402,20 +717,24 @@ static int plan_backend(const struct hp_host *host, const struct hp_settings *se
 	struct hp_pool_plan *pool;
 	uint64_t ps, n, total = 0, inst = v->instances, k = popcount64(b->nodes);
 	/* the nodes are known on a node-form plan, and on one node, whatever the form */
-	bool pinned = b->nodes && (plan->node_form || (host->nr_nodes == 1 && !host->nodes_beyond));
+	bool dynamic = vp->backing == HP_BACKING_DYNAMIC;
+	/* dynamic pages are raised node by node at the VM's start: always on their nodes */
+	bool node_form = plan->node_form || dynamic;
+	bool pinned = b->nodes && (node_form || (host->nr_nodes == 1 && !host->nodes_beyond));
+	struct hp_pool_plan scratch = { 0 }; /* a dynamic VM's pages are in no boot pool */
 	unsigned j = 0;
 	int r;
 
 	r = backend_page(host, set, arch, def_page, v, b, &ps, boot_default, err);
 	if (r == 0)
-		r = check_nodes(host, plan, opts, v, b, err);
+		r = check_nodes(host, plan, opts, v, b, dynamic, err);
 	if (r < 0)
 		return r;
 	if (!b->bytes) {
 		hp_diag_set(err, &b->loc, "%s: %s has no memory", v->name, b->id);
 		return -EINVAL;
 	}
-	pool = &plan->pools[pool_index(plan, ps)];
+	pool = dynamic ? &scratch : &plan->pools[pool_index(plan, ps)];
 	for (j = 0; j < vp->nr_parts && vp->parts[j].size != ps; j++)
 		;
 	pool->nr_vms += j == vp->nr_parts; /* the VM's first backend of this size */
@@ -432,7 +751,7 @@ static int plan_backend(const struct hp_host *host, const struct hp_settings *se
 		total = n;
 		p->fallback = true;
 		add_part(vp, ps, -1, 0, false); /* what does not fit the node */
-		if (!plan->node_form)
+		if (!node_form)
 			pool->any_pages += n * inst;
 		else
 			vp->nodes |= 1ULL << node;
@@ -451,8 +770,8 @@ static int plan_backend(const struct hp_host *host, const struct hp_settings *se
 			}
 			j++;
 			total += m;
-			add_part(vp, ps, (int)node, m * inst, plan->node_form);
-			if (plan->node_form) {
+			add_part(vp, ps, (int)node, m * inst, node_form);
+			if (node_form) {
 				pool->node_pages[node] += m * inst;
 				vp->nodes |= 1ULL << node;
 			} else {
@@ -521,6 +840,8 @@ static void place_preferred(struct hp_plan *plan, const struct hp_host *host,
 	for (size_t v = 0; v < plan->nr_vms; v++) {
 		struct hp_vm_plan *vp = &plan->vms[v];
 
+		if (vp->backing == HP_BACKING_DYNAMIC)
+			continue; /* place_dynamic() */
 		for (size_t i = 0; i < vp->nr_parts; i++) {
 			struct hp_vm_pages *p = &vp->parts[i];
 			size_t ni;
@@ -561,7 +882,7 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 	size_t n = host->nr_nodes;
 	uint64_t weight[HP_MAX_NODES], cap[HP_MAX_NODES], used[HP_MAX_NODES], out[HP_MAX_NODES];
 	uint64_t sum_mem = 0, def_page;
-	u128 plan_bytes = 0;
+	u128 plan_bytes = 0, plain = 0;
 	size_t nr_parts = 0;
 	struct hp_karch arch;
 	struct hp_diag err_b;
@@ -638,9 +959,20 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		const struct hp_backend *bs = v->backends;
 		size_t nb = v->nr_backends;
 		struct hp_vm_plan *vp;
+		enum hp_backing_mode bk = v->backing;
 
-		if (!v->enabled || v->not_huge)
+		if (!v->enabled)
 			continue;
+		if (v->not_huge) {
+			if (add_plain(plan, v, &plain, err) < 0)
+				goto fail;
+			continue;
+		}
+		if (bk == HP_BACKING_TRANSPARENT) {
+			if (add_transparent(host, plan, v, err) < 0)
+				goto fail;
+			continue;
+		}
 		if (!host->nr_sizes) {
 			hp_diag_set(
 				err, &v->loc,
@@ -655,6 +987,7 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		}
 		vp = &plan->vms[plan->nr_vms++];
 		vp->vm = v;
+		vp->backing = bk;
 		vp->parts = &plan->parts[plan->nr_parts];
 		for (size_t k = 0; k < nb; k++) {
 			r = plan_backend(host, set, &arch, def_page, opts, plan, v, &bs[k], vp,
@@ -666,6 +999,26 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		}
 		finish_vm(vp);
 		plan->nr_parts += vp->nr_parts;
+		if (bk != HP_BACKING_DYNAMIC) {
+			plan->nr_static++;
+			continue;
+		}
+		if (vp->mixed) {
+			hp_diag_set(
+				err, v->backing_set ? &v->backing_loc : &v->loc,
+				"%s: Backing=dynamic needs one page size, and its backends are on several (vm start raises one size): use Backing=static, or one page size (PageSize= in an override)",
+				v->name);
+			goto fail;
+		}
+		plan->nr_dynamic++;
+		if (vp->page_size >= HP_GIB) {
+			char tok[24];
+
+			hp_size_token(vp->page_size, tok, sizeof(tok));
+			warning(plan,
+				"%s: Backing=dynamic with %s pages: the kernel can rarely find whole free %s ranges once memory is in use, so its start may fail; Backing=static reserves them at boot",
+				v->name, tok, tok);
+		}
 	}
 
 	plan->default_size = set->default_page ? set->default_page
@@ -694,6 +1047,10 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		}
 	}
 	plan->nr_nodes = n;
+	/* ordinary memory is where it is: the spread below leaves room for it */
+	ordinary(plan);
+	for (size_t i = 0; i < n; i++)
+		used[i] += plan->nodes[i].ordinary;
 	for (size_t p = plan->nr_pools; p-- > 0;) {
 		struct hp_pool_plan *pool = &plan->pools[p];
 		uint64_t cost = pool->size + hp_vmemmap_cost(pool->size, plan->free_vmemmap);
@@ -727,6 +1084,14 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		vp->nr_parts = kept;
 	}
 
+	place_dynamic(host, plan, used);
+	if (dynamic_peak(plan, set->dynamic_peak) < 0) {
+		hp_plan_free(plan);
+		hp_diag_set(err, NULL, "out of memory");
+		return -ENOMEM;
+	}
+	place_plain(plan, plain);
+
 	plan->feasible = true;
 	for (size_t i = 0; i < n; i++) {
 		struct hp_node_plan *np = &plan->nodes[i];
@@ -738,11 +1103,13 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 			pool += pages * plan->pools[p].size;
 			vmem += pages * hp_vmemmap_cost(plan->pools[p].size, plan->free_vmemmap);
 		}
-		if (pool + vmem > (u128)np->mem_total + INT64_MAX) {
-			np->left = INT64_MIN;
-		} else {
-			np->left = (int64_t)((__int128)np->mem_total - (__int128)pool -
-					     (__int128)vmem);
+		{
+			u128 all = pool + vmem + np->dynamic + np->dynamic_vmemmap + np->ordinary;
+
+			if (all > (u128)np->mem_total + INT64_MAX)
+				np->left = INT64_MIN;
+			else
+				np->left = (int64_t)((__int128)np->mem_total - (__int128)all);
 		}
 		np->pool = pool > UINT64_MAX ? UINT64_MAX : (uint64_t)pool;
 		np->vmemmap = vmem > UINT64_MAX ? UINT64_MAX : (uint64_t)vmem;

@@ -22,6 +22,17 @@
  *   (16 MiB per 1G page, 32 KiB per 2M page), or one 4 KiB page when FreeVmemmap=yes;
  * - a node must keep max(its MemTotal-proportional share of ReserveMemory,
  *   ReserveMemoryPerNode) outside the pool and the vmemmap.
+ * - only static VMs (Backing=static) are in the pools, the kernel command line; a dynamic VM
+ *   (one page size) has its bound backends on their nodes (split as above, whatever the
+ *   boot's form: vm start raises them node by node), the rest whole on the node with the
+ *   most room after the reserve, the static pool, the ordinary memory and the dynamic VMs
+ *   placed before it (ties: the lower node); a transparent VM's memory is ordinary memory,
+ *   on its Node= nodes split evenly, else (and for an imported one) spread in proportion to
+ *   the nodes' MemTotal; so is the memory of an imported VM not on huge pages;
+ * - an imported VM's backing is DefaultBacking=, unless a vms.d override sets Backing=;
+ * - a node's budget: MemTotal - static pool - its vmemmap - the dynamic peak (every dynamic
+ *   VM on the node, or the DynamicPeak= ones with most memory there) with its vmemmap -
+ *   ordinary memory must keep the reserve; else the plan is refused naming node and VMs;
  * - with one node, or a kernel before 5.16 (balanced form only), the kernel spreads a plain
  *   count evenly over the nodes and makes up a short node from the others: the accounting
  *   models that instead.
@@ -66,7 +77,8 @@ struct hp_vm_pages {
 
 struct hp_vm_plan {
 	const struct hp_vm *vm;
-	uint64_t page_size;	   /* the VM's page size; with several (mixed), the largest */
+	uint64_t page_size;	   /* the VM's page size; with several (mixed), the largest;
+				      0 for a transparent VM */
 	bool mixed;		   /* its backends are on more than one page size */
 	uint64_t pages;		   /* all instances, all nodes, all sizes */
 	uint64_t bytes;		   /* pages x their sizes */
@@ -74,6 +86,9 @@ struct hp_vm_plan {
 	uint64_t nodes;		   /* the host nodes its placed pages are on */
 	struct hp_vm_pages *parts; /* ascending size, then node (-1 last); into plan->parts */
 	size_t nr_parts;
+	enum hp_backing_mode backing;
+	uint64_t node_pages[HP_MAX_NODES]; /* dynamic: the pages vm start raises, per node id */
+	uint64_t node_bytes[HP_MAX_NODES]; /* transparent: its ordinary memory, per node id */
 };
 
 struct hp_pool_plan {
@@ -84,14 +99,22 @@ struct hp_pool_plan {
 	size_t nr_vms;
 };
 
+/*
+ * One node's budget: the static pool and its vmemmap, the dynamic VMs' peak (all of them
+ * running at once, or the DynamicPeak= largest on this node) with theirs, the ordinary memory
+ * of the VMs not on huge pages (transparent ones), and the reserve must fit its MemTotal.
+ */
 struct hp_node_plan {
 	unsigned id;
 	uint64_t mem_total;
-	uint64_t pool;	  /* bytes of huge pages */
+	uint64_t pool;	  /* bytes of static huge pages */
 	uint64_t vmemmap; /* bytes of struct pages behind them */
-	int64_t left;	  /* mem_total - pool - vmemmap, may go below 0 */
+	int64_t left;	  /* mem_total less all of these, may go below 0 */
 	uint64_t reserve; /* what it must keep */
 	bool ok;
+	uint64_t dynamic;	  /* bytes of the dynamic VMs' peak */
+	uint64_t dynamic_vmemmap; /* and of their struct pages */
+	uint64_t ordinary; /* bytes of ordinary memory: transparent VMs, VMs off huge pages */
 };
 
 struct hp_plan {
@@ -112,6 +135,12 @@ struct hp_plan {
 	bool feasible;
 	char problems[HP_MAX_PROBLEMS][512];
 	size_t nr_problems;
+	unsigned dynamic_peak; /* DynamicPeak= in force, 0: every dynamic VM at once */
+	size_t nr_static, nr_dynamic, nr_transparent;
+	uint64_t plain[HP_MAX_NODES]; /* ordinary memory of imported VMs off huge pages, per node */
+	size_t nr_plain;	      /* those VMs */
+	char warnings[HP_MAX_PROBLEMS][512]; /* fits, but worth saying (1G dynamic pages) */
+	size_t nr_warnings;
 };
 
 /*
@@ -143,6 +172,11 @@ uint64_t hp_vm_plan_part(const struct hp_vm_plan *vp, uint64_t size, int node);
 
 /* hp_vm_plan_size - the VM's pages of that size, all nodes. */
 uint64_t hp_vm_plan_size(const struct hp_vm_plan *vp, uint64_t size);
+
+/*
+ * hp_plan_find - the plan of the VM of that name, or NULL (not planned: unknown or disabled).
+ */
+const struct hp_vm_plan *hp_plan_find(const struct hp_plan *plan, const char *name);
 
 /* hp_plan_pool - the pool of that size, or NULL. */
 const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t size);

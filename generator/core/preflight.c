@@ -414,10 +414,73 @@ static void check_cpu_sizes(struct ctx *c)
 	}
 }
 
+/*
+ * Transparent VMs get huge pages only from THP: QEMU madvise()s guest memory
+ * (MADV_HUGEPAGE), so enabled must be always or madvise; defrag=always makes every fault
+ * that finds no free huge page stall in direct compaction (the guest stutters); khugepaged
+ * collapses small pages into huge ones later only with its defrag on.
+ */
+static void check_thp_vms(struct ctx *c)
+{
+	const struct hp_check_facts *f = c->f;
+	const char *who = c->n->transparent_names;
+	char mode[32] = "", defrag[32] = "";
+	struct hp_finding *x;
+
+	if (!f->thp[0]) {
+		x = pf_add(
+			c, "thp", HP_CHECK_WARNING,
+			"transparent huge pages: not available (no %s), so the transparent VMs (%s) run on 4 KiB pages",
+			HP_P_THP_ENABLED, who);
+		pf_fix(x,
+		       "boot a kernel built with CONFIG_TRANSPARENT_HUGEPAGE, or give those VMs Backing=static or dynamic");
+		return;
+	}
+	if (hp_thp_mode(f->thp, mode, sizeof(mode)) < 0)
+		snprintf(mode, sizeof(mode), "?");
+	if (hp_thp_mode(f->thp_defrag, defrag, sizeof(defrag)) < 0)
+		snprintf(defrag, sizeof(defrag), "?");
+	if (!strcmp(mode, "never")) {
+		x = pf_add(
+			c, "thp", HP_CHECK_WARNING,
+			"transparent huge pages: enabled=never: the transparent VMs (%s) get no huge pages at all",
+			who);
+		pf_fix(x,
+		       "echo madvise > %s (QEMU asks for them with madvise); for every boot, transparent_hugepage=madvise on the kernel command line",
+		       HP_P_THP_ENABLED);
+	} else {
+		pf_add(c, "thp", HP_CHECK_OK,
+		       "transparent huge pages: enabled=%s for the transparent VMs (%s)", mode,
+		       who);
+	}
+	if (!strcmp(defrag, "always")) {
+		x = pf_add(
+			c, "thp-defrag", HP_CHECK_WARNING,
+			"transparent huge pages: defrag=always: a guest fault that finds no free huge page stalls while the kernel compacts memory (the transparent VMs stutter)");
+		pf_fix(x, "echo madvise > %s (or defer+madvise: compaction in the background)",
+		       HP_P_THP_DEFRAG);
+	} else if (f->thp_defrag[0]) {
+		pf_add(c, "thp-defrag", HP_CHECK_OK, "transparent huge pages: defrag=%s", defrag);
+	}
+	if (f->khugepaged_defrag == 0) {
+		x = pf_add(
+			c, "khugepaged", HP_CHECK_WARNING,
+			"khugepaged: defrag=0: what was faulted in on small pages is never collapsed into huge ones");
+		pf_fix(x, "echo 1 > %s", HP_P_THP_KHUGEPAGED);
+	} else if (f->khugepaged_defrag == 1) {
+		pf_add(c, "khugepaged", HP_CHECK_OK,
+		       "khugepaged: defrag=1: small pages are collapsed into huge ones in the background");
+	}
+}
+
 static void check_thp(struct ctx *c)
 {
 	char mode[32];
 
+	if (c->n->transparent) {
+		check_thp_vms(c);
+		return;
+	}
 	/* information only: transparent pages are the alternative to the static pools */
 	if (!c->f->thp[0])
 		pf_add(c, "thp", HP_CHECK_OK, "transparent huge pages: not available");
@@ -462,9 +525,21 @@ void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n)
 	n->node_form = p->node_form;
 	for (size_t i = 0; i < p->nr_vms; i++) {
 		const struct hp_vm *v = p->vms[i].vm;
+		size_t o = strlen(n->transparent_names);
 
 		n->passthrough |= v->passthrough;
-		if (v->source != HP_SRC_PROXMOX || v->keephugepages)
+		if (p->vms[i].backing == HP_BACKING_TRANSPARENT) {
+			n->transparent++;
+			if (o < sizeof(n->transparent_names) - 70)
+				snprintf(n->transparent_names + o, sizeof(n->transparent_names) - o,
+					 "%s%s", o ? ", " : "", v->name);
+			else if (!strstr(n->transparent_names, "..."))
+				snprintf(n->transparent_names + o, sizeof(n->transparent_names) - o,
+					 ", ...");
+		}
+		/* the boot's pool freed at a stop: only static VMs hold pages of the boot's pool */
+		if (p->vms[i].backing != HP_BACKING_STATIC || v->source != HP_SRC_PROXMOX ||
+		    v->keephugepages)
 			continue;
 		if (n->nr_pve_nokeep < HP_CHECK_PVE_MAX) {
 			struct hp_check_pve *q = &n->pve_nokeep[n->nr_pve_nokeep];

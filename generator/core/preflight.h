@@ -58,6 +58,8 @@ struct hp_check_needs {
 		char file[160];
 	} pve_nokeep[HP_CHECK_PVE_MAX];
 	size_t nr_pve_nokeep; /* all of them, also those beyond HP_CHECK_PVE_MAX */
+	size_t transparent;   /* VMs with Backing=transparent: THP must serve them */
+	char transparent_names[128];
 };
 
 enum hp_mod_state {
@@ -106,9 +108,11 @@ struct hp_check_facts {
 	char cpu_vendor[32];
 	uint64_t sizes[HP_MAX_SIZES]; /* registered huge page sizes, ascending */
 	size_t nr_sizes;
-	char cmdline[4096]; /* /proc/cmdline */
-	char thp[128];	    /* /sys/kernel/mm/transparent_hugepage/enabled, "" when absent */
-	long iommu_groups;  /* entries of /sys/kernel/iommu_groups, -1 when absent */
+	char cmdline[4096];    /* /proc/cmdline */
+	char thp[128];	       /* /sys/kernel/mm/transparent_hugepage/enabled, "" when absent */
+	char thp_defrag[128];  /* .../transparent_hugepage/defrag, "" when absent */
+	int khugepaged_defrag; /* .../khugepaged/defrag: 0, 1, -1 when absent */
+	long iommu_groups;     /* entries of /sys/kernel/iommu_groups, -1 when absent */
 
 	/* target kernel */
 	char *kconfig;		  /* text of /boot/config-<kver>, NULL when kconfig_err */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/macro.h"
 #include "core/vm.h"
 
 void hp_escape(char *dst, size_t len, const char *src)
@@ -89,4 +91,25 @@ const char *hp_policy_name(enum hp_policy p)
 		return "preferred";
 	}
 	return "any";
+}
+
+static const char *const backing_names[] = {
+	[HP_BACKING_STATIC] = "static",
+	[HP_BACKING_DYNAMIC] = "dynamic",
+	[HP_BACKING_TRANSPARENT] = "transparent",
+};
+
+const char *hp_backing_name(enum hp_backing_mode b)
+{
+	return (unsigned)b < ARRAY_SIZE(backing_names) ? backing_names[b] : "?";
+}
+
+int hp_backing_parse(const char *s, enum hp_backing_mode *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backing_names); i++)
+		if (!strcmp(s, backing_names[i])) {
+			*out = (enum hp_backing_mode)i;
+			return 0;
+		}
+	return -EINVAL;
 }

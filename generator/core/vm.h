@@ -54,7 +54,7 @@ enum hp_policy {
  * guest NUMA cell ("ram-node1"), or a memory device ("memdimm0", qemu-server's "mem-dimm3").
  * Sources fill it exactly as libvirt (qemuBuildMemoryBackendProps) or qemu-server
  * (PVE::QemuServer::Memory) would ask QEMU; the planner turns it into pages per node.
- * Only backends on huge pages are listed. Fields may be added at the end (issue 16: a backing).
+ * Only backends on huge pages are listed. Fields may be added at the end.
  */
 struct hp_backend {
 	char id[HP_BACKEND_ID_MAX]; /* QEMU's memdev id */
@@ -78,6 +78,7 @@ enum {
 	HP_KEY_INSTANCES = 1U << 3,
 	HP_KEY_ENABLED = 1U << 4,
 	HP_KEY_PASSTHROUGH = 1U << 5,
+	HP_KEY_BACKING = 1U << 6,
 };
 
 /*
@@ -86,6 +87,22 @@ enum {
  * their sum. Strings are owned by the configuration (hp_config). Fields may be added at the
  * end; issue 15 (libvirt at runtime) finds a domain again by source_id.
  */
+/*
+ * How a VM's memory is backed (Backing=):
+ *   static       huge pages reserved at boot (the kernel command line): fastest, always there,
+ *                lost to the host;
+ *   dynamic      huge pages allocated when the VM starts (hugeplan vm start, from libvirt's
+ *                hook) and given back when it stops: near-static speed, memory back to the
+ *                host while the VM is off; the start can fail on a fragmented host;
+ *   transparent  no huge pages reserved: ordinary memory the kernel backs with transparent huge
+ *                pages where it can (THP).
+ */
+enum hp_backing_mode {
+	HP_BACKING_STATIC = 0,
+	HP_BACKING_DYNAMIC,
+	HP_BACKING_TRANSPARENT,
+};
+
 struct hp_vm {
 	char name[HP_NAME_MAX + 1];
 	struct hp_loc loc; /* the file; line 0 */
@@ -104,13 +121,16 @@ struct hp_vm {
 	struct hp_backend *backends; /* imported VMs: malloc'd, owned by the configuration */
 	size_t nr_backends;
 	bool not_huge;		/* imported, and its definition asks for no huge pages: listed
-				   as read, never planned */
+				   as read, no pages planned (its memory counts as ordinary) */
 	uint64_t plain_memory;	/* bytes its definition has off huge pages (ordinary memory) */
 	unsigned set_keys;	/* HP_KEY_*: what its vms.d file set */
 	const char *override;	/* imported VMs: the vms.d file that changes some keys, or NULL */
 	unsigned override_keys; /* HP_KEY_* that file changed */
 	bool keephugepages;	/* Proxmox: keephugepages: 1 */
 	char note[160];		/* what the source holds that is not planned, "" none */
+	enum hp_backing_mode backing; /* Backing=, else DefaultBacking= (the loader fills it) */
+	bool backing_set;	      /* Backing= given (else the default applies) */
+	struct hp_loc backing_loc;
 };
 
 struct hp_settings {
@@ -126,7 +146,11 @@ struct hp_settings {
 	char metrics_dir[256]; /* MetricsDirectory=, absolute; hugeplan metrics --update */
 	unsigned sources;      /* Sources=: HP_SOURCES_* bits; 0 is auto */
 	struct hp_loc sources_loc;
-	bool auto_apply; /* AutoApply=: hugeplan-replan.service applies */
+	bool auto_apply;		      /* AutoApply=: hugeplan-replan.service applies */
+	enum hp_backing_mode default_backing; /* DefaultBacking=, static */
+	struct hp_loc default_backing_loc;
+	unsigned dynamic_peak; /* DynamicPeak=: dynamic VMs running at once; 0: all of them */
+	struct hp_loc dynamic_peak_loc;
 };
 
 /* Sources= */
@@ -156,6 +180,12 @@ void hp_escape(char *dst, size_t len, const char *src);
 
 void hp_diag_set(struct hp_diag *d, const struct hp_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* hp_backing_name - "static", "dynamic", "transparent" */
+const char *hp_backing_name(enum hp_backing_mode b);
+
+/* hp_backing_parse - the name back; -EINVAL for anything else */
+int hp_backing_parse(const char *s, enum hp_backing_mode *out);
 
 /* hp_vm_name_valid - [A-Za-z0-9][A-Za-z0-9_.-]*, at most HP_NAME_MAX */
 bool hp_vm_name_valid(const char *s);

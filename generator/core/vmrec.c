@@ -65,8 +65,12 @@ int hp_recs_from_plan(const struct hp_plan *plan, const char *root, struct hp_re
 	hp_recs_free(out);
 	for (size_t i = 0; i < plan->nr_vms; i++) {
 		const struct hp_vm_plan *vp = &plan->vms[i];
-		struct hp_vm_rec *v = push(out, vp->nr_parts);
+		struct hp_vm_rec *v;
 
+		/* the boot's plan: dynamic VMs bring their pages at start, transparent ones none */
+		if (vp->backing != HP_BACKING_STATIC)
+			continue;
+		v = push(out, vp->nr_parts);
 		if (!v) {
 			hp_recs_free(out);
 			return -ENOMEM;

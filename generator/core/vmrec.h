@@ -49,8 +49,9 @@ struct hp_recs {
 };
 
 /*
- * hp_recs_from_plan - the records of every VM the plan places, in its order. root ("/" or
- * NULL for none) is taken off the front of each file. 0 or -ENOMEM; out is emptied first.
+ * hp_recs_from_plan - the records of every VM the plan places in the boot's pool (its static
+ * VMs), in its order. root ("/" or NULL for none) is taken off the front of each file. 0 or
+ * -ENOMEM; out is emptied first.
  */
 int hp_recs_from_plan(const struct hp_plan *plan, const char *root, struct hp_recs *out);
 

@@ -209,6 +209,17 @@ int hp_check_collect(const char *root, const char *kver, struct hp_check_facts *
 		snprintf(f->thp, sizeof(f->thp), "%s", text);
 		free(text);
 	}
+	if (hp_read_text(root, &text, NULL, 4096, HP_P_THP_DEFRAG) == 0) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(f->thp_defrag, sizeof(f->thp_defrag), "%s", text);
+		free(text);
+	}
+	{
+		uint64_t v;
+
+		f->khugepaged_defrag =
+			hp_read_u64(root, &v, HP_P_THP_KHUGEPAGED) == 0 ? (int)!!v : -1;
+	}
 	f->iommu_groups = count_entries(root, HP_P_IOMMU_GROUPS);
 	collect_modload(root, f);
 

@@ -297,6 +297,11 @@ static int apply_override(struct hp_vm *v, const struct hp_vm *o, struct hp_diag
 		v->passthrough = o->passthrough;
 	if (k & HP_KEY_INSTANCES)
 		v->instances = o->instances;
+	if (k & HP_KEY_BACKING) {
+		v->backing = o->backing;
+		v->backing_set = true;
+		v->backing_loc = o->backing_loc;
+	}
 	if (k & HP_KEY_MEMORY) {
 		struct hp_backend *b = &v->backends[0];
 
@@ -430,7 +435,25 @@ int hp_sources_load(const char *root, struct hp_config *c, unsigned *used, struc
 		}
 	}
 	for (size_t i = 0; r == 0 && i < imp.n; i++) {
-		r = push(&out, &imp.v[i]);
+		struct hp_vm *v = &imp.v[i];
+
+		/*
+		 * Backing= left out: DefaultBacking=, as for a vms.d VM (config.c); a VM off huge
+		 * pages is ordinary memory whatever the default says (an override cannot set it)
+		 */
+		if (v->not_huge)
+			v->backing = HP_BACKING_TRANSPARENT;
+		else if (!v->backing_set)
+			v->backing = c->host.default_backing;
+		if (v->backing == HP_BACKING_DYNAMIC && v->instances > 1 && !v->not_huge) {
+			hp_diag_set(
+				err, v->backing_set ? &v->backing_loc : &v->loc,
+				"Backing=dynamic needs Instances=1: a dynamic VM is started and stopped by its own name (hugeplan vm start %s); give each copy a file of its own",
+				v->name);
+			r = -EINVAL;
+			break;
+		}
+		r = push(&out, v);
 		if (r == 0)
 			imp.v[i].backends = NULL; /* now out's */
 	}

@@ -18,6 +18,8 @@
 #    most 3x, growing linearly (the time per 1,000 VMs is printed for each N). And the
 #    generator on a libvirt host with 1,000 domains defined, after apply (1 d, e): its
 #    ratio to systemd-fstab-generator must stay what 1 a, b give (it never reads the XML).
+# 5. Dynamic huge pages on a fragmented host, in a guest (frag.sh): pages obtained and time
+#    taken by hugeplan vm start without (--wait 0) and with its compaction step.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 2
@@ -197,3 +199,13 @@ print("the same plan" if a["kernel_args"] == b["kernel_args"] and a["feasible"] 
 	END { printf "  per 1,000 VMs: libvirt %.1f ms, vms.d %.1f ms (wall); libvirt %.1f ms, vms.d %.1f ms (CPU)\n", w[1], w[2], c[1], c[2] }' \
 		"$T/src-$n.txt"
 done
+
+echo
+
+# --- 5. dynamic pages after fragmentation ----------------------------------------------------
+echo "5. Dynamic 2M pages on a fragmented guest, without and with hugeplan's compaction step"
+if [ "${BENCH_BOOT:-1}" = 0 ]; then
+	echo "  skipped (BENCH_BOOT=0)"
+else
+	B=$B sh tests/bench/frag.sh 2>&1 | sed 's/^/  /'
+fi

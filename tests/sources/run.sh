@@ -40,11 +40,38 @@ t_eq "libvirt host without a vms.d VM: exit 0" 0 $?
 t_grep "db1: 8 1G pages on node 1 (8388608 KiB, strict nodeset 1)" '^1G +1 +9 ' "$T_TMP/lv.out"
 t_grep "the plan names each VM's source and file" "db1: libvirt $r/etc/libvirt/qemu/db1.xml" "$T_TMP/lv.out"
 t_grep "the override is named with its keys" "cache: libvirt .*cache.xml, with PageSize= from .*vms.d/cache.conf" "$T_TMP/lv.out"
-t_grep "web: read, listed once as not on huge pages" "^Not on huge pages \(read, not planned\): web \(libvirt, 4.00 GiB\)$" "$T_TMP/lv.out"
+t_grep "web: read, listed once as not on huge pages" "^Not on huge pages \(no pages planned, ordinary memory in the budget\): web \(libvirt, 4.00 GiB\)$" "$T_TMP/lv.out"
 "$HP" plan --json --root "$r" >"$T_TMP/lv.json" 2>&1
 t_eq "plan --json: per-VM records" \
 	"cache libvirt [(1048576, None, 1)]|db1 libvirt [(1048576, 1, 8)]|web libvirt []" \
 	"$(jq_ "$T_TMP/lv.json" '"|".join("%s %s %s" % (v["name"], v["source"], [(p["page_size_kb"], p["node"], p["pages"]) for p in v["pages"]]) for v in d["vms"])')"
+# Backing= of imported VMs (issue 16): DefaultBacking=, unless an override sets Backing=; a
+# VM off huge pages is ordinary memory in the budget. Two nodes of 16G and 32G, reserve
+# max(2G, 5% of 48G) = 2.4G by MemTotal: 0.8G and 1.6G. db1's 8 x 1G are bound to node 1;
+# cache's one unbound 1G page goes whole where most is left: node 0 16G - 0.8G, node 1
+# 32G - 1.6G - 8 x (1G + 16M): node 1. web's 4G is the only ordinary memory.
+printf '[Host]\nDefaultBacking=dynamic\n' >"$r/etc/hugeplan/hugeplan.conf"
+"$HP" plan --json --root "$r" >"$T_TMP/lvd.json" 2>"$T_TMP/lvd.err"
+t_eq "DefaultBacking=dynamic: plan exits 0" 0 $?
+t_eq "DefaultBacking=dynamic: imported VMs are dynamic, their pages where vm start raises them" \
+	"cache:dynamic:1/1|db1:dynamic:1/8|web:transparent:" \
+	"$(jq_ "$T_TMP/lvd.json" '"|".join("%s:%s:%s" % (v["name"], v["backing"], ",".join("%d/%d" % (p["node"], p["pages"]) for p in v["node_pages"] if p["pages"])) for v in sorted(d["vms"], key=lambda v: v["name"]))')"
+t_eq "... the budget: 9 x 1G dynamic on node 1, web's 4G ordinary, nothing static" \
+	"0:0,0,0,:1:0,9663676416,150994944,:ordinary=4294967296" \
+	"$(jq_ "$T_TMP/lvd.json" '":".join("%d:%d,%d,%d," % (n["node"], n["pool"], n["dynamic"], n["dynamic_vmemmap"]) for n in d["nodes"]) + ":ordinary=%d" % sum(n["ordinary"] for n in d["nodes"])')"
+printf '[VM]\nPageSize=1G\nBacking=static\n' >"$r/etc/hugeplan/vms.d/cache.conf"
+"$HP" plan --json --root "$r" >"$T_TMP/lvs.json" 2>&1
+t_eq "an override's Backing=static beats DefaultBacking=dynamic, and is named" \
+	"cache:static:PageSize= Backing=|db1:dynamic:" \
+	"$(jq_ "$T_TMP/lvs.json" '"|".join("%s:%s:%s" % (v["name"], v["backing"], v["override_keys"]) for v in sorted(d["vms"], key=lambda v: v["name"]) if v["huge_pages"])')"
+# the one static page goes where most is left after the reserve: node 1 (30.4G against 15.2G)
+t_grep "... and only cache is on the command line" '"kernel_args": "default_hugepagesz=1G hugepagesz=1G hugepages=1:1 hugeplan' "$T_TMP/lvs.json"
+printf '[VM]\nPageSize=1G\nInstances=2\n' >"$r/etc/hugeplan/vms.d/cache.conf"
+"$HP" plan --root "$r" >"$T_TMP/lvi.out" 2>&1
+t_eq "an imported dynamic VM with Instances=2: exit 2" 2 $?
+t_grep "... saying why" "Backing=dynamic needs Instances=1" "$T_TMP/lvi.out"
+printf '[VM]\nPageSize=1G\n' >"$r/etc/hugeplan/vms.d/cache.conf"
+rm "$r/etc/hugeplan/hugeplan.conf"
 printf '[VM]\nEnabled=no\n' >"$r/etc/hugeplan/vms.d/db1.conf"
 "$HP" plan --json --root "$r" >"$T_TMP/lv2.json" 2>&1
 t_eq "[VM] Enabled=no alone is a whole override" "cache" \

@@ -206,7 +206,15 @@ static const struct bad bads[] = {
 	  "Memory=-4G: not a size (a whole number, then K, M, G or T)" },
 	{ "vms.d/a.conf", "[VM]\nMemory=4G\nMemroy=4G\n", 3,
 	  "unknown key Memroy= in [VM] (known: Name, Memory, PageSize, Node, Instances, Enabled, "
-	  "Passthrough)" },
+	  "Passthrough, Backing)" },
+	{ "vms.d/a.conf", "[VM]\nMemory=4G\nBacking=fast\n", 3,
+	  "Backing=fast: expected static, dynamic or transparent" },
+	{ "vms.d/a.conf", "[VM]\nMemory=4G\nInstances=2\nBacking=dynamic\n", 4,
+	  "Backing=dynamic needs Instances=1: a dynamic VM is started and stopped by its own name "
+	  "(hugeplan vm start a); give each copy a file of its own" },
+	{ "hugeplan.conf", "[Host]\nDynamicPeak=0\n", 2, "DynamicPeak=0: must be from 1 to 65535" },
+	{ "hugeplan.conf", "[Host]\nDefaultBacking=dyn\n", 2,
+	  "DefaultBacking=dyn: expected static, dynamic or transparent" },
 	{ "vms.d/a.conf", "[VM]\nMemory=4G\n[Host]\n", 3,
 	  "unknown section [Host] (this file takes [VM])" },
 	{ "vms.d/a.conf", "Memory=4G\n", 1, "Memory=4G is outside of a [VM] section" },

@@ -345,12 +345,14 @@ static void plan_two_nodes(struct fixture *f, size_t nr_vms)
 	p->pools[1] = (struct hp_pool_plan){ .size = G1, .pages = 1, .node_pages = { 1, 0 } };
 	p->nr_pools = 2;
 	p->nodes[0] = (struct hp_node_plan){
-		0, 8 * G1, 10 * M2 + G1, 10 * 32 * HP_KIB + 16 * HP_MIB, 0, 512 * HP_MIB, true
+		0, 8 * G1, 10 * M2 + G1, 10 * 32 * HP_KIB + 16 * HP_MIB, 0, 512 * HP_MIB, true, 0,
+		0, 0
 	};
 	p->nodes[0].left =
 		(int64_t)(p->nodes[0].mem_total - p->nodes[0].pool - p->nodes[0].vmemmap);
-	p->nodes[1] = (struct hp_node_plan){ 1, 32 * HP_MIB,  20 * M2, 20 * 32 * HP_KIB,
-					     0, 512 * HP_MIB, false };
+	p->nodes[1] = (struct hp_node_plan){
+		1, 32 * HP_MIB, 20 * M2, 20 * 32 * HP_KIB, 0, 512 * HP_MIB, false, 0, 0, 0
+	};
 	p->nodes[1].left =
 		(int64_t)(32 * HP_MIB) - (int64_t)(40 * HP_MIB) - (int64_t)(640 * HP_KIB);
 	p->nr_nodes = 2;
@@ -410,6 +412,39 @@ static void test_plan(void **state)
 	/* no backing computed: nothing said about VMs being short */
 	absent(f, "hugeplan_short_vms");
 	absent(f, "hugeplan_unplanned_pages");
+	fx_free(f);
+}
+
+/* a dynamic and a transparent VM: their series appear, from the plan's numbers */
+static void test_dynamic(void **state)
+{
+	struct fixture *f = fx_new();
+
+	(void)state;
+	pool(f, M2, 0, 0, 2, two_nodes_2m);
+	pool(f, G1, 0, 0, 2, two_nodes_1g);
+	plan_two_nodes(f, 2);
+	snprintf(f->vms[0].name, sizeof(f->vms[0].name), "desk");
+	snprintf(f->vms[1].name, sizeof(f->vms[1].name), "web");
+	f->vps[0] = (struct hp_vm_plan){
+		.vm = &f->vms[0], .page_size = M2, .pages = 300, .backing = HP_BACKING_DYNAMIC
+	};
+	f->vps[0].node_pages[1] = 300;
+	f->vps[1] = (struct hp_vm_plan){ .vm = &f->vms[1], .backing = HP_BACKING_TRANSPARENT };
+	f->plan.nr_dynamic = f->plan.nr_transparent = 1;
+	/* 300 x 2M + 300 x 32 KiB; 3 GiB ordinary on node 0 */
+	f->plan.nodes[1].dynamic = 300 * M2;
+	f->plan.nodes[1].dynamic_vmemmap = 300 * 32 * HP_KIB;
+	f->plan.nodes[0].ordinary = 3 * G1;
+	f->in.verdict = (struct hp_metrics_verdict){ 0, false, false };
+	render(f);
+	well_formed(f);
+	expect(f, "hugeplan_planned_pages{size=\"2M\",node=\"1\",backing=\"dynamic\"}", "300");
+	expect(f, "hugeplan_planned_pages{size=\"2M\",node=\"0\",backing=\"dynamic\"}", "0");
+	expect(f, "hugeplan_planned_pages{size=\"2M\",node=\"1\",backing=\"static\"}", "20");
+	expect(f, "hugeplan_budget_dynamic_peak_bytes{node=\"1\"}", "638976000");
+	expect(f, "hugeplan_budget_ordinary_bytes{node=\"0\"}", "3221225472");
+	expect(f, "hugeplan_budget_ordinary_bytes{node=\"1\"}", "0");
 	fx_free(f);
 }
 
@@ -552,11 +587,11 @@ static void test_worst_case(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pool_counts),  cmocka_unit_test(test_verdict_states),
-		cmocka_unit_test(test_requested),    cmocka_unit_test(test_plan),
-		cmocka_unit_test(test_backing),	     cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_nothing_read), cmocka_unit_test(test_report_time),
-		cmocka_unit_test(test_worst_case),
+		cmocka_unit_test(test_pool_counts), cmocka_unit_test(test_verdict_states),
+		cmocka_unit_test(test_requested),   cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_dynamic),	    cmocka_unit_test(test_backing),
+		cmocka_unit_test(test_escape),	    cmocka_unit_test(test_nothing_read),
+		cmocka_unit_test(test_report_time), cmocka_unit_test(test_worst_case),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

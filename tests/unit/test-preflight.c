@@ -547,6 +547,38 @@ static void test_host_and_thp(void **state)
 	expect_none(&out, "sizes");
 }
 
+/* with transparent VMs: enabled, defrag and khugepaged judged, each warning with its fix */
+static void test_thp_for_vms(void **state)
+{
+	struct hp_check_needs n = { .transparent = 2, .transparent_names = "web, ci" };
+	struct hp_check_facts f;
+
+	(void)state;
+	healthy(&f);
+	strcpy(f.thp_defrag, "always defer defer+madvise [madvise] never");
+	f.khugepaged_defrag = 1;
+	run(&f, &n, &out);
+	expect(&out, "thp", HP_CHECK_OK, "enabled=madvise for the transparent VMs (web, ci)");
+	expect(&out, "thp-defrag", HP_CHECK_OK, "defrag=madvise");
+	expect(&out, "khugepaged", HP_CHECK_OK, "defrag=1");
+	assert_int_equal(out.nr_warnings, 0);
+
+	strcpy(f.thp, "always madvise [never]");
+	strcpy(f.thp_defrag, "[always] defer defer+madvise madvise never");
+	f.khugepaged_defrag = 0;
+	run(&f, &n, &out);
+	expect(&out, "thp", HP_CHECK_WARNING,
+	       "enabled=never: the transparent VMs (web, ci) get no huge pages at all");
+	assert_non_null(strstr(find(&out, "thp")->fix, "echo madvise > "));
+	expect(&out, "thp-defrag", HP_CHECK_WARNING, "stalls while the kernel compacts memory");
+	expect(&out, "khugepaged", HP_CHECK_WARNING, "never collapsed");
+	assert_int_equal(out.nr_warnings, 3);
+
+	f.thp[0] = '\0';
+	run(&f, &n, &out);
+	expect(&out, "thp", HP_CHECK_WARNING, "run on 4 KiB pages");
+}
+
 static void test_kconfig_get(void **state)
 {
 	const char *t = "CONFIG_A=y\nCONFIG_AB=m\n# CONFIG_C is not set\nCONFIG_D=\"x y\"\n"
@@ -713,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_module_tree),
 		cmocka_unit_test(test_passthrough),
 		cmocka_unit_test(test_host_and_thp),
+		cmocka_unit_test(test_thp_for_vms),
 		cmocka_unit_test(test_kconfig_get),
 		cmocka_unit_test(test_thp_mode),
 		cmocka_unit_test(test_needs_from_plan),

@@ -575,6 +575,14 @@ static void test_records_from_plan(void **state)
 		    r.parts[1].pages == 256);
 	hp_recs_free(&r);
 	hp_plan_free(&plan);
+	/* the records are the boot's plan: web dynamic brings its pages at start, so none */
+	v[1].backing = HP_BACKING_DYNAMIC;
+	assert_int_equal(hp_plan_compute(&h, &set, v, 2, NULL, &plan, &d), 0);
+	assert_int_equal(hp_recs_from_plan(&plan, "/img/", &r), 0);
+	assert_int_equal(r.nr, 1);
+	assert_string_equal(r.vms[0].name, "db");
+	hp_recs_free(&r);
+	hp_plan_free(&plan);
 }
 
 int main(void)
