@@ -135,7 +135,24 @@ $(DIRS_STAMP): FORCE
 $(GEN_OBJS): $(DIRS_STAMP)
 FORCE:
 
-$(B)/obj/%.o: %.c
+# Objects also depend on the compiler and its flags: make compares times only, so a build
+# folder once filled with other flags (the package build's hardening, an -O0 debug build)
+# kept its objects, and the next build linked them as they were. The stamp is rewritten
+# while the Makefile is read, and only when the text differs; make -n writes nothing and
+# shows the objects it would rebuild.
+FLAGS_STAMP := $(B)/flags.stamp
+COMPILE_TEXT := $(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS)
+ifneq ($(file <$(FLAGS_STAMP)),$(COMPILE_TEXT))
+ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
+$(shell mkdir -p $(B))
+$(file >$(FLAGS_STAMP),$(COMPILE_TEXT))
+else
+$(FLAGS_STAMP): FORCE
+	@:
+endif
+endif
+
+$(B)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I$(B)/gen $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 

@@ -163,4 +163,34 @@ else
 fi
 rm -rf "$SB"
 
+# Objects follow the flags they were built with: a build folder once filled with other
+# CFLAGS (the package build's hardening, say) used to keep its objects, and the verifier
+# the boot tier measured was that other build's. The verifier in a scratch folder, built
+# with the default flags, -O0, then the default flags again.
+FB=$T_TMP/flags
+vsize() { size "$FB/hugeplan-verify" 2>/dev/null | awk 'NR == 2 { print $1 }'; }
+if make -s --no-print-directory B="$FB" "$FB/hugeplan-verify" >"$T_TMP/make.out" 2>&1; then
+	first=$(vsize)
+	stamp=$(cat "$FB/flags.stamp")
+	make -n --no-print-directory B="$FB" CFLAGS="-O0 -g" "$FB/hugeplan-verify" >"$T_TMP/dry.out" 2>&1
+	if grep -q 'verify/main\.c' "$T_TMP/dry.out" && [ "$stamp" = "$(cat "$FB/flags.stamp")" ]; then
+		t_ok "make -n with other CFLAGS shows the verifier rebuilt and writes nothing"
+	else
+		t_fail "make -n with other CFLAGS shows the verifier rebuilt and writes nothing" "$(tail -n 3 "$T_TMP/dry.out")"
+	fi
+	make -s --no-print-directory B="$FB" CFLAGS="-O0 -g" "$FB/hugeplan-verify" >"$T_TMP/make.out" 2>&1
+	o0=$(vsize)
+	make -s --no-print-directory B="$FB" "$FB/hugeplan-verify" >"$T_TMP/make.out" 2>&1
+	again=$(vsize)
+	if [ -n "$first" ] && [ "$o0" != "$first" ] && [ "$again" = "$first" ]; then
+		t_ok "CFLAGS=-O0 rebuilds the verifier's objects, and the default flags rebuild them back ($first, $o0, $again bytes of text)"
+	else
+		t_fail "CFLAGS=-O0 rebuilds the verifier's objects, and the default flags rebuild them back" \
+			"text sizes: default $first, -O0 $o0, default again $again"
+	fi
+else
+	t_fail "make B=$FB $FB/hugeplan-verify" "$(tail -n 5 "$T_TMP/make.out")"
+fi
+rm -rf "$FB"
+
 t_done
