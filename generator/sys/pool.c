@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,14 @@ static int list_sizes(struct ctx *c, struct hp_pools *out)
 			closedir(d);
 			return fail(c, r, p);
 		}
-		if (r == 0 && size && out->nr_pools < HP_MAX_SIZES)
-			out->pools[out->nr_pools++].size = size;
+		if (r == 0 && size && out->nr_pools < HP_MAX_SIZES) {
+			struct hp_pool *p = &out->pools[out->nr_pools++];
+
+			/* its nodes are written as they are read (see hp_pools_read()) */
+			memset(p, 0, offsetof(struct hp_pool, nodes));
+			p->nr_nodes = 0;
+			p->size = size;
+		}
 	}
 	closedir(d);
 	qsort(out->pools, out->nr_pools, sizeof(out->pools[0]), cmp_pool);
@@ -68,9 +75,13 @@ static int list_sizes(struct ctx *c, struct hp_pools *out)
 /*
  * One sysfs count with one open, one read, one close: leaner than hp_read_u64(), and in the
  * initramfs of an emulated guest every system call shows. rel gets the path under the root.
+ * Under a root, dfd (when not -1) is rel's directory opened beneath it and name rel's last
+ * component: the file is judged and opened there, not walked to again from the root.
  */
-__attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint64_t *v, char *rel,
-							    size_t rlen, const char *fmt, ...)
+__attribute__((format(printf, 7, 8))) static int read_count(struct ctx *c, int dfd,
+							    const char *name, uint64_t *v,
+							    char *rel, size_t rlen, const char *fmt,
+							    ...)
 {
 	char buf[32], *end;
 	unsigned long long n;
@@ -86,6 +97,8 @@ __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint6
 	/* under a root, what is there is judged first (a FIFO, a device); sysfs itself is safe */
 	if (hp_root_is_host(c->root))
 		fd = hp_root_open(NULL, rel, O_RDONLY, 0);
+	else if (dfd >= 0)
+		fd = hp_root_open_file_in(c->root, dfd, rel, name, NULL);
 	else
 		fd = hp_root_open_file(c->root, rel, NULL);
 	if (fd < 0)
@@ -106,6 +119,28 @@ __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint6
 	return 0;
 }
 
+/*
+ * Under a root, the directory of a size's attributes opened beneath it, once for all of them
+ * (fmt with "" as the attribute: its path with a trailing slash); -1 on the running system,
+ * or when it cannot be opened: each file is then opened by its path, and says why.
+ */
+__attribute__((format(printf, 2, 3))) static int open_attr_dir(struct ctx *c, const char *fmt, ...)
+{
+	char dir[256];
+	va_list ap;
+	int r;
+
+	if (hp_root_is_host(c->root))
+		return -1;
+	va_start(ap, fmt);
+	r = vsnprintf(dir, sizeof(dir), fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= sizeof(dir))
+		return -1;
+	r = hp_root_open(c->root, dir, O_PATH | O_DIRECTORY, 0);
+	return r < 0 ? -1 : r;
+}
+
 static int read_pool(struct ctx *c, struct hp_pool *p)
 {
 	static const char *const attrs[] = { "nr_hugepages", "free_hugepages", "resv_hugepages",
@@ -113,14 +148,17 @@ static int read_pool(struct ctx *c, struct hp_pool *p)
 	uint64_t *vals[] = { &p->nr, &p->free, &p->resv, &p->surplus, &p->overcommit };
 	unsigned long long kb = p->size / 1024;
 	char rel[256];
+	int dfd = open_attr_dir(c, HP_P_HSTATE_ATTR, kb, ""), r = 0;
 
-	for (size_t i = 0; i < 5; i++) {
-		int r = read_count(c, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb, attrs[i]);
-
+	for (size_t i = 0; i < 5 && r == 0; i++) {
+		r = read_count(c, dfd, attrs[i], vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
+			       attrs[i]);
 		if (r < 0)
-			return fail(c, r, rel);
+			r = fail(c, r, rel);
 	}
-	return 0;
+	if (dfd >= 0)
+		close(dfd);
+	return r;
 }
 
 /* a node without this size's directory (memoryless, or a fixture that left it out) is skipped */
@@ -132,15 +170,24 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	uint64_t *vals[] = { &node->nr, &node->free, &node->surplus };
 	unsigned long long kb = p->size / 1024;
 	char rel[256];
+	int dfd = open_attr_dir(c, HP_P_NODE_HSTATE, n, kb, ""), r = 0;
 
 	for (size_t i = 0; i < 3; i++) {
-		int r = read_count(c, vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb, attrs[i]);
-
-		if (r == -ENOENT && i == 0)
-			return 0;
-		if (r < 0)
-			return fail(c, r, rel);
+		r = read_count(c, dfd, attrs[i], vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb,
+			       attrs[i]);
+		if (r == -ENOENT && i == 0) {
+			r = 1;
+			break;
+		}
+		if (r < 0) {
+			r = fail(c, r, rel);
+			break;
+		}
 	}
+	if (dfd >= 0)
+		close(dfd);
+	if (r)
+		return r < 0 ? r : 0;
 	node->id = n;
 	p->nr_nodes++;
 	return 0;
@@ -152,7 +199,11 @@ int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t 
 	char *text;
 	int r;
 
-	memset(out, 0, sizeof(*out));
+	/*
+	 * Not the pools themselves, cleared as they are listed, nor their nodes, written whole as
+	 * they are read: clearing all (16 KiB) writes every page, a fault each, at every boot.
+	 */
+	memset(&out->nr_pools, 0, sizeof(*out) - offsetof(struct hp_pools, nr_pools));
 	r = list_sizes(&c, out);
 	if (r < 0)
 		return r;

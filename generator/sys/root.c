@@ -220,6 +220,45 @@ static int open_root(const char *root)
 	return fd < 0 ? -errno : fd;
 }
 
+/* hp_root_hold()'s root: its name as given, and its descriptor (-1: none held) */
+static char *held_root;
+static int held_fd = -1;
+
+int hp_root_hold(const char *root)
+{
+	int fd;
+
+	hp_root_release();
+	if (hp_root_is_host(root))
+		return 0;
+	fd = open_root(root);
+	if (fd < 0)
+		return fd;
+	held_root = strdup(root);
+	if (!held_root) {
+		close(fd);
+		return -ENOMEM;
+	}
+	held_fd = fd;
+	return 0;
+}
+
+void hp_root_release(void)
+{
+	if (held_fd >= 0)
+		close(held_fd);
+	held_fd = -1;
+	free(held_root);
+	held_root = NULL;
+}
+
+/* root's descriptor: the held one, or a new one the caller closes (*own) */
+static int root_fd(const char *root, bool *own)
+{
+	*own = !(held_fd >= 0 && !strcmp(root, held_root));
+	return *own ? open_root(root) : held_fd;
+}
+
 static int walk_open(int rootfd, const char *path, int flags, mode_t mode)
 {
 	struct walker w;
@@ -242,12 +281,13 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode)
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int rootfd, fd = -ENOSYS;
+	bool own;
 
 	if (hp_root_is_host(root)) {
 		fd = open(path, flags | O_CLOEXEC | O_NOCTTY, mode);
 		return fd < 0 ? -errno : fd;
 	}
-	rootfd = open_root(root);
+	rootfd = root_fd(root, &own);
 	if (rootfd < 0)
 		return rootfd;
 	/* EAGAIN: the kernel saw a rename race it could not rule out an escape through */
@@ -261,7 +301,8 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode)
 		no_openat2 = true;
 		fd = walk_open(rootfd, path, flags, mode);
 	}
-	close(rootfd);
+	if (own)
+		close(rootfd);
 	return fd;
 }
 
@@ -294,6 +335,33 @@ int hp_root_open_file(const char *root, const char *path, struct stat *st)
 	fd = hp_root_open(root, path, O_RDONLY | O_NONBLOCK, 0);
 	if (fd < 0)
 		return fd;
+	r = regular(fd, st);
+	if (r == 0 && (st->st_dev != first.st_dev || st->st_ino != first.st_ino))
+		r = -ESTALE;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int hp_root_open_file_in(const char *root, int dirfd, const char *path, const char *name,
+			 struct stat *st)
+{
+	struct stat buf, first;
+	int fd, r;
+
+	if (!st)
+		st = &buf;
+	if (fstatat(dirfd, name, &first, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISLNK(first.st_mode))
+		return hp_root_open_file(root, path, st);
+	if (!S_ISREG(first.st_mode))
+		return S_ISDIR(first.st_mode) ? -EISDIR : -HP_ENOTREG;
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
 	r = regular(fd, st);
 	if (r == 0 && (st->st_dev != first.st_dev || st->st_ino != first.st_ino))
 		r = -ESTALE;
