@@ -15,6 +15,8 @@
 /* a record is at most 1 KiB of text plus its dictionary; a short buffer makes read() fail */
 #define RECBUF	 8192
 #define FILE_MAX (16U << 20)
+/* a captured log's buffer to begin with: a page (records are rarely over 1 KiB; it grows) */
+#define FILEBUF 4096
 
 static int parse_one(const char *buf, size_t len, hp_kmsg_fn fn, void *ctx)
 {
@@ -61,7 +63,7 @@ static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
  */
 static int walk_file(int fd, const struct stat *st, hp_kmsg_fn fn, void *ctx)
 {
-	size_t cap = RECBUF, have = 0, total = 0;
+	size_t cap = FILEBUF, have = 0, total = 0;
 	char *buf;
 	bool eof = false;
 	int r = 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "sys/host.h"
@@ -27,61 +28,91 @@ static int fail(struct ctx *c, int r, const char *path)
 	return r;
 }
 
-static int cmp_pool(const void *a, const void *b)
+static int cmp_size(const void *a, const void *b)
 {
-	uint64_t x = ((const struct hp_pool *)a)->size, y = ((const struct hp_pool *)b)->size;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The hugepages-<kB>kB directories, their sizes sorted before any pool is written: sorting the
+ * pools themselves (2 KiB each) made qsort() allocate, and ask the kernel how much memory
+ * there is first. The entries come from getdents64() into a buffer on the stack: a DIR's
+ * 32 KiB buffer would be two more pages written.
+ */
 static int list_sizes(struct ctx *c, struct hp_pools *out)
 {
-	struct dirent *de;
-	DIR *d;
-	int r;
+	uint64_t sizes[HP_MAX_SIZES];
+	size_t n = 0;
+	char buf[2048];
+	int fd, r = 0;
 
-	r = hp_root_opendir(c->root, HP_P_HUGEPAGES, &d);
-	if (r < 0) {
+	fd = hp_root_open(c->root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0) {
 		/* no hugetlbfs in this kernel: nothing to read, which is an answer */
-		if (r == -ENOENT)
+		if (fd == -ENOENT)
 			return 0;
-		return fail(c, r, HP_P_HUGEPAGES);
+		return fail(c, fd, HP_P_HUGEPAGES);
 	}
-	while ((de = readdir(d))) {
-		uint64_t size;
+	for (;;) {
+		/* an error ends the listing, as readdir() did */
+		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
 
-		r = hp_hstate_dir_size(de->d_name, &size);
-		if (r == -ERANGE) {
-			char p[320];
+		if (k <= 0)
+			break;
+		for (long off = 0; off < k && r == 0;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			uint64_t size;
 
-			snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
-			closedir(d);
-			return fail(c, r, p);
-		}
-		if (r == 0 && size && out->nr_pools < HP_MAX_SIZES) {
-			struct hp_pool *p = &out->pools[out->nr_pools++];
+			off += de->d_reclen;
+			r = hp_hstate_dir_size(de->d_name, &size);
+			if (r == -ERANGE) {
+				char p[320];
 
-			/* its nodes are written as they are read (see hp_pools_read()) */
-			memset(p, 0, offsetof(struct hp_pool, nodes));
-			p->nr_nodes = 0;
-			p->size = size;
+				snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
+				close(fd);
+				return fail(c, r, p);
+			}
+			if (r == 0 && size && n < HP_MAX_SIZES)
+				sizes[n++] = size;
+			r = 0;
 		}
 	}
-	closedir(d);
-	qsort(out->pools, out->nr_pools, sizeof(out->pools[0]), cmp_pool);
+	close(fd);
+	qsort(sizes, n, sizeof(sizes[0]), cmp_size);
+	for (size_t i = 0; i < n; i++) {
+		struct hp_pool *p = &out->pools[out->nr_pools++];
+
+		/* its nodes are written as they are read (see hp_pools_read()) */
+		memset(p, 0, offsetof(struct hp_pool, nodes));
+		p->nr_nodes = 0;
+		p->size = sizes[i];
+	}
 	return 0;
 }
 
 /*
+ * Under a root, the directory of a size's attributes opened beneath it once for all of them,
+ * its entries judged at once (hp_root_dir_regular()); fd -1 on the running system, or when it
+ * cannot be opened: each file is then opened by its path, and says why.
+ */
+struct attr_dir {
+	int fd;
+	unsigned judged;
+	ino_t inos[5];
+};
+
+/*
  * One sysfs count with one open, one read, one close: leaner than hp_read_u64(), and in the
  * initramfs of an emulated guest every system call shows. rel gets the path under the root.
- * Under a root, dfd (when not -1) is rel's directory opened beneath it and name rel's last
- * component: the file is judged and opened there, not walked to again from the root.
+ * Under a root, with d (its fd not -1) rel's directory and names[i] its last component, the
+ * file is opened there as its directory's entries judged it, or judged there alone.
  */
-__attribute__((format(printf, 7, 8))) static int read_count(struct ctx *c, int dfd,
-							    const char *name, uint64_t *v,
-							    char *rel, size_t rlen, const char *fmt,
-							    ...)
+__attribute__((format(printf, 8, 9))) static int read_count(struct ctx *c, const struct attr_dir *d,
+							    const char *const *names, size_t i,
+							    uint64_t *v, char *rel, size_t rlen,
+							    const char *fmt, ...)
 {
 	char buf[32], *end;
 	unsigned long long n;
@@ -97,10 +128,11 @@ __attribute__((format(printf, 7, 8))) static int read_count(struct ctx *c, int d
 	/* under a root, what is there is judged first (a FIFO, a device); sysfs itself is safe */
 	if (hp_root_is_host(c->root))
 		fd = hp_root_open(NULL, rel, O_RDONLY, 0);
-	else if (dfd >= 0)
-		fd = hp_root_open_file_in(c->root, dfd, rel, name, NULL);
-	else
+	else if (d->fd < 0)
 		fd = hp_root_open_file(c->root, rel, NULL);
+	else if (!((d->judged >> i) & 1) ||
+		 (fd = hp_root_open_judged(d->fd, names[i], d->inos[i], NULL)) < 0)
+		fd = hp_root_open_file_in(c->root, d->fd, rel, names[i], NULL);
 	if (fd < 0)
 		return fd;
 	do {
@@ -119,26 +151,29 @@ __attribute__((format(printf, 7, 8))) static int read_count(struct ctx *c, int d
 	return 0;
 }
 
-/*
- * Under a root, the directory of a size's attributes opened beneath it, once for all of them
- * (fmt with "" as the attribute: its path with a trailing slash); -1 on the running system,
- * or when it cannot be opened: each file is then opened by its path, and says why.
- */
-__attribute__((format(printf, 2, 3))) static int open_attr_dir(struct ctx *c, const char *fmt, ...)
+/* d for fmt with "" as the attribute (the directory's path, a trailing slash) and names */
+__attribute__((format(printf, 5, 6))) static void open_attr_dir(struct ctx *c, struct attr_dir *d,
+								const char *const *names, size_t n,
+								const char *fmt, ...)
 {
 	char dir[256];
 	va_list ap;
 	int r;
 
+	d->fd = -1;
+	d->judged = 0;
 	if (hp_root_is_host(c->root))
-		return -1;
+		return;
 	va_start(ap, fmt);
 	r = vsnprintf(dir, sizeof(dir), fmt, ap);
 	va_end(ap);
 	if (r < 0 || (size_t)r >= sizeof(dir))
-		return -1;
-	r = hp_root_open(c->root, dir, O_PATH | O_DIRECTORY, 0);
-	return r < 0 ? -1 : r;
+		return;
+	d->fd = hp_root_open(c->root, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (d->fd >= 0 && hp_root_dir_regular(d->fd, names, n, d->inos, &d->judged) < 0)
+		d->judged = 0;
+	if (d->fd < 0)
+		d->fd = -1;
 }
 
 static int read_pool(struct ctx *c, struct hp_pool *p)
@@ -147,17 +182,19 @@ static int read_pool(struct ctx *c, struct hp_pool *p)
 					     "surplus_hugepages", "nr_overcommit_hugepages" };
 	uint64_t *vals[] = { &p->nr, &p->free, &p->resv, &p->surplus, &p->overcommit };
 	unsigned long long kb = p->size / 1024;
+	struct attr_dir d;
 	char rel[256];
-	int dfd = open_attr_dir(c, HP_P_HSTATE_ATTR, kb, ""), r = 0;
+	int r = 0;
 
+	open_attr_dir(c, &d, attrs, 5, HP_P_HSTATE_ATTR, kb, "");
 	for (size_t i = 0; i < 5 && r == 0; i++) {
-		r = read_count(c, dfd, attrs[i], vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
+		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
 			       attrs[i]);
 		if (r < 0)
 			r = fail(c, r, rel);
 	}
-	if (dfd >= 0)
-		close(dfd);
+	if (d.fd >= 0)
+		close(d.fd);
 	return r;
 }
 
@@ -169,11 +206,13 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
 	uint64_t *vals[] = { &node->nr, &node->free, &node->surplus };
 	unsigned long long kb = p->size / 1024;
+	struct attr_dir d;
 	char rel[256];
-	int dfd = open_attr_dir(c, HP_P_NODE_HSTATE, n, kb, ""), r = 0;
+	int r = 0;
 
+	open_attr_dir(c, &d, attrs, 3, HP_P_NODE_HSTATE, n, kb, "");
 	for (size_t i = 0; i < 3; i++) {
-		r = read_count(c, dfd, attrs[i], vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb,
+		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb,
 			       attrs[i]);
 		if (r == -ENOENT && i == 0) {
 			r = 1;
@@ -184,8 +223,8 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 			break;
 		}
 	}
-	if (dfd >= 0)
-		close(dfd);
+	if (d.fd >= 0)
+		close(d.fd);
 	if (r)
 		return r < 0 ? r : 0;
 	node->id = n;

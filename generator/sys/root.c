@@ -372,6 +372,57 @@ int hp_root_open_file_in(const char *root, int dirfd, const char *path, const ch
 	return fd;
 }
 
+int hp_root_dir_regular(int dirfd, const char *const *names, size_t n, ino_t *inos, unsigned *mask)
+{
+	char buf[2048];
+	unsigned found = 0, want = n >= 32 ? ~0U : (1U << n) - 1;
+
+	*mask = 0;
+	while (found != want) {
+		long k = syscall(SYS_getdents64, dirfd, buf, sizeof(buf));
+
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		for (long off = 0; off < k;) {
+			const struct dirent64 *e = (const struct dirent64 *)(buf + off);
+
+			for (size_t i = 0; i < n && i < 32; i++) {
+				if (strcmp(e->d_name, names[i]))
+					continue;
+				found |= 1U << i;
+				if (e->d_type == DT_REG) {
+					*mask |= 1U << i;
+					inos[i] = (ino_t)e->d_ino;
+				}
+			}
+			off += e->d_reclen;
+		}
+	}
+	return 0;
+}
+
+int hp_root_open_judged(int dirfd, const char *name, ino_t ino, struct stat *st)
+{
+	struct stat buf;
+	int fd, r;
+
+	if (!st)
+		st = &buf;
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	r = regular(fd, st);
+	if (r == 0 && st->st_ino != ino)
+		r = -ESTALE;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int hp_root_opendir(const char *root, const char *path, DIR **out)
 {
 	int fd = hp_root_open(root, path, O_RDONLY | O_DIRECTORY, 0);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/bootreport.h"
 #include "core/kcmdline.h"
@@ -75,6 +76,21 @@ static uint64_t now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000U + (uint64_t)ts.tv_nsec / 1000U;
+}
+
+static int write_out(const char *p, size_t len)
+{
+	while (len) {
+		ssize_t k = write(STDOUT_FILENO, p, len);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		len -= (size_t)k;
+	}
+	return 0;
 }
 
 static int bad_use(const char *what, const char *arg)
@@ -173,14 +189,16 @@ int main(int argc, char **argv)
 			ret = EXIT_ERROR;
 	}
 
-	if (hp_report_summary(&run->verdict, &meta, &summary) == 0)
-		fputs(summary, stdout);
+	if (hp_report_summary(&run->verdict, &meta, &summary) < 0)
+		summary = NULL;
 	hp_report_kmsg_line(&run->verdict, &meta, kline, sizeof(kline), &level);
 	r = hp_kmsg_log(root, level, kline);
 	if (r < 0)
 		fprintf(stderr, "hugeplan-verify: %s%s: %s (not logged: %s)\n", rp, HP_P_KMSG,
 			hp_strerror(r), kline);
-	if (fflush(stdout) != 0 && !ret)
+	/* at the end, as stdio flushed it, but one write(): stdio's buffer and its look at the
+	 * terminal cost a page and two system calls; a summary not written all is an error */
+	if (summary && write_out(summary, strlen(summary)) < 0 && !ret)
 		ret = EXIT_ERROR;
 	free(summary);
 	free(json);
