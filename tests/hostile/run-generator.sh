@@ -49,7 +49,10 @@ for c in $(hostile_cases); do
 	grep -qv '^hugeplan-generator: ' "$T_TMP/stderr" && bad="$bad, a stderr line not its own"
 	case $want in
 	*/vms.d/*) invms=1 ;;
-	*) invms= host=$((host + 1)) ;;
+	*)
+		invms=
+		host=$((host + 1))
+		;;
 	esac
 	if [ -n "$invms" ] && [ -s "$T_TMP/stderr" ]; then
 		bad="$bad, a message about vms.d, which it must not read"
