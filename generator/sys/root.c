@@ -316,6 +316,23 @@ static int regular(int fd, struct stat *st)
 	return 0;
 }
 
+/*
+ * fd, opened after what was there was judged: still a regular file, of inode ino (and of
+ * device *dev when known), its fstat() in st; else closed and -ESTALE, -EISDIR, -HP_ENOTREG
+ */
+static int still_that(int fd, struct stat *st, const dev_t *dev, ino_t ino)
+{
+	int r = regular(fd, st);
+
+	if (r == 0 && ((dev && st->st_dev != *dev) || st->st_ino != ino))
+		r = -ESTALE;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 /* what is there is judged before it is opened: opening a device can act on it */
 int hp_root_open_file(const char *root, const char *path, struct stat *st)
 {
@@ -333,23 +350,14 @@ int hp_root_open_file(const char *root, const char *path, struct stat *st)
 		return r;
 	/* O_NONBLOCK all the same: what was a file may be a FIFO by now */
 	fd = hp_root_open(root, path, O_RDONLY | O_NONBLOCK, 0);
-	if (fd < 0)
-		return fd;
-	r = regular(fd, st);
-	if (r == 0 && (st->st_dev != first.st_dev || st->st_ino != first.st_ino))
-		r = -ESTALE;
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
+	return fd < 0 ? fd : still_that(fd, st, &first.st_dev, first.st_ino);
 }
 
 int hp_root_open_file_in(const char *root, int dirfd, const char *path, const char *name,
 			 struct stat *st)
 {
 	struct stat buf, first;
-	int fd, r;
+	int fd;
 
 	if (!st)
 		st = &buf;
@@ -360,16 +368,7 @@ int hp_root_open_file_in(const char *root, int dirfd, const char *path, const ch
 	if (!S_ISREG(first.st_mode))
 		return S_ISDIR(first.st_mode) ? -EISDIR : -HP_ENOTREG;
 	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	r = regular(fd, st);
-	if (r == 0 && (st->st_dev != first.st_dev || st->st_ino != first.st_ino))
-		r = -ESTALE;
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
+	return fd < 0 ? -errno : still_that(fd, st, &first.st_dev, first.st_ino);
 }
 
 int hp_root_dir_regular(int dirfd, const char *const *names, size_t n, ino_t *inos, unsigned *mask)
@@ -406,21 +405,12 @@ int hp_root_dir_regular(int dirfd, const char *const *names, size_t n, ino_t *in
 int hp_root_open_judged(int dirfd, const char *name, ino_t ino, struct stat *st)
 {
 	struct stat buf;
-	int fd, r;
+	int fd;
 
 	if (!st)
 		st = &buf;
 	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	r = regular(fd, st);
-	if (r == 0 && st->st_ino != ino)
-		r = -ESTALE;
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
+	return fd < 0 ? -errno : still_that(fd, st, NULL, ino);
 }
 
 int hp_root_opendir(const char *root, const char *path, DIR **out)
