@@ -189,6 +189,9 @@ $(B)/hugeplan: $(CLI_OBJS) $(B)/libhugeplan-preflight.a $(B)/libhugeplan-sources
 # still gives debuggers .debug_frame), so it is built from its own objects of the sys and core
 # sources (issue 20).
 VERIFY_LDFLAGS := -Wl,--gc-sections -Wl,-z,noseparate-code
+# dracut strips debug information only (strip -g): the local symbols stay, 2 KiB of names of
+# static functions that nothing at boot looks up (the build's -g has them for debuggers)
+VERIFY_LDFLAGS += -Wl,--discard-all
 VERIFY_CFLAGS ?= -fno-asynchronous-unwind-tables -fno-unwind-tables
 vobj = $(patsubst %.c,$(B)/obj-verify/%.o,$(1))
 VERIFY_LIB_OBJS := $(call vobj,$(SYS_SRCS) $(CORE_SRCS))

@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -529,18 +528,6 @@ static void hugetlb_init(struct sim *s)
 			alloc_pages(s, &out->pools[i]);
 }
 
-/*
- * Everything but the arrays pools, lost and msgs, whose entries are written whole as they are
- * added: clearing them all (22 KiB) writes every page, a page fault each, at every boot.
- */
-static void clear(struct hp_kreq *r)
-{
-	memset(&r->nr_pools, 0,
-	       offsetof(struct hp_kreq, lost) - offsetof(struct hp_kreq, nr_pools));
-	memset(&r->nr_lost, 0, offsetof(struct hp_kreq, msgs) - offsetof(struct hp_kreq, nr_lost));
-	memset(&r->nr_msgs, 0, sizeof(*r) - offsetof(struct hp_kreq, nr_msgs));
-}
-
 int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struct hp_kreq *out)
 {
 	struct sim s = { .arch = arch,
@@ -558,7 +545,7 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 	bool has_val, seen = false, cma_seen = false;
 	const char *p = cmdline ? cmdline : "";
 
-	clear(out);
+	memset(out, 0, sizeof(*out));
 	/* early parameters are read before any __setup() handler, wherever they stand */
 	for (const char *q = p;
 	     (q = hp_kcmdline_next(q, param, sizeof(param), val, sizeof(val), &has_val));) {

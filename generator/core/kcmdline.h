@@ -97,8 +97,6 @@ struct hp_klost {
 
 #define HP_MAX_LOST (HP_MAX_SIZES + 4)
 
-/* hp_kcmdline_simulate() writes each entry of pools, lost and msgs whole as it adds it, and
- * clears every other field: a new field goes next to the counts, never into those arrays */
 struct hp_kreq {
 	struct hp_kpool pools[HP_MAX_SIZES]; /* in the order the kernel registered them */
 	size_t nr_pools;
