@@ -134,7 +134,7 @@ EOF
 	echo "$NOPOOL" >"$root/proc/cmdline"
 	gen_bench " e) the same between apply and the reboot (no pool yet): apply's state read (its head)" \
 		"e) 1,000 libvirt domains, no pool"
-	rm -rf "$root/etc/libvirt" "$root/var/lib/hugeplan"
+	rm -rf "${root:?}/etc/libvirt" "${root:?}/var/lib/hugeplan"
 	mv "$T/vms.d-gen" "$root/etc/hugeplan/vms.d"
 else
 	echo "  $FSTAB_GEN is missing (package systemd): not measured"
