@@ -32,6 +32,7 @@ struct hp_host {
 	char cpu_vendor[32];
 	char kver_str[128]; /* /proc/sys/kernel/osrelease */
 	unsigned kver;	    /* HP_KVER() of kver_str, 0 unknown */
+	/* hp_bootcheck_facts() clears all but cmdline and err, strings: keep them apart */
 	char cmdline[4096]; /* /proc/cmdline, "" when unreadable */
 	enum hp_kcma cma;   /* CONFIG_CMA, when something read it (hp_bootcheck_cma()) */
 	char err[4400];	    /* on failure: the file and what was wrong */

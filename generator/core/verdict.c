@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,7 @@ static void list_ignored(struct ctx *c)
 	for (size_t i = 0; i < req->nr_msgs && v->nr_ignored < HP_MAX_KMSGS; i++) {
 		struct hp_ignored *g = &v->ignored[v->nr_ignored++];
 
+		memset(g, 0, sizeof(*g));
 		snprintf(g->text, sizeof(g->text), "%s", req->msgs[i]);
 		g->predicted = true;
 		for (size_t k = 0; k < v->nr_kmsgs; k++) {
@@ -440,6 +442,7 @@ static void list_ignored(struct ctx *c)
 		if (used[k] || !param_family(v->kmsgs[k]))
 			continue;
 		g = &v->ignored[v->nr_ignored++];
+		memset(g, 0, sizeof(*g));
 		snprintf(g->text, sizeof(g->text), "%s", v->kmsgs[k]);
 		g->from_kernel = true;
 		g->predicted = false;
@@ -488,12 +491,25 @@ static enum hp_prediction judge_prediction(const struct ctx *c)
 	return HP_PRED_YES;
 }
 
+/*
+ * Everything but the three arrays, whose entries are cleared as they are added: clearing
+ * them all (56 KiB) writes every page of them, a page fault each, at every boot, for the
+ * one or two sizes and the few lines a verdict holds.
+ */
+static void clear(struct hp_verdict *v)
+{
+	memset(v, 0, offsetof(struct hp_verdict, sizes));
+	v->nr_sizes = 0;
+	v->nr_ignored = 0;
+	memset(&v->nr_kmsgs, 0, sizeof(*v) - offsetof(struct hp_verdict, nr_kmsgs));
+}
+
 void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
 {
 	struct ctx c = { .in = in, .v = out };
 	bool asked = false, short_ = false;
 
-	memset(out, 0, sizeof(*out));
+	clear(out);
 	out->kmsg_read = in->kmsg_read;
 	out->series = hp_kcmdline_series(in->arch->kver);
 	for (size_t i = 0; i < in->nr_kmsgs && out->nr_kmsgs < HP_VERDICT_MAX_KMSGS; i++)

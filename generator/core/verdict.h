@@ -87,6 +87,8 @@ struct hp_ignored {
 	bool predicted;	  /* the simulation expected it (else only the kernel printed it) */
 };
 
+/* hp_verdict_compute() clears each entry of sizes, ignored and kmsgs as it adds it, and every
+ * other field whole: a new field goes before sizes or after nr_kmsgs, never between them */
 struct hp_verdict {
 	enum hp_overall status;
 	uint64_t short_bytes;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 /* a record is at most 1 KiB of text plus its dictionary; a short buffer makes read() fail */
 #define RECBUF	 8192
 #define FILE_MAX (16U << 20)
+/* a captured log's buffer to begin with: a page (records are rarely over 1 KiB; it grows) */
+#define FILEBUF 4096
 
 static int parse_one(const char *buf, size_t len, hp_kmsg_fn fn, void *ctx)
 {
@@ -51,24 +54,69 @@ static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
 	return r;
 }
 
-static int walk_file(int fd, hp_kmsg_fn fn, void *ctx)
+/*
+ * A captured log, read a buffer at a time and split on record boundaries: the walk stops
+ * where the callback does, and memory stays one buffer (a page written is a fault, and at
+ * boot under emulation each costs microseconds). A record longer than the buffer grows it.
+ * A record ends at a newline that no " KEY=VALUE" line follows: one ending the buffer is
+ * complete only once the next byte (or the end of the file) is seen.
+ */
+static int walk_file(int fd, const struct stat *st, hp_kmsg_fn fn, void *ctx)
 {
-	size_t len, off = 0;
-	char *text;
-	int r;
+	size_t cap = FILEBUF, have = 0, total = 0;
+	char *buf;
+	bool eof = false;
+	int r = 0;
 
-	r = hp_read_fd(fd, &text, &len, FILE_MAX);
-	if (r < 0)
-		return r;
-	while (off < len) {
-		size_t n = hp_kmsg_rec_len(text + off, len - off);
+	if (st->st_size > (off_t)FILE_MAX)
+		return -EFBIG;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	while (!r) {
+		size_t off = 0;
 
-		r = parse_one(text + off, n, fn, ctx);
-		if (r)
+		if (!eof && have < cap) {
+			ssize_t k = read(fd, buf + have, cap - have);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				r = -errno;
+				break;
+			}
+			eof = k == 0;
+			have += (size_t)k;
+			total += (size_t)k;
+			if (total > FILE_MAX) {
+				r = -EFBIG;
+				break;
+			}
+		}
+		while (off < have && !r) {
+			size_t n = hp_kmsg_rec_len(buf + off, have - off);
+
+			if (off + n == have && !eof)
+				break; /* its end, or what follows it, is still to come */
+			r = parse_one(buf + off, n, fn, ctx);
+			off += n;
+		}
+		if (r || (eof && off == have))
 			break;
-		off += n;
+		memmove(buf, buf + off, have - off);
+		have -= off;
+		if (have == cap) {
+			char *nb = cap > FILE_MAX ? NULL : realloc(buf, cap * 2);
+
+			if (!nb) {
+				r = cap > FILE_MAX ? -EFBIG : -ENOMEM;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
 	}
-	free(text);
+	free(buf);
 	return r;
 }
 
@@ -99,7 +147,7 @@ int hp_kmsg_foreach(const char *root, hp_kmsg_fn fn, void *ctx)
 	if (fd < 0)
 		return fd;
 	/* a device gives one record per read; a captured log many, split on record boundaries */
-	r = S_ISCHR(st.st_mode) ? walk_device(fd, fn, ctx) : walk_file(fd, fn, ctx);
+	r = S_ISCHR(st.st_mode) ? walk_device(fd, fn, ctx) : walk_file(fd, &st, fn, ctx);
 	close(fd);
 	return r;
 }

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "sys/host.h"
@@ -26,51 +28,91 @@ static int fail(struct ctx *c, int r, const char *path)
 	return r;
 }
 
-static int cmp_pool(const void *a, const void *b)
+static int cmp_size(const void *a, const void *b)
 {
-	uint64_t x = ((const struct hp_pool *)a)->size, y = ((const struct hp_pool *)b)->size;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The hugepages-<kB>kB directories, their sizes sorted before any pool is written: sorting the
+ * pools themselves (2 KiB each) made qsort() allocate, and ask the kernel how much memory
+ * there is first. The entries come from getdents64() into a buffer on the stack: a DIR's
+ * 32 KiB buffer would be two more pages written.
+ */
 static int list_sizes(struct ctx *c, struct hp_pools *out)
 {
-	struct dirent *de;
-	DIR *d;
-	int r;
+	uint64_t sizes[HP_MAX_SIZES];
+	size_t n = 0;
+	char buf[2048];
+	int fd, r = 0;
 
-	r = hp_root_opendir(c->root, HP_P_HUGEPAGES, &d);
-	if (r < 0) {
+	fd = hp_root_open(c->root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0) {
 		/* no hugetlbfs in this kernel: nothing to read, which is an answer */
-		if (r == -ENOENT)
+		if (fd == -ENOENT)
 			return 0;
-		return fail(c, r, HP_P_HUGEPAGES);
+		return fail(c, fd, HP_P_HUGEPAGES);
 	}
-	while ((de = readdir(d))) {
-		uint64_t size;
+	for (;;) {
+		/* an error ends the listing, as readdir() did */
+		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
 
-		r = hp_hstate_dir_size(de->d_name, &size);
-		if (r == -ERANGE) {
-			char p[320];
+		if (k <= 0)
+			break;
+		for (long off = 0; off < k && r == 0;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			uint64_t size;
 
-			snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
-			closedir(d);
-			return fail(c, r, p);
+			off += de->d_reclen;
+			r = hp_hstate_dir_size(de->d_name, &size);
+			if (r == -ERANGE) {
+				char p[320];
+
+				snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
+				close(fd);
+				return fail(c, r, p);
+			}
+			if (r == 0 && size && n < HP_MAX_SIZES)
+				sizes[n++] = size;
+			r = 0;
 		}
-		if (r == 0 && size && out->nr_pools < HP_MAX_SIZES)
-			out->pools[out->nr_pools++].size = size;
 	}
-	closedir(d);
-	qsort(out->pools, out->nr_pools, sizeof(out->pools[0]), cmp_pool);
+	close(fd);
+	qsort(sizes, n, sizeof(sizes[0]), cmp_size);
+	for (size_t i = 0; i < n; i++) {
+		struct hp_pool *p = &out->pools[out->nr_pools++];
+
+		/* its nodes are written as they are read (see hp_pools_read()) */
+		memset(p, 0, offsetof(struct hp_pool, nodes));
+		p->nr_nodes = 0;
+		p->size = sizes[i];
+	}
 	return 0;
 }
 
 /*
+ * Under a root, the directory of a size's attributes opened beneath it once for all of them,
+ * its entries judged at once (hp_root_dir_regular()); fd -1 on the running system, or when it
+ * cannot be opened: each file is then opened by its path, and says why.
+ */
+struct attr_dir {
+	int fd;
+	unsigned judged;
+	ino_t inos[5];
+};
+
+/*
  * One sysfs count with one open, one read, one close: leaner than hp_read_u64(), and in the
  * initramfs of an emulated guest every system call shows. rel gets the path under the root.
+ * Under a root, with d (its fd not -1) rel's directory and names[i] its last component, the
+ * file is opened there as its directory's entries judged it, or judged there alone.
  */
-__attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint64_t *v, char *rel,
-							    size_t rlen, const char *fmt, ...)
+__attribute__((format(printf, 8, 9))) static int read_count(struct ctx *c, const struct attr_dir *d,
+							    const char *const *names, size_t i,
+							    uint64_t *v, char *rel, size_t rlen,
+							    const char *fmt, ...)
 {
 	char buf[32], *end;
 	unsigned long long n;
@@ -86,8 +128,11 @@ __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint6
 	/* under a root, what is there is judged first (a FIFO, a device); sysfs itself is safe */
 	if (hp_root_is_host(c->root))
 		fd = hp_root_open(NULL, rel, O_RDONLY, 0);
-	else
+	else if (d->fd < 0)
 		fd = hp_root_open_file(c->root, rel, NULL);
+	else if (!((d->judged >> i) & 1) ||
+		 (fd = hp_root_open_judged(d->fd, names[i], d->inos[i], NULL)) < 0)
+		fd = hp_root_open_file_in(c->root, d->fd, rel, names[i], NULL);
 	if (fd < 0)
 		return fd;
 	do {
@@ -106,21 +151,51 @@ __attribute__((format(printf, 5, 6))) static int read_count(struct ctx *c, uint6
 	return 0;
 }
 
+/* d for fmt with "" as the attribute (the directory's path, a trailing slash) and names */
+__attribute__((format(printf, 5, 6))) static void open_attr_dir(struct ctx *c, struct attr_dir *d,
+								const char *const *names, size_t n,
+								const char *fmt, ...)
+{
+	char dir[256];
+	va_list ap;
+	int r;
+
+	d->fd = -1;
+	d->judged = 0;
+	if (hp_root_is_host(c->root))
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(dir, sizeof(dir), fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= sizeof(dir))
+		return;
+	d->fd = hp_root_open(c->root, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (d->fd >= 0 && hp_root_dir_regular(d->fd, names, n, d->inos, &d->judged) < 0)
+		d->judged = 0;
+	if (d->fd < 0)
+		d->fd = -1;
+}
+
 static int read_pool(struct ctx *c, struct hp_pool *p)
 {
 	static const char *const attrs[] = { "nr_hugepages", "free_hugepages", "resv_hugepages",
 					     "surplus_hugepages", "nr_overcommit_hugepages" };
 	uint64_t *vals[] = { &p->nr, &p->free, &p->resv, &p->surplus, &p->overcommit };
 	unsigned long long kb = p->size / 1024;
+	struct attr_dir d;
 	char rel[256];
+	int r = 0;
 
-	for (size_t i = 0; i < 5; i++) {
-		int r = read_count(c, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb, attrs[i]);
-
+	open_attr_dir(c, &d, attrs, 5, HP_P_HSTATE_ATTR, kb, "");
+	for (size_t i = 0; i < 5 && r == 0; i++) {
+		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
+			       attrs[i]);
 		if (r < 0)
-			return fail(c, r, rel);
+			r = fail(c, r, rel);
 	}
-	return 0;
+	if (d.fd >= 0)
+		close(d.fd);
+	return r;
 }
 
 /* a node without this size's directory (memoryless, or a fixture that left it out) is skipped */
@@ -131,16 +206,27 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
 	uint64_t *vals[] = { &node->nr, &node->free, &node->surplus };
 	unsigned long long kb = p->size / 1024;
+	struct attr_dir d;
 	char rel[256];
+	int r = 0;
 
+	open_attr_dir(c, &d, attrs, 3, HP_P_NODE_HSTATE, n, kb, "");
 	for (size_t i = 0; i < 3; i++) {
-		int r = read_count(c, vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb, attrs[i]);
-
-		if (r == -ENOENT && i == 0)
-			return 0;
-		if (r < 0)
-			return fail(c, r, rel);
+		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb,
+			       attrs[i]);
+		if (r == -ENOENT && i == 0) {
+			r = 1;
+			break;
+		}
+		if (r < 0) {
+			r = fail(c, r, rel);
+			break;
+		}
 	}
+	if (d.fd >= 0)
+		close(d.fd);
+	if (r)
+		return r < 0 ? r : 0;
 	node->id = n;
 	p->nr_nodes++;
 	return 0;
@@ -152,7 +238,11 @@ int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t 
 	char *text;
 	int r;
 
-	memset(out, 0, sizeof(*out));
+	/*
+	 * Not the pools themselves, cleared as they are listed, nor their nodes, written whole as
+	 * they are read: clearing all (16 KiB) writes every page, a fault each, at every boot.
+	 */
+	memset(&out->nr_pools, 0, sizeof(*out) - offsetof(struct hp_pools, nr_pools));
 	r = list_sizes(&c, out);
 	if (r < 0)
 		return r;

@@ -220,6 +220,45 @@ static int open_root(const char *root)
 	return fd < 0 ? -errno : fd;
 }
 
+/* hp_root_hold()'s root: its name as given, and its descriptor (-1: none held) */
+static char *held_root;
+static int held_fd = -1;
+
+int hp_root_hold(const char *root)
+{
+	int fd;
+
+	hp_root_release();
+	if (hp_root_is_host(root))
+		return 0;
+	fd = open_root(root);
+	if (fd < 0)
+		return fd;
+	held_root = strdup(root);
+	if (!held_root) {
+		close(fd);
+		return -ENOMEM;
+	}
+	held_fd = fd;
+	return 0;
+}
+
+void hp_root_release(void)
+{
+	if (held_fd >= 0)
+		close(held_fd);
+	held_fd = -1;
+	free(held_root);
+	held_root = NULL;
+}
+
+/* root's descriptor: the held one, or a new one the caller closes (*own) */
+static int root_fd(const char *root, bool *own)
+{
+	*own = !(held_fd >= 0 && !strcmp(root, held_root));
+	return *own ? open_root(root) : held_fd;
+}
+
 static int walk_open(int rootfd, const char *path, int flags, mode_t mode)
 {
 	struct walker w;
@@ -242,12 +281,13 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode)
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	int rootfd, fd = -ENOSYS;
+	bool own;
 
 	if (hp_root_is_host(root)) {
 		fd = open(path, flags | O_CLOEXEC | O_NOCTTY, mode);
 		return fd < 0 ? -errno : fd;
 	}
-	rootfd = open_root(root);
+	rootfd = root_fd(root, &own);
 	if (rootfd < 0)
 		return rootfd;
 	/* EAGAIN: the kernel saw a rename race it could not rule out an escape through */
@@ -261,7 +301,8 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode)
 		no_openat2 = true;
 		fd = walk_open(rootfd, path, flags, mode);
 	}
-	close(rootfd);
+	if (own)
+		close(rootfd);
 	return fd;
 }
 
@@ -273,6 +314,23 @@ static int regular(int fd, struct stat *st)
 	if (!S_ISREG(st->st_mode))
 		return S_ISDIR(st->st_mode) ? -EISDIR : -HP_ENOTREG;
 	return 0;
+}
+
+/*
+ * fd, opened after what was there was judged: still a regular file, of inode ino (and of
+ * device *dev when known), its fstat() in st; else closed and -ESTALE, -EISDIR, -HP_ENOTREG
+ */
+static int still_that(int fd, struct stat *st, const dev_t *dev, ino_t ino)
+{
+	int r = regular(fd, st);
+
+	if (r == 0 && ((dev && st->st_dev != *dev) || st->st_ino != ino))
+		r = -ESTALE;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 /* what is there is judged before it is opened: opening a device can act on it */
@@ -292,16 +350,67 @@ int hp_root_open_file(const char *root, const char *path, struct stat *st)
 		return r;
 	/* O_NONBLOCK all the same: what was a file may be a FIFO by now */
 	fd = hp_root_open(root, path, O_RDONLY | O_NONBLOCK, 0);
-	if (fd < 0)
-		return fd;
-	r = regular(fd, st);
-	if (r == 0 && (st->st_dev != first.st_dev || st->st_ino != first.st_ino))
-		r = -ESTALE;
-	if (r < 0) {
-		close(fd);
-		return r;
+	return fd < 0 ? fd : still_that(fd, st, &first.st_dev, first.st_ino);
+}
+
+int hp_root_open_file_in(const char *root, int dirfd, const char *path, const char *name,
+			 struct stat *st)
+{
+	struct stat buf, first;
+	int fd;
+
+	if (!st)
+		st = &buf;
+	if (fstatat(dirfd, name, &first, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (S_ISLNK(first.st_mode))
+		return hp_root_open_file(root, path, st);
+	if (!S_ISREG(first.st_mode))
+		return S_ISDIR(first.st_mode) ? -EISDIR : -HP_ENOTREG;
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : still_that(fd, st, &first.st_dev, first.st_ino);
+}
+
+int hp_root_dir_regular(int dirfd, const char *const *names, size_t n, ino_t *inos, unsigned *mask)
+{
+	char buf[2048];
+	unsigned found = 0, want = n >= 32 ? ~0U : (1U << n) - 1;
+
+	*mask = 0;
+	while (found != want) {
+		long k = syscall(SYS_getdents64, dirfd, buf, sizeof(buf));
+
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		for (long off = 0; off < k;) {
+			const struct dirent64 *e = (const struct dirent64 *)(buf + off);
+
+			for (size_t i = 0; i < n && i < 32; i++) {
+				if (strcmp(e->d_name, names[i]))
+					continue;
+				found |= 1U << i;
+				if (e->d_type == DT_REG) {
+					*mask |= 1U << i;
+					inos[i] = (ino_t)e->d_ino;
+				}
+			}
+			off += e->d_reclen;
+		}
 	}
-	return fd;
+	return 0;
+}
+
+int hp_root_open_judged(int dirfd, const char *name, ino_t ino, struct stat *st)
+{
+	struct stat buf;
+	int fd;
+
+	if (!st)
+		st = &buf;
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : still_that(fd, st, NULL, ino);
 }
 
 int hp_root_opendir(const char *root, const char *path, DIR **out)

@@ -51,6 +51,41 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode);
  */
 int hp_root_open_file(const char *root, const char *path, struct stat *st);
 
+/*
+ * hp_root_open_file_in - hp_root_open_file() of path, a file directly in a directory already
+ * opened beneath root (dirfd, any mode, O_PATH too), where it is name: judged with fstatat()
+ * (its own lstat; the directory was resolved inside the root), so no path is walked again. A
+ * symbolic link there is resolved as hp_root_open_file() resolves path. Same answers.
+ */
+int hp_root_open_file_in(const char *root, int dirfd, const char *path, const char *name,
+			 struct stat *st);
+
+/*
+ * hp_root_dir_regular - which of names (at most 32) the entries of the directory dirfd
+ * (opened O_RDONLY | O_DIRECTORY beneath a root) list as regular files (d_type: judged
+ * without a call per file): bit i of *mask, and inos[i] its inode number. An entry absent,
+ * of another type or of a type the file system does not say (DT_UNKNOWN) has no bit: judge it
+ * with hp_root_open_file_in(), which says why. 0 or -errno.
+ */
+int hp_root_dir_regular(int dirfd, const char *const *names, size_t n, ino_t *inos, unsigned *mask);
+
+/*
+ * hp_root_open_judged - open name in dirfd, judged a regular file of inode ino by
+ * hp_root_dir_regular(): O_NONBLOCK, no link followed; it must still be that file (-ESTALE).
+ * st, if given, gets its fstat(). The fd, or -errno: then take hp_root_open_file_in().
+ */
+int hp_root_open_judged(int dirfd, const char *name, ino_t ino, struct stat *st);
+
+/*
+ * hp_root_hold - keep root open for the calls that follow with the same root (the same
+ * string): each then resolves beneath that descriptor instead of opening root again, as
+ * the programs that run at every boot want (an open is microseconds there). It is O_PATH and
+ * close-on-exec; a process that forks a child to chroot must not hold one. Nothing for the
+ * running system. hp_root_release() closes it. 0 or -errno (then nothing is held).
+ */
+int hp_root_hold(const char *root);
+void hp_root_release(void);
+
 /* hp_root_opendir - a directory beneath root, for readdir(). 0 and *out, or -errno. */
 int hp_root_opendir(const char *root, const char *path, DIR **out);
 

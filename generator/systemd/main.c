@@ -81,10 +81,11 @@ static void log_diag(int level, const struct hp_diag *d, const char *then)
 }
 
 /*
- * Whether apply recorded a plan that reserves something (its tokens): on a libvirt or Proxmox
- * host the VMs are not in vms.d, and their definitions are not parsed here (no XML at boot:
- * the decision stays the command line's and apply's state's). Only the state's head is read,
- * not its per-VM records. An unreadable state enables the service: status says why.
+ * Whether apply recorded a plan that reserves something (its tokens): the decision is the
+ * command line's and apply's state's, never the inventory's (vms.d, libvirt's or Proxmox's
+ * definitions are not read at boot: a thousand VM files would cost more than everything
+ * else here). A plan written in vms.d but never applied is none: nothing is in the boot
+ * loader to verify. An unreadable state enables the service: status says why.
  */
 static bool applied_plan(const struct gen *g)
 {
@@ -110,16 +111,14 @@ static bool applied_plan(const struct gen *g)
 	else
 		gen_log(GEN_LOG_WARNING,
 			"cannot read %s%s: %s; " HP_VERIFY_UNIT " enabled to report it",
-			g->root ? g->root : "", HP_P_STATE_FILE, strerror(-r));
+			g->root ? g->root : "", HP_P_STATE_FILE, hp_strerror(r));
 	return true;
 }
 
 /*
- * Strict= and whether a VM is planned. The VMs are read only when the command line asks for
- * no pool and apply recorded no plan (else the service is enabled anyway), and only up to
- * the first enabled one; a vms.d file without Memory= (an override of a libvirt or Proxmox
- * VM) is none. A configuration that cannot be read enables the service: hugeplan status then
- * says why.
+ * Strict= from the [Host] settings, and whether a plan exists when the command line asks for
+ * no pool (else the service is enabled anyway). A configuration that cannot be read enables
+ * the service: hugeplan status then says why.
  */
 static void read_config(struct gen *g, bool pool)
 {
@@ -141,15 +140,9 @@ static void read_config(struct gen *g, bool pool)
 		return;
 	}
 	g->strict = cfg.host.strict;
+	hp_config_free(&cfg);
 	if (!pool)
 		g->plan_exists = applied_plan(g);
-	if (!pool && !g->plan_exists) {
-		r = hp_config_any_vm(&cfg, &d);
-		if (r < 0)
-			log_diag(GEN_LOG_WARNING, &d, HP_VERIFY_UNIT " enabled to report it");
-		g->plan_exists = r != 0;
-	}
-	hp_config_free(&cfg);
 }
 
 static void write_text(const struct gen *g, const char *rel, int (*render)(char **), char *ready)
@@ -255,6 +248,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	g->root = getenv("HUGEPLAN_ROOT");
+	/* one open of the root for every read beneath it, not one per file */
+	(void)hp_root_hold(g->root);
 	gen_log_open(g->root);
 	if (argc != 2 && argc != 4) {
 		gen_log(GEN_LOG_ERR, "expected one or three output directories, not %d arguments",
@@ -303,6 +298,7 @@ int main(int argc, char **argv)
 		g->units.strict ? ", required by the VM managers (Strict=yes)" : "");
 out:
 	gen_log_close();
+	hp_root_release();
 	free(g);
 	return 0;
 }

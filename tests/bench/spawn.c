@@ -196,6 +196,9 @@ int main(int argc, char **argv)
 	       "paired runs)\n",
 	       argv[2], argv[3], (double)nth(ta, runs, runs / 2) / (double)nth(tb, runs, runs / 2),
 	       (double)nth(ta, runs, 0) / (double)nth(tb, runs, 0), ratio[runs / 2], runs);
+	/* the line run.sh's summary reads: the paired ratios' median and range */
+	printf("  paired ratio %s / %s: median %.2fx, min %.2fx, max %.2fx (%d runs)\n", argv[2],
+	       argv[3], ratio[runs / 2], ratio[0], ratio[runs - 1], runs);
 	qsort(cratio, (size_t)runs, sizeof(*cratio), cmp_dbl);
 	printf("  CPU time (user + system): %s median %.3f ms, %s median %.3f ms; ratio %.2fx "
 	       "(medians), %.2fx (median of paired runs)\n",

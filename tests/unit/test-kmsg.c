@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hp_kmsg_foreach() on a captured log (a regular file at ROOT/dev/kmsg), which it reads a
+ * buffer at a time (issue 20). Its records must be those of the whole text split by
+ * hp_kmsg_rec_len(), in order, however the records fall on the buffer's edges: a record ending
+ * exactly there, a dictionary line (" KEY=VALUE") starting right after it, a record longer
+ * than the buffer, a last record without its newline. A nonzero return stops the walk there;
+ * a log over 16 MiB is -EFBIG, as when it was read whole.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/kmsgrec.h"
+#include "sys/kmsg.h"
+
+struct fx {
+	char root[256];
+	char log[320];
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	char dev[300];
+
+	snprintf(f->root, sizeof(f->root), "%s/hp-kmsg.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(f->root))
+		return -1;
+	snprintf(dev, sizeof(dev), "%s/dev", f->root);
+	if (mkdir(dev, 0755) < 0)
+		return -1;
+	snprintf(f->log, sizeof(f->log), "%s/kmsg", dev);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+struct seen {
+	uint64_t seq[4096];
+	uint64_t hash; /* FNV-1a over every record's text, in order */
+	char last[HP_KMSG_TEXT_MAX];
+	size_t n, stop_at;
+};
+
+static void fold(struct seen *s, const struct hp_kmsg_rec *rec)
+{
+	if (!s->hash)
+		s->hash = 14695981039346656037ULL;
+	for (const char *p = rec->text; *p; p++)
+		s->hash = (s->hash ^ (unsigned char)*p) * 1099511628211ULL;
+	s->hash = (s->hash ^ '\n') * 1099511628211ULL;
+}
+
+static int collect(const struct hp_kmsg_rec *rec, void *ctx)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 4096)
+		s->seq[s->n] = rec->seq;
+	fold(s, rec);
+	snprintf(s->last, sizeof(s->last), "%s", rec->text);
+	return ++s->n == s->stop_at;
+}
+
+/* the log's text, and the sequence numbers the whole text split by hp_kmsg_rec_len() gives */
+static char *make_log(size_t *len, struct seen *want)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *t = malloc(cap);
+	uint64_t seq = 0;
+
+	assert_non_null(t);
+	memset(want, 0, sizeof(*want));
+	/* plain records up to one that ends exactly at the first buffer's end (4096 bytes) */
+	while (n < 4096 - 200) {
+		n += (size_t)snprintf(t + n, cap - n, "6,%llu,%llu,-;plain record %llu\n",
+				      (unsigned long long)seq, (unsigned long long)seq * 1000,
+				      (unsigned long long)seq);
+		seq++;
+	}
+	{
+		const char *head = "6,%llu,1,-;";
+		char h[64];
+		size_t hl = (size_t)snprintf(h, sizeof(h), head, (unsigned long long)seq);
+		size_t fill = 4096 - n - hl - 1;
+
+		memcpy(t + n, h, hl);
+		memset(t + n + hl, 'x', fill);
+		n += hl + fill;
+		t[n++] = '\n';
+		seq++;
+	}
+	assert_int_equal(n, 4096);
+	/* its dictionary lines (" KEY=VALUE") with it, not records of their own */
+	n += (size_t)snprintf(t + n, cap - n,
+			      "4,%llu,2,-;usb 1-1: new device\n SUBSYSTEM=usb\n"
+			      " DEVICE=c189:1\n",
+			      (unsigned long long)seq++);
+	/* a record longer than the buffer (the kernel's text is 1 KiB; a capture may differ) */
+	n += (size_t)snprintf(t + n, cap - n, "6,%llu,3,-;", (unsigned long long)seq++);
+	memset(t + n, 'y', 9000);
+	n += 9000;
+	t[n++] = '\n';
+	/* many more, with dictionaries now and then, then a last one without its newline */
+	for (int i = 0; i < 1500; i++)
+		n += (size_t)snprintf(t + n, cap - n, "6,%llu,%d,-;HugeTLB: filler %d\n%s",
+				      (unsigned long long)seq++, i, i, i % 7 ? "" : " KEY=v\n");
+	n += (size_t)snprintf(t + n, cap - n, "6,%llu,9,-;the last, unterminated",
+			      (unsigned long long)seq++);
+	for (size_t off = 0; off < n;) {
+		size_t k = hp_kmsg_rec_len(t + off, n - off);
+		struct hp_kmsg_rec rec;
+
+		if (hp_kmsg_rec_parse(t + off, k, &rec) == 0) {
+			want->seq[want->n++] = rec.seq;
+			fold(want, &rec);
+		}
+		off += k;
+	}
+	*len = n;
+	return t;
+}
+
+static void write_file(const char *path, const char *t, size_t n)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(t, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void streamed_as_whole(void **state)
+{
+	struct fx *f = *state;
+	static struct seen want, got;
+	size_t n;
+	char *t = make_log(&n, &want);
+
+	write_file(f->log, t, n);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), 0);
+	assert_true(want.n > 1500);
+	assert_int_equal(got.n, want.n);
+	assert_memory_equal(got.seq, want.seq, want.n * sizeof(want.seq[0]));
+	assert_int_equal(got.hash, want.hash); /* no record cut where a buffer ended */
+	assert_string_equal(got.last, "the last, unterminated");
+	free(t);
+}
+
+static void stops_where_told(void **state)
+{
+	struct fx *f = *state;
+	static struct seen want, got;
+	size_t n;
+	char *t = make_log(&n, &want);
+
+	write_file(f->log, t, n);
+	memset(&got, 0, sizeof(got));
+	got.stop_at = 40; /* past the first buffer */
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), 1);
+	assert_int_equal(got.n, 40);
+	assert_memory_equal(got.seq, want.seq, 40 * sizeof(want.seq[0]));
+	free(t);
+}
+
+static void too_large(void **state)
+{
+	struct fx *f = *state;
+	struct seen got = { 0 };
+	FILE *fp = fopen(f->log, "w");
+
+	assert_non_null(fp);
+	fputs("6,0,0,-;first\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(truncate(f->log, (16 << 20) + 1), 0);
+	got.stop_at = 1; /* even a walk that would stop at once */
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), -EFBIG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(streamed_as_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(stops_where_told, setup, teardown),
+		cmocka_unit_test_setup_teardown(too_large, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
