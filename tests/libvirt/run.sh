@@ -113,13 +113,14 @@ t_eq "plan over domains with hugeplan metadata: exit 0" 0 $?
 got() { # DOM: "backing backing_from line-of-backing_at"
 	python3 -c 'import json,sys; v={v["name"]: v for v in json.load(open(sys.argv[1]))["vms"]}[sys.argv[2]]; print(v["backing"], v["backing_from"], v["backing_at"].rsplit(":", 1)[-1])' "$T_TMP/plan2.json" "$1"
 }
-set -- $(md_expect mdyn)
-t_eq "mdyn: Backing= from its metadata, as virsh dumpxml shows it, at the element's line" "$1 metadata $2" "$(got mdyn)"
-set -- $(md_expect mtra)
-t_eq "mtra: the same for transparent" "$1 metadata $2" "$(got mtra)"
+e=$(md_expect mdyn)
+t_eq "mdyn: Backing= from its metadata, as virsh dumpxml shows it, at the element's line" "${e% *} metadata ${e#* }" "$(got mdyn)"
+e=$(md_expect mtra)
+t_eq "mtra: the same for transparent" "${e% *} metadata ${e#* }" "$(got mtra)"
 t_eq "mtra: transparent, no pages planned" "[]" \
 	"$(python3 -c 'import json,sys; print([p for v in json.load(open(sys.argv[1]))["vms"] if v["name"] == "mtra" for p in v["pages"]])' "$T_TMP/plan2.json")"
-t_eq "mover: metadata says $(md_expect mover | cut -d' ' -f1), the vms.d override's Backing=static wins" \
+e=$(md_expect mover)
+t_eq "mover: metadata says ${e% *}, the vms.d override's Backing=static wins" \
 	"static override 2" "$(got mover)"
 "$HP" plan --root "$root2" --config "$T_TMP/conf2" >"$T_TMP/plan2.txt" 2>&1
 t_grep "plan names the metadata as mdyn's source of Backing=" \
@@ -127,7 +128,8 @@ t_grep "plan names the metadata as mdyn's source of Backing=" \
 
 # a value hugeplan does not know: FILE:LINE and the value, exit 2, nothing written
 mv "$T_TMP/mdom/mbad.file" "$root2/etc/libvirt/qemu/mbad.xml"
-set -- $(md_expect mbad)
+e=$(md_expect mbad)
+set -- "${e% *}" "${e#* }"
 t_image "$T_TMP/img" two-node-16g-32g 'GRUB_CMDLINE_LINUX=""'
 mkdir -p "$T_TMP/img/etc/libvirt/qemu"
 cp "$root2/etc/libvirt/qemu/mbad.xml" "$T_TMP/img/etc/libvirt/qemu/"
