@@ -75,22 +75,29 @@ void hp_cli_unload(struct hp_loaded *l)
  * Proxmox frees boot-reserved pages: after each VM start without keephugepages: 1, qemu-server
  * sets the global nr_hugepages to what its parser reads from /proc/cmdline, which knows only
  * plain "hugepagesz=2M|1G hugepages=N" pairs (hugeplan's node form, and a count after
- * default_hugepagesz=, read as 0). A plan with such a VM is refused: nothing is written.
+ * default_hugepagesz=, read as 0). A plan with such a VM and a static pool is refused
+ * (hp_plan_pve_nokeep()): nothing is written. A dynamic one on a host without a static pool
+ * is fine: qemu-server allocates its pages and gives them back, and there is no pool to lose.
  */
 static void keephugepages(struct hp_loaded *l)
 {
 	struct hp_plan *p = &l->plan;
 
 	for (size_t i = 0; i < p->nr_vms; i++) {
-		const struct hp_vm *v = p->vms[i].vm;
+		const struct hp_vm_plan *vp = &p->vms[i];
+		const struct hp_vm *v = vp->vm;
 
-		if (v->source != HP_SRC_PROXMOX || v->keephugepages ||
-		    p->nr_problems >= HP_MAX_PROBLEMS)
+		if (!hp_plan_pve_nokeep(p, vp) || p->nr_problems >= HP_MAX_PROBLEMS)
 			continue;
 		// clang-format off
-		snprintf(p->problems[p->nr_problems++], sizeof(p->problems[0]),
-			 "%s (%s): Proxmox VM %s is on huge pages without keephugepages: 1, so qemu-server would free the boot-reserved pool after each start of it (fix: qm set %s --keephugepages 1)",
-			 v->name, v->loc.file, v->source_id, v->source_id);
+		if (vp->backing == HP_BACKING_STATIC)
+			snprintf(p->problems[p->nr_problems++], sizeof(p->problems[0]),
+				 "%s (%s): Proxmox VM %s is on huge pages without keephugepages: 1, so qemu-server would free the boot-reserved pool after each start of it (fix: qm set %s --keephugepages 1)",
+				 v->name, v->loc.file, v->source_id, v->source_id);
+		else
+			snprintf(p->problems[p->nr_problems++], sizeof(p->problems[0]),
+				 "%s (%s): Proxmox VM %s is Backing=%s without keephugepages: 1 beside a static pool: qemu-server allocates its pages at each start of it, then sets nr_hugepages to what it reads from the kernel command line, which frees the boot-reserved pool (fix: qm set %s --keephugepages 1)",
+				 v->name, v->loc.file, v->source_id, hp_backing_name(vp->backing), v->source_id);
 		// clang-format on
 		p->feasible = false;
 	}

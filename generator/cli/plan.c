@@ -59,6 +59,21 @@ static void override_keys(unsigned k, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", names[i]);
 }
 
+/*
+ * which setting decided a VM's backing: an override's or its vms.d file's Backing=, a libvirt
+ * domain's <metadata><hugeplan:backing>, or DefaultBacking=; "definition": not on huge pages
+ */
+static const char *backing_from(const struct hp_vm *v)
+{
+	if (v->not_huge)
+		return "definition";
+	if (!v->backing_set)
+		return "default";
+	if (v->source == HP_SRC_FILES)
+		return "vms.d";
+	return (v->override_keys & HP_KEY_BACKING) ? "override" : "metadata";
+}
+
 /* where each VM comes from, overrides, notes, and the VMs read but not on huge pages */
 static void print_sources(const struct hp_loaded *l)
 {
@@ -83,6 +98,9 @@ static void print_sources(const struct hp_loaded *l)
 			hp_escape(file, sizeof(file), v->override);
 			printf(", with %s from %s", keys, file);
 		}
+		if (v->backing_set && !strcmp(backing_from(v), "metadata"))
+			printf(", Backing=%s from its <metadata> (line %u)",
+			       hp_backing_name(v->backing), v->backing_loc.line);
 		if (!v->enabled)
 			printf(" (Enabled=no: not planned)");
 		printf("\n");
@@ -106,9 +124,10 @@ static void print_sources(const struct hp_loaded *l)
 
 /* one VM's record: name, source, file, pages per size and node (null: any node) */
 static void json_vm(struct hp_json *j, const struct hp_vm *vm, const struct hp_vm_plan *v,
-		    const struct hp_plan *p)
+		    const struct hp_plan *p, const struct hp_loc *default_loc)
 {
-	char keys[96];
+	const struct hp_loc *at = vm->backing_set ? &vm->backing_loc : default_loc;
+	char keys[96], where[1100] = "";
 
 	hp_json_object(j, NULL);
 	hp_json_str(j, "name", vm->name);
@@ -135,6 +154,11 @@ static void json_vm(struct hp_json *j, const struct hp_vm *vm, const struct hp_v
 			hp_json_u64(j, NULL, k);
 	hp_json_end(j);
 	hp_json_str(j, "backing", hp_backing_name(vm->backing));
+	/* which setting decided it, and where ("" for the built-in default) */
+	hp_json_str(j, "backing_from", backing_from(vm));
+	if (at->file && !vm->not_huge)
+		snprintf(where, sizeof(where), "%s:%u", at->file, at->line);
+	hp_json_str(j, "backing_at", where);
 	/* dynamic: the pages vm start raises per node; transparent: its ordinary memory */
 	hp_json_array(j, "node_pages");
 	for (size_t k = 0; v && k < p->nr_nodes && v->backing == HP_BACKING_DYNAMIC; k++) {
@@ -516,7 +540,7 @@ static int print_json(const struct hp_loaded *l)
 	hp_json_end(&j);
 	hp_json_array(&j, "vms");
 	for (size_t i = 0; i < p->nr_vms; i++)
-		json_vm(&j, p->vms[i].vm, &p->vms[i], p);
+		json_vm(&j, p->vms[i].vm, &p->vms[i], p, &l->cfg.host.default_backing_loc);
 	/* then every other VM read: disabled, or not on huge pages */
 	for (size_t i = 0; i < l->cfg.nr_vms; i++) {
 		bool planned = false;
@@ -524,7 +548,7 @@ static int print_json(const struct hp_loaded *l)
 		for (size_t k = 0; k < p->nr_vms && !planned; k++)
 			planned = p->vms[k].vm == &l->cfg.vms[i];
 		if (!planned)
-			json_vm(&j, &l->cfg.vms[i], NULL, p);
+			json_vm(&j, &l->cfg.vms[i], NULL, p, &l->cfg.host.default_backing_loc);
 	}
 	hp_json_end(&j);
 	hp_json_array(&j, "nodes");

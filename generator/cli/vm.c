@@ -548,6 +548,19 @@ int cmd_vm(int argc, char **argv)
 		}
 		break;
 	case HP_BACKING_DYNAMIC:
+		if (vp->vm->source == HP_SRC_PROXMOX) {
+			/*
+			 * qemu-server allocates a Proxmox VM's huge pages itself at each start
+			 * (and keephugepages decides what it gives back): hugeplan only plans
+			 * them; a record from before is still given back at a stop
+			 */
+			// clang-format off
+			printf("%s: Backing=dynamic on Proxmox VE: qemu-server allocates the huge pages of VM %s itself when it starts it: nothing to do\n",
+			       name, vp->vm->source_id);
+			// clang-format on
+			r = start ? 0 : stop_dynamic(&o, &l, name);
+			break;
+		}
 		r = start ? start_dynamic(&o, &l, vp, wait_s) : stop_dynamic(&o, &l, name);
 		break;
 	}

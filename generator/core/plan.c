@@ -92,6 +92,22 @@ const struct hp_vm_plan *hp_plan_find(const struct hp_plan *plan, const char *na
 	return NULL;
 }
 
+bool hp_plan_has_static(const struct hp_plan *plan)
+{
+	for (size_t i = 0; i < plan->nr_pools; i++)
+		if (plan->pools[i].pages)
+			return true;
+	return false;
+}
+
+bool hp_plan_pve_nokeep(const struct hp_plan *plan, const struct hp_vm_plan *vp)
+{
+	const struct hp_vm *v = vp->vm;
+
+	return v->source == HP_SRC_PROXMOX && !v->not_huge && !v->keephugepages &&
+	       hp_plan_has_static(plan);
+}
+
 void hp_plan_free(struct hp_plan *plan)
 {
 	free(plan->vms);

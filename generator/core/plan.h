@@ -181,4 +181,18 @@ const struct hp_vm_plan *hp_plan_find(const struct hp_plan *plan, const char *na
 /* hp_plan_pool - the pool of that size, or NULL. */
 const struct hp_pool_plan *hp_plan_pool(const struct hp_plan *plan, uint64_t size);
 
+/* hp_plan_has_static - whether the plan reserves any page at boot (a static pool) */
+bool hp_plan_has_static(const struct hp_plan *plan);
+
+/*
+ * hp_plan_pve_nokeep - whether vp is a Proxmox VE VM that would free the boot's pool: its
+ * definition asks for huge pages (whatever its Backing=: qemu-server allocates them itself at
+ * each start of a dynamic one, and of a transparent one whose definition still maps them), it
+ * has no keephugepages: 1, and the plan has a static pool. After each start of such a VM
+ * qemu-server sets nr_hugepages to what its parser reads from the kernel command line, which
+ * knows only plain "hugepagesz= hugepages=" pairs: the static pool would be freed. Without a
+ * static pool there is nothing to lose (a dynamic Proxmox VM is then fine).
+ */
+bool hp_plan_pve_nokeep(const struct hp_plan *plan, const struct hp_vm_plan *vp);
+
 #endif

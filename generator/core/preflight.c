@@ -537,9 +537,8 @@ void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n)
 				snprintf(n->transparent_names + o, sizeof(n->transparent_names) - o,
 					 ", ...");
 		}
-		/* the boot's pool freed at a stop: only static VMs hold pages of the boot's pool */
-		if (p->vms[i].backing != HP_BACKING_STATIC || v->source != HP_SRC_PROXMOX ||
-		    v->keephugepages)
+		/* the boot's pool freed after a start: any huge-page VM, with a static pool */
+		if (!hp_plan_pve_nokeep(p, &p->vms[i]))
 			continue;
 		if (n->nr_pve_nokeep < HP_CHECK_PVE_MAX) {
 			struct hp_check_pve *q = &n->pve_nokeep[n->nr_pve_nokeep];

@@ -144,7 +144,8 @@ int hp_check_evaluate(const struct hp_check_facts *f, const struct hp_check_need
 /*
  * hp_check_needs_from_plan - what a computed plan needs: its pool sizes, FreeVmemmap, the
  * node form, whether any of its VMs says Passthrough=yes, and its Proxmox VMs without
- * keephugepages: 1.
+ * keephugepages: 1 that would free its static pool (hp_plan_pve_nokeep(): any backing, and
+ * none at all without a static pool).
  */
 void hp_check_needs_from_plan(const struct hp_plan *p, struct hp_check_needs *n);
 

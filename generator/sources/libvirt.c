@@ -634,6 +634,58 @@ static int parse_devices(struct dom *d, xmlNode *root)
 	return 0;
 }
 
+/* whitespace around a value, as virsh metadata may keep it, is not part of it */
+static char *trim(char *s)
+{
+	size_t l;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	l = strlen(s);
+	while (l && (s[l - 1] == ' ' || s[l - 1] == '\t' || s[l - 1] == '\n' || s[l - 1] == '\r'))
+		s[--l] = '\0';
+	return s;
+}
+
+/*
+ * <metadata><hugeplan:backing xmlns:hugeplan=HP_LIBVIRT_NS>: the VM's Backing=. Elements of
+ * other namespaces are other tools'; one of ours that is not <backing> is an error (a typo
+ * would otherwise leave the default silently).
+ */
+static int parse_metadata(struct dom *d, xmlNode *root)
+{
+	xmlNode *md = child(root, "metadata"), *found = NULL;
+
+	for (xmlNode *c = md ? md->children : NULL; c; c = c->next) {
+		char text[64], *v;
+
+		if (c->type != XML_ELEMENT_NODE || !c->ns || !c->ns->href ||
+		    strcmp((const char *)c->ns->href, HP_LIBVIRT_NS))
+			continue;
+		if (strcmp((const char *)c->name, "backing"))
+			return fail(
+				d, line_of(c),
+				"<%s> in hugeplan's namespace %s: unknown element (hugeplan reads <backing>)",
+				c->name, HP_LIBVIRT_NS);
+		if (found)
+			return fail(d, line_of(c),
+				    "hugeplan:backing given twice (first on line %u)",
+				    line_of(found));
+		found = c;
+		if (text_of(c, text, sizeof(text)) < 0)
+			return fail(d, line_of(c),
+				    "hugeplan:backing: expected static, dynamic or transparent");
+		v = trim(text);
+		if (hp_backing_parse(v, &d->vm->backing) < 0)
+			return fail(d, line_of(c),
+				    "hugeplan:backing=%s: expected static, dynamic or transparent",
+				    v);
+		d->vm->backing_set = true;
+		d->vm->backing_loc = (struct hp_loc){ d->path, line_of(c) };
+	}
+	return 0;
+}
+
 static int parse_domain(struct dom *d, xmlNode *root)
 {
 	struct hp_vm *vm = d->vm;
@@ -705,6 +757,14 @@ static int parse_domain(struct dom *d, xmlNode *root)
 	if (r < 0)
 		return r;
 	vm->not_huge = vm->nr_backends == 0;
+	r = parse_metadata(d, root);
+	if (r < 0)
+		return r;
+	if (vm->not_huge && vm->backing_set && vm->backing != HP_BACKING_TRANSPARENT)
+		return fail(
+			d, vm->backing_loc.line,
+			"hugeplan:backing=%s: %s is not on huge pages (no <memoryBacking><hugepages>): add huge pages to its definition, or leave Backing out",
+			hp_backing_name(vm->backing), vm->name);
 	return 0;
 }
 

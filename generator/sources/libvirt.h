@@ -27,6 +27,17 @@
  *   planned;
  * - units: b/bytes, KB (1000), k/KiB (1024), MB, M/MiB, GB, G/GiB, TB, T/TiB, PB, P/PiB, EB,
  *   E/EiB, in any case; no unit is KiB; sizes are kept in KiB (rounded up) as libvirt does.
+ *
+ * hugeplan's own key, in the domain's <metadata>: the element <backing> in the namespace
+ * HP_LIBVIRT_NS is the VM's Backing= (static, dynamic or transparent, blanks around it
+ * ignored), what
+ *   virsh metadata DOM --uri HP_LIBVIRT_NS --key hugeplan
+ *     --set '<backing>dynamic</backing>' --config
+ * writes (libvirt keeps one element per namespace, under the prefix given as --key:
+ * <hugeplan:backing xmlns:hugeplan="...">dynamic</hugeplan:backing>; the prefix is not read,
+ * the namespace is). Another value, a second <backing>, or another element of that namespace
+ * is an error at its line; static or dynamic on a domain that is not on huge pages too. A vms.d
+ * override's Backing= wins over it (sources/sources.h), and it over DefaultBacking=.
  */
 #ifndef HP_SOURCES_LIBVIRT_H
 #define HP_SOURCES_LIBVIRT_H
@@ -36,6 +47,9 @@
 #include "core/vm.h"
 
 #define HP_SOURCE_FILE_MAX (1U << 20) /* bytes: a domain XML is a few KiB */
+
+/* the namespace of hugeplan's <metadata> element (fixed: domains are written with it) */
+#define HP_LIBVIRT_NS "https://hugeplan.invalid/xmlns/backing/1"
 
 /*
  * hp_libvirt_parse - one domain XML into *vm (vm_init'ed here). path names it in messages and

@@ -16,7 +16,9 @@
  *   Enabled=, Passthrough=, Instances= as they are; PageSize= for every backend; Node= binds
  *   every backend to those nodes (as a vms.d VM's); Memory= replaces the backends by one of
  *   that size (on the VM's page size, or PageSize=). A VM not on huge pages takes Enabled=
- *   and Passthrough= only. A vms.d file without Memory= that names no imported VM is an error
+ *   and Passthrough= only. Backing=: the override's, else a libvirt domain's
+ *   <metadata><hugeplan:backing> (sources/libvirt.h), else DefaultBacking=; a VM not on huge
+ *   pages is transparent. A vms.d file without Memory= that names no imported VM is an error
  *   ("Memory= is required"), and so is one name defined by two sources.
  * - Order: vms.d VMs (file order), then libvirt (file order), then Proxmox (VMID order).
  */

@@ -118,9 +118,11 @@ lv_start() {
 		return 1
 	fi
 	# nsenter without a PID namespace execs the daemon itself: $! is the daemon's PID
-	nsenter -t "$LV_HOLD" -m -- virtlogd >"$_dir/virtlogd.log" 2>&1 &
+	# their PID files in the namespace's /run/libvirt: the defaults (/run/libvirtd.pid,
+	# /run/virtlogd.pid) are on the host's /run, where another run's daemons hold them
+	nsenter -t "$LV_HOLD" -m -- virtlogd -p /run/libvirt/virtlogd.pid >"$_dir/virtlogd.log" 2>&1 &
 	LV_PIDS="$!"
-	nsenter -t "$LV_HOLD" -m -- libvirtd >"$_dir/libvirtd.log" 2>&1 &
+	nsenter -t "$LV_HOLD" -m -- libvirtd -p /run/libvirt/libvirtd.pid >"$_dir/libvirtd.log" 2>&1 &
 	LV_PIDS="$LV_PIDS $!"
 	_i=0
 	while ! virsh_ns version >/dev/null 2>&1; do

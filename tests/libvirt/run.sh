@@ -66,6 +66,83 @@ done
 set -- "$T_TMP"/dom/*.xml
 t_eq "virsh define: every domain" "$#" "$defined"
 
+# Backing= from the domain's own metadata, set with the real virsh (hugeplan.conf(5), VMS FROM
+# LIBVIRT): mdyn dynamic, mtra transparent, mover dynamic but a vms.d override says static,
+# mbad a value hugeplan refuses. They are planned apart (root2): the comparison above is of
+# static pages.
+NS_URI=https://hugeplan.invalid/xmlns/backing/1
+mkdir -p "$T_TMP/mdom"
+for n in mdyn mtra mover mbad; do
+	sed "s|<name>strict</name>|<name>$n</name>|" "$T_TMP/dom/strict.xml" >"$T_TMP/mdom/$n.xml"
+	lv_run virsh -q -c qemu:///system define "$T_TMP/mdom/$n.xml" >"$T_TMP/define-$n.log" 2>&1 ||
+		t_fail "virsh define $n" "$(cat "$T_TMP/define-$n.log")"
+done
+md_set() { # DOM VALUE
+	virsh_ns metadata "$1" --uri "$NS_URI" --key hugeplan --set "<backing>$2</backing>" --config >"$T_TMP/md-$1.log" 2>&1 ||
+		t_fail "virsh metadata $1 --set" "$(cat "$T_TMP/md-$1.log")"
+}
+md_set mdyn dynamic
+md_set mtra transparent
+md_set mover dynamic
+md_set mbad fast
+root2=$T_TMP/root2
+t_host "$root2" two-node-16g-32g
+mkdir -p "$root2/etc/libvirt/qemu" "$T_TMP/conf2/vms.d"
+for n in mdyn mtra mover mbad; do
+	lv_run cat "/etc/libvirt/qemu/$n.xml" >"$root2/etc/libvirt/qemu/$n.xml"
+	virsh_ns dumpxml --inactive "$n" >"$T_TMP/mdom/$n.dump" 2>&1 || t_fail "virsh dumpxml $n" "$(cat "$T_TMP/mdom/$n.dump")"
+done
+# what virsh reads back in that namespace, its words
+t_eq "virsh metadata mdyn --uri: reads back what was set" "<backing>dynamic</backing>" \
+	"$(virsh_ns metadata mdyn --uri "$NS_URI" --config 2>&1 | tr -d ' \n')"
+
+# the value and line of the element in hugeplan's namespace, from virsh dumpxml and the file
+md_expect() { # DOM: "VALUE LINE" (LINE: of the element in the file libvirt wrote)
+	python3 - "$T_TMP/mdom/$1.dump" "$root2/etc/libvirt/qemu/$1.xml" "$NS_URI" <<'PY'
+import sys, xml.etree.ElementTree as ET
+dump, file, ns = sys.argv[1:4]
+el = ET.parse(dump).getroot().find("metadata/{%s}backing" % ns)
+line = next(i for i, l in enumerate(open(file), 1) if ("xmlns:hugeplan=\"%s\"" % ns) in l)
+print(el.text.strip(), line)
+PY
+}
+mv "$root2/etc/libvirt/qemu/mbad.xml" "$T_TMP/mdom/mbad.file"
+printf '[VM]\nBacking=static\n' >"$T_TMP/conf2/vms.d/mover.conf"
+"$HP" plan --json --root "$root2" --config "$T_TMP/conf2" >"$T_TMP/plan2.json" 2>"$T_TMP/plan2.err"
+t_eq "plan over domains with hugeplan metadata: exit 0" 0 $?
+got() { # DOM: "backing backing_from line-of-backing_at"
+	python3 -c 'import json,sys; v={v["name"]: v for v in json.load(open(sys.argv[1]))["vms"]}[sys.argv[2]]; print(v["backing"], v["backing_from"], v["backing_at"].rsplit(":", 1)[-1])' "$T_TMP/plan2.json" "$1"
+}
+e=$(md_expect mdyn)
+t_eq "mdyn: Backing= from its metadata, as virsh dumpxml shows it, at the element's line" "${e% *} metadata ${e#* }" "$(got mdyn)"
+e=$(md_expect mtra)
+t_eq "mtra: the same for transparent" "${e% *} metadata ${e#* }" "$(got mtra)"
+t_eq "mtra: transparent, no pages planned" "[]" \
+	"$(python3 -c 'import json,sys; print([p for v in json.load(open(sys.argv[1]))["vms"] if v["name"] == "mtra" for p in v["pages"]])' "$T_TMP/plan2.json")"
+e=$(md_expect mover)
+t_eq "mover: metadata says ${e% *}, the vms.d override's Backing=static wins" \
+	"static override 2" "$(got mover)"
+"$HP" plan --root "$root2" --config "$T_TMP/conf2" >"$T_TMP/plan2.txt" 2>&1
+t_grep "plan names the metadata as mdyn's source of Backing=" \
+	"^  mdyn: libvirt $root2/etc/libvirt/qemu/mdyn.xml, Backing=dynamic from its <metadata> \(line $(md_expect mdyn | cut -d' ' -f2)\)\$" "$T_TMP/plan2.txt"
+
+# a value hugeplan does not know: FILE:LINE and the value, exit 2, nothing written
+mv "$T_TMP/mdom/mbad.file" "$root2/etc/libvirt/qemu/mbad.xml"
+e=$(md_expect mbad)
+set -- "${e% *}" "${e#* }"
+t_image "$T_TMP/img" two-node-16g-32g 'GRUB_CMDLINE_LINUX=""'
+mkdir -p "$T_TMP/img/etc/libvirt/qemu"
+cp "$root2/etc/libvirt/qemu/mbad.xml" "$T_TMP/img/etc/libvirt/qemu/"
+find "$T_TMP/img" -exec stat -c '%n %s %Y' {} + | sort >"$T_TMP/img.before"
+"$HP" apply --root "$T_TMP/img" >"$T_TMP/apply-bad.out" 2>&1
+t_eq "apply with hugeplan:backing=$1 in a domain: exit 2" 2 $?
+t_grep "... FILE:LINE: hugeplan:backing=$1: expected static, dynamic or transparent" \
+	"^$T_TMP/img/etc/libvirt/qemu/mbad.xml:$2: hugeplan:backing=$1: expected static, dynamic or transparent\$" "$T_TMP/apply-bad.out"
+find "$T_TMP/img" -exec stat -c '%n %s %Y' {} + | sort >"$T_TMP/img.after"
+t_diff "... and nothing written in the image" "$T_TMP/img.before" "$T_TMP/img.after"
+"$HP" plan --root "$root2" --config "$T_TMP/conf2" >"$T_TMP/plan-bad.out" 2>&1
+t_eq "plan with it: exit 2" 2 $?
+
 # the files libvirt wrote, and its command line for each, out of the namespace
 root=$T_TMP/root
 t_host "$root" two-node-16g-32g

@@ -155,15 +155,59 @@ t_eq "... check: exit 1, an error" 1 $?
 t_grep "... check names the VM, its file and why" \
 	"^error +proxmox-keephugepages: Proxmox VM 103 \(small, $p/etc/pve/nodes/pve1/qemu-server/103.conf\) is on huge pages without keephugepages: 1: .*frees the boot's pool\$" "$T_TMP/pve5.out"
 t_grep "... check gives the fix" "^ +fix: qm set 103 --keephugepages 1\$" "$T_TMP/pve5.out"
-"$HP" check --json --root "$p" >"$T_TMP/pve6.json" 2>&1
-t_eq "... check --json: the finding" "proxmox-keephugepages error qm set 103 --keephugepages 1" \
-	"$(jq_ "$T_TMP/pve6.json" '" ".join(" ".join([f["id"], f["level"], f["fix"]]) for f in d["findings"] if f["id"].startswith("proxmox"))')"
-mkdir -p "$p/etc/default"
-cp -a "$p" "$T_TMP/pve-before"
-"$HP" apply --root "$p" >"$T_TMP/pve7.out" 2>&1
-t_eq "... apply: exit 1" 1 $?
-t_eq "... apply wrote nothing" "" "$(diff -r "$T_TMP/pve-before" "$p" 2>&1)"
-rm -rf "$T_TMP/pve-before"
+# pve_refused ROOT VMID: check --json has the finding with its fix; apply exits 1, writes nothing
+pve_refused() {
+	"$HP" check --json --root "$1" >"$T_TMP/refused.json" 2>&1
+	t_eq "... check --json: the finding" "proxmox-keephugepages error qm set $2 --keephugepages 1" \
+		"$(jq_ "$T_TMP/refused.json" '" ".join(" ".join([f["id"], f["level"], f["fix"]]) for f in d["findings"] if f["id"].startswith("proxmox"))')"
+	mkdir -p "$1/etc/default"
+	cp -a "$1" "$T_TMP/refused-before"
+	"$HP" apply --root "$1" >"$T_TMP/refused-apply.out" 2>&1
+	t_eq "... apply: exit 1" 1 $?
+	t_eq "... apply wrote nothing" "" "$(diff -r "$T_TMP/refused-before" "$1" 2>&1)"
+	rm -rf "$T_TMP/refused-before"
+}
+pve_refused "$p" 103
+
+# Proxmox and Backing=dynamic (issue 16): qemu-server allocates a dynamic VM's pages itself at
+# its start, so vm start does nothing for it; without keephugepages: 1 it then sets the pool
+# to what it reads from the kernel command line, so beside a static pool it is refused, and
+# with no static pool it is fine. The VM is qemu-server's own memory-hugepages-2m test case.
+q=$T_TMP/pvedyn
+img "$q"
+rm -r "$q/etc/libvirt"
+mkdir -p "$q/etc/pve/nodes/pve1/qemu-server"
+ln -s nodes/pve1 "$q/etc/pve/local"
+cp "$SH/proxmox/cfg2cmd/memory-hugepages-2m.conf" "$q/etc/pve/nodes/pve1/qemu-server/100.conf"
+printf '[Host]\nDefaultBacking=dynamic\n' >"$q/etc/hugeplan/hugeplan.conf"
+# its memory-backend-file objects in qemu-server's command line, in 2M pages
+want=$(sed -n "s/.*memory-backend-file,id=[^,]*,size=\([0-9]*\)M,mem-path=[^,]*2048kB.*/\1/p" \
+	"$SH/proxmox/cfg2cmd/memory-hugepages-2m.conf.cmd" | awk '{ n += $1 / 2 } END { print n }')
+"$HP" plan --json --root "$q" >"$T_TMP/pd1.json" 2>"$T_TMP/pd1.err"
+t_eq "dynamic Proxmox VM without keephugepages, no static pool: plan exits 0" 0 $?
+t_eq "... it is dynamic, its pages those of qemu-server's command line ($want x 2M), no static pool" \
+	"dynamic $want 0" \
+	"$(jq_ "$T_TMP/pd1.json" '"%s %d %d" % (d["vms"][0]["backing"], sum(n["pages"] for n in d["vms"][0]["node_pages"]), sum(p["pages"] for p in d["pools"]))')"
+"$HP" check --json --root "$q" >"$T_TMP/pd1c.json" 2>&1
+t_eq "... check: no proxmox-keephugepages finding" "" \
+	"$(jq_ "$T_TMP/pd1c.json" '" ".join(f["id"] for f in d["findings"] if f["id"].startswith("proxmox"))')"
+find "$q" -exec stat -c '%n %s %Y' {} + | sort >"$T_TMP/pd.before"
+"$HP" vm start simple --root "$q" >"$T_TMP/pd-start.out" 2>&1
+t_eq "vm start of the dynamic Proxmox VM: exit 0" 0 $?
+t_grep "... says qemu-server allocates its pages" \
+	"^simple: Backing=dynamic on Proxmox VE: qemu-server allocates the huge pages of VM 100 itself when it starts it: nothing to do\$" "$T_TMP/pd-start.out"
+find "$q" -exec stat -c '%n %s %Y' {} + | sort >"$T_TMP/pd.after"
+t_diff "... and changes nothing (no count, no record)" "$T_TMP/pd.before" "$T_TMP/pd.after"
+# a static pool beside it: refused, naming the VMID and the fix
+printf '[VM]\nMemory=1G\nPageSize=2M\nBacking=static\n' >"$q/etc/hugeplan/vms.d/db.conf"
+"$HP" plan --root "$q" >"$T_TMP/pd2.out" 2>&1
+t_eq "beside a static pool (db): plan exits 1" 1 $?
+t_grep "... names the VMID and the fix" \
+	"^  simple \\($q/etc/pve/nodes/pve1/qemu-server/100.conf\\): Proxmox VM 100 is Backing=dynamic without keephugepages: 1 beside a static pool: .*\\(fix: qm set 100 --keephugepages 1\\)\$" "$T_TMP/pd2.out"
+pve_refused "$q" 100
+printf 'keephugepages: 1\n' >>"$q/etc/pve/nodes/pve1/qemu-server/100.conf"
+"$HP" plan --root "$q" >"$T_TMP/pd4.out" 2>&1
+t_eq "with keephugepages: 1 (qm set 100 --keephugepages 1): plan exits 0" 0 $?
 
 # one name in two sources
 mkdir -p "$p/etc/libvirt/qemu"

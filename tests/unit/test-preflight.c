@@ -696,10 +696,14 @@ static void test_needs_from_plan(void **state)
 	assert_int_equal(n.nr_pve_nokeep, 0);
 }
 
-/* a Proxmox VM on huge pages without keephugepages: 1 is an error, with the qm command */
+/*
+ * a Proxmox VM on huge pages without keephugepages: 1 beside a static pool is an error, with
+ * the qm command, whatever its backing (qemu-server allocates a dynamic one's pages itself and
+ * resets the pool after its start); without a static pool a dynamic one is fine
+ */
 static void test_proxmox_keephugepages(void **state)
 {
-	struct hp_vm vms[3] = {
+	struct hp_vm vms[5] = {
 		{ .name = "db",
 		  .source = HP_SRC_PROXMOX,
 		  .source_id = "101",
@@ -709,28 +713,69 @@ static void test_proxmox_keephugepages(void **state)
 		  .source_id = "102",
 		  .keephugepages = true },
 		{ .name = "lv", .source = HP_SRC_LIBVIRT },
+		{ .name = "desk",
+		  .source = HP_SRC_PROXMOX,
+		  .source_id = "103",
+		  .loc = { "/etc/pve/local/qemu-server/103.conf", 0 } },
+		{ .name = "off", .source = HP_SRC_PROXMOX, .source_id = "104", .not_huge = true },
 	};
-	struct hp_vm_plan vp[3] = { { .vm = &vms[0] }, { .vm = &vms[1] }, { .vm = &vms[2] } };
-	struct hp_plan p = { .vms = vp, .nr_vms = 3 };
+	struct hp_vm_plan vp[5] = {
+		{ .vm = &vms[0] },
+		{ .vm = &vms[1] },
+		{ .vm = &vms[2] },
+		{ .vm = &vms[3], .backing = HP_BACKING_DYNAMIC },
+		{ .vm = &vms[4], .backing = HP_BACKING_TRANSPARENT },
+	};
+	struct hp_plan p = { .vms = vp, .nr_vms = 5, .nr_pools = 1 };
 	struct hp_check_needs n;
 	struct hp_check_facts f;
 
 	(void)state;
+	p.pools[0] = (struct hp_pool_plan){ .size = 2 * HP_MIB, .pages = 512, .nr_vms = 1 };
+	assert_true(hp_plan_has_static(&p));
+	assert_true(hp_plan_pve_nokeep(&p, &vp[0]));
+	assert_false(hp_plan_pve_nokeep(&p, &vp[1])); /* keephugepages: 1 */
+	assert_false(hp_plan_pve_nokeep(&p, &vp[2])); /* libvirt */
+	assert_true(hp_plan_pve_nokeep(&p, &vp[3]));  /* dynamic, beside a static pool */
+	assert_false(hp_plan_pve_nokeep(&p, &vp[4])); /* asks qemu-server for no huge pages */
 	hp_check_needs_from_plan(&p, &n);
-	assert_int_equal(n.nr_pve_nokeep, 1);
+	assert_int_equal(n.nr_pve_nokeep, 2);
 	assert_string_equal(n.pve_nokeep[0].vmid, "101");
+	assert_string_equal(n.pve_nokeep[1].vmid, "103");
 	healthy(&f);
 	run(&f, &n, &out);
 	expect(&out, "proxmox-keephugepages", HP_CHECK_ERROR,
 	       "Proxmox VM 101 (db, /etc/pve/local/qemu-server/101.conf)");
+	{
+		size_t k = (size_t)(find(&out, "proxmox-keephugepages") - out.items) + 1;
+
+		assert_true(k < out.nr);
+		assert_string_equal(out.items[k].id, "proxmox-keephugepages");
+		assert_non_null(
+			strstr(out.items[k].message,
+			       "Proxmox VM 103 (desk, /etc/pve/local/qemu-server/103.conf)"));
+		assert_string_equal(out.items[k].fix, "qm set 103 --keephugepages 1");
+	}
 	assert_string_equal(find(&out, "proxmox-keephugepages")->fix,
 			    "qm set 101 --keephugepages 1");
-	assert_int_equal(out.nr_errors, 1);
+	assert_int_equal(out.nr_errors, 2);
 	/* more than are named one by one: the rest counted, in one more error */
 	n.nr_pve_nokeep = HP_CHECK_PVE_MAX + 3;
 	run(&f, &n, &out);
 	assert_int_equal(out.nr_errors, HP_CHECK_PVE_MAX + 1);
 	assert_non_null(strstr(out.items[out.nr - 1].message, "3 more Proxmox VMs"));
+
+	/* no static pool (the dynamic and the kept one alone): nothing to free, no error */
+	p.vms = &vp[1];
+	p.nr_vms = 3;
+	p.nr_pools = 0;
+	p.pools[0].pages = 0;
+	assert_false(hp_plan_has_static(&p));
+	assert_false(hp_plan_pve_nokeep(&p, &vp[3]));
+	hp_check_needs_from_plan(&p, &n);
+	assert_int_equal(n.nr_pve_nokeep, 0);
+	run(&f, &n, &out);
+	expect_none(&out, "proxmox-keephugepages");
 }
 
 int main(void)

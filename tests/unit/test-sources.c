@@ -568,6 +568,93 @@ static void test_libvirt_rules(void **state)
 	assert_non_null(strstr(d.msg, "mode='bogus'"));
 }
 
+/*
+ * <metadata><hugeplan:backing>: the element virsh metadata --uri HP_LIBVIRT_NS --key hugeplan
+ * --set '<backing>X</backing>' writes (tests/libvirt/run.sh writes it with the real virsh)
+ */
+#define MD(x)                                                                                      \
+	"<metadata>\n<other:app xmlns:other='https://example.org/app/1'><backing>static</backing>" \
+	"</other:app>\n" x "</metadata>\n"
+#define HUGE "<memory>1048576</memory>\n<memoryBacking><hugepages/></memoryBacking>\n"
+
+static void test_libvirt_metadata(void **state)
+{
+	struct hp_vm vm;
+	struct hp_diag d;
+
+	(void)state;
+	/* as virsh writes it: the prefix is --key, the namespace is what counts */
+	assert_int_equal(lv(DOM(MD("<hugeplan:backing xmlns:hugeplan=\"" HP_LIBVIRT_NS
+				   "\">dynamic</hugeplan:backing>\n") HUGE),
+			    &vm, &d),
+			 0);
+	assert_true(vm.backing_set);
+	assert_int_equal(vm.backing, HP_BACKING_DYNAMIC);
+	assert_string_equal(vm.backing_loc.file, "qemu/t.xml");
+	assert_int_equal(vm.backing_loc.line, 5);
+	free(vm.backends);
+	/* another prefix, blanks around the value */
+	assert_int_equal(lv(DOM(MD("<hp:backing xmlns:hp='" HP_LIBVIRT_NS
+				   "'>\n  transparent\n</hp:backing>\n") HUGE),
+			    &vm, &d),
+			 0);
+	assert_int_equal(vm.backing, HP_BACKING_TRANSPARENT);
+	free(vm.backends);
+	/* <backing> of another namespace, or none: not ours (the loader applies the default) */
+	assert_int_equal(lv(DOM(MD("<backing>dynamic</backing>\n") HUGE), &vm, &d), 0);
+	assert_false(vm.backing_set);
+	free(vm.backends);
+	assert_int_equal(lv(DOM(MD("<x:backing xmlns:x='https://hugeplan.invalid/xmlns/2'>"
+				   "dynamic</x:backing>\n") HUGE),
+			    &vm, &d),
+			 0);
+	assert_false(vm.backing_set);
+	free(vm.backends);
+
+	/* a bad value: FILE:LINE and the value, nothing kept */
+	assert_int_equal(lv(DOM(MD("<hugeplan:backing xmlns:hugeplan='" HP_LIBVIRT_NS
+				   "'>Dynamic-ish</hugeplan:backing>\n") HUGE),
+			    &vm, &d),
+			 -EINVAL);
+	assert_string_equal(d.file, "qemu/t.xml");
+	assert_int_equal(d.line, 5);
+	assert_string_equal(
+		d.msg, "hugeplan:backing=Dynamic-ish: expected static, dynamic or transparent");
+	assert_null(vm.backends);
+	assert_int_equal(lv(DOM(MD("<hugeplan:backing xmlns:hugeplan='" HP_LIBVIRT_NS
+				   "'></hugeplan:backing>\n") HUGE),
+			    &vm, &d),
+			 -EINVAL);
+	assert_string_equal(d.msg, "hugeplan:backing=: expected static, dynamic or transparent");
+	/* two, or another element of the namespace */
+	assert_int_equal(
+		lv(DOM(MD("<a:backing xmlns:a='" HP_LIBVIRT_NS "'>static</a:backing>\n"
+			  "<b:backing xmlns:b='" HP_LIBVIRT_NS "'>dynamic</b:backing>\n") HUGE),
+		   &vm, &d),
+		-EINVAL);
+	assert_int_equal(d.line, 6);
+	assert_non_null(strstr(d.msg, "given twice (first on line 5)"));
+	assert_int_equal(lv(DOM(MD("<hugeplan:pagesize xmlns:hugeplan='" HP_LIBVIRT_NS
+				   "'>2M</hugeplan:pagesize>\n") HUGE),
+			    &vm, &d),
+			 -EINVAL);
+	assert_int_equal(d.line, 5);
+	assert_non_null(strstr(d.msg, "<pagesize> in hugeplan's namespace"));
+	/* static or dynamic on a domain off huge pages cannot be; transparent is what it is */
+	assert_int_equal(lv(DOM(MD("<hugeplan:backing xmlns:hugeplan='" HP_LIBVIRT_NS
+				   "'>dynamic</hugeplan:backing>\n") "<memory>1048576</memory>\n"),
+			    &vm, &d),
+			 -EINVAL);
+	assert_int_equal(d.line, 5);
+	assert_non_null(strstr(d.msg, "hugeplan:backing=dynamic: t is not on huge pages"));
+	assert_int_equal(
+		lv(DOM(MD("<hugeplan:backing xmlns:hugeplan='" HP_LIBVIRT_NS
+			  "'>transparent</hugeplan:backing>\n") "<memory>1048576</memory>\n"),
+		   &vm, &d),
+		0);
+	assert_true(vm.not_huge);
+}
+
 static int pve(const char *text, struct hp_vm *vm, struct hp_diag *d)
 {
 	return hp_proxmox_parse("qemu-server/101.conf", "101", text, strlen(text), vm, d);
@@ -699,8 +786,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_libvirt_cases), cmocka_unit_test(test_proxmox_cases),
 		cmocka_unit_test(test_libvirt_units), cmocka_unit_test(test_libvirt_nodeset),
-		cmocka_unit_test(test_libvirt_rules), cmocka_unit_test(test_proxmox_rules),
-		cmocka_unit_test(test_policies),
+		cmocka_unit_test(test_libvirt_rules), cmocka_unit_test(test_libvirt_metadata),
+		cmocka_unit_test(test_proxmox_rules), cmocka_unit_test(test_policies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
