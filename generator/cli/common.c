@@ -197,6 +197,20 @@ void hp_cli_warnings(const struct hp_loaded *l, FILE *f)
 		fprintf(f,
 			"warning: hugetlb_cma= is on this boot's command line: the kernel then skips the boot-time allocation of gigantic pages, so the planned %s pool would stay empty; remove hugetlb_cma=\n",
 			sizes);
+	if (l->plan.feasible && l->plan.nr_pools && now.default_size &&
+	    now.default_size != l->plan.default_size) {
+		char was[24], will[24];
+
+		hp_size_token(now.default_size, was, sizeof(was));
+		hp_size_token(l->plan.default_size, will, sizeof(will));
+		/* clang-format off */
+		fprintf(f,
+			"warning: the default huge page size changes from %s (this boot) to %s at the next boot of this plan (%s): /dev/hugepages, vm.nr_hugepages and /proc/meminfo's HugePages_ lines, and every libvirt domain with a bare <hugepages/> (no <page size=...>), then use %s pages; to keep %s, set DefaultPageSize=%s in [Host]\n",
+			was, will,
+			l->plan.default_explicit ? "DefaultPageSize=" : "no DefaultPageSize=: the kernel's own default",
+			will, was, was);
+		/* clang-format on */
+	}
 }
 
 int hp_cli_json_print(struct hp_json *j)

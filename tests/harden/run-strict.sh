@@ -11,7 +11,7 @@ t_init
 # shellcheck source=tests/harden/common.sh
 . "$TOP/tests/harden/common.sh"
 
-RES="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+RES="hugepagesz=1G hugepages=2"
 TOKS="$RES hugeplan.plan=$(fnv "$RES")"
 R=$T_TMP/r
 cp -R "$TOP/tests/fixtures/one-node-32g" "$R"

@@ -48,8 +48,8 @@ st() {
 
 BOOT="BOOT_IMAGE=/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro quiet"
 # The one-node plan of tests/cli/run-apply.sh: db 2G on 1G, web 512M on 2M on 32 GiB:
-# 2 x 1G and 256 x 2M, default size the largest planned (1G), one node: plain counts.
-RES1="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
+# 2 x 1G and 256 x 2M, no DefaultPageSize= (the kernel keeps 2M), one node: plain counts.
+RES1="hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
 ID1=$(fnv "$RES1")
 base() { # ROOT: that configuration, this boot booted with its entry, the pool met
 	vm "$1" db Memory=2G PageSize=1G
@@ -108,7 +108,7 @@ t_eq "met --json: verdict, plan state, today's id, VMs backed" "ok current $ID1 
 # node 1. Then batch, one 10-page instance: node0 4, node1 0, no node holds it whole: it takes
 # node0's 4, short 6. web's three 1024-page instances: node1 1785 takes one (761 left), node0
 # 1287 the next (263 left), the third is spread: 761 + 263. Two VMs short, 8 GiB.
-RESN="default_hugepagesz=1G hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14"
+RESN="hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14"
 IDN=$(fnv "$RESN")
 mkroot short two-node-16g-32g
 cp "$TOP"/tests/cli/configs/numa/hugeplan.conf "$R/etc/hugeplan/"
@@ -216,7 +216,7 @@ t_grep "added: the 1G difference" "^    1G: this boot asks 2 pages, today's plan
 t_grep "added: zz1 short" '^  zz1: short by 4 1G pages \(4.00 GiB\) of 4$' "$T_TMP/added.out"
 t_grep "added: verdict short and stale" \
 	"^Verdict: SHORT: 2 planned VMs cannot be backed by the pool \(8.00 GiB missing\); STALE: the pool is not today's plan: run \`hugeplan apply\` and reboot\$" "$T_TMP/added.out"
-RES2="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=10"
+RES2="hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=10"
 ID2=$(fnv "$RES2")
 st added-json --root "$R" --json
 t_eq "added --json: state stale, today's id, this boot's id, the added VMs" \
