@@ -219,6 +219,9 @@ void hp_status_print_boot(const struct status *s)
 	}
 	print_msgs(s, s->plan_msgs, s->nr_plan_msgs, s->is_stale ? PRIO_INFO : PRIO_WARN);
 	print_msgs(s, s->vm_msgs, s->nr_vm_msgs, PRIO_ERR);
+	if (s->is_stale && !hp_status_gate_closed(s))
+		printf("<%d>the pool meets this boot's own entry, so the VM managers are not held back (Strict= holds them only on a pool short of it); today's plan takes effect after `hugeplan apply` and a reboot\n",
+		       PRIO_ERR);
 }
 
 static void json_msgs(struct hp_json *j, const char *key, const struct msg *m, size_t n)

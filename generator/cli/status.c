@@ -11,7 +11,9 @@
  *   the VMs                each planned VM's pages per node from what the kernel reserved, and
  *                          the VMs left short (core/backing.h).
  *
- * Exit 0 all good, 1 short or stale, 2 error. --boot is what hugeplan-verify.service runs:
+ * Exit 0 all good, 1 short or stale, 2 error; with --boot 1 only for a pool short of this
+ * boot's entry, 3 stale (the gate open), 0 or 1 on a bad configuration. --boot is what
+ * hugeplan-verify.service runs:
  * the verdict and what is wrong, for the journal, each line with its syslog priority ("<4>"),
  * which journald reads from a service's output.
  */
@@ -545,9 +547,26 @@ int hp_status_exit(const struct status *s)
 	 * Enabled=no one that others could change, must not keep libvirtd down on a host
 	 * whose pool is met (issue 12, item 4).
 	 */
+	if (s->boot)
+		return hp_status_gate_closed(s) ? EXIT_BAD : s->is_stale ? EXIT_STALE_BOOT : 0;
 	if (!s->planned)
-		return s->boot ? (s->is_short ? EXIT_BAD : 0) : EXIT_USAGE;
+		return EXIT_USAGE;
 	return (s->is_short || s->is_stale) ? EXIT_BAD : 0;
+}
+
+bool hp_status_gate_closed(const struct status *s)
+{
+	/*
+	 * Strict=yes makes the VM managers require hugeplan-verify.service: it holds them back
+	 * only on a pool too short for the plan this boot's entry was written for, that is for
+	 * this boot's own command line (the early-boot check), or, when the plan is still that
+	 * entry's, for today's VMs. VMs added since are no reason to keep the others down: a
+	 * stale plan is said at err priority, with its own exit status the unit takes as a
+	 * success (issue 15, item 5).
+	 */
+	if (s->verdict.status == HP_V_SHORT)
+		return true;
+	return s->planned && !s->is_stale && s->is_short;
 }
 
 void hp_status_release(struct status *s)

@@ -18,12 +18,15 @@
 #include "core/state.h"
 #include "core/verdict.h"
 
-#define EXIT_BAD  1
-#define MAX_MSGS  64
-#define MSG_LEN	  1024
-#define PRIO_ERR  3
-#define PRIO_WARN 4
-#define PRIO_INFO 6
+#define EXIT_BAD 1
+/* status --boot: the plan is stale but the pool meets this boot's entry (the unit's
+ * SuccessExitStatus=: the gate stays open) */
+#define EXIT_STALE_BOOT 3
+#define MAX_MSGS	64
+#define MSG_LEN		1024
+#define PRIO_ERR	3
+#define PRIO_WARN	4
+#define PRIO_INFO	6
 
 /* a line of the verdict, with its syslog priority (for --boot) */
 struct msg {
@@ -78,6 +81,13 @@ int hp_status_collect(struct status *s);
  * configuration that cannot be planned; with boot set, the pool's verdict instead)
  */
 int hp_status_exit(const struct status *s);
+
+/*
+ * hp_status_gate_closed - whether hugeplan-verify.service (status --boot) holds the VM managers
+ * back: the pool is short of this boot's own entry (its command line), or of today's VMs when
+ * the plan is that entry's. A stale plan alone does not close it.
+ */
+bool hp_status_gate_closed(const struct status *s);
 
 void hp_status_release(struct status *s);
 
