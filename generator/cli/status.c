@@ -282,6 +282,17 @@ static void plan_messages(struct status *s)
 		if (s->cause[0]) {
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "this boot's reservation is not today's plan: %s", s->cause);
+		} else if (!st->boot_id[0] && !st->boot_reserves) {
+			/* nothing was ever written for this boot: nothing was "added since" */
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
+			    "this boot ran no hugeplan entry (its command line reserves no huge pages and has no hugeplan.plan=): run `hugeplan apply` and reboot");
+		} else if (!st->boot_id[0] && s->covered && s->cover.nr_short) {
+			char h[32];
+
+			hp_size_human(s->cover.short_bytes, h, sizeof(h));
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
+			    "this boot's reservation is not hugeplan's (its command line has no hugeplan.plan=) and is %s short of today's plan: run `hugeplan apply` and reboot",
+			    h);
 		} else if (s->changes_known && s->changes.changes.nr) {
 			hp_cli_changes_summary(&s->changes, names, sizeof(names));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
@@ -375,6 +386,34 @@ static void vm_messages(struct status *s)
 	}
 }
 
+/*
+ * Nothing planned and nothing on this boot's command line; pages may still have been allocated
+ * after boot (vm.nr_hugepages, a libvirt hook): say what the pools hold, not "nothing".
+ */
+static void nothing_line(struct status *s)
+{
+	char held[MSG_LEN] = "";
+	size_t o = 0;
+
+	for (size_t i = 0; i < s->pools.nr_pools && o < sizeof(held); i++) {
+		const struct hp_pool *p = &s->pools.pools[i];
+		char sz[24];
+
+		if (!p->nr)
+			continue;
+		hp_size_token(p->size, sz, sizeof(sz));
+		o += (size_t)snprintf(held + o, sizeof(held) - o,
+				      "%s%" PRIu64 " %s page%s (%" PRIu64 " in use)", o ? ", " : "",
+				      p->nr, sz, hp_status_plural(p->nr), p->nr - p->free);
+	}
+	if (o)
+		snprintf(s->verdict_line, MSG_LEN,
+			 "OK: nothing planned and nothing reserved at boot; allocated since: %s",
+			 held);
+	else
+		snprintf(s->verdict_line, MSG_LEN, "OK: nothing planned, nothing reserved");
+}
+
 static void judge(struct status *s)
 {
 	char h[32];
@@ -413,7 +452,7 @@ static void judge(struct status *s)
 			 s->verdict.status == HP_V_MET ? "the pool is met (the plan is unknown)"
 						       : "nothing reserved (the plan is unknown)");
 	else if (s->stale.state == HP_PS_NOTHING)
-		snprintf(s->verdict_line, MSG_LEN, "OK: nothing planned, nothing reserved");
+		nothing_line(s);
 	else
 		snprintf(s->verdict_line, MSG_LEN,
 			 "OK: the pool is met and backs every planned VM (%zu)", s->l.plan.nr_vms);

@@ -521,4 +521,52 @@ t_grep "... the verdict names tuned's profile and its words" \
 	"^Verdict: .*STALE: tuned profile hugeprof's huge page words \\(hugepagesz=1G hugepages=8\\) come before hugeplan's" \
 	"$T_TMP/tuned.out"
 
+# --- issue 15, item 6: messages that were not true ------------------------------------------
+# 1. VMs planned, no hugeplan entry ever booted: nothing was "added or grew since its entry"
+mkroot never one-node-32g
+vm "$R" db Memory=2G PageSize=1G
+vm "$R" web Memory=512M PageSize=2M
+st never --root "$R"
+t_eq "never applied: exit 1 (stale)" 1 "$RC"
+# shellcheck disable=SC2016 # the backquotes of the message
+t_grep "never applied: says no hugeplan entry ran" \
+	'^  this boot ran no hugeplan entry \(its command line reserves no huge pages and has no hugeplan.plan=\): run `hugeplan apply` and reboot$' "$T_TMP/never.out"
+if grep -q "added or grew" "$T_TMP/never.out"; then
+	t_fail "never applied: no VM called added or grown" "$(grep "added or grew" "$T_TMP/never.out")"
+else
+	t_ok "never applied: no VM called added or grown"
+fi
+# a reservation written by hand (no hugeplan.plan=): 1 of the 2 1G pages db needs, none of the
+# 256 2M pages of web: 1 GiB + 512 MiB short
+echo "$BOOT hugepagesz=1G hugepages=1" >"$R/proc/cmdline"
+pool "$R" 1048576 1 1 0 0 0 1 1
+st byhand --root "$R"
+t_grep "by hand: says the reservation is not hugeplan's, and how short" \
+	"^  this boot's reservation is not hugeplan's \(its command line has no hugeplan.plan=\) and is 1.50 GiB short of today's plan" "$T_TMP/byhand.out"
+
+# 2. nothing planned or on the command line, but pages allocated after boot and in use
+#    (sysfs: nr_hugepages 128 and free 64 for 2M, 1 and 0 for 1G; in use is nr - free)
+mkroot runtime one-node-32g
+pool "$R" 2048 128 64 0 0 0 128 64
+pool "$R" 1048576 1 0 0 0 0 1 0
+st runtime --root "$R"
+t_eq "runtime pages, nothing planned: exit 0" 0 "$RC"
+t_grep "runtime pages, nothing planned: the verdict names what the pools hold" \
+	'^Verdict: OK: nothing planned and nothing reserved at boot; allocated since: 128 2M pages \(64 in use\), 1 1G page \(1 in use\)$' "$T_TMP/runtime.out"
+if grep -q "nothing planned, nothing reserved" "$T_TMP/runtime.out"; then
+	t_fail "runtime pages: not called nothing reserved"
+else
+	t_ok "runtime pages: not called nothing reserved"
+fi
+
+# 3. Node=0 on a one-node host is pinned to node 0, not "any"
+mkroot pin0 one-node-32g
+vm "$R" db Memory=2G PageSize=1G Node=0
+vm "$R" web Memory=512M PageSize=2M
+"$HP" plan --root "$R" >"$T_TMP/pin0.out" 2>&1
+t_grep "Node=0, one node: plan shows node 0" '^db +2.00 GiB +1G +1 +2 +0 ' "$T_TMP/pin0.out"
+t_grep "Node=0, one node: an unpinned VM stays any" '^web .* any ' "$T_TMP/pin0.out"
+"$HP" plan --json --root "$R" >"$T_TMP/pin0.json" 2>&1
+t_eq "Node=0, one node: JSON nodes [0], [] for the unpinned" "[0] []" \
+	"$(jv "$T_TMP/pin0.json" '" ".join(json.dumps(v["nodes"]) for v in r["vms"])')"
 t_done
