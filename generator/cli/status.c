@@ -29,6 +29,7 @@
 #include "core/size.h"
 #include "sys/host.h"
 #include "sys/boot-verdict.h"
+#include "sys/guests.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/owners.h"
@@ -349,6 +350,30 @@ static void vm_messages(struct status *s)
 {
 	char sz[24], h[32];
 
+	/* a guest on the pool that no planned VM is: its pages are not there for the plan */
+	for (size_t g = 0; s->have_usage && g < s->nr_guests; g++) {
+		char esc[HP_GUEST_NAME_MAX * 4], what[400] = "";
+		size_t o = 0;
+
+		if (s->usage.guest_vm[g] >= 0)
+			continue;
+		for (size_t i = 0; i < s->pools.nr_pools && o < sizeof(what); i++) {
+			uint64_t n = hp_guest_pages(&s->guests[g], i);
+
+			if (!n)
+				continue;
+			hp_size_token(s->pools.pools[i].size, sz, sizeof(sz));
+			o += (size_t)snprintf(what + o, sizeof(what) - o, "%s%" PRIu64 " %s page%s",
+					      o ? " and " : "", n, sz, hp_status_plural(n));
+		}
+		if (!o)
+			continue;
+		hp_escape(esc, sizeof(esc), s->guests[g].name);
+		add(s->vm_msgs, &s->nr_vm_msgs, PRIO_WARN,
+		    "%s (pid %ld) is no planned VM and runs on %s of the pool", esc,
+		    s->guests[g].pid, what);
+	}
+
 	for (size_t i = 0; i < s->back.nr_vms; i++) {
 		const struct hp_back_vm *b = &s->back.vms[i];
 
@@ -518,8 +543,21 @@ static int gather(struct status *s)
 	r = boot_check(s);
 	if (r < 0)
 		return r;
-	if (!s->planned)
+	/* who maps the pool: libvirt's running guests (their QEMU's numa_maps) */
+	r = hp_guests_read(s->o.root, &s->pools, &s->guests, &s->nr_guests, s->guests_note,
+			   sizeof(s->guests_note));
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		snprintf(s->guests_note, sizeof(s->guests_note), "%s: %s", HP_P_LIBVIRT_QEMU_RUN,
+			 hp_strerror(r));
+	if (!s->planned) {
+		r = hp_usage_compute(&s->pools, NULL, s->guests, s->nr_guests, &s->usage, &s->back);
+		if (r < 0)
+			return r;
+		s->have_usage = true;
 		return 0;
+	}
 
 	read_state(s);
 	{
@@ -542,15 +580,13 @@ static int gather(struct status *s)
 					      sizeof(s->cause));
 		free(f);
 	}
-	{
-		struct hp_avail_set now;
-
-		hp_avail_from_pools(&s->pools, &now);
-		r = hp_backing_compute(&s->l.plan, &now, &s->back);
-		if (r < 0)
-			return r;
-		s->backed = true;
-	}
+	/* the running planned VMs on what they map, the others from the free pages: pages an
+	 * unplanned guest took are not there for them (issue 15, item 4) */
+	r = hp_usage_compute(&s->pools, &s->l.plan, s->guests, s->nr_guests, &s->usage, &s->back);
+	if (r < 0)
+		return r;
+	s->have_usage = true;
+	s->backed = true;
 	if (s->stale.state == HP_PS_STALE) {
 		r = compute_cover(s);
 		if (r < 0)
@@ -615,6 +651,9 @@ void hp_status_release(struct status *s)
 	hp_changes_free(&s->changes.changes);
 	hp_recs_free(&s->today_recs);
 	hp_state_free(&s->state);
+	hp_usage_free(&s->usage);
+	free(s->guests);
+	s->guests = NULL;
 	hp_cli_unload(&s->l);
 }
 

@@ -16,6 +16,7 @@
 #include "core/backing.h"
 #include "core/stale.h"
 #include "core/state.h"
+#include "core/usage.h"
 #include "core/verdict.h"
 
 #define EXIT_BAD 1
@@ -52,12 +53,17 @@ struct status {
 	struct hp_state state;
 	bool have_state;
 	struct hp_stale stale;
-	struct hp_backing back, cover;
+	struct hp_backing back, cover; /* back: the planned VMs, running or from the free pages */
 	bool backed, covered;
 	/* what changed per VM since this boot's entry (core/stale.h), from apply's records */
 	struct hp_recs today_recs;     /* today's plan's, in its order */
 	struct hp_cli_changes changes; /* .before: this boot's plan's, in s->state; NULL none */
 	bool changes_known;	       /* they were found and compared */
+	struct hp_guest *guests; /* running guests (sys/guests.h), by name */
+	size_t nr_guests;
+	char guests_note[512]; /* guests whose mappings could not be read */
+	struct hp_usage usage;	/* who uses the pool (core/usage.h) */
+	bool have_usage;
 	bool is_short, is_stale;
 	bool fatal; /* nothing could be read: the message is out */
 	struct msg plan_msgs[MAX_MSGS], vm_msgs[MAX_MSGS];

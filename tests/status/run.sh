@@ -66,7 +66,10 @@ st met --root "$R"
 t_eq "met: exit 0" 0 "$RC"
 t_eq "met: nothing on stderr" "" "$(cat "$T_TMP/met.err")"
 # no report in /run: the check is made now; the fixture has no dev/kmsg, which a met pool with
-# nothing ignored does not need (nothing to explain: the log is not read at all)
+# nothing ignored does not need (nothing to explain: the log is not read at all).
+# Who uses the pool (core/usage.h): no guest runs; 1G has 1 of 2 in use (OTHER 1), db (not
+# running) is given the 2 persistent pages, of which the 1 free one is HELD; web takes the 256
+# free 2M pages: nothing unplanned.
 cat >"$T_TMP/met.want" <<EOF
 Early-boot check: no early-boot report (/run/hugeplan/boot-report.json): checked now
   met: every huge page pool holds what the kernel command line asked
@@ -80,10 +83,19 @@ SIZE NODE TOTAL FREE RESERVED SURPLUS
 1G   all      2    1        0       0
 1G   0        2    1        -       0
 
+Who uses the pool (pages; GUESTS: what running guests map, OTHER: in use by
+no guest seen; HELD: free pages planned VMs that are not running are given):
+SIZE NODE RESERVED IN_USE GUESTS OTHER FREE HELD UNPLANNED
+2M   all       256      0      0     0  256  256         0
+2M   0         256      0      0     0  256  256         0
+1G   all         2      1      0     1    1    1         0
+1G   0           2      1      0     1    1    1         0
+
 Plan:
   this boot reserves today's plan (hugeplan.plan=$ID1)
 
-VMs (configuration order; pages per node from the pool now):
+VMs (configuration order; a running one: the pages it maps; the others: from the pool
+less what running guests map):
 VM  PAGESIZE PAGES NODES SHORT
 db        1G     2 0:2   -
 web       2M   256 0:256 -
@@ -569,4 +581,82 @@ t_grep "Node=0, one node: an unpinned VM stays any" '^web .* any ' "$T_TMP/pin0.
 "$HP" plan --json --root "$R" >"$T_TMP/pin0.json" 2>&1
 t_eq "Node=0, one node: JSON nodes [0], [] for the unpinned" "[0] []" \
 	"$(jv "$T_TMP/pin0.json" '" ".join(json.dumps(v["nodes"]) for v in r["vms"])')"
+# --- issue 15, item 4: who uses the pool -----------------------------------------------------
+# The issue's host: a boot of today's plan (planned 256M on 2M: 128 pages; gb 1G on 1G: 1),
+# and two guests libvirt runs that no plan knows: one maps 64 2M pages, the other the only 1G
+# page. numa_maps lines in the kernel's format (fs/proc/task_mmu.c show_numa_map(): a hugetlbfs
+# mapping says "huge", N<node>= counts pages of kernelpagesize_kB); the ordinary and anonymous
+# mappings beside them must not count.
+RESG="hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1"
+IDG=$(fnv "$RESG")
+guest() { # ROOT NAME PID NUMA_MAPS_LINES...: a running libvirt guest
+	mkdir -p "$1/run/libvirt/qemu" "$1/proc/$3"
+	printf '%s\n' "$3" >"$1/run/libvirt/qemu/$2.pid"
+	gr=$1 gp=$3
+	shift 3
+	{
+		echo "55d0c1a00000 default file=/usr/bin/qemu-system-x86_64 mapped=1200 mapmax=2 N0=1200 kernelpagesize_kB=4"
+		echo "7f3c40000000 default anon=1024 dirty=1024 active=0 N0=1024 kernelpagesize_kB=4"
+		for l in "$@"; do echo "$l"; done
+	} >"$gr/proc/$gp/numa_maps"
+}
+mkroot guests one-node-32g
+vm "$R" gb Memory=1G PageSize=1G
+vm "$R" planned Memory=256M PageSize=2M
+echo "$BOOT $RESG hugeplan.plan=$IDG" >"$R/proc/cmdline"
+pool "$R" 2048 128 64 0 0 0 128 64
+pool "$R" 1048576 1 0 0 0 0 1 0
+guest "$R" intruder2m 4242 \
+	"7f2a00000000 bind:0 file=/dev/hugepages/libvirt/qemu/3-intruder2m/qemu_back_mem._objects_pc.ram.Xw1 huge dirty=64 N0=64 kernelpagesize_kB=2048"
+guest "$R" intruder1g 4343 \
+	"7f0000000000 bind:0 file=/dev/hugepages1G/libvirt/qemu/4-intruder1g/qemu_back_mem._objects_pc.ram.Q7 huge dirty=1 N0=1 kernelpagesize_kB=1048576"
+# a pid file left by a guest that crashed: its process is gone, it is no guest
+mkdir -p "$R/run/libvirt/qemu" && echo 99999 >"$R/run/libvirt/qemu/crashed.pid"
+st guests --root "$R"
+t_eq "unplanned guests: exit 1 (the planned VMs are short)" 1 "$RC"
+# 2M: 128 reserved, 64 in use, all by intruder2m; planned gets 128 - 64 = 64 of its 128, all
+# of the 64 free (HELD 64, nothing unplanned). 1G: the one page is intruder1g's; gb gets none.
+t_grep "2M: reserved 128, in use 64 by guests, free 64 all held" \
+	'^2M +0 +128 +64 +64 +0 +64 +64 +0$' "$T_TMP/guests.out"
+t_grep "1G: reserved 1, in use by a guest, nothing free" '^1G +0 +1 +1 +1 +0 +0 +0 +0$' "$T_TMP/guests.out"
+t_grep "the 2M guest listed, unplanned, its pages per node" '^intruder2m +4242 +no +2M 0:64$' "$T_TMP/guests.out"
+t_grep "the 1G guest listed" '^intruder1g +4343 +no +1G 0:1$' "$T_TMP/guests.out"
+if grep -q crashed "$T_TMP/guests.out"; then
+	t_fail "a stale pid file is no guest" "$(grep crashed "$T_TMP/guests.out")"
+else
+	t_ok "a stale pid file is no guest"
+fi
+t_grep "planned: short by the 64 pages the guest took" '^  planned: short by 64 2M pages \(128 MiB\) of 128$' "$T_TMP/guests.out"
+t_grep "gb: short, the 1G page is taken" '^  gb: short by 1 1G page \(1.00 GiB\) of 1$' "$T_TMP/guests.out"
+t_grep "the unplanned guests named" '^  intruder1g \(pid 4343\) is no planned VM and runs on 1 1G page of the pool$' "$T_TMP/guests.out"
+t_grep "the verdict: both planned VMs short" '^Verdict: SHORT: 2 planned VMs cannot be backed by the pool' "$T_TMP/guests.out"
+st guests-json --root "$R" --json
+t_eq "JSON: per size and node reserved, free, in_use, held, unplanned" \
+	'{"2048": [128, 64, 64, 64, 0], "1048576": [1, 0, 1, 0, 0]}' \
+	"$(jv "$T_TMP/guests-json.out" 'json.dumps({str(u["page_size_kb"]): [u["nodes"][0][k] for k in ("reserved", "free", "in_use", "held", "unplanned")] for u in r["usage"]})')"
+t_eq "JSON: each running guest, planned or not, its pages per size and node" \
+	'[["intruder1g", 4343, false, [[1048576, 0, 1]]], ["intruder2m", 4242, false, [[2048, 0, 64]]]]' \
+	"$(jv "$T_TMP/guests-json.out" 'json.dumps([[g["name"], g["pid"], g["planned"], [[p["page_size_kb"], p["node"], p["pages"]] for p in g["pages"]]] for g in r["guests"]])')"
+
+# the planned VM starts in their place: it is running, backed by what it maps; gb, not running,
+# is held the 1G page the other guest gave back
+rm -rf "$R/run/libvirt/qemu" "$R/proc/4242" "$R/proc/4343"
+pool "$R" 2048 128 0 0 0 0 128 0
+pool "$R" 1048576 1 1 0 0 0 1 1
+guest "$R" planned 5151 \
+	"7f2a00000000 bind:0 file=/dev/hugepages/libvirt/qemu/5-planned/qemu_back_mem._objects_pc.ram.Zq huge dirty=128 N0=128 kernelpagesize_kB=2048"
+st running --root "$R"
+t_eq "planned VM running: exit 0" 0 "$RC"
+t_grep "planned VM running: listed as planned" '^planned +5151 +yes +2M 0:128$' "$T_TMP/running.out"
+t_grep "planned VM running: its pages in the VMs table" '^planned +2M +128 0:128 +-$' "$T_TMP/running.out"
+t_grep "the 1G page held for gb" '^1G +0 +1 +0 +0 +0 +1 +1 +0$' "$T_TMP/running.out"
+t_grep "running: OK" '^Verdict: OK: the pool is met and backs every planned VM \(2\)$' "$T_TMP/running.out"
+st running-json --root "$R" --json
+t_eq "JSON: the planned guest says planned" "true" "$(jv "$T_TMP/running-json.out" 'json.dumps(r["guests"][0]["planned"])')"
+
+# reserved for nobody: the same pool, gb's file gone: the free 1G page is unplanned
+rm "$R/etc/hugeplan/vms.d/gb.conf"
+st unplanned --root "$R" --json
+t_eq "JSON: the 1G page planned for nobody is unplanned, not held" "[0, 1]" \
+	"$(jv "$T_TMP/unplanned.out" 'json.dumps([[u["nodes"][0]["held"], u["nodes"][0]["unplanned"]] for u in r["usage"] if u["page_size_kb"] == 1048576][0])')"
 t_done
