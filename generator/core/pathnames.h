@@ -138,6 +138,7 @@
 /* Running guests: libvirt's QEMU pid files, and each process's mappings (status). */
 #define HP_P_LIBVIRT_QEMU_RUN "/run/libvirt/qemu"
 #define HP_P_LIBVIRT_PID      "/run/libvirt/qemu/%s.pid"
+#define HP_P_LIBVIRT_STATUS   "/run/libvirt/qemu/%s.xml" /* a running domain's status */
 #define HP_P_NUMA_MAPS	      "/proc/%ld/numa_maps"
 
 /* The generator and the units it writes. */

@@ -25,6 +25,11 @@ static int read_guest(const char *root, const struct hp_pools *pools, struct hp_
 	uint64_t pid;
 	int r;
 
+	/* a running domain has its status file beside its pid file; driver.pid, libvirtd's own
+	 * lock, has none */
+	r = hp_path_exists(root, HP_P_LIBVIRT_STATUS, g->name);
+	if (r <= 0)
+		return r == 0 ? -ENOENT : r;
 	r = hp_read_u64(root, &pid, HP_P_LIBVIRT_PID, g->name);
 	if (r < 0)
 		return r == -EINVAL ? -ENOENT : r;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The running guests and the huge pages each maps: every libvirt QEMU with a pid file in
- * /run/libvirt/qemu (NAME.pid, removed by libvirt when the guest stops), and per size and node
+ * The running guests and the huge pages each maps: every libvirt QEMU with a pid file and a
+ * status file in /run/libvirt/qemu (NAME.pid and NAME.xml, written while the domain runs;
+ * driver.pid is libvirtd's own and has no status file), and per size and node
  * the pages of its hugetlbfs mappings from /proc/PID/numa_maps ("huge" mappings, N<node>=
  * pages of kernelpagesize_kB: core/numamaps.h). Everything beneath a root (sys/root.h), so
  * status runs on fixture trees.

@@ -592,6 +592,7 @@ IDG=$(fnv "$RESG")
 guest() { # ROOT NAME PID NUMA_MAPS_LINES...: a running libvirt guest
 	mkdir -p "$1/run/libvirt/qemu" "$1/proc/$3"
 	printf '%s\n' "$3" >"$1/run/libvirt/qemu/$2.pid"
+	echo "<domstatus state='running' pid='$3'/>" >"$1/run/libvirt/qemu/$2.xml"
 	gr=$1 gp=$3
 	shift 3
 	{
@@ -610,8 +611,10 @@ guest "$R" intruder2m 4242 \
 	"7f2a00000000 bind:0 file=/dev/hugepages/libvirt/qemu/3-intruder2m/qemu_back_mem._objects_pc.ram.Xw1 huge dirty=64 N0=64 kernelpagesize_kB=2048"
 guest "$R" intruder1g 4343 \
 	"7f0000000000 bind:0 file=/dev/hugepages1G/libvirt/qemu/4-intruder1g/qemu_back_mem._objects_pc.ram.Q7 huge dirty=1 N0=1 kernelpagesize_kB=1048576"
-# a pid file left by a guest that crashed: its process is gone, it is no guest
-mkdir -p "$R/run/libvirt/qemu" && echo 99999 >"$R/run/libvirt/qemu/crashed.pid"
+# a pid file left by a guest that crashed: its process is gone, it is no guest; libvirtd's own
+# driver.pid (no status file beside it) is none either
+mkdir -p "$R/run/libvirt/qemu" && echo 99999 >"$R/run/libvirt/qemu/crashed.pid" &&
+	echo "<domstatus/>" >"$R/run/libvirt/qemu/crashed.xml" && echo 4242 >"$R/run/libvirt/qemu/driver.pid"
 st guests --root "$R"
 t_eq "unplanned guests: exit 1 (the planned VMs are short)" 1 "$RC"
 # 2M: 128 reserved, 64 in use, all by intruder2m; planned gets 128 - 64 = 64 of its 128, all
@@ -621,10 +624,10 @@ t_grep "2M: reserved 128, in use 64 by guests, free 64 all held" \
 t_grep "1G: reserved 1, in use by a guest, nothing free" '^1G +0 +1 +1 +1 +0 +0 +0 +0$' "$T_TMP/guests.out"
 t_grep "the 2M guest listed, unplanned, its pages per node" '^intruder2m +4242 +no +2M 0:64$' "$T_TMP/guests.out"
 t_grep "the 1G guest listed" '^intruder1g +4343 +no +1G 0:1$' "$T_TMP/guests.out"
-if grep -q crashed "$T_TMP/guests.out"; then
-	t_fail "a stale pid file is no guest" "$(grep crashed "$T_TMP/guests.out")"
+if grep -qE "crashed|driver" "$T_TMP/guests.out"; then
+	t_fail "a stale pid file, libvirtd's driver.pid: no guests" "$(grep -E "crashed|driver" "$T_TMP/guests.out")"
 else
-	t_ok "a stale pid file is no guest"
+	t_ok "a stale pid file, libvirtd's driver.pid: no guests"
 fi
 t_grep "planned: short by the 64 pages the guest took" '^  planned: short by 64 2M pages \(128 MiB\) of 128$' "$T_TMP/guests.out"
 t_grep "gb: short, the 1G page is taken" '^  gb: short by 1 1G page \(1.00 GiB\) of 1$' "$T_TMP/guests.out"
