@@ -54,7 +54,7 @@ static int print_pools(const struct status *s)
 	// clang-format off
 	static const struct hp_column cols[] = {
 		{ "SIZE", 0 }, { "NODE", 0 }, { "TOTAL", SCOLS_FL_RIGHT }, { "FREE", SCOLS_FL_RIGHT },
-		{ "RESERVED", SCOLS_FL_RIGHT }, { "SURPLUS", SCOLS_FL_RIGHT },
+		{ "RESV", SCOLS_FL_RIGHT }, { "SURPLUS", SCOLS_FL_RIGHT },
 	};
 	// clang-format on
 	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));

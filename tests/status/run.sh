@@ -77,11 +77,11 @@ Early-boot check: no early-boot report (/run/hugeplan/boot-report.json): checked
     1.00 GiB: met: 2 of 2
 
 Pool now (pages):
-SIZE NODE TOTAL FREE RESERVED SURPLUS
-2M   all    256  256        0       0
-2M   0      256  256        -       0
-1G   all      2    1        0       0
-1G   0        2    1        -       0
+SIZE NODE TOTAL FREE RESV SURPLUS
+2M   all    256  256    0       0
+2M   0      256  256    -       0
+1G   all      2    1    0       0
+1G   0        2    1    -       0
 
 Who uses the pool (pages; GUESTS: what running guests map, OTHER: in use by
 no guest seen; HELD: free pages planned VMs that are not running are given):
@@ -445,7 +445,7 @@ vm "$R" bad Memory=lots
 st badcfg --root "$R"
 t_eq "bad configuration: exit 2" 2 "$RC"
 t_grep "bad configuration: FILE:LINE on stderr" "^$R/etc/hugeplan/vms.d/bad.conf:2: Memory=lots: " "$T_TMP/badcfg.err"
-t_grep "bad configuration: the pool is still shown" '^1G   all      2    1        0       0$' "$T_TMP/badcfg.out"
+t_grep "bad configuration: the pool is still shown" '^1G   all      2    1    0       0$' "$T_TMP/badcfg.out"
 st noroot --root "$T_TMP/does-not-exist"
 t_eq "no system under --root: exit 2" 2 "$RC"
 st usage --boot --json
