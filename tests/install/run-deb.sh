@@ -39,9 +39,12 @@ git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t "$S" 2>/dev/nu
 # the fast tiers already ran in make check: the package build need not run them again. B is
 # not passed on (tests/run-tests.sh exports it): the package builds in its copy, with Debian's
 # hardening flags, never over the tree's build/ (whose verifier the boot tier then measures)
+stamp=$(stat -c %Y "$B/hugeplan-verify" 2>/dev/null)
 (cd "$S" && env -u B DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) >"$T_TMP/build.log" 2>&1
 rc=$?
 t_eq "dpkg-buildpackage -us -uc -b builds the package" 0 "$rc"
+t_eq "the package build leaves the tree's build directory alone" "$stamp" \
+	"$(stat -c %Y "$B/hugeplan-verify" 2>/dev/null)"
 [ "$rc" = 0 ] || sed 's/^/#   /' "$T_TMP/build.log" | tail -n 30
 deb=$(find "$T_TMP/src" -maxdepth 1 -name 'hugeplan_*_*.deb' | head -n 1)
 if [ -z "$deb" ]; then
