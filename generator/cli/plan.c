@@ -33,9 +33,11 @@ static void node_list(uint64_t mask, char *buf, size_t len)
  * one-node host too (pinned to the only node is still pinned: it was shown as "any"); only the
  * balanced form of a multi-node host before 5.16 (--balanced) loses the pinning.
  */
-static uint64_t pinned_nodes(const struct hp_plan *p, uint64_t nodes)
+static uint64_t pinned_nodes(const struct hp_plan *p, const struct hp_vm_plan *v)
 {
-	return p->node_form || p->nr_nodes == 1 ? nodes : 0;
+	if (p->node_form)
+		return v->nodes;
+	return p->nr_nodes == 1 ? v->vm->nodes : 0;
 }
 
 /* "1G", or "1G+2M" for a VM on several sizes */
@@ -140,7 +142,7 @@ static void json_vm(struct hp_json *j, const struct hp_vm *vm, const struct hp_v
 	}
 	hp_json_array(j, "nodes");
 	for (unsigned k = 0; v && k < HP_MAX_NODES; k++)
-		if ((pinned_nodes(p, v->nodes) >> k) & 1)
+		if ((pinned_nodes(p, v) >> k) & 1)
 			hp_json_u64(j, NULL, k);
 	hp_json_end(j);
 	hp_json_array(j, "pages");
@@ -239,7 +241,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 		scols_line_set_data(ln, 2, buf);
 		hp_cell_u64(ln, 3, v->vm->instances);
 		hp_cell_u64(ln, 4, v->pages);
-		node_list(pinned_nodes(p, v->nodes), buf, sizeof(buf));
+		node_list(pinned_nodes(p, v), buf, sizeof(buf));
 		scols_line_set_data(ln, 5, buf);
 		hp_cell_size(ln, 6, v->loss, o->bytes);
 		if (imported)

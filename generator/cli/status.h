@@ -59,10 +59,10 @@ struct status {
 	struct hp_recs today_recs;     /* today's plan's, in its order */
 	struct hp_cli_changes changes; /* .before: this boot's plan's, in s->state; NULL none */
 	bool changes_known;	       /* they were found and compared */
-	struct hp_guest *guests; /* running guests (sys/guests.h), by name */
+	struct hp_guest *guests;       /* running guests (sys/guests.h), by name */
 	size_t nr_guests;
 	char guests_note[512]; /* guests whose mappings could not be read */
-	struct hp_usage usage;	/* who uses the pool (core/usage.h) */
+	struct hp_usage usage; /* who uses the pool (core/usage.h) */
 	bool have_usage;
 	bool is_short, is_stale;
 	bool fatal; /* nothing could be read: the message is out */

@@ -269,7 +269,7 @@ t_grep "grown: no VM named as added, the shortfall said" \
 # Then, as in issue 14: adding cache (1G on 1G, sorting between them) must name cache, not db1
 # (the three VMs have the same size, so the pages alone cannot tell which one is new); db1
 # growing to 2G must name db1, not analytics. Each case starts from the same applied image.
-RESD="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+RESD="hugepagesz=1G hugepages=2"
 IDD=$(fnv "$RESD")
 drift_root() { # NAME: R, an image applied with analytics and db1, booted with its entry
 	R=$T_TMP/$1
