@@ -6,7 +6,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
 : "${B:=build}"
 export B
-: "${TIERS:=lint unit cli hostile harden check generator status fleet sources libvirt grub bootpath faults boot fuzz asan valgrind install}"
+: "${TIERS:=lint unit cli hostile harden check generator status fleet sources libvirt runtime grub bootpath faults boot fuzz asan valgrind install}"
 
 log=$(mktemp "${TMPDIR:-/tmp}/hugeplan-run.XXXXXX")
 out=$(mktemp "${TMPDIR:-/tmp}/hugeplan-script.XXXXXX")

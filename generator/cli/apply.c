@@ -40,7 +40,7 @@ static void plan_summary(const struct hp_plan *p, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, "%s%" PRIu64 " x %s", i ? ", " : "",
 				      p->pools[i].pages, sz);
 	}
-	if (p->default_size && o < len) {
+	if (p->default_explicit && o < len) {
 		hp_size_token(p->default_size, sz, sizeof(sz));
 		snprintf(buf + o, len - o, "; default %s", sz);
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,12 +187,59 @@ int hp_cli_load(const struct hp_cli *o, struct hp_loaded *l)
 	return 0;
 }
 
+#define GUEST_MIN (64 * HP_MIB) /* below it no guest OS boots: a unit was probably wrong */
+
+/*
+ * A VM's Memory= that is probably not what was meant (issue 15, item 7): a bare number is
+ * read as bytes (libvirt's <memory> is KiB), a guest under 64 MiB, or smaller than its page
+ * size (QEMU then refuses it: "memory size ... must be equal to or larger than page size").
+ * Each says how the numbers were read.
+ */
+static void vm_warnings(const struct hp_loaded *l, const struct hp_vm_plan *vp, FILE *f)
+{
+	const struct hp_vm *v = vp->vm;
+	char mem[32], ps[24], kib[32], kibtok[24], at[600];
+
+	hp_size_human(v->memory, mem, sizeof(mem));
+	hp_size_token(vp->page_size, ps, sizeof(ps));
+	if (v->memory_loc.line)
+		snprintf(at, sizeof(at), "%s:%u", v->memory_loc.file, v->memory_loc.line);
+	else
+		snprintf(at, sizeof(at), "%s", v->loc.file);
+	/* clang-format off */
+	if (v->memory_unitless && v->memory <= UINT64_MAX / 1024) {
+		hp_size_human(v->memory * 1024, kib, sizeof(kib));
+		hp_size_token(v->memory * 1024, kibtok, sizeof(kibtok));
+		fprintf(f,
+			"%s: warning: %s: Memory=%" PRIu64 " has no unit, so it is read as bytes: %s%s; if it is KiB, as libvirt's <memory> is, that is %s: write Memory=%s\n",
+			at, v->name, v->memory, mem,
+			v->memory < GUEST_MIN ? ", under 64 MiB, too small for a guest" : "", kib, kibtok);
+	} else if (v->memory < GUEST_MIN) {
+		hp_size_token(v->memory, kibtok, sizeof(kibtok));
+		fprintf(f,
+			"%s: warning: %s: Memory=%s is read as %s, under 64 MiB: too small for a guest; check the unit (K, M, G, T)\n",
+			at, v->name, kibtok, mem);
+	}
+	if (v->memory < vp->page_size) {
+		const char *why = v->page_size		   ? "PageSize="
+				  : l->cfg.host.default_page ? "DefaultPageSize="
+							     : "no PageSize=: the largest size the host has";
+
+		fprintf(f,
+			"%s: warning: %s: Memory= (%s) is smaller than its %s page (%s): QEMU refuses a guest smaller than its page size (\"memory size ... must be equal to or larger than page size\"); give it PageSize=2M or more memory\n",
+			at, v->name, mem, ps, why);
+	}
+	/* clang-format on */
+}
+
 void hp_cli_warnings(const struct hp_loaded *l, FILE *f)
 {
 	struct hp_kreq now;
 	char sizes[64] = "";
 	size_t o = 0;
 
+	for (size_t i = 0; i < l->plan.nr_vms; i++)
+		vm_warnings(l, &l->plan.vms[i], f);
 	hp_kcmdline_simulate(l->host.cmdline, &l->arch, &now);
 	for (size_t i = 0; i < l->plan.nr_pools && o < sizeof(sizes) - 24; i++) {
 		if (l->plan.pools[i].size < l->arch.gigantic_min)
@@ -204,6 +252,20 @@ void hp_cli_warnings(const struct hp_loaded *l, FILE *f)
 		fprintf(f,
 			"warning: hugetlb_cma= is on this boot's command line: the kernel then skips the boot-time allocation of gigantic pages, so the planned %s pool would stay empty; remove hugetlb_cma=\n",
 			sizes);
+	if (l->plan.feasible && l->plan.nr_pools && now.default_size &&
+	    now.default_size != l->plan.default_size) {
+		char was[24], will[24];
+
+		hp_size_token(now.default_size, was, sizeof(was));
+		hp_size_token(l->plan.default_size, will, sizeof(will));
+		/* clang-format off */
+		fprintf(f,
+			"warning: the default huge page size changes from %s (this boot) to %s at the next boot of this plan (%s): /dev/hugepages, vm.nr_hugepages and /proc/meminfo's HugePages_ lines, and every libvirt domain with a bare <hugepages/> (no <page size=...>), then use %s pages; to keep %s, set DefaultPageSize=%s in [Host]\n",
+			was, will,
+			l->plan.default_explicit ? "DefaultPageSize=" : "no DefaultPageSize=: the kernel's own default",
+			will, was, was);
+		/* clang-format on */
+	}
 }
 
 int hp_cli_json_print(struct hp_json *j)

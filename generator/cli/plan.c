@@ -29,6 +29,18 @@ static void node_list(uint64_t mask, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%u", o ? "," : "", i);
 }
 
+/*
+ * The nodes a VM is pinned to as the plan keeps them: its Node= in the per-node form, and on a
+ * one-node host too (pinned to the only node is still pinned: it was shown as "any"); only the
+ * balanced form of a multi-node host before 5.16 (--balanced) loses the pinning.
+ */
+static uint64_t pinned_nodes(const struct hp_plan *p, const struct hp_vm_plan *v)
+{
+	if (p->node_form)
+		return v->nodes;
+	return p->nr_nodes == 1 ? v->vm->nodes : 0;
+}
+
 /* "1G", or "1G+2M" for a VM on several sizes */
 static void page_sizes(const struct hp_vm_plan *v, char *buf, size_t len)
 {
@@ -149,8 +161,8 @@ static void json_vm(struct hp_json *j, const struct hp_vm *vm, const struct hp_v
 		hp_json_u64(j, "rounding_loss", v->loss);
 	}
 	hp_json_array(j, "nodes");
-	for (unsigned k = 0; v && k < HP_MAX_NODES && p->node_form; k++)
-		if ((v->nodes >> k) & 1)
+	for (unsigned k = 0; v && k < HP_MAX_NODES; k++)
+		if ((pinned_nodes(p, v) >> k) & 1)
 			hp_json_u64(j, NULL, k);
 	hp_json_end(j);
 	hp_json_str(j, "backing", hp_backing_name(vm->backing));
@@ -403,7 +415,7 @@ static int print_human(const struct hp_cli *o, const struct hp_loaded *l)
 			node_list(v->vm->source == HP_SRC_FILES ? v->vm->nodes : 0, buf,
 				  sizeof(buf));
 		else
-			node_list(p->node_form ? v->nodes : 0, buf, sizeof(buf));
+			node_list(pinned_nodes(p, v), buf, sizeof(buf));
 		scols_line_set_data(ln, 5, buf);
 		hp_cell_size(ln, 6, v->loss, o->bytes);
 		if (v->backing == HP_BACKING_TRANSPARENT) {

@@ -54,7 +54,7 @@ static int print_pools(const struct status *s)
 	// clang-format off
 	static const struct hp_column cols[] = {
 		{ "SIZE", 0 }, { "NODE", 0 }, { "TOTAL", SCOLS_FL_RIGHT }, { "FREE", SCOLS_FL_RIGHT },
-		{ "RESERVED", SCOLS_FL_RIGHT }, { "SURPLUS", SCOLS_FL_RIGHT },
+		{ "RESV", SCOLS_FL_RIGHT }, { "SURPLUS", SCOLS_FL_RIGHT },
 	};
 	// clang-format on
 	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));
@@ -91,6 +91,123 @@ static int print_pools(const struct status *s)
 		scols_print_table(t);
 	else
 		printf("  no huge page sizes (%s is missing)\n", HP_P_HUGEPAGES);
+	scols_unref_table(t);
+	return 0;
+}
+
+/* the nodes of a pool as sysfs lists them (node 0 alone without NUMA in sysfs) */
+static size_t pool_nodes(const struct hp_pool *p, unsigned *ids)
+{
+	if (!p->nr_nodes) {
+		ids[0] = 0;
+		return 1;
+	}
+	for (size_t k = 0; k < p->nr_nodes; k++)
+		ids[k] = p->nodes[k].id;
+	return p->nr_nodes;
+}
+
+static void usage_cells(struct libscols_line *ln, const struct hp_usage_cell *c)
+{
+	hp_cell_u64(ln, 2, c->reserved);
+	hp_cell_u64(ln, 3, c->in_use);
+	hp_cell_u64(ln, 4, c->by_guests);
+	hp_cell_u64(ln, 5, c->unattributed);
+	hp_cell_u64(ln, 6, c->free);
+	hp_cell_u64(ln, 7, c->held);
+	hp_cell_u64(ln, 8, c->unplanned);
+}
+
+/* who uses the pool: core/usage.h */
+static int print_usage(const struct status *s)
+{
+	// clang-format off
+	static const struct hp_column cols[] = {
+		{ "SIZE", 0 }, { "NODE", 0 }, { "RESERVED", SCOLS_FL_RIGHT },
+		{ "IN_USE", SCOLS_FL_RIGHT }, { "GUESTS", SCOLS_FL_RIGHT }, { "OTHER", SCOLS_FL_RIGHT },
+		{ "FREE", SCOLS_FL_RIGHT }, { "HELD", SCOLS_FL_RIGHT }, { "UNPLANNED", SCOLS_FL_RIGHT },
+	};
+	// clang-format on
+	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));
+	unsigned ids[HP_MAX_NODES];
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->pools.nr_pools; i++) {
+		const struct hp_pool *p = &s->pools.pools[i];
+		size_t nn = pool_nodes(p, ids);
+		struct libscols_line *ln;
+
+		if (!p->nr)
+			continue;
+		ln = scols_table_new_line(t, NULL);
+		if (!ln)
+			break;
+		hp_cell_page(ln, 0, p->size);
+		scols_line_set_data(ln, 1, "all");
+		usage_cells(ln, &s->usage.total[i]);
+		for (size_t k = 0; s->pools.numa_sysfs && k < nn; k++) {
+			ln = scols_table_new_line(t, NULL);
+			if (!ln)
+				break;
+			hp_cell_page(ln, 0, p->size);
+			hp_cell_u64(ln, 1, ids[k]);
+			usage_cells(ln, &s->usage.cell[i][ids[k]]);
+		}
+	}
+	scols_print_table(t);
+	scols_unref_table(t);
+	return 0;
+}
+
+/* "2M 0:64 1:10, 1G 0:1": what a guest maps, per size and node */
+static void guest_pages(const struct status *s, const struct hp_guest *g, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->pools.nr_pools && o < len; i++) {
+		char sz[24];
+
+		if (!hp_guest_pages(g, i))
+			continue;
+		hp_size_token(s->pools.pools[i].size, sz, sizeof(sz));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", sz);
+		for (unsigned k = 0; k < HP_MAX_NODES && o < len; k++)
+			if (g->pages[i][k])
+				o += (size_t)snprintf(buf + o, len - o, " %u:%" PRIu64, k,
+						      g->pages[i][k]);
+	}
+	if (!o)
+		snprintf(buf, len, "none");
+}
+
+static int print_guests(const struct status *s)
+{
+	// clang-format off
+	static const struct hp_column cols[] = {
+		{ "GUEST", 0 }, { "PID", SCOLS_FL_RIGHT }, { "PLANNED", 0 }, { "HUGE PAGES", 0 },
+	};
+	// clang-format on
+	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t g = 0; g < s->nr_guests; g++) {
+		struct libscols_line *ln = scols_table_new_line(t, NULL);
+		char buf[600], esc[HP_GUEST_NAME_MAX * 4];
+
+		if (!ln)
+			break;
+		hp_escape(esc, sizeof(esc), s->guests[g].name);
+		scols_line_set_data(ln, 0, esc);
+		snprintf(buf, sizeof(buf), "%ld", s->guests[g].pid);
+		scols_line_set_data(ln, 1, buf);
+		scols_line_set_data(ln, 2, s->usage.guest_vm[g] >= 0 ? "yes" : "no");
+		guest_pages(s, &s->guests[g], buf, sizeof(buf));
+		scols_line_set_data(ln, 3, buf);
+	}
+	scols_print_table(t);
 	scols_unref_table(t);
 	return 0;
 }
@@ -182,12 +299,26 @@ int hp_status_print_human(const struct status *s)
 	printf("\nPool now (pages):\n");
 	if (print_pools(s) < 0)
 		return -ENOMEM;
+	if (s->have_usage && s->pools.nr_pools) {
+		printf("\nWho uses the pool (pages; GUESTS: what running guests map, OTHER: in use by\n"
+		       "no guest seen; HELD: free pages planned VMs that are not running are given):\n");
+		if (print_usage(s) < 0)
+			return -ENOMEM;
+	}
+	if (s->nr_guests) {
+		printf("\nRunning guests (%s, their QEMU's numa_maps):\n", HP_P_LIBVIRT_QEMU_RUN);
+		if (print_guests(s) < 0)
+			return -ENOMEM;
+	}
+	if (s->guests_note[0])
+		printf("  not read: %s\n", s->guests_note);
 	if (s->planned) {
 		printf("\nPlan:\n");
 		print_msgs(s, s->plan_msgs, s->nr_plan_msgs, 7);
 	}
 	if (s->backed && s->back.nr_vms) {
-		printf("\nVMs (configuration order; pages per node from the pool now):\n");
+		printf("\nVMs (configuration order; a running one: the pages it maps; the others: from the pool\n"
+		       "less what running guests map):\n");
 		if (print_vms(s) < 0)
 			return -ENOMEM;
 		print_msgs(s, s->vm_msgs, s->nr_vm_msgs, 7);
@@ -221,6 +352,9 @@ void hp_status_print_boot(const struct status *s)
 	}
 	print_msgs(s, s->plan_msgs, s->nr_plan_msgs, s->is_stale ? PRIO_INFO : PRIO_WARN);
 	print_msgs(s, s->vm_msgs, s->nr_vm_msgs, PRIO_ERR);
+	if (s->is_stale && !hp_status_gate_closed(s))
+		printf("<%d>the pool meets this boot's own entry, so the VM managers are not held back (Strict= holds them only on a pool short of it); today's plan takes effect after `hugeplan apply` and a reboot\n",
+		       PRIO_ERR);
 }
 
 static void json_msgs(struct hp_json *j, const char *key, const struct msg *m, size_t n)
@@ -347,6 +481,67 @@ static void json_changes(struct hp_json *j, const struct status *s)
 	hp_json_end(j);
 }
 
+static void json_cell(struct hp_json *j, const struct hp_usage_cell *c)
+{
+	hp_json_u64(j, "reserved", c->reserved);
+	hp_json_u64(j, "free", c->free);
+	hp_json_u64(j, "in_use", c->in_use);
+	hp_json_u64(j, "held", c->held);
+	hp_json_u64(j, "unplanned", c->unplanned);
+	hp_json_u64(j, "by_guests", c->by_guests);
+	hp_json_u64(j, "unattributed", c->unattributed);
+}
+
+/* "usage": who uses the pool per size and node; "guests": each running guest's pages */
+static void json_usage(struct hp_json *j, const struct status *s)
+{
+	unsigned ids[HP_MAX_NODES];
+
+	hp_json_array(j, "usage");
+	for (size_t i = 0; s->have_usage && i < s->pools.nr_pools; i++) {
+		const struct hp_pool *p = &s->pools.pools[i];
+		size_t nn = pool_nodes(p, ids);
+
+		hp_json_object(j, NULL);
+		hp_json_u64(j, "page_size_kb", p->size / 1024);
+		json_cell(j, &s->usage.total[i]);
+		hp_json_array(j, "nodes");
+		for (size_t k = 0; k < nn; k++) {
+			hp_json_object(j, NULL);
+			hp_json_u64(j, "node", ids[k]);
+			json_cell(j, &s->usage.cell[i][ids[k]]);
+			hp_json_end(j);
+		}
+		hp_json_end(j);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	hp_json_array(j, "guests");
+	for (size_t g = 0; g < s->nr_guests; g++) {
+		const struct hp_guest *gu = &s->guests[g];
+
+		hp_json_object(j, NULL);
+		hp_json_str(j, "name", gu->name);
+		hp_json_i64(j, "pid", gu->pid);
+		hp_json_bool(j, "planned", s->usage.guest_vm[g] >= 0);
+		hp_json_array(j, "pages");
+		for (size_t i = 0; i < s->pools.nr_pools; i++)
+			for (unsigned k = 0; k < HP_MAX_NODES; k++) {
+				if (!gu->pages[i][k])
+					continue;
+				hp_json_object(j, NULL);
+				hp_json_u64(j, "page_size_kb", s->pools.pools[i].size / 1024);
+				hp_json_u64(j, "node", k);
+				hp_json_u64(j, "pages", gu->pages[i][k]);
+				hp_json_end(j);
+			}
+		hp_json_end(j);
+		hp_json_end(j);
+	}
+	hp_json_end(j);
+	hp_json_str(j, "guests_note", s->guests_note[0] ? s->guests_note : NULL);
+}
+
 static void json_plan(struct hp_json *j, const struct status *s)
 {
 	const struct hp_stale *st = &s->stale;
@@ -420,13 +615,17 @@ int hp_status_print_json(const struct status *s, int exit_code)
 	hp_json_init(&j);
 	hp_json_object(&j, NULL);
 	hp_json_u64(&j, "schema", HP_VERDICT_SCHEMA);
-	hp_json_str(&j, "verdict", exit_code == 0 ? "ok" : exit_code == 1 ? "bad" : "error");
+	hp_json_str(&j, "verdict",
+		    exit_code == 0				     ? "ok"
+		    : exit_code == 1 || exit_code == EXIT_STALE_BOOT ? "bad"
+								     : "error");
 	hp_json_bool(&j, "short", s->is_short);
 	hp_json_bool(&j, "stale", s->is_stale);
 	hp_json_str(&j, "summary", s->verdict_line);
 	hp_json_str(&j, "cmdline", s->host.cmdline);
 	json_check(&j, s);
 	json_pools(&j, s);
+	json_usage(&j, s);
 	json_plan(&j, s);
 	json_vms(&j, s);
 	hp_status_json_dynamic(&j, s);

@@ -11,7 +11,9 @@
  *   the VMs                each planned VM's pages per node from what the kernel reserved, and
  *                          the VMs left short (core/backing.h).
  *
- * Exit 0 all good, 1 short or stale, 2 error. --boot is what hugeplan-verify.service runs:
+ * Exit 0 all good, 1 short or stale, 2 error; with --boot 1 only for a pool short of this
+ * boot's entry, 3 stale (the gate open), 0 or 1 on a bad configuration. --boot is what
+ * hugeplan-verify.service runs:
  * the verdict and what is wrong, for the journal, each line with its syslog priority ("<4>"),
  * which journald reads from a service's output.
  */
@@ -27,6 +29,7 @@
 #include "core/size.h"
 #include "sys/host.h"
 #include "sys/boot-verdict.h"
+#include "sys/guests.h"
 #include "sys/kmsg.h"
 #include "sys/path.h"
 #include "sys/owners.h"
@@ -280,6 +283,17 @@ static void plan_messages(struct status *s)
 		if (s->cause[0]) {
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
 			    "this boot's reservation is not today's plan: %s", s->cause);
+		} else if (!st->boot_id[0] && !st->boot_reserves) {
+			/* nothing was ever written for this boot: nothing was "added since" */
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
+			    "this boot ran no hugeplan entry (its command line reserves no huge pages and has no hugeplan.plan=): run `hugeplan apply` and reboot");
+		} else if (!st->boot_id[0] && s->covered && s->cover.nr_short) {
+			char h[32];
+
+			hp_size_human(s->cover.short_bytes, h, sizeof(h));
+			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
+			    "this boot's reservation is not hugeplan's (its command line has no hugeplan.plan=) and is %s short of today's plan: run `hugeplan apply` and reboot",
+			    h);
 		} else if (s->changes_known && s->changes.changes.nr) {
 			hp_cli_changes_summary(&s->changes, names, sizeof(names));
 			add(s->plan_msgs, &s->nr_plan_msgs, PRIO_WARN,
@@ -336,6 +350,30 @@ static void vm_messages(struct status *s)
 {
 	char sz[24], h[32];
 
+	/* a guest on the pool that no planned VM is: its pages are not there for the plan */
+	for (size_t g = 0; s->have_usage && g < s->nr_guests; g++) {
+		char esc[HP_GUEST_NAME_MAX * 4], what[400] = "";
+		size_t o = 0;
+
+		if (s->usage.guest_vm[g] >= 0)
+			continue;
+		for (size_t i = 0; i < s->pools.nr_pools && o < sizeof(what); i++) {
+			uint64_t n = hp_guest_pages(&s->guests[g], i);
+
+			if (!n)
+				continue;
+			hp_size_token(s->pools.pools[i].size, sz, sizeof(sz));
+			o += (size_t)snprintf(what + o, sizeof(what) - o, "%s%" PRIu64 " %s page%s",
+					      o ? " and " : "", n, sz, hp_status_plural(n));
+		}
+		if (!o)
+			continue;
+		hp_escape(esc, sizeof(esc), s->guests[g].name);
+		add(s->vm_msgs, &s->nr_vm_msgs, PRIO_WARN,
+		    "%s (pid %ld) is no planned VM and runs on %s of the pool", esc,
+		    s->guests[g].pid, what);
+	}
+
 	for (size_t i = 0; i < s->back.nr_vms; i++) {
 		const struct hp_back_vm *b = &s->back.vms[i];
 
@@ -371,6 +409,34 @@ static void vm_messages(struct status *s)
 			    b->short_pages, sz, hp_status_plural(b->short_pages), h, b->need);
 		}
 	}
+}
+
+/*
+ * Nothing planned and nothing on this boot's command line; pages may still have been allocated
+ * after boot (vm.nr_hugepages, a libvirt hook): say what the pools hold, not "nothing".
+ */
+static void nothing_line(struct status *s)
+{
+	char held[MSG_LEN] = "";
+	size_t o = 0;
+
+	for (size_t i = 0; i < s->pools.nr_pools && o < sizeof(held); i++) {
+		const struct hp_pool *p = &s->pools.pools[i];
+		char sz[24];
+
+		if (!p->nr)
+			continue;
+		hp_size_token(p->size, sz, sizeof(sz));
+		o += (size_t)snprintf(held + o, sizeof(held) - o,
+				      "%s%" PRIu64 " %s page%s (%" PRIu64 " in use)", o ? ", " : "",
+				      p->nr, sz, hp_status_plural(p->nr), p->nr - p->free);
+	}
+	if (o)
+		snprintf(s->verdict_line, MSG_LEN,
+			 "OK: nothing planned and nothing reserved at boot; allocated since: %s",
+			 held);
+	else
+		snprintf(s->verdict_line, MSG_LEN, "OK: nothing planned, nothing reserved");
 }
 
 static void judge(struct status *s)
@@ -411,7 +477,7 @@ static void judge(struct status *s)
 			 s->verdict.status == HP_V_MET ? "the pool is met (the plan is unknown)"
 						       : "nothing reserved (the plan is unknown)");
 	else if (s->stale.state == HP_PS_NOTHING)
-		snprintf(s->verdict_line, MSG_LEN, "OK: nothing planned, nothing reserved");
+		nothing_line(s);
 	else
 		snprintf(s->verdict_line, MSG_LEN,
 			 "OK: the pool is met and backs every planned VM (%zu)",
@@ -478,8 +544,21 @@ static int gather(struct status *s)
 	r = boot_check(s);
 	if (r < 0)
 		return r;
-	if (!s->planned)
+	/* who maps the pool: libvirt's running guests (their QEMU's numa_maps) */
+	r = hp_guests_read(s->o.root, &s->pools, &s->guests, &s->nr_guests, s->guests_note,
+			   sizeof(s->guests_note));
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		snprintf(s->guests_note, sizeof(s->guests_note), "%s: %s", HP_P_LIBVIRT_QEMU_RUN,
+			 hp_strerror(r));
+	if (!s->planned) {
+		r = hp_usage_compute(&s->pools, NULL, s->guests, s->nr_guests, &s->usage, &s->back);
+		if (r < 0)
+			return r;
+		s->have_usage = true;
 		return 0;
+	}
 
 	read_state(s);
 	{
@@ -502,15 +581,13 @@ static int gather(struct status *s)
 					      sizeof(s->cause));
 		free(f);
 	}
-	{
-		struct hp_avail_set now;
-
-		hp_avail_from_pools(&s->pools, &now);
-		r = hp_backing_compute(&s->l.plan, &now, &s->back);
-		if (r < 0)
-			return r;
-		s->backed = true;
-	}
+	/* the running planned VMs on what they map, the others from the free pages: pages an
+	 * unplanned guest took are not there for them (issue 15, item 4) */
+	r = hp_usage_compute(&s->pools, &s->l.plan, s->guests, s->nr_guests, &s->usage, &s->back);
+	if (r < 0)
+		return r;
+	s->have_usage = true;
+	s->backed = true;
 	if (s->stale.state == HP_PS_STALE) {
 		r = compute_cover(s);
 		if (r < 0)
@@ -546,9 +623,26 @@ int hp_status_exit(const struct status *s)
 	 * Enabled=no one that others could change, must not keep libvirtd down on a host
 	 * whose pool is met (issue 12, item 4).
 	 */
+	if (s->boot)
+		return hp_status_gate_closed(s) ? EXIT_BAD : s->is_stale ? EXIT_STALE_BOOT : 0;
 	if (!s->planned)
-		return s->boot ? (s->is_short ? EXIT_BAD : 0) : EXIT_USAGE;
+		return EXIT_USAGE;
 	return (s->is_short || s->is_stale) ? EXIT_BAD : 0;
+}
+
+bool hp_status_gate_closed(const struct status *s)
+{
+	/*
+	 * Strict=yes makes the VM managers require hugeplan-verify.service: it holds them back
+	 * only on a pool too short for the plan this boot's entry was written for, that is for
+	 * this boot's own command line (the early-boot check), or, when the plan is still that
+	 * entry's, for today's VMs. VMs added since are no reason to keep the others down: a
+	 * stale plan is said at err priority, with its own exit status the unit takes as a
+	 * success (issue 15, item 5).
+	 */
+	if (s->verdict.status == HP_V_SHORT)
+		return true;
+	return s->planned && !s->is_stale && s->is_short;
 }
 
 void hp_status_release(struct status *s)
@@ -560,6 +654,9 @@ void hp_status_release(struct status *s)
 	hp_state_free(&s->state);
 	free(s->dyn);
 	s->dyn = NULL;
+	hp_usage_free(&s->usage);
+	free(s->guests);
+	s->guests = NULL;
 	hp_cli_unload(&s->l);
 }
 

@@ -17,14 +17,18 @@
 #include "core/dynamic.h"
 #include "core/stale.h"
 #include "core/state.h"
+#include "core/usage.h"
 #include "core/verdict.h"
 
-#define EXIT_BAD  1
-#define MAX_MSGS  64
-#define MSG_LEN	  1024
-#define PRIO_ERR  3
-#define PRIO_WARN 4
-#define PRIO_INFO 6
+#define EXIT_BAD 1
+/* status --boot: the plan is stale but the pool meets this boot's entry (the unit's
+ * SuccessExitStatus=: the gate stays open) */
+#define EXIT_STALE_BOOT 3
+#define MAX_MSGS	64
+#define MSG_LEN		1024
+#define PRIO_ERR	3
+#define PRIO_WARN	4
+#define PRIO_INFO	6
 
 /* a line of the verdict, with its syslog priority (for --boot) */
 struct msg {
@@ -62,12 +66,17 @@ struct status {
 	struct hp_state state;
 	bool have_state;
 	struct hp_stale stale;
-	struct hp_backing back, cover;
+	struct hp_backing back, cover; /* back: the planned VMs, running or from the free pages */
 	bool backed, covered;
 	/* what changed per VM since this boot's entry (core/stale.h), from apply's records */
 	struct hp_recs today_recs;     /* today's plan's, in its order */
 	struct hp_cli_changes changes; /* .before: this boot's plan's, in s->state; NULL none */
 	bool changes_known;	       /* they were found and compared */
+	struct hp_guest *guests;       /* running guests (sys/guests.h), by name */
+	size_t nr_guests;
+	char guests_note[512]; /* guests whose mappings could not be read */
+	struct hp_usage usage; /* who uses the pool (core/usage.h) */
+	bool have_usage;
 	bool is_short, is_stale;
 	bool fatal; /* nothing could be read: the message is out */
 	struct msg plan_msgs[MAX_MSGS], vm_msgs[MAX_MSGS];
@@ -104,6 +113,13 @@ int hp_status_collect(struct status *s);
  * configuration that cannot be planned; with boot set, the pool's verdict instead)
  */
 int hp_status_exit(const struct status *s);
+
+/*
+ * hp_status_gate_closed - whether hugeplan-verify.service (status --boot) holds the VM managers
+ * back: the pool is short of this boot's own entry (its command line), or of today's VMs when
+ * the plan is that entry's. A stale plan alone does not close it.
+ */
+bool hp_status_gate_closed(const struct status *s);
 
 void hp_status_release(struct status *s);
 

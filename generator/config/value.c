@@ -43,13 +43,38 @@ static int size_value(struct parse *p, const char *key, const char *v, uint64_t 
 	return 1;
 }
 
+/* a number without a unit is bytes, which for memory and page sizes is rarely meant */
+static bool unitless(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n && v[n - 1] >= '0' && v[n - 1] <= '9';
+}
+
 static int page_value(struct parse *p, const char *key, const char *v, uint64_t *out)
 {
 	if (!size_value(p, key, v, out, false))
 		return 0;
-	if (*out < 4096 || (*out & (*out - 1)))
-		return conf_perr(p, "%s=%s: a huge page size is a power of two, such as 2M or 1G",
-				 key, v);
+	if (*out & (*out - 1))
+		return conf_perr(
+			p,
+			"%s=%s: not a power of two; a huge page size is one, larger than the 4K base page, such as 2M or 1G",
+			key, v);
+	if (*out < 4096) {
+		char kib[24];
+
+		/* PageSize=2048, libvirt's KiB figure: it is a power of two, but of bytes */
+		hp_size_token(*out * 1024, kib, sizeof(kib));
+		if (unitless(v))
+			return conf_perr(
+				p,
+				"%s=%s: %s bytes is not a huge page size (a number without a unit is bytes; huge pages are larger than the 4K base page, such as 2M or 1G): if %s is KiB, as libvirt gives it, write %s=%s",
+				key, v, v, v, key, kib);
+		return conf_perr(
+			p,
+			"%s=%s: not a huge page size: huge pages are larger than the 4K base page, such as 2M or 1G",
+			key, v);
+	}
 	return 1;
 }
 
@@ -243,6 +268,7 @@ int conf_vm_key(struct parse *p, const char *key, const char *v)
 		vm->set_keys = empty ? vm->set_keys & ~HP_KEY_MEMORY : vm->set_keys | HP_KEY_MEMORY;
 		vm->memory = 0;
 		vm->memory_loc = here;
+		vm->memory_unitless = !empty && unitless(v);
 		return empty || size_value(p, key, v, &vm->memory, false);
 	}
 	if (!strcmp(key, "PageSize")) {

@@ -74,9 +74,7 @@ void hp_host_karch(const struct hp_host *h, struct hp_karch *a)
 	memset(a, 0, sizeof(*a));
 	memcpy(a->sizes, h->sizes, sizeof(a->sizes));
 	a->nr_sizes = h->nr_sizes;
-	/* HPAGE_SIZE is the PMD size: 2M on x86 and on arm64/ppc64-radix with 4K pages */
-	a->hpage_size =
-		hp_host_has_size(h, 2 * HP_MIB) ? 2 * HP_MIB : (h->nr_sizes ? h->sizes[0] : 0);
+	a->hpage_size = hp_host_hpage_size(h);
 	/* PAGE_SIZE << MAX_ORDER with 4K pages and MAX_ORDER 11 */
 	a->gigantic_min = 8 * HP_MIB;
 	a->online_nodes = h->online_mask;
@@ -85,6 +83,12 @@ void hp_host_karch(const struct hp_host *h, struct hp_karch *a)
 	a->node_alloc = true;
 	a->hugepages_supported = h->nr_sizes > 0;
 	a->cma = h->cma;
+}
+
+uint64_t hp_host_hpage_size(const struct hp_host *h)
+{
+	/* HPAGE_SIZE is the PMD size: 2M on x86 and on arm64/ppc64-radix with 4K pages */
+	return hp_host_has_size(h, 2 * HP_MIB) ? 2 * HP_MIB : (h->nr_sizes ? h->sizes[0] : 0);
 }
 
 bool hp_host_has_size(const struct hp_host *h, uint64_t size)

@@ -41,6 +41,12 @@ struct hp_host {
 /* hp_host_karch - what the simulation must assume about this host's kernel. */
 void hp_host_karch(const struct hp_host *h, struct hp_karch *a);
 
+/*
+ * hp_host_hpage_size - the kernel's default huge page size when the command line sets none
+ * (HPAGE_SIZE: 2M on x86), 0 when the host lists no size.
+ */
+uint64_t hp_host_hpage_size(const struct hp_host *h);
+
 /* hp_host_has_size - whether the host lists that huge page size. */
 bool hp_host_has_size(const struct hp_host *h, uint64_t size);
 

@@ -147,6 +147,12 @@
 #define HP_P_CONF_RUN "/run/hugeplan"
 #define HP_P_CONF_LIB "/usr/lib/hugeplan"
 
+/* Running guests: libvirt's QEMU pid files, and each process's mappings (status). */
+#define HP_P_LIBVIRT_QEMU_RUN "/run/libvirt/qemu"
+#define HP_P_LIBVIRT_PID      "/run/libvirt/qemu/%s.pid"
+#define HP_P_LIBVIRT_STATUS   "/run/libvirt/qemu/%s.xml" /* a running domain's status */
+#define HP_P_NUMA_MAPS	      "/proc/%ld/numa_maps"
+
 /* The generator and the units it writes. */
 #define HP_P_HSTATE_DIR	     "/sys/kernel/mm/hugepages/hugepages-%llukB"
 #define HP_P_HUGETLBFS_MOUNT "/dev/hugepages%s" /* + "1G": the names libvirt's docs use */

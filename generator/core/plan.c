@@ -1037,10 +1037,16 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		}
 	}
 
-	plan->default_size = set->default_page ? set->default_page
-			     : boot_default    ? arch.hpage_size
-			     : plan->nr_pools  ? plan->pools[plan->nr_pools - 1].size
-					       : 0;
+	/*
+	 * default_hugepagesz= only when asked: it changes what /dev/hugepages, vm.nr_hugepages
+	 * and every bare <hugepages/> of libvirt mean, so a plan does not change it by itself
+	 * (a bare <hugepages/> VM was planned on that same default: boot_default)
+	 */
+	(void)boot_default;
+	plan->default_explicit = set->default_page && plan->nr_pools;
+	plan->default_size = !plan->nr_pools	 ? 0
+			     : set->default_page ? set->default_page
+						 : arch.hpage_size;
 
 	/* per-node accounting: reserve, pinned demand, then spread, largest size first */
 	for (size_t i = 0; i < n; i++)

@@ -126,7 +126,9 @@ struct hp_plan {
 	size_t nr_pools;
 	struct hp_node_plan nodes[HP_MAX_NODES];
 	size_t nr_nodes;
-	uint64_t default_size; /* default_hugepagesz, 0 when nothing is planned */
+	uint64_t default_size; /* the default size a boot of this plan has, 0 when nothing is
+				  planned: DefaultPageSize=, else the kernel's own (HPAGE_SIZE) */
+	bool default_explicit; /* render default_hugepagesz= (DefaultPageSize= is set) */
 	uint64_t reserve;      /* ReserveMemory in force */
 	uint64_t reserve_per_node;
 	bool free_vmemmap;

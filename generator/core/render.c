@@ -60,7 +60,7 @@ int hp_render(const struct hp_plan *plan, struct hp_kargs *out)
 	memset(out, 0, sizeof(*out));
 	if (plan->nr_pools == 0)
 		return 0;
-	if (plan->default_size) {
+	if (plan->default_explicit) {
 		hp_size_token(plan->default_size, sz, sizeof(sz));
 		r = add(out, "default_hugepagesz=%s", sz);
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Renders a plan as kernel arguments in the one form the kernel parses safely
- * (KERNEL-NOTES.md): default_hugepagesz=S first, then exactly one "hugepagesz=S hugepages=..."
+ * (KERNEL-NOTES.md): default_hugepagesz=S first (only with DefaultPageSize=), then exactly one
+ * "hugepagesz=S hugepages=..."
  * pair per size, ascending, then hugetlb_free_vmemmap=on if asked, then hugeplan.plan=<id>,
  * an identifier of the reservation (FNV-1a 64 of the tokens before it, joined by blanks). Never a
  * bare leading hugepages=, never a size twice. The rendering is parsed back with the kernel

@@ -4,11 +4,13 @@
  *
  * Rules:
  * - one hugetlbfs mount unit per page size this boot's command line asks pages of (as the
- *   kernel reads it: hp_kcmdline_simulate()), except the default size, which systemd mounts
- *   itself at /dev/hugepages (dev-hugepages.mount). Mount point /dev/hugepages<SIZE> ("1G",
- *   "2M": the names libvirt's documentation uses), options pagesize=<SIZE>. Ordering and
- *   conditions are those of systemd's dev-hugepages.mount, plus a condition on the size's
- *   sysfs directory (the size is registered);
+ *   kernel reads it: hp_kcmdline_simulate()) or a planned VM uses, whatever its backing (a
+ *   pool allocated after boot needs its mount as much), except this boot's default size,
+ *   which systemd mounts itself at /dev/hugepages (dev-hugepages.mount). Mount point
+ *   /dev/hugepages<SIZE> ("1G", "2M": the names libvirt's documentation uses), options
+ *   pagesize=<SIZE>. Ordering and conditions are those of systemd's dev-hugepages.mount, plus
+ *   a condition on the size's sysfs directory (the size is registered) and Before= the VM
+ *   managers that read the mounts only when they start (hp_mount_readers[]);
  * - hugeplan-verify.service is enabled when this boot's command line has any hugetlb
  *   parameter (even one the kernel ignored: that most needs a check) or a plan exists, and
  *   is then ordered after the mounts;
@@ -35,6 +37,8 @@ struct hp_unit_mount {
 	char where[64];		     /* "/dev/hugepages1G" */
 	char unit[HP_UNIT_NAME_MAX]; /* "dev-hugepages1G.mount" */
 	char sysfs_dir[96];	     /* "/sys/kernel/mm/hugepages/hugepages-1048576kB" */
+	bool planned;		     /* a planned VM uses the size */
+	bool reserved;		     /* this boot's command line asks pages of it */
 };
 
 struct hp_units {
@@ -47,6 +51,10 @@ struct hp_units {
 /* the units Strict=yes makes require hugeplan-verify.service, NULL-terminated */
 extern const char *const hp_vm_managers[];
 
+/* the VM managers that find hugetlbfs mounts only when they start (libvirt's QEMU driver
+ * reads /proc/mounts once), which the mounts are ordered before; NULL-terminated */
+extern const char *const hp_mount_readers[];
+
 /*
  * hp_unit_name_from_path - systemd's unit_name_from_path() (systemd-escape --path
  * --suffix=SUFFIX): the path normalised (repeated and trailing slashes, "." components
@@ -56,9 +64,12 @@ extern const char *const hp_vm_managers[];
  */
 int hp_unit_name_from_path(const char *path, const char *suffix, char *buf, size_t len);
 
-/* hp_units_decide - what to generate for this boot's request and configuration. 0 or -errno. */
-int hp_units_decide(const struct hp_kreq *boot, bool plan_exists, bool strict,
-		    struct hp_units *out);
+/*
+ * hp_units_decide - what to generate for this boot's request and configuration: planned[] are
+ * the page sizes the enabled VMs use (any order, repeats allowed). 0 or -errno.
+ */
+int hp_units_decide(const struct hp_kreq *boot, const uint64_t *planned, size_t nr_planned,
+		    bool plan_exists, bool strict, struct hp_units *out);
 
 /*
  * The files' texts, malloc'd into *out: 0 or -ENOMEM.

@@ -108,7 +108,8 @@ struct hp_vm {
 	struct hp_loc loc; /* the file; line 0 */
 	uint64_t memory;   /* bytes, per instance */
 	struct hp_loc memory_loc;
-	uint64_t page_size; /* 0: the host's default */
+	bool memory_unitless; /* Memory= was a bare number, read as bytes */
+	uint64_t page_size;   /* 0: the host's default */
 	struct hp_loc page_loc;
 	uint64_t nodes; /* bit N: pinned to node N; 0 means any */
 	struct hp_loc node_loc;

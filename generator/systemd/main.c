@@ -2,7 +2,8 @@
 /*
  * hugeplan-generator: a systemd generator (man systemd.generator). At every boot, and on
  * daemon-reload, it turns this boot's kernel command line and the [Host] settings into:
- * hugetlbfs mount units for the pool's page sizes other than the default, the enablement of
+ * hugetlbfs mount units for the page sizes of the pool and of the plan other than this boot's
+ * default, the enablement of
  * hugeplan-verify.service, and under Strict=yes the drop-ins that make the VM managers require
  * it. What to write is decided in core/units.c; this file reads, writes and logs.
  *
@@ -42,6 +43,8 @@ struct gen {
 	struct hp_karch arch;
 	struct hp_kreq req;
 	struct hp_units units;
+	uint64_t planned[HP_MAX_SIZES]; /* the page sizes the enabled VMs use */
+	size_t nr_planned;
 	bool strict, plan_exists;
 };
 
@@ -80,14 +83,23 @@ static void log_diag(int level, const struct hp_diag *d, const char *then)
 		gen_log(level, "configuration: %s; %s", d->msg, then);
 }
 
+static void add_planned(struct gen *g, uint64_t size)
+{
+	for (size_t i = 0; i < g->nr_planned; i++)
+		if (g->planned[i] == size)
+			return;
+	if (size && g->nr_planned < HP_MAX_SIZES)
+		g->planned[g->nr_planned++] = size;
+}
+
 /*
- * Whether apply recorded a plan that reserves something (its tokens): the decision is the
- * command line's and apply's state's, never the inventory's (vms.d, libvirt's or Proxmox's
- * definitions are not read at boot: a thousand VM files would cost more than everything
- * else here). A plan written in vms.d but never applied is none: nothing is in the boot
- * loader to verify. An unreadable state enables the service: status says why.
+ * Whether apply recorded a plan that reserves something (its tokens): on a libvirt or Proxmox
+ * host the VMs are not in vms.d, and their definitions are not parsed here (no XML at boot:
+ * the decision stays the command line's and apply's state's). Only the state's head is read,
+ * not its per-VM records; the sizes its tokens reserve get their mounts. An unreadable state
+ * enables the service: status says why.
  */
-static bool applied_plan(const struct gen *g)
+static bool applied_plan(struct gen *g)
 {
 	struct hp_state st;
 	char *text;
@@ -100,8 +112,18 @@ static bool applied_plan(const struct gen *g)
 	if (r == 0) {
 		r = hp_state_parse_head(text, &st, &line);
 		free(text);
-		if (r == 0)
+		if (r == 0) {
+			struct hp_kreq *req = calloc(1, sizeof(*req));
+
+			if (req) {
+				hp_kcmdline_simulate(st.tokens, &g->arch, req);
+				for (size_t i = 0; i < req->nr_pools; i++)
+					if (req->pools[i].pages)
+						add_planned(g, req->pools[i].size);
+				free(req);
+			}
 			return st.tokens[0] != '\0';
+		}
 	}
 	if (r == -EINVAL)
 		gen_log(GEN_LOG_WARNING,
@@ -111,16 +133,17 @@ static bool applied_plan(const struct gen *g)
 	else
 		gen_log(GEN_LOG_WARNING,
 			"cannot read %s%s: %s; " HP_VERIFY_UNIT " enabled to report it",
-			g->root ? g->root : "", HP_P_STATE_FILE, hp_strerror(r));
+			g->root ? g->root : "", HP_P_STATE_FILE, strerror(-r));
 	return true;
 }
 
 /*
- * Strict= from the [Host] settings, and whether a plan exists when the command line asks for
- * no pool (else the service is enabled anyway). A configuration that cannot be read enables
- * the service: hugeplan status then says why.
+ * Strict=, whether a VM is planned and the page sizes the enabled VMs use (each gets its
+ * mount, pool at boot or not). [Host] is read first and alone: a broken vms.d file must not
+ * lose Strict=. A configuration that cannot be read enables the service: hugeplan status then
+ * says why; the mounts are then this boot's command line's only.
  */
-static void read_config(struct gen *g, bool pool)
+static void read_config(struct gen *g)
 {
 	/* as root, what another user could change is refused as in hugeplan itself */
 	struct hp_config_opts o = {
@@ -141,8 +164,31 @@ static void read_config(struct gen *g, bool pool)
 	}
 	g->strict = cfg.host.strict;
 	hp_config_free(&cfg);
-	if (!pool)
-		g->plan_exists = applied_plan(g);
+	g->plan_exists = applied_plan(g);
+
+	o.host_only = false;
+	r = hp_config_load_opts(g->root, NULL, &o, &cfg, &d);
+	if (r < 0) {
+		log_diag(GEN_LOG_WARNING, &d,
+			 "mounts for this boot's command line only; " HP_VERIFY_UNIT
+			 " enabled to report it");
+		g->plan_exists = true;
+		return;
+	}
+	for (size_t i = 0; i < cfg.nr_vms; i++) {
+		const struct hp_vm *v = &cfg.vms[i];
+
+		/* a vms.d file without Memory= overrides an imported VM: no VM of its own */
+		if (!v->enabled || !v->memory)
+			continue;
+		g->plan_exists = true;
+		/* the planner's rule: PageSize=, else DefaultPageSize=, else the largest size */
+		add_planned(g, v->page_size	       ? v->page_size
+			       : cfg.host.default_page ? cfg.host.default_page
+			       : g->host.nr_sizes      ? g->host.sizes[g->host.nr_sizes - 1]
+						       : 0);
+	}
+	hp_config_free(&cfg);
 }
 
 static void write_text(const struct gen *g, const char *rel, int (*render)(char **), char *ready)
@@ -231,7 +277,6 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct gen *g;
-	bool pool = false;
 	int r;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
@@ -248,8 +293,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	g->root = getenv("HUGEPLAN_ROOT");
-	/* one open of the root for every read beneath it, not one per file */
-	(void)hp_root_hold(g->root);
 	gen_log_open(g->root);
 	if (argc != 2 && argc != 4) {
 		gen_log(GEN_LOG_ERR, "expected one or three output directories, not %d arguments",
@@ -280,11 +323,9 @@ int main(int argc, char **argv)
 			g->req.unmodelled_node - 1, HP_MAX_NODES - 1);
 	for (size_t i = 0; i < g->req.nr_msgs; i++)
 		gen_log(GEN_LOG_DEBUG, "the command line made the kernel say: %s", g->req.msgs[i]);
-	for (size_t i = 0; i < g->req.nr_pools; i++)
-		pool = pool || g->req.pools[i].pages;
-
-	read_config(g, pool);
-	r = hp_units_decide(&g->req, g->plan_exists, g->strict, &g->units);
+	read_config(g);
+	r = hp_units_decide(&g->req, g->planned, g->nr_planned, g->plan_exists, g->strict,
+			    &g->units);
 	if (r < 0) {
 		gen_log(GEN_LOG_ERR, "cannot name the mount units: %s", hp_strerror(r));
 		goto out;
@@ -298,7 +339,6 @@ int main(int argc, char **argv)
 		g->units.strict ? ", required by the VM managers (Strict=yes)" : "");
 out:
 	gen_log_close();
-	hp_root_release();
 	free(g);
 	return 0;
 }

@@ -30,7 +30,7 @@ T=$T_TMP
 G=1073741824
 M2=2097152
 MID=0123456789abcdef0123456789abcdef
-RES="default_hugepagesz=1G hugepagesz=2M hugepages=64 hugepagesz=1G hugepages=1"
+RES="hugepagesz=2M hugepages=64 hugepagesz=1G hugepages=1"
 TOKS="$RES hugeplan.plan=$(fnv "$RES")"
 
 for c in grub-mkconfig grub-mkrescue xorriso bootctl kernel-install; do

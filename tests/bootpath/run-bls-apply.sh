@@ -34,7 +34,7 @@ R=$T/root
 STUB=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
 MID=0123456789abcdef0123456789abcdef
 OTHER=fedcba9876543210fedcba9876543210
-RES="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
+RES="hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
 TOKS="$RES hugeplan.plan=$(fnv "$RES")"
 ENT=$R/boot/loader/entries
 

@@ -67,7 +67,7 @@ SYSTEMD_RELAX_ESP_CHECKS=1 BOOT_ROOT=/boot MACHINE_ID=$MID \
 	t_fail "kernel-install add" "$(cat "$T/ki.log")"
 ENTRY=/boot/loader/entries/$MID-$KVER.conf
 cp "$ENTRY" "$T/entry.orig"
-RES="default_hugepagesz=1G hugepagesz=1G hugepages=1"
+RES="hugepagesz=1G hugepages=1"
 TOKS="$RES hugeplan.plan=$(fnv "$RES")"
 
 "$HP" apply --config "$T/conf" --bootloader=bls >"$T/a1.out" 2>"$T/a1.err"

@@ -75,7 +75,7 @@ R=$T/host
 t_host "$R" one-node-32g
 mkdir -p "$R/etc/hugeplan/vms.d" "$R/usr/sbin" "$R/etc/default"
 printf '[VM]\nMemory=2G\nPageSize=1G\n' >"$R/etc/hugeplan/vms.d/db.conf"
-RES="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+RES="hugepagesz=1G hugepages=2"
 printf 'BOOT_IMAGE=/vmlinuz-6.1.0-27-amd64 root=/dev/sda ro quiet crashkernel=384M-:128M %s hugeplan.plan=%s\n' \
 	"$RES" "$(fnv "$RES")" >"$R/proc/cmdline"
 cp /usr/sbin/kdump-config "$R/usr/sbin/kdump-config"

@@ -4,7 +4,7 @@
 # refusals that must write nothing, and a failed write through the real command.
 #
 # Expected tokens, from the planner's rules: one node, VMs of 2G on 1G pages and 512M on 2M
-# pages give 2 x 1G and 256 x 2M; the default size is the largest planned (1G); sizes go in
+# pages give 2 x 1G and 256 x 2M; no DefaultPageSize=, so no default_hugepagesz=; sizes go in
 # ascending order; one node renders plain counts. The plan id is recomputed here with an
 # independent FNV-1a (render.h: FNV-1a 64 of the reservation tokens joined by blanks).
 # shellcheck source=tests/lib.sh
@@ -13,7 +13,7 @@ t_init
 HP=$B/hugeplan
 K=$T_KVER
 
-RES="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
+RES="hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
 ID=$(fnv "$RES")
 TOKS="$RES hugeplan.plan=$ID"
 SNIP=etc/default/grub.d/99-hugeplan.cfg
@@ -105,7 +105,7 @@ fi
 
 # a changed plan is written
 printf '[VM]\nMemory=1G\nPageSize=2M\n' >"$R/etc/hugeplan/vms.d/web.conf"
-RES2="default_hugepagesz=1G hugepagesz=2M hugepages=512 hugepagesz=1G hugepages=2"
+RES2="hugepagesz=2M hugepages=512 hugepagesz=1G hugepages=2"
 TOKS2="$RES2 hugeplan.plan=$(fnv "$RES2")"
 run g-change apply --root "$R"
 t_eq "grub changed: exits 0" 0 "$RC"

@@ -55,7 +55,7 @@ if python3 - "$T_TMP/numa.json" <<'PY'; then t_ok "plan --json has feasible, ker
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["feasible"] is True
-assert d["kernel_args"].startswith("default_hugepagesz=1G hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14 hugeplan.plan=")
+assert d["kernel_args"].startswith("hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14 hugeplan.plan=")
 pools = {p["page_size_kb"]: p for p in d["pools"]}
 assert pools[2048]["pages"] == 3072 and pools[1048576]["pages"] == 18
 assert {n["node"]: n["pages"] for n in pools[1048576]["nodes"]} == {0: 4, 1: 14}

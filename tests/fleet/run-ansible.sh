@@ -150,7 +150,7 @@ t_eq "a: the config files are root's, 0644 (hugeplan's StrictModes)" "644 root r
 	"$(stat -c '%a %U %G' "$A/etc/hugeplan/vms.d/db.conf")"
 # a: db 2G on 1G and web 512M on 2M on one node: 2 1G and 256 2M pages, default the
 # largest size (the same plan as tests/status)
-RES1="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
+RES1="hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
 t_eq "a: apply recorded the plan's tokens" "tokens=$RES1 hugeplan.plan=$(fnv "$RES1")" \
 	"$(grep '^tokens=' "$A/var/lib/hugeplan/applied")"
 t_grep "a: the GRUB snippet carries them" "$RES1 hugeplan.plan=" "$A/etc/default/grub.d/99-hugeplan.cfg"
@@ -194,7 +194,7 @@ play third -i "$T_TMP/inv2.yml" "$T_TMP/site.yml"
 t_eq "the change: exit 0" 0 "$RC"
 t_eq "the change: a changed" yes "$([ "$(changed a)" -gt 0 ] 2>/dev/null && echo yes)"
 t_eq "the change: b did not" 0 "$(changed b)"
-RES2="default_hugepagesz=1G hugepagesz=2M hugepages=512 hugepagesz=1G hugepages=2"
+RES2="hugepagesz=2M hugepages=512 hugepagesz=1G hugepages=2"
 t_eq "the change: a's plan has web's 512 2M pages" "tokens=$RES2 hugeplan.plan=$(fnv "$RES2")" \
 	"$(grep '^tokens=' "$A/var/lib/hugeplan/applied")"
 play fourth -i "$T_TMP/inv2.yml" "$T_TMP/site.yml"

@@ -132,7 +132,7 @@ cp -a "$F/two-node-16g-32g" "$R"
 mkdir -p "$R/etc/hugeplan/vms.d" "$R/dev"
 cp "$TOP"/tests/cli/configs/numa/hugeplan.conf "$R/etc/hugeplan/"
 cp "$TOP"/tests/cli/configs/numa/vms.d/*.conf "$R/etc/hugeplan/vms.d/"
-RESN="default_hugepagesz=1G hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14"
+RESN="hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14"
 IDN=$(fnv "$RESN")
 echo "BOOT_IMAGE=/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro quiet $RESN hugeplan.plan=$IDN" \
 	>"$R/proc/cmdline"
@@ -355,7 +355,7 @@ printf '[VM]\nMemory=2G\nPageSize=1G\n' >"$R/etc/hugeplan/vms.d/db.conf"
 "$HP" apply --root "$R" >"$T_TMP/out" 2>&1
 t_eq "apply: exit 0" 0 $?
 t_grep "apply: says it updated the metrics" "^updated $R$TEXTDIR/hugeplan.prom\$" "$T_TMP/out"
-ID=$(fnv "default_hugepagesz=1G hugepagesz=1G hugepages=2")
+ID=$(fnv "hugepagesz=1G hugepages=2")
 $P get "$R$TEXTDIR/hugeplan.prom" hugeplan_plan_info plan_id="$ID" applied_plan_id="$ID" >"$T_TMP/v"
 t_eq "apply: the metrics carry the applied plan id" 1 "$(cat "$T_TMP/v")"
 t_eq "apply: plan state reboot" 1 "$($P get "$R$TEXTDIR/hugeplan.prom" hugeplan_plan_state state=reboot)"

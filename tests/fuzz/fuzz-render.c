@@ -8,13 +8,14 @@
  * The plans are what hp_plan_compute() can return (core/plan.h): pools in ascending size, each
  * with at least one page, all sizes the host lists; pages on nodes that are online, the
  * per-node form only with several nodes and Linux 5.16 or later (or an unknown version); the
- * whole plan below HP_PLAN_MAX_BYTES; the default size the largest pool's or any listed size
- * (DefaultPageSize=).
+ * whole plan below HP_PLAN_MAX_BYTES; the default size any listed size, rendered
+ * (DefaultPageSize=), or the kernel's own HPAGE_SIZE, not rendered.
  *
  * Properties: hp_render() succeeds (or refuses with -E2BIG: a token longer than the kernel
  * arguments hugeplan writes may be, which is a refusal, never a wrong rendering); every
  * rendering passes hp_render_check() against the kernel it was planned for; the tokens follow
- * the strict grammar and say exactly the plan: its default size, its sizes and counts (per
+ * the strict grammar and say exactly the plan: its default size when DefaultPageSize= set one
+ * (else no default_hugepagesz=), its sizes and counts (per
  * node in the node form), hugetlb_free_vmemmap when asked, and a plan id that is the FNV-1a
  * of the rest.
  */
@@ -109,9 +110,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		budget -= p->pages * p->size;
 		plan->nr_pools++;
 	}
-	if (plan->nr_pools)
-		plan->default_size = fz_u8(&in) & 1 ? a.sizes[fz_u8(&in) % a.nr_sizes]
-						    : plan->pools[plan->nr_pools - 1].size;
+	/* DefaultPageSize= (any listed size, rendered), or none: the kernel's own HPAGE_SIZE */
+	if (plan->nr_pools) {
+		plan->default_explicit = fz_u8(&in) & 1;
+		plan->default_size =
+			plan->default_explicit ? a.sizes[fz_u8(&in) % a.nr_sizes] : a.hpage_size;
+	}
 
 	r = hp_render(plan, args);
 	if (r == -E2BIG)
@@ -131,7 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(args->n == 0 && !args->plan_id[0], "an empty plan rendered tokens");
 		goto out;
 	}
-	FZ_ASSERT(got.default_size == plan->default_size, "default size");
+	FZ_ASSERT(got.default_size == (plan->default_explicit ? plan->default_size : 0),
+		  "default size");
 	FZ_ASSERT(got.nr == plan->nr_pools, "%zu sizes rendered, %zu planned", got.nr,
 		  plan->nr_pools);
 	for (size_t p = 0; p < got.nr; p++) {

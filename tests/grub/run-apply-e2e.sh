@@ -36,7 +36,7 @@ web() {
 	printf '[VM]\nMemory=%s\nPageSize=2M\n' "$1" >"$T/conf/vms.d/web.conf"
 }
 toks() {
-	res="default_hugepagesz=1G hugepagesz=2M hugepages=$1 hugepagesz=1G hugepages=1"
+	res="hugepagesz=2M hugepages=$1 hugepagesz=1G hugepages=1"
 	echo "$res hugeplan.plan=$(fnv "$res")"
 }
 

@@ -48,7 +48,7 @@ done
 printf '[VM]\nMemory=128M\nPageSize=2M\n' >"$T/conf-a/vms.d/web.conf"
 printf '[VM]\nMemory=256M\nPageSize=2M\n' >"$T/conf-b/vms.d/web.conf"
 toks() { # 2M PAGES: the plan's tokens, from the planner's rules (tests/grub/run-apply-e2e.sh)
-	res="default_hugepagesz=1G hugepagesz=2M hugepages=$1 hugepagesz=1G hugepages=1"
+	res="hugepagesz=2M hugepages=$1 hugepagesz=1G hugepages=1"
 	echo "$res hugeplan.plan=$(fnv "$res")"
 }
 TA=$(toks 64)

@@ -23,7 +23,7 @@ t_init
 MID=0123456789abcdef0123456789abcdef
 KV=$T_KVER
 NAME=$MID-$KV.conf
-RES="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+RES="hugepagesz=1G hugepages=2"
 TOKS="$RES hugeplan.plan=$(fnv "$RES")"
 ORIG="root=/dev/sda ro quiet"
 H=$T_TMP/host # stands for the host: absolute links in the images point here

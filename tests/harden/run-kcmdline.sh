@@ -17,7 +17,7 @@ if [ ! -f "$PLUGIN" ]; then
 	t_done
 	exit 1
 fi
-RES="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+RES="hugepagesz=1G hugepages=2"
 TOKS="$RES hugeplan.plan=$(fnv "$RES")"
 
 # plugin_options ROOT: BOOT_OPTIONS as the plugin computes it, its paths under ROOT

@@ -4,7 +4,7 @@
 # built binary and --root), run after each change the units would see: a domain defined,
 # grown, its hugeplan.conf's AutoApply= set. Expected pages from the rules of
 # generator/sources (libvirt: <memory> on the <page> size; one node: plain counts, the
-# default size the largest planned); plan ids recomputed with the independent FNV-1a of
+# no DefaultPageSize=: no default_hugepagesz=); plan ids recomputed with the independent FNV-1a of
 # tests/lib.sh. Then the path unit is checked to watch every directory plan reads its VMs and
 # configuration from (strace of a real plan), and the timer to reach /etc/pve.
 # shellcheck source=tests/lib.sh
@@ -38,7 +38,7 @@ t_image "$R" one-node-32g 'GRUB_CMDLINE_LINUX=""'
 mkdir -p "$R/etc/hugeplan/vms.d" "$R/etc/libvirt/qemu"
 domain db1 2
 # db1: 2 GiB on 1G pages, any node: 2 x 1G
-RES2="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+RES2="hugepagesz=1G hugepages=2"
 ID2=$(fnv "$RES2")
 
 svc first
@@ -62,7 +62,7 @@ t_grep "after apply: unchanged" "^unchanged: plan $ID2 is what hugeplan apply re
 
 # virsh setmaxmem db1 3G --config: 3 x 1G
 domain db1 3
-RES3="default_hugepagesz=1G hugepagesz=1G hugepages=3"
+RES3="hugepagesz=1G hugepages=3"
 ID3=$(fnv "$RES3")
 snip_before=$(cat "$R/$SNIP")
 svc grown

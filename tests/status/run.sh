@@ -48,8 +48,8 @@ st() {
 
 BOOT="BOOT_IMAGE=/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro quiet"
 # The one-node plan of tests/cli/run-apply.sh: db 2G on 1G, web 512M on 2M on 32 GiB:
-# 2 x 1G and 256 x 2M, default size the largest planned (1G), one node: plain counts.
-RES1="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
+# 2 x 1G and 256 x 2M, no DefaultPageSize= (the kernel keeps 2M), one node: plain counts.
+RES1="hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=2"
 ID1=$(fnv "$RES1")
 base() { # ROOT: that configuration, this boot booted with its entry, the pool met
 	vm "$1" db Memory=2G PageSize=1G
@@ -66,7 +66,10 @@ st met --root "$R"
 t_eq "met: exit 0" 0 "$RC"
 t_eq "met: nothing on stderr" "" "$(cat "$T_TMP/met.err")"
 # no report in /run: the check is made now; the fixture has no dev/kmsg, which a met pool with
-# nothing ignored does not need (nothing to explain: the log is not read at all)
+# nothing ignored does not need (nothing to explain: the log is not read at all).
+# Who uses the pool (core/usage.h): no guest runs; 1G has 1 of 2 in use (OTHER 1), db (not
+# running) is given the 2 persistent pages, of which the 1 free one is HELD; web takes the 256
+# free 2M pages: nothing unplanned.
 cat >"$T_TMP/met.want" <<EOF
 Early-boot check: no early-boot report (/run/hugeplan/boot-report.json): checked now
   met: every huge page pool holds what the kernel command line asked
@@ -74,16 +77,25 @@ Early-boot check: no early-boot report (/run/hugeplan/boot-report.json): checked
     1.00 GiB: met: 2 of 2
 
 Pool now (pages):
-SIZE NODE TOTAL FREE RESERVED SURPLUS
-2M   all    256  256        0       0
-2M   0      256  256        -       0
-1G   all      2    1        0       0
-1G   0        2    1        -       0
+SIZE NODE TOTAL FREE RESV SURPLUS
+2M   all    256  256    0       0
+2M   0      256  256    -       0
+1G   all      2    1    0       0
+1G   0        2    1    -       0
+
+Who uses the pool (pages; GUESTS: what running guests map, OTHER: in use by
+no guest seen; HELD: free pages planned VMs that are not running are given):
+SIZE NODE RESERVED IN_USE GUESTS OTHER FREE HELD UNPLANNED
+2M   all       256      0      0     0  256  256         0
+2M   0         256      0      0     0  256  256         0
+1G   all         2      1      0     1    1    1         0
+1G   0           2      1      0     1    1    1         0
 
 Plan:
   this boot reserves today's plan (hugeplan.plan=$ID1)
 
-VMs (configuration order; pages per node from the pool now):
+VMs (configuration order; a running one: the pages it maps; the others: from the pool
+less what running guests map):
 VM  PAGESIZE PAGES NODES SHORT
 db        1G     2 0:2   -
 web       2M   256 0:256 -
@@ -108,7 +120,7 @@ t_eq "met --json: verdict, plan state, today's id, VMs backed" "ok current $ID1 
 # node 1. Then batch, one 10-page instance: node0 4, node1 0, no node holds it whole: it takes
 # node0's 4, short 6. web's three 1024-page instances: node1 1785 takes one (761 left), node0
 # 1287 the next (263 left), the third is spread: 761 + 263. Two VMs short, 8 GiB.
-RESN="default_hugepagesz=1G hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14"
+RESN="hugepagesz=2M hugepages=0:1287,1:1785 hugepagesz=1G hugepages=0:4,1:14"
 IDN=$(fnv "$RESN")
 mkroot short two-node-16g-32g
 cp "$TOP"/tests/cli/configs/numa/hugeplan.conf "$R/etc/hugeplan/"
@@ -216,7 +228,7 @@ t_grep "added: the 1G difference" "^    1G: this boot asks 2 pages, today's plan
 t_grep "added: zz1 short" '^  zz1: short by 4 1G pages \(4.00 GiB\) of 4$' "$T_TMP/added.out"
 t_grep "added: verdict short and stale" \
 	"^Verdict: SHORT: 2 planned VMs cannot be backed by the pool \(8.00 GiB missing\); STALE: the pool is not today's plan: run \`hugeplan apply\` and reboot\$" "$T_TMP/added.out"
-RES2="default_hugepagesz=1G hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=10"
+RES2="hugepagesz=2M hugepages=256 hugepagesz=1G hugepages=10"
 ID2=$(fnv "$RES2")
 st added-json --root "$R" --json
 t_eq "added --json: state stale, today's id, this boot's id, the added VMs" \
@@ -257,7 +269,7 @@ t_grep "grown: no VM named as added, the shortfall said" \
 # Then, as in issue 14: adding cache (1G on 1G, sorting between them) must name cache, not db1
 # (the three VMs have the same size, so the pages alone cannot tell which one is new); db1
 # growing to 2G must name db1, not analytics. Each case starts from the same applied image.
-RESD="default_hugepagesz=1G hugepagesz=1G hugepages=2"
+RESD="hugepagesz=1G hugepages=2"
 IDD=$(fnv "$RESD")
 drift_root() { # NAME: R, an image applied with analytics and db1, booted with its entry
 	R=$T_TMP/$1
@@ -394,7 +406,9 @@ else
 fi
 state pending "update-grub failed: exit status 1"
 st applied-pending --root "$R" --boot
-t_eq "applied, menu not updated --boot: exit 1" 1 "$RC"
+# the pool meets this boot's entry (ID1); the VMs short are today's, added since: stale, and
+# the gate stays open (exit 3, a success of hugeplan-verify.service: issue 15, item 5)
+t_eq "applied, menu not updated --boot: exit 3 (stale, the pool meets this boot's entry)" 3 "$RC"
 t_grep "applied, menu not updated --boot: the verdict first, as an error" \
 	"^<3>SHORT: 2 planned VMs cannot be backed by the pool \(8.00 GiB missing\); STALE: today's plan is applied but not booted: reboot\$" "$T_TMP/applied-pending.out"
 t_grep "applied, menu not updated --boot: says the menu was not regenerated" \
@@ -431,7 +445,7 @@ vm "$R" bad Memory=lots
 st badcfg --root "$R"
 t_eq "bad configuration: exit 2" 2 "$RC"
 t_grep "bad configuration: FILE:LINE on stderr" "^$R/etc/hugeplan/vms.d/bad.conf:2: Memory=lots: " "$T_TMP/badcfg.err"
-t_grep "bad configuration: the pool is still shown" '^1G   all      2    1        0       0$' "$T_TMP/badcfg.out"
+t_grep "bad configuration: the pool is still shown" '^1G   all      2    1    0       0$' "$T_TMP/badcfg.out"
 st noroot --root "$T_TMP/does-not-exist"
 t_eq "no system under --root: exit 2" 2 "$RC"
 st usage --boot --json
@@ -519,4 +533,133 @@ t_grep "... the verdict names tuned's profile and its words" \
 	"^Verdict: .*STALE: tuned profile hugeprof's huge page words \\(hugepagesz=1G hugepages=8\\) come before hugeplan's" \
 	"$T_TMP/tuned.out"
 
+# --- issue 15, item 6: messages that were not true ------------------------------------------
+# 1. VMs planned, no hugeplan entry ever booted: nothing was "added or grew since its entry"
+mkroot never one-node-32g
+vm "$R" db Memory=2G PageSize=1G
+vm "$R" web Memory=512M PageSize=2M
+st never --root "$R"
+t_eq "never applied: exit 1 (stale)" 1 "$RC"
+# shellcheck disable=SC2016 # the backquotes of the message
+t_grep "never applied: says no hugeplan entry ran" \
+	'^  this boot ran no hugeplan entry \(its command line reserves no huge pages and has no hugeplan.plan=\): run `hugeplan apply` and reboot$' "$T_TMP/never.out"
+if grep -q "added or grew" "$T_TMP/never.out"; then
+	t_fail "never applied: no VM called added or grown" "$(grep "added or grew" "$T_TMP/never.out")"
+else
+	t_ok "never applied: no VM called added or grown"
+fi
+# a reservation written by hand (no hugeplan.plan=): 1 of the 2 1G pages db needs, none of the
+# 256 2M pages of web: 1 GiB + 512 MiB short
+echo "$BOOT hugepagesz=1G hugepages=1" >"$R/proc/cmdline"
+pool "$R" 1048576 1 1 0 0 0 1 1
+st byhand --root "$R"
+t_grep "by hand: says the reservation is not hugeplan's, and how short" \
+	"^  this boot's reservation is not hugeplan's \(its command line has no hugeplan.plan=\) and is 1.50 GiB short of today's plan" "$T_TMP/byhand.out"
+
+# 2. nothing planned or on the command line, but pages allocated after boot and in use
+#    (sysfs: nr_hugepages 128 and free 64 for 2M, 1 and 0 for 1G; in use is nr - free)
+mkroot runtime one-node-32g
+pool "$R" 2048 128 64 0 0 0 128 64
+pool "$R" 1048576 1 0 0 0 0 1 0
+st runtime --root "$R"
+t_eq "runtime pages, nothing planned: exit 0" 0 "$RC"
+t_grep "runtime pages, nothing planned: the verdict names what the pools hold" \
+	'^Verdict: OK: nothing planned and nothing reserved at boot; allocated since: 128 2M pages \(64 in use\), 1 1G page \(1 in use\)$' "$T_TMP/runtime.out"
+if grep -q "nothing planned, nothing reserved" "$T_TMP/runtime.out"; then
+	t_fail "runtime pages: not called nothing reserved"
+else
+	t_ok "runtime pages: not called nothing reserved"
+fi
+
+# 3. Node=0 on a one-node host is pinned to node 0, not "any"
+mkroot pin0 one-node-32g
+vm "$R" db Memory=2G PageSize=1G Node=0
+vm "$R" web Memory=512M PageSize=2M
+"$HP" plan --root "$R" >"$T_TMP/pin0.out" 2>&1
+t_grep "Node=0, one node: plan shows node 0" '^db +2.00 GiB +1G +1 +2 +0 ' "$T_TMP/pin0.out"
+t_grep "Node=0, one node: an unpinned VM stays any" '^web .* any ' "$T_TMP/pin0.out"
+"$HP" plan --json --root "$R" >"$T_TMP/pin0.json" 2>&1
+t_eq "Node=0, one node: JSON nodes [0], [] for the unpinned" "[0] []" \
+	"$(jv "$T_TMP/pin0.json" '" ".join(json.dumps(v["nodes"]) for v in r["vms"])')"
+# --- issue 15, item 4: who uses the pool -----------------------------------------------------
+# The issue's host: a boot of today's plan (planned 256M on 2M: 128 pages; gb 1G on 1G: 1),
+# and two guests libvirt runs that no plan knows: one maps 64 2M pages, the other the only 1G
+# page. numa_maps lines in the kernel's format (fs/proc/task_mmu.c show_numa_map(): a hugetlbfs
+# mapping says "huge", N<node>= counts pages of kernelpagesize_kB); the ordinary and anonymous
+# mappings beside them must not count.
+RESG="hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1"
+IDG=$(fnv "$RESG")
+guest() { # ROOT NAME PID NUMA_MAPS_LINES...: a running libvirt guest
+	mkdir -p "$1/run/libvirt/qemu" "$1/proc/$3"
+	printf '%s\n' "$3" >"$1/run/libvirt/qemu/$2.pid"
+	echo "<domstatus state='running' pid='$3'/>" >"$1/run/libvirt/qemu/$2.xml"
+	gr=$1 gp=$3
+	shift 3
+	{
+		echo "55d0c1a00000 default file=/usr/bin/qemu-system-x86_64 mapped=1200 mapmax=2 N0=1200 kernelpagesize_kB=4"
+		echo "7f3c40000000 default anon=1024 dirty=1024 active=0 N0=1024 kernelpagesize_kB=4"
+		for l in "$@"; do echo "$l"; done
+	} >"$gr/proc/$gp/numa_maps"
+}
+mkroot guests one-node-32g
+vm "$R" gb Memory=1G PageSize=1G
+vm "$R" planned Memory=256M PageSize=2M
+echo "$BOOT $RESG hugeplan.plan=$IDG" >"$R/proc/cmdline"
+pool "$R" 2048 128 64 0 0 0 128 64
+pool "$R" 1048576 1 0 0 0 0 1 0
+guest "$R" intruder2m 4242 \
+	"7f2a00000000 bind:0 file=/dev/hugepages/libvirt/qemu/3-intruder2m/qemu_back_mem._objects_pc.ram.Xw1 huge dirty=64 N0=64 kernelpagesize_kB=2048"
+guest "$R" intruder1g 4343 \
+	"7f0000000000 bind:0 file=/dev/hugepages1G/libvirt/qemu/4-intruder1g/qemu_back_mem._objects_pc.ram.Q7 huge dirty=1 N0=1 kernelpagesize_kB=1048576"
+# a pid file left by a guest that crashed: its process is gone, it is no guest; libvirtd's own
+# driver.pid (no status file beside it) is none either
+mkdir -p "$R/run/libvirt/qemu" && echo 99999 >"$R/run/libvirt/qemu/crashed.pid" &&
+	echo "<domstatus/>" >"$R/run/libvirt/qemu/crashed.xml" && echo 4242 >"$R/run/libvirt/qemu/driver.pid"
+st guests --root "$R"
+t_eq "unplanned guests: exit 1 (the planned VMs are short)" 1 "$RC"
+# 2M: 128 reserved, 64 in use, all by intruder2m; planned gets 128 - 64 = 64 of its 128, all
+# of the 64 free (HELD 64, nothing unplanned). 1G: the one page is intruder1g's; gb gets none.
+t_grep "2M: reserved 128, in use 64 by guests, free 64 all held" \
+	'^2M +0 +128 +64 +64 +0 +64 +64 +0$' "$T_TMP/guests.out"
+t_grep "1G: reserved 1, in use by a guest, nothing free" '^1G +0 +1 +1 +1 +0 +0 +0 +0$' "$T_TMP/guests.out"
+t_grep "the 2M guest listed, unplanned, its pages per node" '^intruder2m +4242 +no +2M 0:64$' "$T_TMP/guests.out"
+t_grep "the 1G guest listed" '^intruder1g +4343 +no +1G 0:1$' "$T_TMP/guests.out"
+if grep -qE "crashed|driver" "$T_TMP/guests.out"; then
+	t_fail "a stale pid file, libvirtd's driver.pid: no guests" "$(grep -E "crashed|driver" "$T_TMP/guests.out")"
+else
+	t_ok "a stale pid file, libvirtd's driver.pid: no guests"
+fi
+t_grep "planned: short by the 64 pages the guest took" '^  planned: short by 64 2M pages \(128 MiB\) of 128$' "$T_TMP/guests.out"
+t_grep "gb: short, the 1G page is taken" '^  gb: short by 1 1G page \(1.00 GiB\) of 1$' "$T_TMP/guests.out"
+t_grep "the unplanned guests named" '^  intruder1g \(pid 4343\) is no planned VM and runs on 1 1G page of the pool$' "$T_TMP/guests.out"
+t_grep "the verdict: both planned VMs short" '^Verdict: SHORT: 2 planned VMs cannot be backed by the pool' "$T_TMP/guests.out"
+st guests-json --root "$R" --json
+t_eq "JSON: per size and node reserved, free, in_use, held, unplanned" \
+	'{"2048": [128, 64, 64, 64, 0], "1048576": [1, 0, 1, 0, 0]}' \
+	"$(jv "$T_TMP/guests-json.out" 'json.dumps({str(u["page_size_kb"]): [u["nodes"][0][k] for k in ("reserved", "free", "in_use", "held", "unplanned")] for u in r["usage"]})')"
+t_eq "JSON: each running guest, planned or not, its pages per size and node" \
+	'[["intruder1g", 4343, false, [[1048576, 0, 1]]], ["intruder2m", 4242, false, [[2048, 0, 64]]]]' \
+	"$(jv "$T_TMP/guests-json.out" 'json.dumps([[g["name"], g["pid"], g["planned"], [[p["page_size_kb"], p["node"], p["pages"]] for p in g["pages"]]] for g in r["guests"]])')"
+
+# the planned VM starts in their place: it is running, backed by what it maps; gb, not running,
+# is held the 1G page the other guest gave back
+rm -rf "$R/run/libvirt/qemu" "$R/proc/4242" "$R/proc/4343"
+pool "$R" 2048 128 0 0 0 0 128 0
+pool "$R" 1048576 1 1 0 0 0 1 1
+guest "$R" planned 5151 \
+	"7f2a00000000 bind:0 file=/dev/hugepages/libvirt/qemu/5-planned/qemu_back_mem._objects_pc.ram.Zq huge dirty=128 N0=128 kernelpagesize_kB=2048"
+st running --root "$R"
+t_eq "planned VM running: exit 0" 0 "$RC"
+t_grep "planned VM running: listed as planned" '^planned +5151 +yes +2M 0:128$' "$T_TMP/running.out"
+t_grep "planned VM running: its pages in the VMs table" '^planned +2M +128 0:128 +-$' "$T_TMP/running.out"
+t_grep "the 1G page held for gb" '^1G +0 +1 +0 +0 +0 +1 +1 +0$' "$T_TMP/running.out"
+t_grep "running: OK" '^Verdict: OK: the pool is met and backs every planned VM \(2\)$' "$T_TMP/running.out"
+st running-json --root "$R" --json
+t_eq "JSON: the planned guest says planned" "true" "$(jv "$T_TMP/running-json.out" 'json.dumps(r["guests"][0]["planned"])')"
+
+# reserved for nobody: the same pool, gb's file gone: the free 1G page is unplanned
+rm "$R/etc/hugeplan/vms.d/gb.conf"
+st unplanned --root "$R" --json
+t_eq "JSON: the 1G page planned for nobody is unplanned, not held" "[0, 1]" \
+	"$(jv "$T_TMP/unplanned.out" 'json.dumps([[u["nodes"][0]["held"], u["nodes"][0]["unplanned"]] for u in r["usage"] if u["page_size_kb"] == 1048576][0])')"
 t_done

@@ -221,7 +221,10 @@ static const struct bad bads[] = {
 	{ "vms.d/a.conf", "[VM]\nMemory=4G\njust words\n", 3,
 	  "expected KEY=VALUE, [Section] or a comment, not \"just words\"" },
 	{ "vms.d/a.conf", "[VM]\nMemory=4G\nPageSize=3M\n", 3,
-	  "PageSize=3M: a huge page size is a power of two, such as 2M or 1G" },
+	  "PageSize=3M: not a power of two; a huge page size is one, larger than the 4K base page, such as 2M or 1G" },
+	/* libvirt's <page size='2048'/> is KiB: a power of two, but of bytes (issue 15, 7) */
+	{ "vms.d/a.conf", "[VM]\nMemory=4G\nPageSize=2048\n", 3,
+	  "PageSize=2048: 2048 bytes is not a huge page size (a number without a unit is bytes; huge pages are larger than the 4K base page, such as 2M or 1G): if 2048 is KiB, as libvirt gives it, write PageSize=2M" },
 	{ "vms.d/a.conf", "[VM]\nMemory=4G\nNode=0,0\n", 3, "Node=0,0: node 0 is listed twice" },
 	{ "vms.d/a.conf", "[VM]\nMemory=4G\nNode=first\n", 3,
 	  "Node=first: expected \"any\", a node number, or a list such as 0,1 or 0-3" },

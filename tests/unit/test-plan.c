@@ -120,15 +120,33 @@ static void test_one_node(void **state)
 	assert_int_equal(p.nr_pools, 2);
 	assert_true(p.pools[0].size == M2 && p.pools[0].pages == 4096); /* 2 x 4G / 2M */
 	assert_true(p.pools[1].size == G1 && p.pools[1].pages == 8);
-	assert_true(p.default_size == G1);
+	/* no DefaultPageSize=: the kernel's own default (HPAGE_SIZE, 2M on x86) stays, and
+	 * default_hugepagesz= is not rendered */
+	assert_true(p.default_size == M2);
+	assert_false(p.default_explicit);
 	/* 8 x 16M + 4096 x 32K = 256M of vmemmap */
 	assert_true(p.nodes[0].vmemmap == 256 * HP_MIB);
 	assert_true(p.nodes[0].pool == 16 * G1);
 	assert_true(p.nodes[0].left == (int64_t)(16 * G1 - 256 * HP_MIB));
 	assert_true(p.nodes[0].reserve == 2 * G1);
+	check_render(&p, &h, "hugepagesz=2M hugepages=4096 hugepagesz=1G hugepages=8");
+	hp_plan_free(&p);
+
+	/* DefaultPageSize=1G asks for it: then, and only then, default_hugepagesz= first */
+	s.default_page = G1;
+	assert_int_equal(hp_plan_compute(&h, &s, v, 2, NULL, &p, &d), 0);
+	assert_true(p.default_size == G1);
+	assert_true(p.default_explicit);
 	check_render(
 		&p, &h,
 		"default_hugepagesz=1G hugepagesz=2M hugepages=4096 hugepagesz=1G hugepages=8");
+	hp_plan_free(&p);
+	/* DefaultPageSize=2M, the kernel's own default, is still rendered: it was asked for */
+	s.default_page = M2;
+	assert_int_equal(hp_plan_compute(&h, &s, v, 2, NULL, &p, &d), 0);
+	check_render(
+		&p, &h,
+		"default_hugepagesz=2M hugepagesz=2M hugepages=4096 hugepagesz=1G hugepages=8");
 	hp_plan_free(&p);
 }
 
@@ -162,8 +180,7 @@ static void test_boundary(void **state)
 	assert_int_equal(hp_plan_compute(&h, &s, v, 1, NULL, &p, &d), 0);
 	assert_true(p.feasible);
 	assert_true(p.nodes[0].vmemmap == 8 * 4096);
-	check_render(&p, &h,
-		     "default_hugepagesz=1G hugepagesz=1G hugepages=8 hugetlb_free_vmemmap=on");
+	check_render(&p, &h, "hugepagesz=1G hugepages=8 hugetlb_free_vmemmap=on");
 	hp_plan_free(&p);
 }
 
@@ -187,7 +204,7 @@ static void test_two_nodes(void **state)
 	assert_true(p.pools[0].node_pages[0] == 6);
 	assert_true(p.pools[0].node_pages[1] == 4);
 	assert_true(p.feasible);
-	check_render(&p, &h, "default_hugepagesz=1G hugepagesz=1G hugepages=0:6,1:4");
+	check_render(&p, &h, "hugepagesz=1G hugepages=0:6,1:4");
 	hp_plan_free(&p);
 }
 
@@ -268,7 +285,7 @@ static void test_old_kernel(void **state)
 	assert_true(p.pools[0].node_pages[0] == 3);
 	assert_true(p.pools[0].node_pages[1] == 17);
 	assert_true(p.feasible);
-	check_render(&p, &h, "default_hugepagesz=1G hugepagesz=1G hugepages=20");
+	check_render(&p, &h, "hugepagesz=1G hugepages=20");
 	hp_plan_free(&p);
 
 	/* pinning cannot be rendered before 5.16 */
@@ -279,14 +296,14 @@ static void test_old_kernel(void **state)
 	assert_non_null(strstr(d.msg, "--balanced"));
 	assert_int_equal(hp_plan_compute(&h, &s, pinned, 1, &o, &p, &d), 0);
 	assert_false(p.node_form);
-	check_render(&p, &h, "default_hugepagesz=1G hugepagesz=1G hugepages=2");
+	check_render(&p, &h, "hugepagesz=1G hugepages=2");
 	hp_plan_free(&p);
 
 	/* the same host told it boots 6.1 renders per node */
 	o.kver = HP_KVER(6, 1, 0);
 	assert_int_equal(hp_plan_compute(&h, &s, pinned, 1, &o, &p, &d), 0);
 	assert_true(p.node_form);
-	check_render(&p, &h, "default_hugepagesz=1G hugepagesz=1G hugepages=1:2");
+	check_render(&p, &h, "hugepagesz=1G hugepages=1:2");
 	hp_plan_free(&p);
 }
 

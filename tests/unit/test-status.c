@@ -16,6 +16,7 @@
 #include "core/render.h"
 #include "core/size.h"
 #include "core/stale.h"
+#include "core/usage.h"
 
 #define M2 (2 * HP_MIB)
 #define G1 HP_GIB
@@ -585,6 +586,102 @@ static void test_records_from_plan(void **state)
 	hp_plan_free(&plan);
 }
 
+/* a pool of one size over nodes 0..n-1: nr[k] pages, free[k] of them free */
+static void pool_of(struct hp_pools *ps, uint64_t size, const uint64_t *nr, const uint64_t *fr,
+		    size_t n)
+{
+	struct hp_pool *p = &ps->pools[ps->nr_pools++];
+
+	memset(p, 0, sizeof(*p));
+	p->size = size;
+	for (size_t k = 0; k < n; k++) {
+		p->nodes[k] = (struct hp_pool_node){ (unsigned)k, nr[k], fr[k], 0 };
+		p->nr += nr[k];
+		p->free += fr[k];
+	}
+	p->nr_nodes = n;
+	ps->numa_sysfs = true;
+}
+
+/*
+ * Who uses the pool (core/usage.h), two nodes. 2M: node0 100 pages, 40 free (60 mapped by
+ * "other", no planned VM), node1 100, all free. 1G: node0 2, 1 free (db's, running).
+ * web (64 2M pages, unpinned, not running) is covered from the pool less what guests map:
+ * node0 100 - 60 = 40, node1 100: the whole instance goes to node1 (the most left), 36 left
+ * there. So 2M node0: held 0, unplanned 40; node1: held 64, unplanned 36. 1G node0: db runs on
+ * its page; the free one is planned for nobody.
+ */
+static void test_usage(void **state)
+{
+	struct hp_vm v[] = { vm_of("web", 128 * HP_MIB, 0, 1), vm_of("db", G1, 1, 1) };
+	const uint64_t ps[] = { M2, G1 };
+	struct hp_guest *g = calloc(2, sizeof(*g));
+	struct hp_pools pools;
+	struct hp_backing b;
+	struct hp_usage u;
+	struct hp_plan p;
+
+	(void)state;
+	assert_non_null(g);
+	memset(&pools, 0, sizeof(pools));
+	pool_of(&pools, M2, (const uint64_t[]){ 100, 100 }, (const uint64_t[]){ 40, 100 }, 2);
+	pool_of(&pools, G1, (const uint64_t[]){ 2, 0 }, (const uint64_t[]){ 1, 0 }, 2);
+	plan_of(&p, 2, true, v, ps, 2);
+	snprintf(g[0].name, sizeof(g[0].name), "other");
+	g[0].pid = 11;
+	g[0].pages[0][0] = 60;
+	snprintf(g[1].name, sizeof(g[1].name), "db");
+	g[1].pid = 10;
+	g[1].pages[1][0] = 1;
+	assert_int_equal(hp_usage_compute(&pools, &p, g, 2, &u, &b), 0);
+	assert_int_equal(u.guest_vm[0], -1);
+	assert_int_equal(u.guest_vm[1], 1);
+	assert_false(u.running[0]);
+	assert_true(u.running[1]);
+	/* 2M node0 and node1 */
+	assert_true(u.cell[0][0].reserved == 100 && u.cell[0][0].in_use == 60);
+	assert_true(u.cell[0][0].by_guests == 60 && u.cell[0][0].unattributed == 0);
+	assert_true(u.cell[0][0].free == 40 && u.cell[0][0].held == 0);
+	assert_true(u.cell[0][0].unplanned == 40);
+	assert_true(u.cell[0][1].free == 100 && u.cell[0][1].held == 64);
+	assert_true(u.cell[0][1].unplanned == 36);
+	assert_true(u.total[0].held == 64 && u.total[0].unplanned == 76);
+	/* 1G node0 */
+	assert_true(u.cell[1][0].reserved == 2 && u.cell[1][0].in_use == 1);
+	assert_true(u.cell[1][0].by_guests == 1 && u.cell[1][0].held == 0);
+	assert_true(u.cell[1][0].unplanned == 1);
+	/* web backed on node1, db running on what it maps */
+	assert_true(b.vms[0].got == 64 && b.vms[0].node[1] == 64 && !b.vms[0].short_pages);
+	assert_true(b.vms[1].got == 1 && b.vms[1].node[0] == 1 && !b.vms[1].short_pages);
+	assert_int_equal(b.nr_short, 0);
+	hp_backing_free(&b);
+	hp_usage_free(&u);
+
+	/* the unplanned guest takes 40 more on node1 too: web finds 40 + 60, no node holds its
+	 * 64 whole: it takes node1's 60 and node0's 4 (most left first) */
+	g[0].pages[0][1] = 40;
+	pools.pools[0].nodes[1].free = 60;
+	assert_int_equal(hp_usage_compute(&pools, &p, g, 2, &u, &b), 0);
+	assert_true(b.vms[0].got == 64 && b.vms[0].node[1] == 60 && b.vms[0].node[0] == 4);
+	/* and all 100 of node0: node0 has none left, node1 60: web short by 4 */
+	hp_backing_free(&b);
+	hp_usage_free(&u);
+	g[0].pages[0][0] = 100;
+	assert_int_equal(hp_usage_compute(&pools, &p, g, 2, &u, &b), 0);
+	assert_true(b.vms[0].got == 60 && b.vms[0].short_pages == 4);
+	assert_int_equal(b.nr_short, 1);
+	hp_backing_free(&b);
+	hp_usage_free(&u);
+
+	/* nothing planned: all free pages are unplanned */
+	assert_int_equal(hp_usage_compute(&pools, NULL, g, 2, &u, &b), 0);
+	assert_true(u.cell[0][1].unplanned == u.cell[0][1].free && u.cell[0][1].held == 0);
+	hp_usage_free(&u);
+	hp_backing_free(&b);
+	hp_plan_free(&p);
+	free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_records_text),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_records_from_plan),
+		cmocka_unit_test(test_usage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

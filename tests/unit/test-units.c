@@ -77,13 +77,19 @@ static struct hp_karch x86(bool gb)
 	return a;
 }
 
-static void decide(const char *cmdline, bool gb, bool plan, bool strict, struct hp_units *u)
+static void decide_planned(const char *cmdline, bool gb, const uint64_t *planned, size_t nr_planned,
+			   bool plan, bool strict, struct hp_units *u)
 {
 	struct hp_karch a = x86(gb);
 	struct hp_kreq req;
 
 	hp_kcmdline_simulate(cmdline, &a, &req);
-	assert_int_equal(hp_units_decide(&req, plan, strict, u), 0);
+	assert_int_equal(hp_units_decide(&req, planned, nr_planned, plan, strict, u), 0);
+}
+
+static void decide(const char *cmdline, bool gb, bool plan, bool strict, struct hp_units *u)
+{
+	decide_planned(cmdline, gb, NULL, 0, plan, strict, u);
 }
 
 static void test_decide(void **state)
@@ -148,6 +154,43 @@ static void test_decide(void **state)
 	assert_false(u.verify);
 }
 
+/* issue 15, item 3: every size the plan uses is mounted, pages at boot or not */
+static void test_decide_planned(void **state)
+{
+	const uint64_t both[] = { HP_GIB, 2 * HP_MIB, HP_GIB };
+	const uint64_t gb[] = { HP_GIB };
+	struct hp_units u;
+
+	(void)state;
+	/* no pool at boot (pages come at runtime): 1G mounted, 2M is this boot's default, at
+	 * systemd's /dev/hugepages */
+	decide_planned("root=/dev/sda1", true, both, 3, true, false, &u);
+	assert_int_equal(u.nr_mounts, 1);
+	assert_string_equal(u.mounts[0].unit, "dev-hugepages1G.mount");
+	assert_true(u.mounts[0].planned && !u.mounts[0].reserved);
+	assert_true(u.verify);
+	/* hugepages=0 for the planned size: still mounted */
+	decide_planned("hugepagesz=1G hugepages=0", true, gb, 1, true, false, &u);
+	assert_int_equal(u.nr_mounts, 1);
+	assert_string_equal(u.mounts[0].where, "/dev/hugepages1G");
+	/* this boot's default is 1G: the planned 2M gets /dev/hugepages2M, 1G none of ours */
+	decide_planned("default_hugepagesz=1G hugepagesz=1G hugepages=2", true, both, 3, true,
+		       false, &u);
+	assert_int_equal(u.nr_mounts, 1);
+	assert_string_equal(u.mounts[0].unit, "dev-hugepages2M.mount");
+	assert_true(u.mounts[0].planned && !u.mounts[0].reserved);
+	/* reserved at boot and planned: one unit, both said */
+	decide_planned("hugepagesz=1G hugepages=2", true, gb, 1, true, false, &u);
+	assert_int_equal(u.nr_mounts, 1);
+	assert_true(u.mounts[0].planned && u.mounts[0].reserved);
+	/* the boot's sizes and the plan's together, ascending */
+	decide_planned("default_hugepagesz=1G hugepagesz=1G hugepages=2", true,
+		       (const uint64_t[]){ 32 * HP_MIB, 2 * HP_MIB }, 2, true, false, &u);
+	assert_int_equal(u.nr_mounts, 2);
+	assert_string_equal(u.mounts[0].unit, "dev-hugepages2M.mount");
+	assert_string_equal(u.mounts[1].unit, "dev-hugepages32M.mount");
+}
+
 static void test_texts(void **state)
 {
 	struct hp_units u;
@@ -168,6 +211,10 @@ static void test_texts(void **state)
 				  "ConditionVirtualization=!private-users\n"));
 	assert_non_null(
 		strstr(t, "\nConditionPathExists=/sys/kernel/mm/hugepages/hugepages-1048576kB\n"));
+	/* libvirt reads the mounts once, when it starts: before it */
+	assert_non_null(strstr(t, "\nBefore=libvirtd.service virtqemud.service\n"));
+	assert_non_null(
+		strstr(t, "# for the 1G pages this boot's kernel command line reserves.\n"));
 	free(t);
 
 	assert_int_equal(hp_unit_verify_dropin_text(&u, &t), 0);
@@ -191,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unit_names),
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_decide_planned),
 		cmocka_unit_test(test_texts),
 	};
 

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The running guests and the huge pages each maps: every libvirt QEMU with a pid file and a
+ * status file in /run/libvirt/qemu (NAME.pid and NAME.xml, written while the domain runs;
+ * driver.pid is libvirtd's own and has no status file), and per size and node
+ * the pages of its hugetlbfs mappings from /proc/PID/numa_maps ("huge" mappings, N<node>=
+ * pages of kernelpagesize_kB: core/numamaps.h). Everything beneath a root (sys/root.h), so
+ * status runs on fixture trees.
+ */
+#ifndef HP_SYS_GUESTS_H
+#define HP_SYS_GUESTS_H
+
+#include <stddef.h>
+
+#include "core/pools.h"
+#include "core/usage.h"
+
+/*
+ * hp_guests_read - the guests (malloc'd array in *out, sorted by name; none: NULL and 0),
+ * their pages by pools->pools[] index. A pid file that does not hold a pid, or whose process
+ * is gone (a crash leaves it), is skipped; one whose numa_maps cannot be read (not root) is
+ * named in note with why (note "" when all were read). No /run/libvirt/qemu: 0 guests.
+ * 0 or -errno (-ENOMEM; the directory unreadable).
+ */
+int hp_guests_read(const char *root, const struct hp_pools *pools, struct hp_guest **out, size_t *n,
+		   char *note, size_t notelen);
+
+#endif
