@@ -119,7 +119,7 @@ t_eq "per node: pool, vmemmap, dynamic, dynamic vmemmap, ordinary" \
 	"0:8589934592,134217728,0,0,2147483648 1:0,0,6442450944,100663296,4294967296" \
 	"$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join("%d:%d,%d,%d,%d,%d" % (n["node"], n["pool"], n["vmemmap"], n["dynamic"], n["dynamic_vmemmap"], n["ordinary"]) for n in d["nodes"]))' "$T_TMP/plan.json")"
 t_eq "only the static VM is on the kernel command line" \
-	"default_hugepagesz=1G hugepagesz=1G hugepages=0:8" \
+	"hugepagesz=1G hugepages=0:8" \
 	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kernel_args"].rsplit(" ", 1)[0])' "$T_TMP/plan.json")"
 t_eq "backings and dynamic pages per node" "db:static: desk:dynamic:1/2048 game:dynamic:1/1024 svc:transparent:" \
 	"$(python3 -c 'import json,sys; print(" ".join("%s:%s:%s" % (v["name"], v["backing"], ",".join("%d/%d" % (p["node"], p["pages"]) for p in v["node_pages"] if p["pages"])) for v in json.load(open(sys.argv[1]))["vms"]))' "$T_TMP/plan.json")"

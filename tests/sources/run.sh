@@ -65,7 +65,7 @@ t_eq "an override's Backing=static beats DefaultBacking=dynamic, and is named" \
 	"cache:static:PageSize= Backing=|db1:dynamic:" \
 	"$(jq_ "$T_TMP/lvs.json" '"|".join("%s:%s:%s" % (v["name"], v["backing"], v["override_keys"]) for v in sorted(d["vms"], key=lambda v: v["name"]) if v["huge_pages"])')"
 # the one static page goes where most is left after the reserve: node 1 (30.4G against 15.2G)
-t_grep "... and only cache is on the command line" '"kernel_args": "default_hugepagesz=1G hugepagesz=1G hugepages=1:1 hugeplan' "$T_TMP/lvs.json"
+t_grep "... and only cache is on the command line" '"kernel_args": "hugepagesz=1G hugepages=1:1 hugeplan' "$T_TMP/lvs.json"
 printf '[VM]\nPageSize=1G\nInstances=2\n' >"$r/etc/hugeplan/vms.d/cache.conf"
 "$HP" plan --root "$r" >"$T_TMP/lvi.out" 2>&1
 t_eq "an imported dynamic VM with Instances=2: exit 2" 2 $?
