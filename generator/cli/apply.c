@@ -124,6 +124,7 @@ struct inputs {
 	int proc_err;
 	const char *toks[HP_MAX_TOKENS];
 	char summary[512];
+	char sizes[160]; /* hp_plan_mount_sizes() */
 	char cmd[CMD_MAX];
 	struct hp_recs recs; /* the plan's per-VM records */
 	struct hp_kreq boot; /* this boot's command line, for its hugeplan.plan= */
@@ -335,6 +336,7 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 			g->current = NULL;
 	}
 	plan_summary(&l->plan, g->summary, sizeof(g->summary));
+	hp_plan_mount_sizes(&l->plan, g->sizes, sizeof(g->sizes));
 	if (hp_recs_from_plan(&l->plan, o->cli.root, &g->recs) < 0) {
 		bootcfg_error(o, "out of memory");
 		return EXIT_ERROR;
@@ -351,6 +353,7 @@ static int gather(const struct bootcfg_opts *o, const struct hp_loaded *l, struc
 		.cmdline = l->cmdline,
 		.plan_id = l->args.plan_id,
 		.summary = g->summary,
+		.sizes = g->sizes,
 		.recs = &g->recs,
 		.boot_id = g->boot.plan_id,
 		.bls = bl == HP_BL_BLS ? &g->bls_in : NULL,

@@ -294,6 +294,7 @@ bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, boo
 	snprintf(st->tokens, sizeof(st->tokens), "%s", in->cmdline);
 	snprintf(st->plan_id, sizeof(st->plan_id), "%s", in->plan_id);
 	snprintf(st->summary, sizeof(st->summary), "%s", in->summary);
+	snprintf(st->sizes, sizeof(st->sizes), "%s", in->sizes ? in->sizes : "");
 	snprintf(st->update_note, sizeof(st->update_note), "%s", note);
 	st->created_file = a->change.created || (old && old->created_file &&
 						 (streq(old->bootloader, st->bootloader) ||
@@ -317,9 +318,9 @@ bool hp_apply_record(const struct hp_apply_in *in, const struct hp_apply *a, boo
 	if (old && !changed && streq(old->tokens, st->tokens) &&
 	    streq(old->bootloader, st->bootloader) && streq(old->file, st->file) &&
 	    old->update == st->update && old->created_file == st->created_file &&
-	    hp_recs_equal(&old->vms, &st->vms) && streq(old->booted_plan, st->booted_plan) &&
-	    hp_recs_equal(&old->booted, &st->booted) && streq(old->boot, st->boot) &&
-	    streq(old->entry_token, st->entry_token)) {
+	    streq(old->sizes, st->sizes) && hp_recs_equal(&old->vms, &st->vms) &&
+	    streq(old->booted_plan, st->booted_plan) && hp_recs_equal(&old->booted, &st->booted) &&
+	    streq(old->boot, st->boot) && streq(old->entry_token, st->entry_token)) {
 		snprintf(st->applied, sizeof(st->applied), "%s", old->applied);
 		return false;
 	}

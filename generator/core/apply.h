@@ -158,6 +158,7 @@ struct hp_apply_in {
 	const char *cmdline;	       /* the tokens joined by spaces */
 	const char *plan_id;
 	const char *summary; /* the pools in words, for the state */
+	const char *sizes;   /* hp_plan_mount_sizes(), for the state; NULL: "" */
 	struct hp_update_opts update;
 	const struct hp_recs *recs; /* the plan's per-VM records; NULL: none */
 	const char *boot_id; /* hugeplan.plan= of this boot's command line, "" or NULL none */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,42 @@ bool hp_plan_pve_nokeep(const struct hp_plan *plan, const struct hp_vm_plan *vp)
 
 	return v->source == HP_SRC_PROXMOX && !v->not_huge && !v->keephugepages &&
 	       hp_plan_has_static(plan);
+}
+
+void hp_plan_mount_sizes(const struct hp_plan *plan, char *buf, size_t len)
+{
+	uint64_t sizes[HP_MAX_SIZES];
+	size_t n = 0, at = 0;
+
+	for (size_t i = 0; i < plan->nr_vms; i++) {
+		const struct hp_vm_plan *v = &plan->vms[i];
+
+		if (v->backing == HP_BACKING_TRANSPARENT)
+			continue;
+		for (size_t k = 0; k < v->nr_parts; k++) {
+			uint64_t s = v->parts[k].size;
+			size_t j = 0;
+
+			while (j < n && sizes[j] < s)
+				j++;
+			if ((j < n && sizes[j] == s) || n == HP_MAX_SIZES || !s)
+				continue;
+			memmove(&sizes[j + 1], &sizes[j], (n - j) * sizeof(sizes[0]));
+			sizes[j] = s;
+			n++;
+		}
+	}
+	if (len)
+		buf[0] = '\0';
+	for (size_t j = 0; j < n && at < len; j++) {
+		int w = snprintf(buf + at, len - at, "%s%" PRIu64, j ? "," : "", sizes[j] >> 10);
+
+		if (w < 0 || (size_t)w >= len - at) {
+			buf[at] = '\0';
+			break;
+		}
+		at += (size_t)w;
+	}
 }
 
 void hp_plan_free(struct hp_plan *plan)

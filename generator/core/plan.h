@@ -157,6 +157,13 @@ int hp_plan_compute(const struct hp_host *host, const struct hp_settings *set,
 		    struct hp_plan *plan, struct hp_diag *err);
 void hp_plan_free(struct hp_plan *plan);
 
+/*
+ * hp_plan_mount_sizes - every page size the plan's VMs use, static or dynamic (a transparent
+ * VM uses none), ascending, in kB and comma-separated ("2048,1048576"; "" none), into buf:
+ * apply records it so that the generator mounts each size at boot without reading the VMs.
+ */
+void hp_plan_mount_sizes(const struct hp_plan *plan, char *buf, size_t len);
+
 /* hp_vmemmap_cost - bytes of struct page behind one huge page of that size. */
 uint64_t hp_vmemmap_cost(uint64_t page_size, bool free_vmemmap);
 

@@ -28,9 +28,9 @@ static bool one_line(const char *v)
 
 int hp_state_render(const struct hp_state *s, char **out)
 {
-	const char *vals[] = { s->bootloader,  s->file,	      s->tokens,      s->plan_id,
-			       s->summary,     s->applied,    s->update_note, s->boot,
-			       s->entry_token, s->booted_plan };
+	const char *vals[] = { s->bootloader,  s->file,	       s->tokens,      s->plan_id,
+			       s->summary,     s->applied,     s->update_note, s->boot,
+			       s->entry_token, s->booted_plan, s->sizes };
 	struct hp_text t = HP_TEXT_INIT;
 
 	for (size_t i = 0; i < ARRAY_SIZE(vals); i++)
@@ -44,6 +44,8 @@ int hp_state_render(const struct hp_state *s, char **out)
 		"update=%s\nupdate_note=%s\ncreated_file=%s\n",
 		s->bootloader, s->file, s->tokens, s->plan_id, s->summary, s->applied,
 		update_name(s->update), s->update_note, s->created_file ? "yes" : "no");
+	if (s->sizes[0])
+		hp_text_printf(&t, "sizes=%s\n", s->sizes);
 	if (s->boot[0])
 		hp_text_printf(&t, "boot=%s\n", s->boot);
 	if (s->entry_token[0])
@@ -134,6 +136,8 @@ static int parse(const char *text, struct hp_state *out, unsigned *line, bool re
 				s.update = HP_UPDATE_PENDING;
 			else
 				s.update = HP_UPDATE_NONE;
+		} else if (KEY("sizes")) {
+			r = SET(s.sizes);
 		} else if (KEY("boot")) {
 			r = SET(s.boot);
 		} else if (KEY("entry_token")) {

@@ -16,6 +16,8 @@
  *   update=done | pending | none                 (grub.cfg regenerated after the write?)
  *   update_note=<what ran, or why not>
  *   created_file=yes | no                         (apply created the file, kernel-install)
+ *   sizes=2048,1048576                            (every page size the plan's VMs use, kB,
+ *                                                  pool at boot or not: the generator's mounts)
  *   boot=/boot                                    (bls: $BOOT, when there are entries)
  *   entry_token=<token>                           (bls: their entry token)
  *   vm=NAME SOURCE PAGES FILE                     (one per VM plan= places: core/vmrec.h)
@@ -53,6 +55,7 @@ struct hp_state {
 	enum hp_update_state update;
 	char update_note[2048];
 	bool created_file;
+	char sizes[160];       /* "" none, or before sizes= was written */
 	char boot[256];	       /* "" unless bls */
 	char entry_token[128]; /* "" unless bls */
 	/* since issue 14: per-VM records (malloc'd: hp_state_free()) */

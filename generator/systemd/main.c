@@ -93,11 +93,14 @@ static void add_planned(struct gen *g, uint64_t size)
 }
 
 /*
- * Whether apply recorded a plan that reserves something (its tokens): on a libvirt or Proxmox
- * host the VMs are not in vms.d, and their definitions are not parsed here (no XML at boot:
- * the decision stays the command line's and apply's state's). Only the state's head is read,
- * not its per-VM records; the sizes its tokens reserve get their mounts. An unreadable state
- * enables the service: status says why.
+ * Whether apply recorded a plan that reserves something (its tokens), and the page sizes its
+ * VMs use, pool at boot or not (its sizes=, and the sizes its tokens reserve): each gets its
+ * mount. The decision is the command line's and apply's state's, never the inventory's
+ * (vms.d, libvirt's or Proxmox's definitions are not read at boot: a thousand VM files would
+ * cost more than everything else here, and XML has no place in a generator). A plan written
+ * but never applied is none: nothing is in the boot loader to verify, and `hugeplan apply`
+ * records the sizes to mount. Only the state's head is read, not its per-VM records. An
+ * unreadable state enables the service: status says why.
  */
 static bool applied_plan(struct gen *g)
 {
@@ -122,7 +125,17 @@ static bool applied_plan(struct gen *g)
 						add_planned(g, req->pools[i].size);
 				free(req);
 			}
-			return st.tokens[0] != '\0';
+			for (const char *q = st.sizes; *q;) {
+				char *end;
+				unsigned long long kb = strtoull(q, &end, 10);
+
+				if (end == q)
+					break;
+				if (kb <= UINT64_MAX >> 10)
+					add_planned(g, (uint64_t)kb << 10);
+				q = *end == ',' ? end + 1 : end;
+			}
+			return st.tokens[0] != '\0' || st.sizes[0] != '\0';
 		}
 	}
 	if (r == -EINVAL)
@@ -138,10 +151,10 @@ static bool applied_plan(struct gen *g)
 }
 
 /*
- * Strict=, whether a VM is planned and the page sizes the enabled VMs use (each gets its
- * mount, pool at boot or not). [Host] is read first and alone: a broken vms.d file must not
- * lose Strict=. A configuration that cannot be read enables the service: hugeplan status then
- * says why; the mounts are then this boot's command line's only.
+ * Strict= from the [Host] settings; whether a plan exists and the sizes to mount from apply's
+ * state. Only [Host] is read: a broken vms.d file is plan's and status's to report, not the
+ * boot's. A configuration that cannot be read enables the service: hugeplan status then says
+ * why.
  */
 static void read_config(struct gen *g)
 {
@@ -165,30 +178,6 @@ static void read_config(struct gen *g)
 	g->strict = cfg.host.strict;
 	hp_config_free(&cfg);
 	g->plan_exists = applied_plan(g);
-
-	o.host_only = false;
-	r = hp_config_load_opts(g->root, NULL, &o, &cfg, &d);
-	if (r < 0) {
-		log_diag(GEN_LOG_WARNING, &d,
-			 "mounts for this boot's command line only; " HP_VERIFY_UNIT
-			 " enabled to report it");
-		g->plan_exists = true;
-		return;
-	}
-	for (size_t i = 0; i < cfg.nr_vms; i++) {
-		const struct hp_vm *v = &cfg.vms[i];
-
-		/* a vms.d file without Memory= overrides an imported VM: no VM of its own */
-		if (!v->enabled || !v->memory)
-			continue;
-		g->plan_exists = true;
-		/* the planner's rule: PageSize=, else DefaultPageSize=, else the largest size */
-		add_planned(g, v->page_size	       ? v->page_size
-			       : cfg.host.default_page ? cfg.host.default_page
-			       : g->host.nr_sizes      ? g->host.sizes[g->host.nr_sizes - 1]
-						       : 0);
-	}
-	hp_config_free(&cfg);
 }
 
 static void write_text(const struct gen *g, const char *rel, int (*render)(char **), char *ready)

@@ -133,6 +133,22 @@ else
 	t_ok "no XML at boot: the generator does not link libxml2"
 fi
 
+# No inventory at boot: with VMs in vms.d and no pool, the generator opens nothing under vms.d
+# (strace sees every open; issue 20), only the [Host] settings and apply's state.
+gw=$T_TMP/cases/plan-no-pool
+rm -rf "$gw/out" && mkdir -p "$gw/out"
+run_gen "$gw/root" strace -f -qq -e trace=open,openat,openat2 -o "$T_TMP/gen-vms.strace" "$G" \
+	"$gw/out" >/dev/null 2>&1
+t_grep "no inventory at boot: strace saw the generator look for apply's state" \
+	"var/lib/hugeplan/applied" "$T_TMP/gen-vms.strace"
+t_grep "no inventory at boot: strace saw the generator read hugeplan.conf's directory" \
+	"etc/hugeplan" "$T_TMP/gen-vms.strace"
+if grep -q 'vms\.d' "$T_TMP/gen-vms.strace"; then
+	t_fail "no inventory at boot: nothing opened under vms.d" "$(grep 'vms\.d' "$T_TMP/gen-vms.strace")"
+else
+	t_ok "no inventory at boot: nothing opened under vms.d"
+fi
+
 # systemd-analyze verify, in a private root: a copy of this machine's systemd units, the
 # shipped units (hugeplan-verify.service where the generator's link points, and the metrics
 # service and timer), the hugeplan binary

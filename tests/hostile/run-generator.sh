@@ -1,10 +1,11 @@
 #!/bin/sh
 # The systemd generator over the hostile configuration corpus: it runs at every boot, so it
 # must never fail one. For each case laid out as the root's /etc/hugeplan, with a command line
-# that reserves nothing (so that the generator reads vms.d too): exit status 0 within 10 s
-# (a FIFO must not stall it), nothing on stdout, every stderr line its own, and whatever it
-# reports about the configuration is the case's own message (it does not plan, so errors the
-# planner finds are not its to report).
+# that reserves nothing: exit status 0 within 10 s (a FIFO must not stall it), nothing on
+# stdout, every stderr line its own, and whatever it reports about the configuration is the
+# case's own message (it does not plan, so errors the planner finds are not its to report).
+# It reads the [Host] settings only, never vms.d (whether a plan exists is apply's state's
+# answer, issue 20): a case whose broken file is in vms.d must be met with silence.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=tests/hostile/corpus.sh
@@ -18,7 +19,7 @@ if [ ! -x "$G" ]; then
 	exit 0
 fi
 
-n=0 reported=0
+n=0 reported=0 host=0
 for c in $(hostile_cases); do
 	n=$((n + 1))
 	root=$T_TMP/case-$n/root
@@ -46,7 +47,16 @@ for c in $(hostile_cases); do
 	[ "$rc" = 0 ] || bad="exit $rc"
 	[ -s "$T_TMP/stdout" ] && bad="$bad, output on stdout"
 	grep -qv '^hugeplan-generator: ' "$T_TMP/stderr" && bad="$bad, a stderr line not its own"
-	if grep -q 'configuration\|/etc/hugeplan' "$T_TMP/stderr"; then
+	case $want in
+	*/vms.d/*) invms=1 ;;
+	*)
+		invms=
+		host=$((host + 1))
+		;;
+	esac
+	if [ -n "$invms" ] && [ -s "$T_TMP/stderr" ]; then
+		bad="$bad, a message about vms.d, which it must not read"
+	elif grep -q 'configuration\|/etc/hugeplan' "$T_TMP/stderr"; then
 		if grep -qF "hugeplan-generator: $want; " "$T_TMP/stderr"; then
 			reported=$((reported + 1))
 		else
@@ -59,10 +69,10 @@ for c in $(hostile_cases); do
 		t_fail "generator: hostile $c: ${bad#, }" "want: $want" "got:  $(cat "$T_TMP/stderr")"
 	fi
 done
-# most cases are errors in files the generator reads: it must have told them
-if [ "$reported" -ge 100 ]; then
-	t_ok "generator: $reported of $n cases reported with their exact message"
+# most cases outside vms.d are errors in files the generator reads: it must have told them
+if [ "$host" -gt 0 ] && [ "$reported" -ge $((host * 2 / 3)) ]; then
+	t_ok "generator: $reported of the $host cases outside vms.d (of $n) reported with their exact message"
 else
-	t_fail "generator: only $reported of $n cases reported with their exact message"
+	t_fail "generator: only $reported of the $host cases outside vms.d (of $n) reported with their exact message"
 fi
 t_done

@@ -66,11 +66,14 @@ trap 'stop_all; t_cleanup' EXIT
 
 # --- 1. the generator's units for the plan ------------------------------------------------------
 R=$T_TMP/root
-cp -R "$TOP/tests/fixtures/one-node-32g" "$R"
+t_image "$R" one-node-32g 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"'
 mkdir -p "$R/etc/hugeplan/vms.d" "$T_TMP/gen/n" "$T_TMP/gen/e" "$T_TMP/gen/l"
 chmod -R go-w "$R"
 printf '[VM]\nMemory=128M\nPageSize=2M\n' >"$R/etc/hugeplan/vms.d/small2m.conf"
 printf '[VM]\nMemory=1G\nPageSize=1G\n' >"$R/etc/hugeplan/vms.d/small1g.conf"
+# the generator reads no VM: apply records the sizes the plan uses (this boot has no pool yet)
+"$B/hugeplan" apply --root "$R" --no-update >"$T_TMP/apply.out" 2>&1
+t_grep "apply records every size the plan uses" '^sizes=2048,1048576$' "$R/var/lib/hugeplan/applied"
 env -u SYSTEMD_SCOPE -u SYSTEMD_LOG_LEVEL HUGEPLAN_ROOT="$R" "$HG" "$T_TMP/gen/n" \
 	"$T_TMP/gen/e" "$T_TMP/gen/l" 2>"$T_TMP/gen.err"
 t_eq "generator: the 1G mount for a plan with no pages at boot (2M is /dev/hugepages)" \

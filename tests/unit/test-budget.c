@@ -259,9 +259,10 @@ static void test_no_boot_pool(void **state)
 {
 	struct hp_host h;
 	struct hp_settings s;
-	struct hp_vm v;
+	struct hp_vm v, vms[4];
 	struct hp_plan p;
 	struct hp_diag d;
+	char buf[64];
 
 	(void)state;
 	memset(&h, 0, sizeof(h));
@@ -288,6 +289,39 @@ static void test_no_boot_pool(void **state)
 	assert_int_equal(p.nr_warnings, 1);
 	assert_non_null(strstr(p.warnings[0], "big: Backing=dynamic with 1G pages"));
 	assert_int_equal(p.vms[0].node_pages[0], 16);
+	/* no pool at boot, but apply records the size, for the generator's mount */
+	hp_plan_mount_sizes(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "1048576");
+	hp_plan_free(&p);
+
+	/* static 2M, dynamic 1G, transparent (no size): both sizes, ascending, once each */
+	memset(vms, 0, sizeof(vms));
+	for (size_t i = 0; i < ARRAY_SIZE(vms); i++) {
+		snprintf(vms[i].name, sizeof(vms[i].name), "vm%zu", i);
+		vms[i].memory = 4 * G1;
+		vms[i].instances = 1;
+		vms[i].enabled = true;
+		vms[i].backing_set = true;
+	}
+	vms[0].page_size = G1;
+	vms[0].backing = HP_BACKING_DYNAMIC;
+	vms[1].page_size = M2;
+	vms[1].backing = HP_BACKING_STATIC;
+	vms[2].backing = HP_BACKING_TRANSPARENT;
+	vms[3].page_size = M2;
+	vms[3].backing = HP_BACKING_STATIC;
+	assert_int_equal(hp_plan_compute(&h, &s, vms, ARRAY_SIZE(vms), NULL, &p, &d), 0);
+	hp_plan_mount_sizes(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "2048,1048576");
+	/* a buffer too small for the second size keeps the first whole */
+	hp_plan_mount_sizes(&p, buf, 8);
+	assert_string_equal(buf, "2048");
+	hp_plan_free(&p);
+
+	/* only transparent VMs: nothing to mount */
+	assert_int_equal(hp_plan_compute(&h, &s, &vms[2], 1, NULL, &p, &d), 0);
+	hp_plan_mount_sizes(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "");
 	hp_plan_free(&p);
 }
 

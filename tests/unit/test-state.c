@@ -24,6 +24,7 @@ static void fill(struct hp_state *s)
 	s->update = HP_UPDATE_PENDING;
 	strcpy(s->update_note, "not running update-grub: --no-update");
 	s->created_file = false;
+	strcpy(s->sizes, "2048,1048576");
 }
 
 static void test_render_format(void **state)
@@ -43,7 +44,7 @@ static void test_render_format(void **state)
 	assert_non_null(strstr(text, "\nplan=00112233aabbccdd\n"));
 	assert_non_null(strstr(text, "\napplied=2026-01-02T03:04:05Z\n"));
 	assert_non_null(strstr(text, "\nupdate=pending\n"));
-	assert_non_null(strstr(text, "\ncreated_file=no\n"));
+	assert_non_null(strstr(text, "\ncreated_file=no\nsizes=2048,1048576\n"));
 	free(text);
 }
 
@@ -127,11 +128,12 @@ static void test_records(void **state)
 	add_rec(&s.booted, "db1 libvirt 1048576:0:1 /etc/libvirt/qemu/db1.xml");
 	assert_int_equal(hp_state_render(&s, &text), 0);
 	/* the records last, in the documented form */
-	assert_non_null(strstr(text,
-			       "\ncreated_file=no\nvm=db1 libvirt 1048576:0:2,2048:-:256 "
-			       "/etc/libvirt/qemu/db1.xml\nvm=web files 2048:-:1024 "
-			       "/etc/hugeplan/vms.d/web.conf\nbooted_plan=ffeeddccbbaa9988\n"
-			       "booted_vm=db1 libvirt 1048576:0:1 /etc/libvirt/qemu/db1.xml\n"));
+	assert_non_null(strstr(
+		text,
+		"\ncreated_file=no\nsizes=2048,1048576\nvm=db1 libvirt 1048576:0:2,2048:-:256 "
+		"/etc/libvirt/qemu/db1.xml\nvm=web files 2048:-:1024 "
+		"/etc/hugeplan/vms.d/web.conf\nbooted_plan=ffeeddccbbaa9988\n"
+		"booted_vm=db1 libvirt 1048576:0:1 /etc/libvirt/qemu/db1.xml\n"));
 	assert_int_equal(hp_state_parse(text, &back, NULL), 0);
 	assert_true(hp_recs_equal(&s.vms, &back.vms));
 	assert_true(hp_recs_equal(&s.booted, &back.booted));
