@@ -140,8 +140,10 @@ FORCE:
 # kept its objects, and the next build linked them as they were. The stamp is rewritten
 # while the Makefile is read, and only when the text differs; make -n writes nothing and
 # shows the objects it would rebuild.
+# the verifier's own objects' extra flags (below, issue 20) are part of the compile line too
+VERIFY_CFLAGS ?= -fno-asynchronous-unwind-tables -fno-unwind-tables
 FLAGS_STAMP := $(B)/flags.stamp
-COMPILE_TEXT := $(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS)
+COMPILE_TEXT := $(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(VERIFY_CFLAGS)
 ifneq ($(file <$(FLAGS_STAMP)),$(COMPILE_TEXT))
 ifeq ($(findstring n,$(firstword -$(MAKEFLAGS))),)
 $(shell mkdir -p $(B))
@@ -209,10 +211,9 @@ VERIFY_LDFLAGS := -Wl,--gc-sections -Wl,-z,noseparate-code
 # dracut strips debug information only (strip -g): the local symbols stay, 2 KiB of names of
 # static functions that nothing at boot looks up (the build's -g has them for debuggers)
 VERIFY_LDFLAGS += -Wl,--discard-all
-VERIFY_CFLAGS ?= -fno-asynchronous-unwind-tables -fno-unwind-tables
 vobj = $(patsubst %.c,$(B)/obj-verify/%.o,$(1))
 VERIFY_LIB_OBJS := $(call vobj,$(SYS_SRCS) $(CORE_SRCS))
-$(B)/obj-verify/%.o: %.c
+$(B)/obj-verify/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I$(B)/gen $(CFLAGS) $(VERIFY_CFLAGS) -c -o $@ $<
 $(B)/obj-verify/generator/core/grub-snippet.o: $(GEN_SNIPPET)
