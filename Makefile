@@ -139,8 +139,8 @@ FORCE:
 # folder once filled with other flags (the package build's hardening, an -O0 debug build)
 # kept its objects, and the next build linked them as they were. The stamp is rewritten
 # while the Makefile is read, and only when the text differs; make -n writes nothing and
-# shows the objects it would rebuild.
-# the verifier's own objects' extra flags (below, issue 20) are part of the compile line too
+# shows the objects it would rebuild. The verifier's own objects' extra flags (below, issue
+# 20) are part of that compile line, so they are set here.
 VERIFY_CFLAGS ?= -fno-asynchronous-unwind-tables -fno-unwind-tables
 FLAGS_STAMP := $(B)/flags.stamp
 COMPILE_TEXT := $(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(VERIFY_CFLAGS)

@@ -43,7 +43,7 @@ struct gen {
 	struct hp_karch arch;
 	struct hp_kreq req;
 	struct hp_units units;
-	uint64_t planned[HP_MAX_SIZES]; /* the page sizes the enabled VMs use */
+	uint64_t planned[HP_MAX_SIZES]; /* the sizes apply's plan uses (its sizes= and tokens) */
 	size_t nr_planned;
 	bool strict, plan_exists;
 };
