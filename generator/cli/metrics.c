@@ -96,6 +96,8 @@ static int render(const struct hp_cli *o, char **text, size_t *len)
 			in.backing = s->backed ? &s->back : NULL;
 		}
 		in.applied_id = s->have_state ? s->state.plan_id : NULL;
+		in.guests = s->guests;
+		in.nr_guests = s->nr_guests;
 	}
 	r = hp_metrics_render(&in, text, len);
 	if (r < 0)

@@ -186,7 +186,8 @@ static int print_guests(const struct status *s)
 {
 	// clang-format off
 	static const struct hp_column cols[] = {
-		{ "GUEST", 0 }, { "PID", SCOLS_FL_RIGHT }, { "PLANNED", 0 }, { "HUGE PAGES", 0 },
+		{ "GUEST", 0 }, { "PID", SCOLS_FL_RIGHT }, { "SOURCE", 0 }, { "PLANNED", 0 },
+		{ "HUGE PAGES", 0 },
 	};
 	// clang-format on
 	struct libscols_table *t = hp_table_new(NULL, cols, ARRAY_SIZE(cols));
@@ -203,9 +204,14 @@ static int print_guests(const struct status *s)
 		scols_line_set_data(ln, 0, esc);
 		snprintf(buf, sizeof(buf), "%ld", s->guests[g].pid);
 		scols_line_set_data(ln, 1, buf);
-		scols_line_set_data(ln, 2, s->usage.guest_vm[g] >= 0 ? "yes" : "no");
+		if (s->guests[g].source == HP_SRC_PROXMOX)
+			snprintf(buf, sizeof(buf), "proxmox %s", s->guests[g].vmid);
+		else
+			snprintf(buf, sizeof(buf), "libvirt");
+		scols_line_set_data(ln, 2, buf);
+		scols_line_set_data(ln, 3, s->usage.guest_vm[g] >= 0 ? "yes" : "no");
 		guest_pages(s, &s->guests[g], buf, sizeof(buf));
-		scols_line_set_data(ln, 3, buf);
+		scols_line_set_data(ln, 4, buf);
 	}
 	scols_print_table(t);
 	scols_unref_table(t);
@@ -306,7 +312,8 @@ int hp_status_print_human(const struct status *s)
 			return -ENOMEM;
 	}
 	if (s->nr_guests) {
-		printf("\nRunning guests (%s, their QEMU's numa_maps):\n", HP_P_LIBVIRT_QEMU_RUN);
+		printf("\nRunning guests (libvirt's %s, Proxmox VE's %s; their QEMU's numa_maps):\n",
+		       HP_P_LIBVIRT_QEMU_RUN, HP_P_PVE_RUN);
 		if (print_guests(s) < 0)
 			return -ENOMEM;
 	}
@@ -523,6 +530,11 @@ static void json_usage(struct hp_json *j, const struct status *s)
 		hp_json_object(j, NULL);
 		hp_json_str(j, "name", gu->name);
 		hp_json_i64(j, "pid", gu->pid);
+		hp_json_str(j, "source", hp_source_name(gu->source));
+		if (gu->source == HP_SRC_PROXMOX)
+			hp_json_u64(j, "vmid", strtoull(gu->vmid, NULL, 10));
+		else
+			hp_json_str(j, "vmid", NULL);
 		hp_json_bool(j, "planned", s->usage.guest_vm[g] >= 0);
 		hp_json_array(j, "pages");
 		for (size_t i = 0; i < s->pools.nr_pools; i++)

@@ -544,14 +544,11 @@ static int gather(struct status *s)
 	r = boot_check(s);
 	if (r < 0)
 		return r;
-	/* who maps the pool: libvirt's running guests (their QEMU's numa_maps) */
+	/* who maps the pool: libvirt's and Proxmox VE's running guests (their QEMU's numa_maps) */
 	r = hp_guests_read(s->o.root, &s->pools, &s->guests, &s->nr_guests, s->guests_note,
 			   sizeof(s->guests_note));
-	if (r == -ENOMEM)
-		return r;
 	if (r < 0)
-		snprintf(s->guests_note, sizeof(s->guests_note), "%s: %s", HP_P_LIBVIRT_QEMU_RUN,
-			 hp_strerror(r));
+		return r;
 	if (!s->planned) {
 		r = hp_usage_compute(&s->pools, NULL, s->guests, s->nr_guests, &s->usage, &s->back);
 		if (r < 0)

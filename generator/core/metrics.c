@@ -77,7 +77,7 @@ static const struct {
 	[F_RESERVED] = { "hugeplan_reserved_pages", "Pages the kernel holds in the persistent pool (nr_hugepages less surplus_hugepages), per size and node." },
 	[F_FREE] = { "hugeplan_free_pages", "Pages of the pool that are not in use (free_hugepages), per size and node." },
 	[F_SURPLUS] = { "hugeplan_surplus_pages", "Surplus pages (surplus_hugepages): allocated by overcommit beyond the persistent pool, per size and node." },
-	[F_IN_USE] = { "hugeplan_in_use_pages", "Pages in use (nr_hugepages less free_hugepages), per size and node, by owner; owner=unattributed: not attributed to a VM." },
+	[F_IN_USE] = { "hugeplan_in_use_pages", "Pages in use (nr_hugepages less free_hugepages), per size and node, by owner: owner=NAME, what the running guest NAME (libvirt domain, Proxmox VE VM) maps there, only where it maps pages; owner=unattributed, the rest (in use by no guest seen)." },
 	[F_UNPLANNED] = { "hugeplan_unplanned_pages", "Pages of the persistent pool that no planned VM is given (reserved for nobody), per size and node." },
 	[F_COMMITTED] = { "hugeplan_committed_pages", "Free pages already promised to mappings that have not touched them yet (resv_hugepages), per size." },
 	[F_OVERCOMMIT] = { "hugeplan_overcommit_pages", "The most surplus pages the kernel may add beyond the pool (nr_overcommit_hugepages), per size." },
@@ -399,6 +399,41 @@ static uint64_t pool_value(const struct hp_pool_node *n, enum fam f)
 	}
 }
 
+/*
+ * In use on one size (pools[] index i) and node, by owner: each running guest that maps pages
+ * there (guests of one name together: the input is sorted by name), then "unattributed", the
+ * rest (never below 0). A guest named "unattributed" is counted in that series, so no series
+ * is written twice.
+ */
+static void in_use(struct hp_text *o, const struct hp_metrics_in *in, size_t i,
+		   const struct hp_pool_node *n)
+{
+	uint64_t used = pool_value(n, F_IN_USE), named = 0;
+	uint64_t size = in->pools->pools[i].size;
+	struct labels l;
+
+	for (size_t g = 0; g < in->nr_guests && i < HP_MAX_SIZES && n->id < HP_MAX_NODES;) {
+		const char *name = in->guests[g].name;
+		uint64_t pages = 0;
+
+		for (; g < in->nr_guests && !strcmp(in->guests[g].name, name); g++)
+			pages += in->guests[g].pages[i][n->id];
+		if (!pages || !strcmp(name, "unattributed"))
+			continue;
+		named += pages;
+		start(&l);
+		label_size(&l, size);
+		label_u(&l, "node", n->id);
+		label(&l, "owner", name);
+		series_u(o, F_IN_USE, &l, pages);
+	}
+	start(&l);
+	label_size(&l, size);
+	label_u(&l, "node", n->id);
+	label(&l, "owner", "unattributed");
+	series_u(o, F_IN_USE, &l, used > named ? used - named : 0);
+}
+
 /* the pools per size and node, as sysfs counts them */
 static void pools(struct hp_text *o, const struct hp_metrics_in *in)
 {
@@ -411,11 +446,13 @@ static void pools(struct hp_text *o, const struct hp_metrics_in *in)
 			const struct hp_pool *p = &in->pools->pools[i];
 
 			for (size_t k = 0; k < p->nr_nodes; k++) {
+				if (cols[c] == F_IN_USE) {
+					in_use(o, in, i, &p->nodes[k]);
+					continue;
+				}
 				start(&l);
 				label_size(&l, p->size);
 				label_u(&l, "node", p->nodes[k].id);
-				if (cols[c] == F_IN_USE)
-					label(&l, "owner", "unattributed");
 				series_u(o, cols[c], &l, pool_value(&p->nodes[k], cols[c]));
 			}
 		}

@@ -15,11 +15,12 @@
  *
  * The names below are a stable interface (hugeplan(8), FLEETS). Later work fills in more
  * without renaming any:
- *   in use per VM       hugeplan_in_use_pages gets owner="planned_vm"/"unplanned_vm" series
- *                       beside owner="unattributed" (today every page in use is that), and
- *                       hugeplan_vm_in_use_pages{vm,size,node} for VMs with a problem;
- *                       hugeplan_held_pages{size,node} for pages held for planned VMs that
- *                       are not running
+ *   in use per guest    (done) hugeplan_in_use_pages{owner=NAME} for each running guest
+ *                       (in->guests: libvirt, Proxmox VE) on each size and node it maps
+ *                       pages on, guests of one name in one series, beside
+ *                       owner="unattributed" (the rest, never below 0; a guest named so is
+ *                       counted in it); later hugeplan_held_pages{size,node} for pages held
+ *                       for planned VMs that are not running
  *   dynamic backing     (done) hugeplan_planned_pages{backing="dynamic"} beside "static",
  *                       hugeplan_budget_dynamic_peak_bytes{node},
  *                       hugeplan_budget_ordinary_bytes{node}: only when the plan has dynamic
@@ -28,10 +29,11 @@
  *                       source="proxmox" beside "files" when those define a planned VM
  *
  * Cardinality is bounded by the host, not by time or by the number of VMs that are fine:
- * per-VM series exist only for VMs the pool cannot back. With S page sizes, N nodes and V VMs
- * of which X are short, the series are at most 19 + 4 S + 7 S N + 6 N + X, plus 3 per size
- * the command line names that the host does not have, plus 2 when libvirt or Proxmox VE define
- * planned VMs.
+ * per-VM series exist only for VMs the pool cannot back and for running guests, one per size
+ * and node a guest maps pages on (each stands for at least one page in use). With S page
+ * sizes, N nodes, V VMs of which X are short, and G such (guest, size, node) series, the
+ * series are at most 19 + 4 S + 7 S N + 6 N + X + G, plus 3 per size the command line names
+ * that the host does not have, plus 2 when libvirt or Proxmox VE define planned VMs.
  */
 #ifndef HP_METRICS_H
 #define HP_METRICS_H
@@ -44,6 +46,7 @@
 #include "core/plan.h"
 #include "core/pools.h"
 #include "core/stale.h"
+#include "core/usage.h"
 #include "core/verdict.h"
 
 /* What status concluded, as its exit status says it: 0 ok, 1 short or stale, 2 error. */
@@ -63,6 +66,8 @@ struct hp_metrics_in {
 	const struct hp_stale *stale;	/* with plan: this boot against today's plan */
 	const struct hp_backing *backing; /* with plan: the VMs the pool now backs */
 	const char *applied_id;		  /* apply's state's plan id; NULL: no state */
+	const struct hp_guest *guests;	  /* the running guests, sorted by name (sys/guests.h) */
+	size_t nr_guests;
 };
 
 /*

@@ -152,6 +152,14 @@
 #define HP_P_LIBVIRT_PID      "/run/libvirt/qemu/%s.pid"
 #define HP_P_LIBVIRT_STATUS   "/run/libvirt/qemu/%s.xml" /* a running domain's status */
 #define HP_P_NUMA_MAPS	      "/proc/%ld/numa_maps"
+/*
+ * Proxmox VE's QEMU pid files: qemu-server's pidfile_name() (PVE/QemuServer/Helpers.pm) is
+ * /var/run/qemu-server/VMID.pid, which its QEMU is given as -pidfile; /var/run is a link to
+ * /run on every PVE host (Debian), and the files are read there.
+ */
+#define HP_P_PVE_RUN	 "/run/qemu-server"
+#define HP_P_PVE_PID	 "/run/qemu-server/%s.pid"
+#define HP_P_PVE_PIDFILE "/var/run/qemu-server/%s.pid" /* as qemu-server spells it */
 
 /* The generator and the units it writes. */
 #define HP_P_HSTATE_DIR	     "/sys/kernel/mm/hugepages/hugepages-%llukB"

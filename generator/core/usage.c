@@ -22,6 +22,27 @@ static size_t pool_index(const struct hp_pools *pools, uint64_t size)
 	return SIZE_MAX;
 }
 
+/* the plan VM guest g is (core/usage.h), or -1 */
+static int guest_vm(const struct hp_plan *plan, const struct hp_guest *g)
+{
+	size_t nr_vms = plan ? plan->nr_vms : 0;
+
+	if (g->source == HP_SRC_PROXMOX)
+		for (size_t i = 0; i < nr_vms; i++) {
+			const struct hp_vm *v = plan->vms[i].vm;
+
+			if (v->source == HP_SRC_PROXMOX && !strcmp(v->source_id, g->vmid))
+				return (int)i;
+		}
+	for (size_t i = 0; i < nr_vms; i++) {
+		const struct hp_vm *v = plan->vms[i].vm;
+
+		if (v->source != HP_SRC_PROXMOX && !strcmp(g->name, v->name))
+			return (int)i;
+	}
+	return -1;
+}
+
 void hp_usage_free(struct hp_usage *u)
 {
 	free(u->guest_vm);
@@ -127,13 +148,11 @@ int hp_usage_compute(const struct hp_pools *pools, const struct hp_plan *plan,
 		return -ENOMEM;
 	}
 	for (size_t g = 0; g < nr_guests; g++) {
-		out->guest_vm[g] = -1;
-		for (size_t i = 0; i < nr_vms; i++)
-			if (!strcmp(guests[g].name, plan->vms[i].vm->name)) {
-				out->guest_vm[g] = (int)i;
-				out->running[i] = true;
-				break;
-			}
+		int i = guest_vm(plan, &guests[g]);
+
+		out->guest_vm[g] = i;
+		if (i >= 0)
+			out->running[i] = true;
 	}
 	if (plan) {
 		r = cover(pools, plan, guests, out, nr_guests, back);

@@ -15,12 +15,15 @@
  *   free       = free_hugepages; of it,
  *   held       = what the planned VMs that are not running are given of the free pages, and
  *   unplanned  = free - held: reserved for nobody.
- * A planned VM runs when a guest of its name runs (libvirt's /run/libvirt/qemu/NAME.pid); it is
- * then backed by what it maps and never short. The others are covered (core/backing.h, in
- * configuration order) from the persistent pool less what the running guests map: pages an
- * unplanned guest took are not there for them. Pages in use by no guest seen (unattributed: a
- * QEMU libvirt did not start may be one of theirs) are not taken away from them; what the
- * covering leaves is unplanned, up to the free pages.
+ * A planned VM runs when a guest of it runs: a Proxmox VE guest is the planned VM imported
+ * from Proxmox with its VMID (its source_id), else (a vms.d VM describing it) the one of its
+ * name; a libvirt guest (/run/libvirt/qemu/NAME.pid) the planned VM of its name that Proxmox
+ * did not define. It is then backed by what it maps and never short. The others are covered
+ * (core/backing.h, in configuration order) from the persistent pool less what the running
+ * guests map: pages an unplanned guest took are not there for them. Pages in use by no guest
+ * seen (unattributed: a QEMU neither libvirt nor qemu-server started may be one of theirs) are
+ * not taken away from them; what the covering leaves is unplanned, up to the free pages.
+ *
  * free_hugepages includes pages reserved for mappings not yet faulted in (resv_hugepages,
  * known per size only): a guest started without preallocation holds them without mapping
  * them yet, and they count as free here.
@@ -38,9 +41,15 @@
 
 #define HP_GUEST_NAME_MAX 256
 
-/* A running guest and the huge pages it maps, by pools->pools[] index and node id. */
+/*
+ * A running guest and the huge pages it maps, by pools->pools[] index and node id. libvirt's
+ * is named by its domain (its pid file's name); a Proxmox VE one as sources/proxmox.c names
+ * the VM (core/pveqemu.h), with its VMID beside.
+ */
 struct hp_guest {
-	char name[HP_GUEST_NAME_MAX]; /* libvirt's domain name (its pid file's) */
+	char name[HP_GUEST_NAME_MAX];
+	enum hp_source source; /* HP_SRC_LIBVIRT or HP_SRC_PROXMOX */
+	char vmid[16];	       /* Proxmox: the VMID (its pid file's name); "" for libvirt */
 	long pid;
 	uint64_t pages[HP_MAX_SIZES][HP_MAX_NODES];
 };

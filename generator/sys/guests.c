@@ -1,41 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/numamaps.h"
 #include "core/pathnames.h"
+#include "core/pveqemu.h"
 #include "sys/guests.h"
 #include "sys/path.h"
 #include "sys/root.h"
 
 #define NUMA_MAPS_MAX (64U << 20) /* a QEMU has a few hundred mappings */
+#define CMDLINE_MAX   (1U << 20)  /* qemu-server's command lines are a few KiB */
 
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(((const struct hp_guest *)a)->name, ((const struct hp_guest *)b)->name);
 }
 
-/* one guest's pages; -ENOENT: no such process (a stale pid file) */
-static int read_guest(const char *root, const struct hp_pools *pools, struct hp_guest *g)
+/* the pid in a pid file; -ENOENT: none (not a pid) */
+static int read_pid(const char *root, const char *fmt, const char *name, long *pid)
 {
-	char *text;
-	uint64_t pid;
-	int r;
+	uint64_t v;
+	int r = hp_read_u64(root, &v, fmt, name);
 
-	/* a running domain has its status file beside its pid file; driver.pid, libvirtd's own
-	 * lock, has none */
-	r = hp_path_exists(root, HP_P_LIBVIRT_STATUS, g->name);
-	if (r <= 0)
-		return r == 0 ? -ENOENT : r;
-	r = hp_read_u64(root, &pid, HP_P_LIBVIRT_PID, g->name);
 	if (r < 0)
 		return r == -EINVAL ? -ENOENT : r;
-	if (!pid || pid > INT32_MAX)
+	if (!v || v > INT32_MAX)
 		return -ENOENT;
-	g->pid = (long)pid;
+	*pid = (long)v;
+	return 0;
+}
+
+/* a libvirt guest's pid; -ENOENT: none runs */
+static int libvirt_pid(const char *root, struct hp_guest *g)
+{
+	/* a running domain has its status file beside its pid file; driver.pid, libvirtd's own
+	 * lock, has none */
+	int r = hp_path_exists(root, HP_P_LIBVIRT_STATUS, g->name);
+
+	if (r <= 0)
+		return r == 0 ? -ENOENT : r;
+	g->source = HP_SRC_LIBVIRT;
+	return read_pid(root, HP_P_LIBVIRT_PID, g->name, &g->pid);
+}
+
+/* a Proxmox VE guest's pid and name (core/pveqemu.h); -ENOENT: none runs */
+static int pve_pid(const char *root, struct hp_guest *g)
+{
+	size_t len;
+	char *text;
+	bool ours;
+	int r;
+
+	g->source = HP_SRC_PROXMOX;
+	memcpy(g->vmid, g->name, sizeof(g->vmid));
+	r = read_pid(root, HP_P_PVE_PID, g->vmid, &g->pid);
+	if (r < 0)
+		return r;
+	r = hp_read_text(root, &text, &len, CMDLINE_MAX, HP_P_PROC_PID_CMDLINE, g->pid);
+	if (r < 0)
+		return r == -ENOENT || r == -ESRCH ? -ENOENT : r;
+	ours = hp_pve_qemu(text, len, g->vmid, g->name, sizeof(g->name));
+	free(text);
+	return ours ? 0 : -ENOENT;
+}
+
+/* one guest's pages; -ENOENT: no such process (a stale pid file) */
+static int read_guest(const char *root, const struct hp_pools *pools, bool pve, struct hp_guest *g)
+{
+	char *text;
+	int r;
+
+	r = pve ? pve_pid(root, g) : libvirt_pid(root, g);
+	if (r < 0)
+		return r;
 	r = hp_read_text(root, &text, NULL, NUMA_MAPS_MAX, HP_P_NUMA_MAPS, g->pid);
 	if (r < 0)
 		return r == -ESRCH ? -ENOENT : r;
@@ -45,59 +88,114 @@ static int read_guest(const char *root, const struct hp_pools *pools, struct hp_
 	return 0;
 }
 
+static void note_add(char *note, size_t notelen, size_t *o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void note_add(char *note, size_t notelen, size_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*o >= notelen)
+		return;
+	if (*o)
+		*o += (size_t)snprintf(note + *o, notelen - *o, "; ");
+	if (*o >= notelen)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(note + *o, notelen - *o, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		*o += (size_t)k;
+}
+
+/*
+ * The guests of one manager's pid file directory, appended to *gs: libvirt's NAME.pid, or
+ * (pve) qemu-server's VMID.pid. 0, or -ENOMEM; a directory that cannot be read is noted.
+ */
+static int read_dir(const char *root, const struct hp_pools *pools, bool pve, struct hp_guest **gs,
+		    size_t *nr, size_t *cap, char *note, size_t notelen, size_t *o)
+{
+	const char *dir = pve ? HP_P_PVE_RUN : HP_P_LIBVIRT_QEMU_RUN;
+	struct dirent *de;
+	DIR *d;
+	int r;
+
+	r = hp_root_opendir(root, dir, &d);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		if (r == -ENOMEM)
+			return r;
+		note_add(note, notelen, o, "%s: %s", dir, hp_strerror(r));
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct hp_guest *g;
+
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".pid") ||
+		    len - 4 >= (pve ? sizeof(g->vmid) : HP_GUEST_NAME_MAX))
+			continue;
+		/* qemu-server's pid files are VMID.pid; its other files (VMID.qmp, .vnc) too */
+		if (pve && strspn(de->d_name, "0123456789") != len - 4)
+			continue;
+		if (*nr == *cap) {
+			struct hp_guest *m = realloc(*gs, (*cap ? *cap * 2 : 4) * sizeof(**gs));
+
+			if (!m) {
+				closedir(d);
+				return -ENOMEM;
+			}
+			*gs = m;
+			*cap = *cap ? *cap * 2 : 4;
+		}
+		g = &(*gs)[*nr];
+		memset(g, 0, sizeof(*g));
+		memcpy(g->name, de->d_name, len - 4);
+		r = read_guest(root, pools, pve, g);
+		if (r == -ENOMEM) {
+			closedir(d);
+			return r;
+		}
+		if (r == -ENOENT)
+			continue;
+		if (r < 0) {
+			if (pve && strcmp(g->name, g->vmid))
+				note_add(note, notelen, o, "%s (VMID %s, pid %ld): %s", g->name,
+					 g->vmid, g->pid, hp_strerror(r));
+			else if (pve)
+				note_add(note, notelen, o, "VMID %s (pid %ld): %s", g->vmid, g->pid,
+					 hp_strerror(r));
+			else
+				note_add(note, notelen, o, "%s (pid %ld): %s", g->name, g->pid,
+					 hp_strerror(r));
+			continue;
+		}
+		(*nr)++;
+	}
+	closedir(d);
+	return 0;
+}
+
 int hp_guests_read(const char *root, const struct hp_pools *pools, struct hp_guest **out, size_t *n,
 		   char *note, size_t notelen)
 {
 	struct hp_guest *gs = NULL;
 	size_t nr = 0, cap = 0, o = 0;
-	struct dirent *de;
-	DIR *d;
 	int r;
 
 	*out = NULL;
 	*n = 0;
 	if (notelen)
 		note[0] = '\0';
-	r = hp_root_opendir(root, HP_P_LIBVIRT_QEMU_RUN, &d);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
+	r = read_dir(root, pools, false, &gs, &nr, &cap, note, notelen, &o);
+	if (r == 0)
+		r = read_dir(root, pools, true, &gs, &nr, &cap, note, notelen, &o);
+	if (r < 0) {
+		free(gs);
 		return r;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		struct hp_guest *g;
-
-		if (len <= 4 || strcmp(de->d_name + len - 4, ".pid") ||
-		    len - 4 >= HP_GUEST_NAME_MAX)
-			continue;
-		if (nr == cap) {
-			struct hp_guest *m = realloc(gs, (cap ? cap * 2 : 4) * sizeof(*gs));
-
-			if (!m) {
-				r = -ENOMEM;
-				goto fail;
-			}
-			gs = m;
-			cap = cap ? cap * 2 : 4;
-		}
-		g = &gs[nr];
-		memset(g, 0, sizeof(*g));
-		memcpy(g->name, de->d_name, len - 4);
-		r = read_guest(root, pools, g);
-		if (r == -ENOMEM)
-			goto fail;
-		if (r == -ENOENT)
-			continue;
-		if (r < 0) {
-			if (o < notelen)
-				o += (size_t)snprintf(note + o, notelen - o, "%s%s (pid %ld): %s",
-						      o ? "; " : "", g->name, g->pid,
-						      hp_strerror(r));
-			continue;
-		}
-		nr++;
 	}
-	closedir(d);
 	if (nr)
 		qsort(gs, nr, sizeof(*gs), by_name);
 	else {
@@ -107,8 +205,4 @@ int hp_guests_read(const char *root, const struct hp_pools *pools, struct hp_gue
 	*out = gs;
 	*n = nr;
 	return 0;
-fail:
-	closedir(d);
-	free(gs);
-	return r;
 }

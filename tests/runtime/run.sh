@@ -198,7 +198,7 @@ t_eq "status: the free 2M remainder is libvirt's (virsh freepages)" "$(libvirt_f
 t_eq "status: small2m backed by what it maps" "[64, 0]" \
 	"$(jv "$T_TMP/planned.json" '[[v["backed"], v["short_pages"]] for v in r["vms"] if v["name"] == "small2m"][0]')"
 in_ns "$HP" status --config "$R/etc/hugeplan" >"$T_TMP/planned.txt" 2>&1
-t_grep "status (text): small2m running, planned" "^small2m +$pid +yes +2M 0:64\$" "$T_TMP/planned.txt"
+t_grep "status (text): small2m running, planned" "^small2m +$pid +libvirt +yes +2M 0:64\$" "$T_TMP/planned.txt"
 vsh destroy small2m >/dev/null 2>&1
 
 # transient (virsh create): libvirt keeps no definition of it, so no source plans it

@@ -622,8 +622,8 @@ t_eq "unplanned guests: exit 1 (the planned VMs are short)" 1 "$RC"
 t_grep "2M: reserved 128, in use 64 by guests, free 64 all held" \
 	'^2M +0 +128 +64 +64 +0 +64 +64 +0$' "$T_TMP/guests.out"
 t_grep "1G: reserved 1, in use by a guest, nothing free" '^1G +0 +1 +1 +1 +0 +0 +0 +0$' "$T_TMP/guests.out"
-t_grep "the 2M guest listed, unplanned, its pages per node" '^intruder2m +4242 +no +2M 0:64$' "$T_TMP/guests.out"
-t_grep "the 1G guest listed" '^intruder1g +4343 +no +1G 0:1$' "$T_TMP/guests.out"
+t_grep "the 2M guest listed, unplanned, its pages per node" '^intruder2m +4242 +libvirt +no +2M 0:64$' "$T_TMP/guests.out"
+t_grep "the 1G guest listed" '^intruder1g +4343 +libvirt +no +1G 0:1$' "$T_TMP/guests.out"
 if grep -qE "crashed|driver" "$T_TMP/guests.out"; then
 	t_fail "a stale pid file, libvirtd's driver.pid: no guests" "$(grep -E "crashed|driver" "$T_TMP/guests.out")"
 else
@@ -650,7 +650,7 @@ guest "$R" planned 5151 \
 	"7f2a00000000 bind:0 file=/dev/hugepages/libvirt/qemu/5-planned/qemu_back_mem._objects_pc.ram.Zq huge dirty=128 N0=128 kernelpagesize_kB=2048"
 st running --root "$R"
 t_eq "planned VM running: exit 0" 0 "$RC"
-t_grep "planned VM running: listed as planned" '^planned +5151 +yes +2M 0:128$' "$T_TMP/running.out"
+t_grep "planned VM running: listed as planned" '^planned +5151 +libvirt +yes +2M 0:128$' "$T_TMP/running.out"
 t_grep "planned VM running: its pages in the VMs table" '^planned +2M +128 0:128 +-$' "$T_TMP/running.out"
 t_grep "the 1G page held for gb" '^1G +0 +1 +0 +0 +0 +1 +1 +0$' "$T_TMP/running.out"
 t_grep "running: OK" '^Verdict: OK: the pool is met and backs every planned VM \(2\)$' "$T_TMP/running.out"

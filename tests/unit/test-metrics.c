@@ -542,8 +542,51 @@ static void test_report_time(void **state)
 }
 
 /*
+ * In use by owner (core/metrics.h): each running guest where it maps pages, guests of one name
+ * in one series, and the rest unattributed, so that one size and node adds up to nr - free.
+ * 2M node0: 60 in use; a maps 20 + 10 (two guests named a), b 10, a guest named
+ * "unattributed" 5 (counted in that series): unattributed 60 - 30 - 10 = 20. node1: nothing
+ * in use, nothing mapped: unattributed 0 alone. 1G node1: 1 in use, b maps it.
+ */
+static void test_in_use_owners(void **state)
+{
+	struct fixture *f = fx_new();
+	struct hp_guest *g = calloc(4, sizeof(*g));
+
+	(void)state;
+	assert_non_null(g);
+	pool(f, M2, 0, 0, 2, two_nodes_2m);
+	pool(f, G1, 0, 0, 2, two_nodes_1g);
+	snprintf(g[0].name, sizeof(g[0].name), "a");
+	g[0].pages[0][0] = 20;
+	snprintf(g[1].name, sizeof(g[1].name), "a");
+	g[1].pages[0][0] = 10;
+	snprintf(g[2].name, sizeof(g[2].name), "b");
+	g[2].pages[0][0] = 10;
+	g[2].pages[1][1] = 1;
+	snprintf(g[3].name, sizeof(g[3].name), "unattributed");
+	g[3].pages[0][0] = 5;
+	f->in.guests = g;
+	f->in.nr_guests = 4;
+	render(f);
+	well_formed(f);
+	expect(f, "hugeplan_in_use_pages{size=\"2M\",node=\"0\",owner=\"a\"}", "30");
+	expect(f, "hugeplan_in_use_pages{size=\"2M\",node=\"0\",owner=\"b\"}", "10");
+	expect(f, "hugeplan_in_use_pages{size=\"2M\",node=\"0\",owner=\"unattributed\"}", "20");
+	expect(f, "hugeplan_in_use_pages{size=\"2M\",node=\"1\",owner=\"unattributed\"}", "0");
+	expect(f, "hugeplan_in_use_pages{size=\"1G\",node=\"1\",owner=\"b\"}", "1");
+	expect(f, "hugeplan_in_use_pages{size=\"1G\",node=\"1\",owner=\"unattributed\"}", "0");
+	/* where a guest maps nothing it has no series */
+	absent(f, "hugeplan_in_use_pages{size=\"2M\",node=\"1\",owner=\"a\"}");
+	absent(f, "hugeplan_in_use_pages{size=\"1G\",node=\"0\",owner=\"b\"}");
+	fx_free(f);
+	free(g);
+}
+
+/*
  * hugeplan(8)'s worst case: 8 nodes, 2 sizes asked per node, 500 planned VMs of which all are
- * short: 19 + 4 S + 7 S N + 6 N + X = 19 + 8 + 112 + 48 + 500 = 687 series.
+ * short: 19 + 4 S + 7 S N + 6 N + X = 19 + 8 + 112 + 48 + 500 = 687 series; and the same
+ * 500 all running, none short, each on one size and node: + G = 500, X = 0, 687 again.
  */
 static void test_worst_case(void **state)
 {
@@ -581,17 +624,37 @@ static void test_worst_case(void **state)
 	render(f);
 	well_formed(f);
 	assert_int_equal(count_series(f), 687);
+	/* none short, all 500 running, each on one size and node: X = 0, G = 500, 687 again */
+	{
+		struct hp_guest *g = calloc(500, sizeof(*g));
+
+		assert_non_null(g);
+		for (size_t i = 0; i < 500; i++) {
+			snprintf(g[i].name, sizeof(g[i].name), "vm%03zu", i);
+			g[i].pages[i % 2][i % 8] = 16;
+			f->bvs[i].short_pages = 0;
+			f->bvs[i].got = 16;
+		}
+		f->back.nr_short = 0;
+		f->in.guests = g;
+		f->in.nr_guests = 500;
+		render(f);
+		well_formed(f);
+		assert_int_equal(count_series(f), 687);
+		free(g);
+	}
 	fx_free(f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pool_counts), cmocka_unit_test(test_verdict_states),
-		cmocka_unit_test(test_requested),   cmocka_unit_test(test_plan),
-		cmocka_unit_test(test_dynamic),	    cmocka_unit_test(test_backing),
-		cmocka_unit_test(test_escape),	    cmocka_unit_test(test_nothing_read),
-		cmocka_unit_test(test_report_time), cmocka_unit_test(test_worst_case),
+		cmocka_unit_test(test_pool_counts),   cmocka_unit_test(test_verdict_states),
+		cmocka_unit_test(test_requested),     cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_dynamic),	      cmocka_unit_test(test_backing),
+		cmocka_unit_test(test_escape),	      cmocka_unit_test(test_nothing_read),
+		cmocka_unit_test(test_report_time),   cmocka_unit_test(test_worst_case),
+		cmocka_unit_test(test_in_use_owners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

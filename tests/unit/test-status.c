@@ -13,6 +13,7 @@
 
 #include "hp-test.h"
 #include "core/backing.h"
+#include "core/pveqemu.h"
 #include "core/render.h"
 #include "core/size.h"
 #include "core/stale.h"
@@ -682,6 +683,157 @@ static void test_usage(void **state)
 	free(g);
 }
 
+/* a command line as /proc/PID/cmdline holds it: the arguments, each ended by a NUL */
+static size_t argv_of(char *buf, size_t len, const char *const *args)
+{
+	size_t o = 0;
+
+	for (; *args; args++) {
+		size_t l = strlen(*args) + 1;
+
+		assert_true(o + l <= len);
+		memcpy(buf + o, *args, l);
+		o += l;
+	}
+	return o;
+}
+
+/*
+ * qemu-server's vm_running_locally() (PVE/QemuServer/Helpers.pm): argv[0] ends in kvm or is a
+ * qemu-system-*, and parse_cmdline()'s -pidfile is pidfile_name(VMID),
+ * /var/run/qemu-server/VMID.pid. The arguments are those of qemu-server's cfg2cmd output
+ * (-id, -name, -chardev ..., -pidfile, -daemonize); the name is sources/proxmox.c's: name:
+ * (-name NAME, before QEMU 11 NAME,debug-threads=on), else the VMID (-name vmVMID).
+ */
+static void test_pve_qemu(void **state)
+{
+	static const char *const ok[] = {
+		"/usr/bin/kvm",
+		"-id",
+		"8006",
+		"-name",
+		"simple",
+		"-no-shutdown",
+		"-chardev",
+		"socket,id=qmp,path=/var/run/qemu-server/8006.qmp,server=on,wait=off",
+		"-pidfile",
+		"/var/run/qemu-server/8006.pid",
+		"-daemonize",
+		NULL
+	};
+	static const char *const old[] = { "/usr/bin/kvm",
+					   "-id",
+					   "8006",
+					   "-name",
+					   "simple,debug-threads=on",
+					   "-pidfile",
+					   "/var/run/qemu-server/8006.pid",
+					   NULL };
+	static const char *const noname[] = {
+		"/usr/bin/qemu-system-aarch64", "-id", "8006", "-name", "vm8006", "--pidfile",
+		"/run/qemu-server/8006.pid",	NULL
+	};
+	static const char *const other[] = { "/usr/bin/kvm",
+					     "-id",
+					     "8007",
+					     "-name",
+					     "simple",
+					     "-pidfile",
+					     "/var/run/qemu-server/8007.pid",
+					     NULL };
+	static const char *const sshd[] = { "/usr/sbin/sshd", "-D", "-pidfile",
+					    "/var/run/qemu-server/8006.pid", NULL };
+	static const char *const novalue[] = { "/usr/bin/kvm", "-pidfile", "-daemonize",
+					       "/var/run/qemu-server/8006.pid", NULL };
+	static const char *const badname[] = {
+		"/usr/bin/kvm", "-name",    "-x", "-pidfile", "/var/run/qemu-server/8006.pid",
+		"-name",	"bad name", NULL
+	};
+	char buf[1024], name[HP_GUEST_NAME_MAX];
+	size_t n;
+
+	(void)state;
+	n = argv_of(buf, sizeof(buf), ok);
+	assert_true(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	assert_string_equal(name, "simple");
+	/* another VMID's pid file: not this VM's QEMU (a pid reused) */
+	assert_false(hp_pve_qemu(buf, n, "8010", name, sizeof(name)));
+	/* a zombie's cmdline is empty; a truncated one has no final NUL */
+	assert_false(hp_pve_qemu(buf, 0, "8006", name, sizeof(name)));
+	assert_false(hp_pve_qemu(buf, n - 1, "8006", name, sizeof(name)));
+	/* the first line only, as parse_cmdline() reads it */
+	buf[20] = '\n';
+	assert_false(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	n = argv_of(buf, sizeof(buf), old);
+	assert_true(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	assert_string_equal(name, "simple");
+	n = argv_of(buf, sizeof(buf), noname);
+	assert_true(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	assert_string_equal(name, "8006");
+	n = argv_of(buf, sizeof(buf), other);
+	assert_false(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	assert_true(hp_pve_qemu(buf, n, "8007", name, sizeof(name)));
+	n = argv_of(buf, sizeof(buf), sshd);
+	assert_false(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	/* "-pidfile" followed by an option has no value; the later word is no one's */
+	n = argv_of(buf, sizeof(buf), novalue);
+	assert_false(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	/* the last -name counts; one hugeplan does not take names the VM by its VMID */
+	n = argv_of(buf, sizeof(buf), badname);
+	assert_true(hp_pve_qemu(buf, n, "8006", name, sizeof(name)));
+	assert_string_equal(name, "8006");
+}
+
+/*
+ * A Proxmox guest is the planned Proxmox VM of its VMID, whatever its name; not a vms.d VM of
+ * another VMID's name. A libvirt guest of a Proxmox VM's name is not that VM.
+ */
+static void test_usage_proxmox(void **state)
+{
+	struct hp_vm v[] = { vm_of("simple", 128 * HP_MIB, 0, 1),
+			     vm_of("web", 128 * HP_MIB, 0, 1) };
+	const uint64_t ps[] = { M2, M2 };
+	struct hp_guest *g = calloc(3, sizeof(*g));
+	struct hp_pools pools;
+	struct hp_backing b;
+	struct hp_usage u;
+	struct hp_plan p;
+
+	(void)state;
+	assert_non_null(g);
+	v[0].source = HP_SRC_PROXMOX;
+	snprintf(v[0].source_id, sizeof(v[0].source_id), "8006");
+	memset(&pools, 0, sizeof(pools));
+	pool_of(&pools, M2, (const uint64_t[]){ 200 }, (const uint64_t[]){ 100 }, 1);
+	plan_of(&p, 1, true, v, ps, 2);
+	/* 8006 renamed since it started: still simple */
+	snprintf(g[0].name, sizeof(g[0].name), "old");
+	g[0].source = HP_SRC_PROXMOX;
+	snprintf(g[0].vmid, sizeof(g[0].vmid), "8006");
+	g[0].pages[0][0] = 64;
+	/* another VMID named web (a vms.d VM): that one; named simple: no planned VM */
+	snprintf(g[1].name, sizeof(g[1].name), "web");
+	g[1].source = HP_SRC_PROXMOX;
+	snprintf(g[1].vmid, sizeof(g[1].vmid), "8007");
+	snprintf(g[2].name, sizeof(g[2].name), "simple");
+	g[2].source = HP_SRC_LIBVIRT;
+	assert_int_equal(hp_usage_compute(&pools, &p, g, 3, &u, &b), 0);
+	assert_int_equal(u.guest_vm[0], 0);
+	assert_int_equal(u.guest_vm[1], 1);
+	assert_int_equal(u.guest_vm[2], -1);
+	assert_true(b.vms[0].got == 64 && !b.vms[0].short_pages);
+	hp_backing_free(&b);
+	hp_usage_free(&u);
+	snprintf(g[1].name, sizeof(g[1].name), "simple");
+	assert_int_equal(hp_usage_compute(&pools, &p, g, 3, &u, &b), 0);
+	assert_int_equal(u.guest_vm[1], -1);
+	assert_false(u.running[1]);
+	hp_backing_free(&b);
+	hp_usage_free(&u);
+	hp_plan_free(&p);
+	free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -697,6 +849,8 @@ int main(void)
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_records_from_plan),
 		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_pve_qemu),
+		cmocka_unit_test(test_usage_proxmox),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
