@@ -6,16 +6,44 @@
 #include "core/pveqemu.h"
 #include "core/vm.h"
 
-/* parse_cmdline()'s test of $param[0]: m|kvm$| or m@(?:^|/)qemu-system-[^/]+$@ */
-static bool is_qemu(const char *argv0)
-{
-	size_t l = strlen(argv0);
-	const char *base = strrchr(argv0, '/');
+/* one argument: bytes, not NUL-terminated (the last one of a cut line is not) */
+struct arg {
+	const char *s;
+	size_t n;
+};
 
-	if (l >= 3 && !strcmp(argv0 + l - 3, "kvm"))
+static bool arg_is(struct arg a, const char *s)
+{
+	return a.n == strlen(s) && !memcmp(a.s, s, a.n);
+}
+
+/*
+ * parse_cmdline()'s test of $param[0]: m|kvm$| or m@(?:^|/)qemu-system-[^/]+$@ (a newline
+ * before which "$" would also match ends the line read, so no -pidfile follows it)
+ */
+static bool is_qemu(struct arg a)
+{
+	size_t n = a.n, b = n;
+
+	if (n >= 3 && !memcmp(a.s + n - 3, "kvm", 3))
 		return true;
-	base = base ? base + 1 : argv0;
-	return !strncmp(base, "qemu-system-", 12) && base[12];
+	while (b && a.s[b - 1] != '/')
+		b--;
+	return n - b > 12 && !memcmp(a.s + b, "qemu-system-", 12);
+}
+
+/* the next argument of [*p, end): split(/\0/) */
+static bool next_arg(const char **p, const char *end, struct arg *a)
+{
+	const char *z;
+
+	if (*p >= end)
+		return false;
+	z = memchr(*p, '\0', (size_t)(end - *p));
+	a->s = *p;
+	a->n = (size_t)((z ? z : end) - *p);
+	*p = z ? z + 1 : end;
+	return true;
 }
 
 /*
@@ -23,53 +51,62 @@ static bool is_qemu(const char *argv0)
  * next argument that does not start with '-' is its value; another option first leaves it
  * without one; empty arguments and "0" are skipped (perl's "next if !$p"); the last wins.
  */
-static const char *option(const char *cmdline, size_t len, const char *opt)
+static bool option(const char *cmdline, size_t len, const char *opt, struct arg *val)
 {
-	const char *end = cmdline + len, *val = NULL;
-	bool pending = false, pending_opt = false;
+	const char *p = cmdline, *end = cmdline + len;
+	bool pending = false, pending_opt = false, have = false;
+	struct arg a;
 
-	for (const char *p = cmdline; p < end; p += strlen(p) + 1) {
-		if (!*p || !strcmp(p, "0"))
+	while (next_arg(&p, end, &a)) {
+		if (!a.n || arg_is(a, "0"))
 			continue;
-		if (*p == '-') {
-			const char *n = p + 1 + (p[1] == '-');
+		if (a.s[0] == '-') {
+			struct arg n = { a.s + 1, a.n - 1 };
 
+			if (n.n && n.s[0] == '-')
+				n.s++, n.n--;
 			if (pending && pending_opt)
-				val = NULL;
+				have = false;
 			pending = true;
-			pending_opt = !strcmp(n, opt);
+			pending_opt = arg_is(n, opt);
 		} else if (pending) {
-			if (pending_opt)
-				val = p;
+			if (pending_opt) {
+				*val = a;
+				have = true;
+			}
 			pending = false;
 		}
 	}
-	return val;
+	return have;
 }
 
 bool hp_pve_qemu(const char *cmdline, size_t len, const char *vmid, char *name, size_t namelen)
 {
 	char want[64], want_run[64], nm[HP_NAME_MAX + 1];
-	const char *pidfile, *n, *nl;
-	size_t nlen;
+	const char *nl, *p = cmdline;
+	struct arg argv0, pidfile, n;
+	size_t nlen = 0;
 
-	/* parse_cmdline() reads one line: up to the first newline; the text must end in a NUL
-	 * for the walk below (the kernel gives the last argument's) */
+	/* parse_cmdline() reads one line: up to and with the first newline */
 	nl = memchr(cmdline, '\n', len);
 	if (nl)
-		len = (size_t)(nl - cmdline);
-	if (!len || cmdline[len - 1] != '\0' || !is_qemu(cmdline))
+		len = (size_t)(nl - cmdline) + 1;
+	if (!next_arg(&p, cmdline + len, &argv0) || !argv0.n || arg_is(argv0, "0") ||
+	    !is_qemu(argv0))
 		return false;
-	pidfile = option(cmdline, len, "pidfile");
 	snprintf(want, sizeof(want), HP_P_PVE_PIDFILE, vmid);
 	snprintf(want_run, sizeof(want_run), HP_P_PVE_PID, vmid);
-	if (!pidfile || (strcmp(pidfile, want) && strcmp(pidfile, want_run)))
+	if (!option(cmdline, len, "pidfile", &pidfile) ||
+	    (!arg_is(pidfile, want) && !arg_is(pidfile, want_run)))
 		return false;
 	/* -name NAME[,debug-threads=on]: QEMU's "guest" key, up to the first comma */
-	n = option(cmdline, len, "name");
-	nlen = n ? strcspn(n, ",") : 0;
-	if (nlen && nlen <= HP_NAME_MAX) {
-		memcpy(nm, n, nlen);
+	if (option(cmdline, len, "name", &n)) {
+		const char *c = memchr(n.s, ',', n.n);
+
+		nlen = c ? (size_t)(c - n.s) : n.n;
+	}
+	if (nlen && nlen <= HP_NAME_MAX && !memchr(n.s, '\0', nlen)) {
+		memcpy(nm, n.s, nlen);
 		nm[nlen] = '\0';
 	} else
 		nm[0] = '\0';

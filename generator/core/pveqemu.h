@@ -19,7 +19,9 @@
 
 /*
  * hp_pve_qemu - whether cmdline (len bytes, the arguments NUL-separated as /proc/PID/cmdline
- * holds them) is VM vmid's QEMU by qemu-server's rule above; the pid file's name is accepted as
+ * holds them, any bytes) is VM vmid's QEMU by qemu-server's rule above, read as
+ * parse_cmdline() reads it (its first line only, split on NUL; empty words and "0" skipped; an
+ * option's value the next word not starting with '-'); the pid file's name is accepted as
  * qemu-server writes it (/var/run/qemu-server/VMID.pid) and through /run (the same file on
  * every PVE host). If so, the guest's name into name (namelen bytes; at least 2 + the VMID).
  */
