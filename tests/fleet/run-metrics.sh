@@ -184,7 +184,7 @@ for kb in 2048 1048576; do
 		t_eq "$sz node $n: reserved = nr - surplus" "$((nr - su))" "$(v hugeplan_reserved_pages size="$sz" node="$n")"
 		t_eq "$sz node $n: free" "$fr" "$(v hugeplan_free_pages size="$sz" node="$n")"
 		t_eq "$sz node $n: surplus" "$su" "$(v hugeplan_surplus_pages size="$sz" node="$n")"
-		t_eq "$sz node $n: in use = nr - free, not yet attributed to a VM" "$((nr - fr))" \
+		t_eq "$sz node $n: in use = nr - free, unattributed (no guest runs on this host)" "$((nr - fr))" \
 			"$(v hugeplan_in_use_pages size="$sz" node="$n" owner=unattributed)"
 	done
 	d=$R/sys/kernel/mm/hugepages/hugepages-${kb}kB
