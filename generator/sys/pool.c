@@ -28,13 +28,6 @@ static int fail(struct ctx *c, int r, const char *path)
 	return r;
 }
 
-static int cmp_size(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The hugepages-<kB>kB directories, their sizes sorted before any pool is written: sorting the
  * pools themselves (2 KiB each) made qsort() allocate, and ask the kernel how much memory
@@ -44,43 +37,15 @@ static int cmp_size(const void *a, const void *b)
 static int list_sizes(struct ctx *c, struct hp_pools *out)
 {
 	uint64_t sizes[HP_MAX_SIZES];
-	size_t n = 0;
-	char buf[2048];
-	int fd, r = 0;
+	char bad[256], path[320];
+	size_t n;
+	int r;
 
-	fd = hp_root_open(c->root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0) {
-		/* no hugetlbfs in this kernel: nothing to read, which is an answer */
-		if (fd == -ENOENT)
-			return 0;
-		return fail(c, fd, HP_P_HUGEPAGES);
+	r = hp_hstate_sizes(c->root, sizes, HP_MAX_SIZES, &n, bad, sizeof(bad));
+	if (r < 0) {
+		snprintf(path, sizeof(path), "%s%s%s", HP_P_HUGEPAGES, bad[0] ? "/" : "", bad);
+		return fail(c, r, path);
 	}
-	for (;;) {
-		/* an error ends the listing, as readdir() did */
-		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-
-		if (k <= 0)
-			break;
-		for (long off = 0; off < k && r == 0;) {
-			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
-			uint64_t size;
-
-			off += de->d_reclen;
-			r = hp_hstate_dir_size(de->d_name, &size);
-			if (r == -ERANGE) {
-				char p[320];
-
-				snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
-				close(fd);
-				return fail(c, r, p);
-			}
-			if (r == 0 && size && n < HP_MAX_SIZES)
-				sizes[n++] = size;
-			r = 0;
-		}
-	}
-	close(fd);
-	qsort(sizes, n, sizeof(sizes[0]), cmp_size);
 	for (size_t i = 0; i < n; i++) {
 		struct hp_pool *p = &out->pools[out->nr_pools++];
 
