@@ -37,6 +37,19 @@ const char *conf_in_root(const struct hp_config *c, const char *path)
 	return c->root ? path + c->root_len : path;
 }
 
+int conf_lstat(struct loader *ld, const char *path, struct stat *st)
+{
+	if (!ld->lstat_path[0] || strcmp(ld->lstat_path, path)) {
+		if (strlen(path) >= sizeof(ld->lstat_path))
+			return hp_root_stat(ld->c->root, conf_in_root(ld->c, path), st, false);
+		ld->lstat_r =
+			hp_root_stat(ld->c->root, conf_in_root(ld->c, path), &ld->lstat_st, false);
+		strcpy(ld->lstat_path, path);
+	}
+	*st = ld->lstat_st;
+	return ld->lstat_r;
+}
+
 static const char *file_type(mode_t m)
 {
 	return S_ISDIR(m)    ? "a directory"
@@ -104,7 +117,7 @@ static void foreign(struct loader *ld, const char *path, char *buf, size_t len)
 	struct stat st;
 
 	buf[0] = '\0';
-	if (hp_root_stat(c->root, conf_in_root(c, path), &st, false) < 0 || !S_ISLNK(st.st_mode))
+	if (conf_lstat(ld, path, &st) < 0 || !S_ISLNK(st.st_mode))
 		return;
 	if (hp_root_resolve(c->root, conf_in_root(c, path), buf, len) < 0) {
 		snprintf(buf, len, "a symbolic link");
@@ -156,7 +169,7 @@ static int check_masked(struct loader *ld, const char *path, bool *absent)
 	int r;
 
 	*absent = false;
-	r = hp_root_stat(c->root, conf_in_root(c, path), &st, false);
+	r = conf_lstat(ld, path, &st);
 	if (r < 0) {
 		*absent = r == -ENOENT;
 		return *absent ? r : conf_open_failed(ld->err, path, r);
