@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct ctx {
 	const char *root;
 	char *errpath;
 	size_t errlen;
+	bool counts_only; /* hp_pools_read_verdict(): no resv, no overcommit */
 };
 
 static int fail(struct ctx *c, int r, const char *path)
@@ -143,18 +145,20 @@ __attribute__((format(printf, 5, 6))) static void open_attr_dir(struct ctx *c, s
 
 static int read_pool(struct ctx *c, struct hp_pool *p)
 {
-	static const char *const attrs[] = { "nr_hugepages", "free_hugepages", "resv_hugepages",
-					     "surplus_hugepages", "nr_overcommit_hugepages" };
-	uint64_t *vals[] = { &p->nr, &p->free, &p->resv, &p->surplus, &p->overcommit };
+	static const char *const all[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages",
+					   "resv_hugepages", "nr_overcommit_hugepages" };
+	uint64_t *vals[] = { &p->nr, &p->free, &p->surplus, &p->resv, &p->overcommit };
 	unsigned long long kb = p->size / 1024;
+	size_t n = c->counts_only ? 3 : 5;
 	struct attr_dir d;
 	char rel[256];
 	int r = 0;
 
-	open_attr_dir(c, &d, attrs, 5, HP_P_HSTATE_ATTR, kb, "");
-	for (size_t i = 0; i < 5 && r == 0; i++) {
-		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
-			       attrs[i]);
+	p->resv = p->overcommit = 0;
+	open_attr_dir(c, &d, all, n, HP_P_HSTATE_ATTR, kb, "");
+	for (size_t i = 0; i < n && r == 0; i++) {
+		r = read_count(c, &d, all, i, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
+			       all[i]);
 		if (r < 0)
 			r = fail(c, r, rel);
 	}
@@ -197,9 +201,10 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	return 0;
 }
 
-int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
+static int pools_read(struct ctx *cp, struct hp_pools *out)
 {
-	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen };
+	struct ctx c = *cp;
+	const char *root = c.root;
 	char *text;
 	int r;
 
@@ -245,4 +250,18 @@ int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t 
 		}
 	}
 	return 0;
+}
+
+int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
+{
+	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen };
+
+	return pools_read(&c, out);
+}
+
+int hp_pools_read_verdict(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
+{
+	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen, .counts_only = true };
+
+	return pools_read(&c, out);
 }
