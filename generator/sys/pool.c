@@ -167,6 +167,25 @@ static int read_pool(struct ctx *c, struct hp_pool *p)
 	return r;
 }
 
+/*
+ * What a node's free and surplus counts must be when the size's totals say it (the verdict's
+ * read only): the kernel keeps each total the sum of its nodes' counts, and on every node free
+ * and surplus pages are pages of its pool (mm/hugetlb.c: nr_huge_pages_node[], free_, surplus_
+ * are changed with their totals, under hugetlb_lock). So with free equal to nr every node's
+ * free equals its nr, and with no surplus no node has any: those files need no reading, which
+ * at boot (nothing has taken a page yet) is every node's two of three.
+ */
+static unsigned node_attrs_needed(const struct ctx *c, const struct hp_pool *p)
+{
+	unsigned want = 1U << 0; /* nr_hugepages */
+
+	if (!c->counts_only || p->free != p->nr)
+		want |= 1U << 1;
+	if (!c->counts_only || p->surplus != 0)
+		want |= 1U << 2;
+	return want;
+}
+
 /* a node without this size's directory (memoryless, or a fixture that left it out) is skipped */
 static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 {
@@ -175,12 +194,15 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
 	uint64_t *vals[] = { &node->nr, &node->free, &node->surplus };
 	unsigned long long kb = p->size / 1024;
+	unsigned want = node_attrs_needed(c, p);
 	struct attr_dir d;
 	char rel[256];
 	int r = 0;
 
 	open_attr_dir(c, &d, attrs, 3, HP_P_NODE_HSTATE, n, kb, "");
 	for (size_t i = 0; i < 3; i++) {
+		if (!((want >> i) & 1))
+			continue;
 		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb,
 			       attrs[i]);
 		if (r == -ENOENT && i == 0) {
@@ -196,6 +218,10 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 		close(d.fd);
 	if (r)
 		return r < 0 ? r : 0;
+	if (!((want >> 1) & 1))
+		node->free = node->nr;
+	if (!((want >> 2) & 1))
+		node->surplus = 0;
 	node->id = n;
 	p->nr_nodes++;
 	return 0;
