@@ -59,6 +59,9 @@ struct loader {
 	char lstat_path[PATH_MAX];
 	struct stat lstat_st;
 	int lstat_r;
+	/* search.c: bit i, c->dirs[i] was found missing (a search path's directory may be): none
+	 * of its drop-in folders is looked for */
+	unsigned long dirs_absent;
 };
 
 /* config.c */

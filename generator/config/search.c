@@ -251,6 +251,8 @@ static int gather(struct loader *ld, const char *sub, struct entry **out, size_t
 		struct stat st;
 		DIR *d;
 
+		if (i < 8 * sizeof(ld->dirs_absent) && ((ld->dirs_absent >> i) & 1))
+			continue;
 		if (snprintf(dir, sizeof(dir), "%s/%s", c->dirs[i], sub) >= (int)sizeof(dir)) {
 			free_entries(v, n);
 			return -ENAMETOOLONG;
@@ -324,6 +326,8 @@ int conf_load_host(struct loader *ld)
 	for (size_t i = 0; i < c->nr_dirs; i++) {
 		char path[4096];
 
+		if (i < 8 * sizeof(ld->dirs_absent) && ((ld->dirs_absent >> i) & 1))
+			continue;
 		snprintf(path, sizeof(path), "%s/hugeplan.conf", c->dirs[i]);
 		r = check_masked(ld, path, &absent);
 		if (absent)
@@ -463,8 +467,11 @@ static int check_dirs(struct loader *ld, bool explicit)
 		if (r < 0) {
 			if (r != -ENOENT)
 				return conf_open_failed(ld->err, dir, r);
-			if (!explicit)
+			if (!explicit) {
+				if (i < 8 * sizeof(ld->dirs_absent))
+					ld->dirs_absent |= 1UL << i;
 				continue;
+			}
 			hp_diag_set(ld->err, &loc, "configuration directory not found");
 			return r;
 		}
