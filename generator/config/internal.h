@@ -50,6 +50,18 @@ struct loader {
 	 */
 	char trusted[PATH_MAX];
 	char trusted_shown[PATH_MAX];
+	/*
+	 * search.c conf_lstat(): the last path looked at without following its last component,
+	 * and what that gave. A file read is looked at so three times (its mask, its owner and
+	 * mode, whether it is a link to elsewhere): each look was a resolution beneath the root
+	 * at every boot. The file opened is matched to it by inode (perms.c judge_leaf()).
+	 */
+	char lstat_path[PATH_MAX];
+	struct stat lstat_st;
+	int lstat_r;
+	/* search.c: bit i, c->dirs[i] was found missing (a search path's directory may be): none
+	 * of its drop-in folders is looked for */
+	unsigned long dirs_absent;
 };
 
 /* config.c */
@@ -62,6 +74,8 @@ int conf_search_path(struct loader *ld, const char *root, const char *confdir);
 /* conf_load_host, conf_load_vms - [Host] (hugeplan.conf, drop-ins), [VM] (vms.d) over c->dirs */
 int conf_load_host(struct loader *ld);
 int conf_load_vms(struct loader *ld);
+/* conf_lstat - hp_root_stat(path, no follow) beneath the configuration's root, once per path */
+int conf_lstat(struct loader *ld, const char *path, struct stat *st);
 /* conf_open_failed - "PATH: cannot open: ERROR" into err; returns r (a -errno) */
 int conf_open_failed(struct hp_diag *err, const char *path, int r);
 /* conf_in_root - path (as messages show it, under the root's name) as the root names it */

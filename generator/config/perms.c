@@ -108,8 +108,7 @@ static int judge_in_trusted(struct loader *ld, const char *path, const struct st
 	base = path + n + 1;
 	if (!*base || strchr(base, '/') || !strcmp(base, ".") || !strcmp(base, ".."))
 		return 1;
-	if (hp_root_stat(ld->c->root, conf_in_root(ld->c, path), &st, false) < 0 ||
-	    S_ISLNK(st.st_mode))
+	if (conf_lstat(ld, path, &st) < 0 || S_ISLNK(st.st_mode))
 		return 1;
 	if (snprintf(shown, sizeof(shown), "%s/%s", ld->trusted_shown, base) >= (int)sizeof(shown))
 		return 1;

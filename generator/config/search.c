@@ -37,6 +37,19 @@ const char *conf_in_root(const struct hp_config *c, const char *path)
 	return c->root ? path + c->root_len : path;
 }
 
+int conf_lstat(struct loader *ld, const char *path, struct stat *st)
+{
+	if (!ld->lstat_path[0] || strcmp(ld->lstat_path, path)) {
+		if (strlen(path) >= sizeof(ld->lstat_path))
+			return hp_root_stat(ld->c->root, conf_in_root(ld->c, path), st, false);
+		ld->lstat_r =
+			hp_root_stat(ld->c->root, conf_in_root(ld->c, path), &ld->lstat_st, false);
+		strcpy(ld->lstat_path, path);
+	}
+	*st = ld->lstat_st;
+	return ld->lstat_r;
+}
+
 static const char *file_type(mode_t m)
 {
 	return S_ISDIR(m)    ? "a directory"
@@ -104,7 +117,7 @@ static void foreign(struct loader *ld, const char *path, char *buf, size_t len)
 	struct stat st;
 
 	buf[0] = '\0';
-	if (hp_root_stat(c->root, conf_in_root(c, path), &st, false) < 0 || !S_ISLNK(st.st_mode))
+	if (conf_lstat(ld, path, &st) < 0 || !S_ISLNK(st.st_mode))
 		return;
 	if (hp_root_resolve(c->root, conf_in_root(c, path), buf, len) < 0) {
 		snprintf(buf, len, "a symbolic link");
@@ -156,7 +169,7 @@ static int check_masked(struct loader *ld, const char *path, bool *absent)
 	int r;
 
 	*absent = false;
-	r = hp_root_stat(c->root, conf_in_root(c, path), &st, false);
+	r = conf_lstat(ld, path, &st);
 	if (r < 0) {
 		*absent = r == -ENOENT;
 		return *absent ? r : conf_open_failed(ld->err, path, r);
@@ -238,6 +251,8 @@ static int gather(struct loader *ld, const char *sub, struct entry **out, size_t
 		struct stat st;
 		DIR *d;
 
+		if (i < 8 * sizeof(ld->dirs_absent) && ((ld->dirs_absent >> i) & 1))
+			continue;
 		if (snprintf(dir, sizeof(dir), "%s/%s", c->dirs[i], sub) >= (int)sizeof(dir)) {
 			free_entries(v, n);
 			return -ENAMETOOLONG;
@@ -311,6 +326,8 @@ int conf_load_host(struct loader *ld)
 	for (size_t i = 0; i < c->nr_dirs; i++) {
 		char path[4096];
 
+		if (i < 8 * sizeof(ld->dirs_absent) && ((ld->dirs_absent >> i) & 1))
+			continue;
 		snprintf(path, sizeof(path), "%s/hugeplan.conf", c->dirs[i]);
 		r = check_masked(ld, path, &absent);
 		if (absent)
@@ -450,8 +467,11 @@ static int check_dirs(struct loader *ld, bool explicit)
 		if (r < 0) {
 			if (r != -ENOENT)
 				return conf_open_failed(ld->err, dir, r);
-			if (!explicit)
+			if (!explicit) {
+				if (i < 8 * sizeof(ld->dirs_absent))
+					ld->dirs_absent |= 1UL << i;
 				continue;
+			}
 			hp_diag_set(ld->err, &loc, "configuration directory not found");
 			return r;
 		}

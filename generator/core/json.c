@@ -33,9 +33,36 @@ static void puts_(struct hp_json *j, const char *s)
 
 static void indent(struct hp_json *j)
 {
+	/* a newline and two blanks a level, in one piece */
+	static const char nl[] =
+		"\n                                                                ";
+	int depth = j->depth < 0 ? 0 : j->depth;
+
+	if ((size_t)depth * 2 + 1 < sizeof(nl)) {
+		put(j, nl, (size_t)depth * 2 + 1);
+		return;
+	}
 	put(j, "\n", 1);
-	for (int i = 0; i < j->depth; i++)
+	for (int i = 0; i < depth; i++)
 		put(j, "  ", 2);
+}
+
+/* v in decimal into b (at least 21 bytes), NUL-terminated; its length */
+static size_t decimal(char *b, uint64_t v, bool minus)
+{
+	char t[20];
+	size_t n = 0, o = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (minus)
+		b[o++] = '-';
+	while (n)
+		b[o++] = t[--n];
+	b[o] = '\0';
+	return o;
 }
 
 /* length of a valid UTF-8 sequence at s, or 0 */
@@ -71,7 +98,16 @@ static void quoted(struct hp_json *j, const char *str)
 	put(j, "\"", 1);
 	while (*s) {
 		char esc[8];
+		size_t run = 0;
 
+		/* printable ASCII needs nothing: copied a run at a time */
+		while (s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run) {
+			put(j, (const char *)s, run);
+			s += run;
+			continue;
+		}
 		if (*s == '"' || *s == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*s;
@@ -80,9 +116,6 @@ static void quoted(struct hp_json *j, const char *str)
 		} else if (*s < 0x20 || *s == 0x7f) {
 			snprintf(esc, sizeof(esc), "\\u%04x", *s);
 			puts_(j, esc);
-			s++;
-		} else if (*s < 0x80) {
-			put(j, (const char *)s, 1);
 			s++;
 		} else {
 			size_t n = utf8_len(s);
@@ -171,8 +204,7 @@ void hp_json_u64(struct hp_json *j, const char *key, uint64_t val)
 	char b[24];
 
 	member(j, key);
-	snprintf(b, sizeof(b), "%" PRIu64, val);
-	puts_(j, b);
+	put(j, b, decimal(b, val, false));
 }
 
 void hp_json_i64(struct hp_json *j, const char *key, int64_t val)
@@ -180,8 +212,8 @@ void hp_json_i64(struct hp_json *j, const char *key, int64_t val)
 	char b[24];
 
 	member(j, key);
-	snprintf(b, sizeof(b), "%" PRId64, val);
-	puts_(j, b);
+	/* the magnitude as unsigned: -INT64_MIN does not fit an int64_t */
+	put(j, b, decimal(b, val < 0 ? 0 - (uint64_t)val : (uint64_t)val, val < 0));
 }
 
 void hp_json_bool(struct hp_json *j, const char *key, bool val)

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -545,7 +546,8 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 	bool has_val, seen = false, cma_seen = false;
 	const char *p = cmdline ? cmdline : "";
 
-	memset(out, 0, sizeof(*out));
+	/* the head only: each array entry is cleared as it is added (core/kcmdline.h) */
+	memset(out, 0, offsetof(struct hp_kreq, pools));
 	/* early parameters are read before any __setup() handler, wherever they stand */
 	for (const char *q = p;
 	     (q = hp_kcmdline_next(q, param, sizeof(param), val, sizeof(val), &has_val));) {

@@ -97,8 +97,13 @@ struct hp_klost {
 
 #define HP_MAX_LOST (HP_MAX_SIZES + 4)
 
+/*
+ * What the kernel makes of a command line. hp_kcmdline_simulate() clears the fields before
+ * pools[] and fills each entry of the arrays as it adds it: an entry past its count (nr_pools,
+ * nr_lost, nr_msgs) is not cleared and must never be read. The arrays are 22 KiB: clearing
+ * them all wrote six pages at every boot for the one or two entries a command line uses.
+ */
 struct hp_kreq {
-	struct hp_kpool pools[HP_MAX_SIZES]; /* in the order the kernel registered them */
 	size_t nr_pools;
 	uint64_t default_size; /* 0 when huge pages are not supported */
 	bool default_explicit; /* default_hugepagesz= took effect */
@@ -106,12 +111,6 @@ struct hp_kreq {
 	uint64_t cma_bytes;    /* hugetlb_cma= total the kernel reserves (0: it skips nothing) */
 	bool cma_unknown;      /* hugetlb_cma= given to a kernel without CONFIG_CMA */
 	bool any_param;	       /* any hugetlb parameter was seen */
-	/*
-	 * The first count the kernel dropped for each size: one after a hugepagesz= or
-	 * default_hugepagesz= it refused (unsupported, repeated), or a second count in a row
-	 * for the same size, or a node list on an architecture without node allocation.
-	 */
-	struct hp_klost lost[HP_MAX_LOST];
 	size_t nr_lost;
 	char plan_id[65]; /* value of hugeplan.plan=, "" when absent */
 	/*
@@ -120,9 +119,17 @@ struct hp_kreq {
 	 * parameter is not known here; 0 when none.
 	 */
 	unsigned unmodelled_node;
+	size_t nr_msgs;
+	/* the arrays: read up to their counts only */
+	struct hp_kpool pools[HP_MAX_SIZES]; /* in the order the kernel registered them */
+	/*
+	 * The first count the kernel dropped for each size: one after a hugepagesz= or
+	 * default_hugepagesz= it refused (unsupported, repeated), or a second count in a row
+	 * for the same size, or a node list on an architecture without node allocation.
+	 */
+	struct hp_klost lost[HP_MAX_LOST];
 	/* What the kernel prints while parsing, in order, as it prints it ("HugeTLB: ..."). */
 	char msgs[HP_MAX_KMSGS][HP_KMSG_LEN];
-	size_t nr_msgs;
 };
 
 /*

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,14 +87,34 @@ const struct hp_recs *hp_state_records(const struct hp_state *s, const char *id)
 	return NULL;
 }
 
+/*
+ * An empty state, written where it is used: tokens (24 KiB, a few hundred bytes used) only by
+ * its first byte, all else whole. Clearing all of it, and copying it back, wrote 14 pages of
+ * stack for a head at every boot (the generator's read).
+ */
+static void clear(struct hp_state *s)
+{
+	size_t after = offsetof(struct hp_state, tokens) + sizeof(s->tokens);
+
+	memset(s, 0, offsetof(struct hp_state, tokens) + 1);
+	memset((char *)s + after, 0, sizeof(*s) - after);
+}
+
+/* a failed parse leaves an empty state: nothing to free */
+static void fail(struct hp_state *s)
+{
+	hp_state_free(s);
+	clear(s);
+}
+
 static int parse(const char *text, struct hp_state *out, unsigned *line, bool records)
 {
-	struct hp_state s;
+	struct hp_state *s = out;
 	const char *p = text;
 	bool format = false;
 	unsigned n = 0;
 
-	memset(&s, 0, sizeof(s));
+	clear(s);
 	while (*p) {
 		const char *eol = strchr(p, '\n'), *eq, *v;
 		size_t klen, vlen;
@@ -116,42 +137,42 @@ static int parse(const char *text, struct hp_state *out, unsigned *line, bool re
 				goto bad;
 			format = true;
 		} else if (KEY("bootloader")) {
-			r = SET(s.bootloader);
+			r = SET(s->bootloader);
 		} else if (KEY("file")) {
-			r = SET(s.file);
+			r = SET(s->file);
 		} else if (KEY("tokens")) {
-			r = SET(s.tokens);
+			r = SET(s->tokens);
 		} else if (KEY("plan")) {
-			r = SET(s.plan_id);
+			r = SET(s->plan_id);
 		} else if (KEY("summary")) {
-			r = SET(s.summary);
+			r = SET(s->summary);
 		} else if (KEY("applied")) {
-			r = SET(s.applied);
+			r = SET(s->applied);
 		} else if (KEY("update_note")) {
-			r = SET(s.update_note);
+			r = SET(s->update_note);
 		} else if (KEY("update")) {
 			if (vlen == 4 && !strncmp(v, "done", 4))
-				s.update = HP_UPDATE_DONE;
+				s->update = HP_UPDATE_DONE;
 			else if (vlen == 7 && !strncmp(v, "pending", 7))
-				s.update = HP_UPDATE_PENDING;
+				s->update = HP_UPDATE_PENDING;
 			else
-				s.update = HP_UPDATE_NONE;
+				s->update = HP_UPDATE_NONE;
 		} else if (KEY("sizes")) {
-			r = SET(s.sizes);
+			r = SET(s->sizes);
 		} else if (KEY("boot")) {
-			r = SET(s.boot);
+			r = SET(s->boot);
 		} else if (KEY("entry_token")) {
-			r = SET(s.entry_token);
+			r = SET(s->entry_token);
 		} else if (KEY("created_file")) {
-			s.created_file = vlen == 3 && !strncmp(v, "yes", 3);
+			s->created_file = vlen == 3 && !strncmp(v, "yes", 3);
 		} else if (!records && (KEY("vm") || KEY("booted_plan") || KEY("booted_vm"))) {
 			break; /* the records come last */
 		} else if (KEY("booted_plan")) {
-			r = SET(s.booted_plan);
+			r = SET(s->booted_plan);
 		} else if (KEY("vm") || KEY("booted_vm")) {
-			r = hp_recs_parse_line(p[0] == 'v' ? &s.vms : &s.booted, v, vlen);
+			r = hp_recs_parse_line(p[0] == 'v' ? &s->vms : &s->booted, v, vlen);
 			if (r == -ENOMEM) {
-				hp_state_free(&s);
+				fail(s);
 				return r;
 			}
 		}
@@ -161,27 +182,26 @@ static int parse(const char *text, struct hp_state *out, unsigned *line, bool re
 	next:
 		p = *eol ? eol + 1 : eol;
 	}
-	if (!format || !s.bootloader[0]) {
+	if (!format || !s->bootloader[0]) {
 		if (line)
 			*line = 0;
-		hp_state_free(&s);
+		fail(s);
 		return -EINVAL;
 	}
-	if (!s.booted_plan[0]) /* records of no plan are no one's */
-		hp_recs_free(&s.booted);
-	if (hp_recs_unique(&s.vms) != 1 || hp_recs_unique(&s.booted) != 1) {
+	if (!s->booted_plan[0]) /* records of no plan are no one's */
+		hp_recs_free(&s->booted);
+	if (hp_recs_unique(&s->vms) != 1 || hp_recs_unique(&s->booted) != 1) {
 		/* apply never records one name twice (a plan has none): not its file */
 		if (line)
 			*line = 0;
-		hp_state_free(&s);
+		fail(s);
 		return -EINVAL;
 	}
-	*out = s;
 	return 0;
 bad:
 	if (line)
 		*line = n;
-	hp_state_free(&s);
+	fail(s);
 	return -EINVAL;
 }
 
@@ -189,6 +209,8 @@ int hp_state_parse(const char *text, struct hp_state *out, unsigned *line)
 {
 	return parse(text, out, line, true);
 }
+
+const char *const hp_state_record_starts[] = { "vm=", "booted_plan=", "booted_vm=", NULL };
 
 int hp_state_parse_head(const char *text, struct hp_state *out, unsigned *line)
 {

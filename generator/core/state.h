@@ -74,14 +74,19 @@ int hp_state_render(const struct hp_state *s, char **out);
  * hp_state_parse - read the text back. -EINVAL for a line that is not "key=value", a missing
  * or unknown format, a missing bootloader, a record that is not one, or two records of one
  * name; *line (if given) is the offending line, 0 when the problem is the whole file.
- * booted_vm= records without a booted_plan= are dropped.
+ * booted_vm= records without a booted_plan= are dropped. On failure *s is an empty state.
+ * Parsed in place: the bytes of tokens past its string are not cleared (never read them).
  */
 int hp_state_parse(const char *text, struct hp_state *s, unsigned *line);
 
 /*
  * hp_state_parse_head - the same, reading no further than the first record: s->vms,
- * s->booted and s->booted_plan stay empty.
+ * s->booted and s->booted_plan stay empty. The records come last, each line beginning with
+ * one of hp_state_record_starts (NULL-terminated): a text cut before the first such line
+ * gives the same head (what the generator reads: sys/path.h hp_read_text_until()).
  */
+extern const char *const hp_state_record_starts[];
+
 int hp_state_parse_head(const char *text, struct hp_state *s, unsigned *line);
 
 /*

@@ -52,21 +52,32 @@ void hp_text_puts(struct hp_text *t, const char *s)
 
 void hp_text_printf(struct hp_text *t, const char *fmt, ...)
 {
+	size_t room;
 	va_list ap;
 	int n;
 
+	if (t->err)
+		return;
+	/* written where it goes when it fits (one formatting, not a count and then a write) */
+	if (!reserve(t, 0))
+		return;
+	room = t->cap - t->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(t->buf + t->len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
-		t->err = t->err ? t->err : -EINVAL;
+		t->buf[t->len] = '\0';
+		t->err = -EINVAL;
 		return;
 	}
-	if (!reserve(t, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		t->buf[t->len] = '\0';
+		if (!reserve(t, (size_t)n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	t->len += (size_t)n;
 }
 

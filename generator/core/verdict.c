@@ -187,28 +187,36 @@ static const struct hp_klost *lost_for(const struct ctx *c, uint64_t size)
 	return NULL;
 }
 
+/*
+ * The row of size, added in its place (ascending) if new: rows come in ascending from the
+ * pools and rarely otherwise, so nothing moves, where a qsort() of rows of 3 KiB each took a
+ * malloc()'d buffer and copied every row twice, at every boot. A new row's head is cleared;
+ * its nodes and reasons are cleared as they are added (judge_nodes(), attach_reasons()).
+ */
 static struct hp_vsize *row(struct ctx *c, uint64_t size)
 {
 	struct hp_verdict *v = c->v;
 	struct hp_vsize *s;
+	size_t at = v->nr_sizes;
 
-	for (size_t i = 0; i < v->nr_sizes; i++)
+	for (size_t i = 0; i < v->nr_sizes; i++) {
 		if (v->sizes[i].size == size)
 			return &v->sizes[i];
+		if (v->sizes[i].size > size && at == v->nr_sizes)
+			at = i;
+	}
 	if (v->nr_sizes >= HP_VERDICT_MAX_SIZES || !size)
 		return NULL;
-	s = &v->sizes[v->nr_sizes++];
-	memset(s, 0, sizeof(*s));
+	if (at < v->nr_sizes)
+		memmove(&v->sizes[at + 1], &v->sizes[at], (v->nr_sizes - at) * sizeof(v->sizes[0]));
+	v->nr_sizes++;
+	s = &v->sizes[at];
+	memset(s, 0, offsetof(struct hp_vsize, nodes));
+	s->nr_nodes = 0;
+	s->nr_reasons = 0;
 	s->size = size;
 	s->hint_node = -1;
 	return s;
-}
-
-static int cmp_row(const void *a, const void *b)
-{
-	uint64_t x = ((const struct hp_vsize *)a)->size, y = ((const struct hp_vsize *)b)->size;
-
-	return x < y ? -1 : x > y;
 }
 
 static void judge_nodes(struct hp_vsize *s, const struct hp_pool *pool, const struct hp_kpool *kp)
@@ -523,7 +531,6 @@ void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
 	for (size_t i = 0; i < in->req->nr_lost; i++)
 		if (lenient_count(in->req->lost[i].val))
 			row(&c, in->req->lost[i].size);
-	qsort(out->sizes, out->nr_sizes, sizeof(out->sizes[0]), cmp_row);
 
 	for (size_t i = 0; i < out->nr_sizes; i++) {
 		struct hp_vsize *s = &out->sizes[i];

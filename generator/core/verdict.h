@@ -65,6 +65,7 @@ struct hp_vnode {
 	uint64_t short_pages;
 };
 
+/* row(): a size's fields are cleared up to nodes[]; nodes, nr_nodes and after are set as used */
 struct hp_vsize {
 	uint64_t size;
 	enum hp_status status;

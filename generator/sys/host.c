@@ -2,9 +2,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "core/size.h"
 #include "sys/host.h"
@@ -94,37 +97,57 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int hp_hstate_sizes(const char *root, uint64_t *sizes, size_t max, size_t *n, char *bad,
+		    size_t badlen)
+{
+	char buf[2048];
+	int fd;
+
+	*n = 0;
+	if (badlen)
+		bad[0] = '\0';
+	fd = hp_root_open(root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;
+	for (;;) {
+		/* an error ends the listing, as readdir() does */
+		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+
+		if (k <= 0)
+			break;
+		for (long off = 0; off < k;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			uint64_t size;
+			int r;
+
+			off += de->d_reclen;
+			r = hp_hstate_dir_size(de->d_name, &size);
+			if (r == -ERANGE) {
+				snprintf(bad, badlen, "%s", de->d_name);
+				close(fd);
+				return r;
+			}
+			if (r == 0 && size && *n < max)
+				sizes[(*n)++] = size;
+		}
+	}
+	close(fd);
+	qsort(sizes, *n, sizeof(sizes[0]), cmp_u64);
+	return 0;
+}
+
 static int read_sizes(const char *root, struct hp_host *h)
 {
-	struct dirent *de;
-	DIR *d;
+	char bad[256], p[320];
 	int r;
 
-	r = hp_root_opendir(root, HP_P_HUGEPAGES, &d);
-	if (r < 0) {
-		/* a kernel without hugetlbfs has no directory: no sizes, which the planner reports
-		 */
-		if (r == -ENOENT)
-			return 0;
-		return fail(h, r, HP_P_HUGEPAGES, NULL);
+	r = hp_hstate_sizes(root, h->sizes, HP_MAX_SIZES, &h->nr_sizes, bad, sizeof(bad));
+	if (r == -ERANGE) {
+		snprintf(p, sizeof(p), "%s/%s", HP_P_HUGEPAGES, bad);
+		return fail(h, r, p, "a page size that does not fit 64 bits of bytes");
 	}
-	while ((de = readdir(d))) {
-		uint64_t size;
-
-		r = hp_hstate_dir_size(de->d_name, &size);
-		if (r == -ERANGE) {
-			char p[320];
-
-			closedir(d);
-			snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
-			return fail(h, r, p, "a page size that does not fit 64 bits of bytes");
-		}
-		if (r == 0 && h->nr_sizes < HP_MAX_SIZES && size)
-			h->sizes[h->nr_sizes++] = size;
-	}
-	closedir(d);
-	qsort(h->sizes, h->nr_sizes, sizeof(h->sizes[0]), cmp_u64);
-	return 0;
+	/* a kernel without hugetlbfs has no directory: no sizes, which the planner reports */
+	return r < 0 ? fail(h, r, HP_P_HUGEPAGES, NULL) : 0;
 }
 
 static void read_cpuinfo(const char *root, struct hp_host *h)

@@ -40,4 +40,14 @@ const char *hp_cmdline_strerror(int r);
  */
 int hp_hstate_dir_size(const char *name, uint64_t *size);
 
+/*
+ * hp_hstate_sizes - the page sizes of the hugepages-<kB>kB entries of HP_P_HUGEPAGES beneath
+ * root, ascending, at most max of them. No directory (a kernel without hugetlbfs): none, 0.
+ * -ERANGE with the entry's name in bad for a size that does not fit 64 bits of bytes, or
+ * -errno (bad ""). Read with getdents64() into a buffer on the stack: a DIR's 32 KiB buffer
+ * is pages written at every boot (the generator and the verifier both list them).
+ */
+int hp_hstate_sizes(const char *root, uint64_t *sizes, size_t max, size_t *n, char *bad,
+		    size_t badlen);
+
 #endif

@@ -42,9 +42,37 @@ int hp_path(char *buf, size_t len, const char *root, const char *fmt, ...)
 	return r;
 }
 
-int hp_read_fd(int fd, char **out, size_t *len, size_t max)
+/* the offset of the first line in text[from, n) that begins with one of stops, or n */
+static size_t stop_line(const char *text, size_t from, size_t n, const char *const *stops)
 {
-	size_t cap = 4096, n = 0;
+	for (size_t p = from; p < n;) {
+		const char *eol = memchr(text + p, '\n', n - p);
+
+		for (const char *const *k = stops; *k; k++) {
+			size_t kl = strlen(*k);
+
+			if (n - p >= kl && !memcmp(text + p, *k, kl))
+				return p;
+		}
+		if (!eol)
+			break;
+		p = (size_t)(eol - text) + 1;
+	}
+	return n;
+}
+
+/* the start of the last line of text[0, n), which may still grow */
+static size_t last_line(const char *text, size_t from, size_t n)
+{
+	for (size_t p = n; p > from; p--)
+		if (text[p - 1] == '\n')
+			return p;
+	return from;
+}
+
+int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *const *stops)
+{
+	size_t cap = 4096, n = 0, scanned = 0;
 	char *buf = malloc(cap + 1);
 
 	if (!buf)
@@ -78,11 +106,24 @@ int hp_read_fd(int fd, char **out, size_t *len, size_t max)
 		if (k == 0)
 			break;
 		n += (size_t)k;
+		if (stops) {
+			/* whole lines only: a stop may begin in what the next read brings */
+			size_t whole = last_line(buf, scanned, n),
+			       at = stop_line(buf, scanned, whole, stops);
+
+			if (at < whole) {
+				n = at;
+				break;
+			}
+			scanned = whole;
+		}
 		if (n > max) {
 			free(buf);
 			return -EFBIG;
 		}
 	}
+	if (stops)
+		n = stop_line(buf, scanned, n, stops);
 	buf[n] = '\0';
 	*out = buf;
 	if (len)
@@ -90,22 +131,47 @@ int hp_read_fd(int fd, char **out, size_t *len, size_t max)
 	return 0;
 }
 
-int hp_read_text(const char *root, char **out, size_t *len, size_t max, const char *fmt, ...)
+int hp_read_fd(int fd, char **out, size_t *len, size_t max)
+{
+	return hp_read_fd_until(fd, out, len, max, NULL);
+}
+
+static int vread_text(const char *root, char **out, size_t *len, size_t max,
+		      const char *const *stops, const char *fmt, va_list ap)
 {
 	char p[4096];
-	va_list ap;
 	int fd, r;
 
-	va_start(ap, fmt);
-	r = vsnprintf(p, sizeof(p), fmt, ap) < (int)sizeof(p) ? 0 : -ENAMETOOLONG;
-	va_end(ap);
-	if (r < 0)
-		return r;
+	if (vsnprintf(p, sizeof(p), fmt, ap) >= (int)sizeof(p))
+		return -ENAMETOOLONG;
 	fd = hp_root_open_file(root, p, NULL);
 	if (fd < 0)
 		return fd;
-	r = hp_read_fd(fd, out, len, max);
+	r = hp_read_fd_until(fd, out, len, max, stops);
 	close(fd);
+	return r;
+}
+
+int hp_read_text(const char *root, char **out, size_t *len, size_t max, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_text(root, out, len, max, NULL, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int hp_read_text_until(const char *root, char **out, size_t *len, size_t max,
+		       const char *const *stops, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vread_text(root, out, len, max, stops, fmt, ap);
+	va_end(ap);
 	return r;
 }
 

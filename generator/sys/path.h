@@ -34,8 +34,20 @@ int hp_path(char *buf, size_t len, const char *root, const char *fmt, ...)
 int hp_read_text(const char *root, char **out, size_t *len, size_t max, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/*
+ * hp_read_text_until - hp_read_text(), but only the lines before the first that begins with
+ * one of stops (a NULL-terminated list of prefixes): the read ends there, the rest of the
+ * file is not read. A text without such a line is read whole (max applies).
+ */
+int hp_read_text_until(const char *root, char **out, size_t *len, size_t max,
+		       const char *const *stops, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
 /* hp_read_fd - the rest of an open file, as hp_read_text() reads it. The caller closes fd. */
 int hp_read_fd(int fd, char **out, size_t *len, size_t max);
+
+/* hp_read_fd_until - the same, ending before the first line that begins with one of stops. */
+int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *const *stops);
 
 /* hp_read_u64 - a file holding one decimal number (sysfs style). -EINVAL if it does not. */
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)

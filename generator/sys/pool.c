@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ struct ctx {
 	const char *root;
 	char *errpath;
 	size_t errlen;
+	bool counts_only; /* hp_pools_read_verdict(): no resv, no overcommit */
 };
 
 static int fail(struct ctx *c, int r, const char *path)
@@ -26,13 +28,6 @@ static int fail(struct ctx *c, int r, const char *path)
 	if (c->errpath && c->errlen)
 		snprintf(c->errpath, c->errlen, "%s", path);
 	return r;
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /*
@@ -44,43 +39,15 @@ static int cmp_size(const void *a, const void *b)
 static int list_sizes(struct ctx *c, struct hp_pools *out)
 {
 	uint64_t sizes[HP_MAX_SIZES];
-	size_t n = 0;
-	char buf[2048];
-	int fd, r = 0;
+	char bad[256], path[320];
+	size_t n;
+	int r;
 
-	fd = hp_root_open(c->root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0) {
-		/* no hugetlbfs in this kernel: nothing to read, which is an answer */
-		if (fd == -ENOENT)
-			return 0;
-		return fail(c, fd, HP_P_HUGEPAGES);
+	r = hp_hstate_sizes(c->root, sizes, HP_MAX_SIZES, &n, bad, sizeof(bad));
+	if (r < 0) {
+		snprintf(path, sizeof(path), "%s%s%s", HP_P_HUGEPAGES, bad[0] ? "/" : "", bad);
+		return fail(c, r, path);
 	}
-	for (;;) {
-		/* an error ends the listing, as readdir() did */
-		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-
-		if (k <= 0)
-			break;
-		for (long off = 0; off < k && r == 0;) {
-			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
-			uint64_t size;
-
-			off += de->d_reclen;
-			r = hp_hstate_dir_size(de->d_name, &size);
-			if (r == -ERANGE) {
-				char p[320];
-
-				snprintf(p, sizeof(p), "%s/%.255s", HP_P_HUGEPAGES, de->d_name);
-				close(fd);
-				return fail(c, r, p);
-			}
-			if (r == 0 && size && n < HP_MAX_SIZES)
-				sizes[n++] = size;
-			r = 0;
-		}
-	}
-	close(fd);
-	qsort(sizes, n, sizeof(sizes[0]), cmp_size);
 	for (size_t i = 0; i < n; i++) {
 		struct hp_pool *p = &out->pools[out->nr_pools++];
 
@@ -178,24 +145,45 @@ __attribute__((format(printf, 5, 6))) static void open_attr_dir(struct ctx *c, s
 
 static int read_pool(struct ctx *c, struct hp_pool *p)
 {
-	static const char *const attrs[] = { "nr_hugepages", "free_hugepages", "resv_hugepages",
-					     "surplus_hugepages", "nr_overcommit_hugepages" };
-	uint64_t *vals[] = { &p->nr, &p->free, &p->resv, &p->surplus, &p->overcommit };
+	static const char *const all[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages",
+					   "resv_hugepages", "nr_overcommit_hugepages" };
+	uint64_t *vals[] = { &p->nr, &p->free, &p->surplus, &p->resv, &p->overcommit };
 	unsigned long long kb = p->size / 1024;
+	size_t n = c->counts_only ? 3 : 5;
 	struct attr_dir d;
 	char rel[256];
 	int r = 0;
 
-	open_attr_dir(c, &d, attrs, 5, HP_P_HSTATE_ATTR, kb, "");
-	for (size_t i = 0; i < 5 && r == 0; i++) {
-		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
-			       attrs[i]);
+	p->resv = p->overcommit = 0;
+	open_attr_dir(c, &d, all, n, HP_P_HSTATE_ATTR, kb, "");
+	for (size_t i = 0; i < n && r == 0; i++) {
+		r = read_count(c, &d, all, i, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
+			       all[i]);
 		if (r < 0)
 			r = fail(c, r, rel);
 	}
 	if (d.fd >= 0)
 		close(d.fd);
 	return r;
+}
+
+/*
+ * What a node's free and surplus counts must be when the size's totals say it (the verdict's
+ * read only): the kernel keeps each total the sum of its nodes' counts, and on every node free
+ * and surplus pages are pages of its pool (mm/hugetlb.c: nr_huge_pages_node[], free_, surplus_
+ * are changed with their totals, under hugetlb_lock). So with free equal to nr every node's
+ * free equals its nr, and with no surplus no node has any: those files need no reading, which
+ * at boot (nothing has taken a page yet) is every node's two of three.
+ */
+static unsigned node_attrs_needed(const struct ctx *c, const struct hp_pool *p)
+{
+	unsigned want = 1U << 0; /* nr_hugepages */
+
+	if (!c->counts_only || p->free != p->nr)
+		want |= 1U << 1;
+	if (!c->counts_only || p->surplus != 0)
+		want |= 1U << 2;
+	return want;
 }
 
 /* a node without this size's directory (memoryless, or a fixture that left it out) is skipped */
@@ -206,12 +194,15 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
 	uint64_t *vals[] = { &node->nr, &node->free, &node->surplus };
 	unsigned long long kb = p->size / 1024;
+	unsigned want = node_attrs_needed(c, p);
 	struct attr_dir d;
 	char rel[256];
 	int r = 0;
 
 	open_attr_dir(c, &d, attrs, 3, HP_P_NODE_HSTATE, n, kb, "");
 	for (size_t i = 0; i < 3; i++) {
+		if (!((want >> i) & 1))
+			continue;
 		r = read_count(c, &d, attrs, i, vals[i], rel, sizeof(rel), HP_P_NODE_HSTATE, n, kb,
 			       attrs[i]);
 		if (r == -ENOENT && i == 0) {
@@ -227,14 +218,19 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 		close(d.fd);
 	if (r)
 		return r < 0 ? r : 0;
+	if (!((want >> 1) & 1))
+		node->free = node->nr;
+	if (!((want >> 2) & 1))
+		node->surplus = 0;
 	node->id = n;
 	p->nr_nodes++;
 	return 0;
 }
 
-int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
+static int pools_read(struct ctx *cp, struct hp_pools *out)
 {
-	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen };
+	struct ctx c = *cp;
+	const char *root = c.root;
 	char *text;
 	int r;
 
@@ -280,4 +276,18 @@ int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t 
 		}
 	}
 	return 0;
+}
+
+int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
+{
+	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen };
+
+	return pools_read(&c, out);
+}
+
+int hp_pools_read_verdict(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
+{
+	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen, .counts_only = true };
+
+	return pools_read(&c, out);
 }

@@ -18,4 +18,13 @@
  */
 int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen);
 
+/*
+ * hp_pools_read_verdict - the same without what no boot verdict uses: each size's resv and
+ * overcommit counts (0), two files fewer per size for the verifier at every boot (its report
+ * has neither; an unreadable one is no reason for it to fail); and a node's free or surplus
+ * count is not read when the size's totals fix it (free equal to nr: each node's free is its
+ * nr; no surplus: none on any node), as they do at boot: two files fewer per node and size.
+ */
+int hp_pools_read_verdict(const char *root, struct hp_pools *out, char *errpath, size_t errlen);
+
 #endif

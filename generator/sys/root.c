@@ -473,45 +473,81 @@ int hp_root_readlink(const char *root, const char *path, char *buf, size_t len)
 	return r;
 }
 
+/*
+ * Make dir (a copy of the path, changed and restored here) beneath root, its missing parents
+ * first: the directory itself is tried first, so one that exists costs one open, and each
+ * missing one a look, its parent's open and a mkdirat(). With want, an O_PATH descriptor of
+ * dir is returned (for a child's mkdirat()), else 0.
+ */
+static int mkdirs(const char *root, char *dir, bool want)
+{
+	char *slash;
+	bool existed;
+	int fd, parent;
+
+	fd = hp_root_open(root, dir, O_PATH | O_DIRECTORY, 0);
+	if (fd != -ENOENT) {
+		if (fd >= 0 && !want) {
+			close(fd);
+			return 0;
+		}
+		return fd;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == dir && !slash[1])
+		return fd; /* the root itself is missing */
+	*slash = '\0';
+	parent =
+		dir[0] ? mkdirs(root, dir, true) : hp_root_open(root, "/", O_PATH | O_DIRECTORY, 0);
+	*slash = '/';
+	if (parent < 0)
+		return parent;
+	existed = mkdirat(parent, slash + 1, 0755) < 0;
+	if (existed && errno != EEXIST) {
+		fd = -errno;
+		close(parent);
+		return fd;
+	}
+	close(parent);
+	/* made, or there meanwhile (or a dangling link: -ENOENT): judged as any path is */
+	if (!want && !existed)
+		return 0;
+	fd = hp_root_open(root, dir, O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0 && !want) {
+		close(fd);
+		return 0;
+	}
+	return fd;
+}
+
 int hp_root_mkdirs(const char *root, const char *dir)
 {
-	char prefix[PATH_MAX];
-	size_t len = strlen(dir);
+	char path[PATH_MAX];
+	size_t len = strlen(dir), o = 0;
 
-	if (len == 0 || len >= sizeof(prefix))
+	if (len == 0 || len >= sizeof(path))
 		return len ? -ENAMETOOLONG : -EINVAL;
-	for (size_t i = 1; i <= len; i++) {
-		char *slash;
-		int fd, parent;
+	if (dir[0] != '/')
+		return -EINVAL;
+	/* one "/" between components, "." and empty ones dropped, ".." refused */
+	for (const char *p = dir; *p;) {
+		size_t n;
 
-		if (i < len && dir[i] != '/')
-			continue;
-		memcpy(prefix, dir, i);
-		prefix[i] = '\0';
-		slash = strrchr(prefix, '/');
-		if (!slash[1] || !strcmp(slash + 1, "."))
-			continue;
-		if (!strcmp(slash + 1, ".."))
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
 			return -EINVAL;
-		fd = hp_root_open(root, prefix, O_PATH | O_DIRECTORY, 0);
-		if (fd == -ENOENT) {
-			*slash = '\0';
-			parent = hp_root_open(root, prefix[0] ? prefix : "/", O_PATH | O_DIRECTORY,
-					      0);
-			*slash = '/';
-			if (parent < 0)
-				return parent;
-			fd = mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST ? -errno : 0;
-			close(parent);
-			if (fd < 0)
-				return fd;
-			fd = hp_root_open(root, prefix, O_PATH | O_DIRECTORY, 0);
+		if (n && !(n == 1 && p[0] == '.')) {
+			path[o++] = '/';
+			memcpy(path + o, p, n);
+			o += n;
 		}
-		if (fd < 0)
-			return fd;
-		close(fd);
+		p += n;
 	}
-	return 0;
+	if (!o)
+		path[o++] = '/';
+	path[o] = '\0';
+	return mkdirs(root, path, false);
 }
 
 /* --- the chain of trust */

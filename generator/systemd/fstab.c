@@ -23,30 +23,42 @@ static bool same_path(const char *a, const char *b)
 	return la == lb && !memcmp(a, b, la);
 }
 
+/* the file, read once for every mount asked about (one per page size) */
+static struct {
+	bool read;
+	int r; /* its read's result: 0, or -errno (-ENOENT: no fstab) */
+	char *text;
+	size_t len;
+} fstab;
+
 int gen_fstab_has(const char *root, const char *where)
 {
 	struct mntent *m;
-	size_t len;
-	char *text;
 	FILE *f;
 	int r = 0;
 
 	/* read beneath the root, never blocking; then getmntent() over the text */
-	r = hp_read_text(root, &text, &len, FSTAB_MAX, HP_P_FSTAB);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	f = len ? fmemopen(text, len, "r") : NULL;
-	if (!f) {
-		r = len ? -errno : 0;
-		free(text);
-		return r;
+	if (!fstab.read) {
+		fstab.r = hp_read_text(root, &fstab.text, &fstab.len, FSTAB_MAX, HP_P_FSTAB);
+		fstab.read = true;
 	}
+	if (fstab.r < 0)
+		return fstab.r == -ENOENT ? 0 : fstab.r;
+	f = fstab.len ? fmemopen(fstab.text, fstab.len, "r") : NULL;
+	if (!f)
+		return fstab.len ? -errno : 0;
 	while ((m = getmntent(f)))
 		if (same_path(m->mnt_dir, where)) {
 			r = 1;
 			break;
 		}
 	fclose(f);
-	free(text);
 	return r;
+}
+
+void gen_fstab_free(void)
+{
+	free(fstab.text);
+	fstab.text = NULL;
+	fstab.read = false;
 }

@@ -10,4 +10,7 @@
 /* gen_fstab_has - 1 yes, 0 no (or no fstab), -errno when it cannot be read. */
 int gen_fstab_has(const char *root, const char *where);
 
+/* gen_fstab_free - the text gen_fstab_has() read once, for all its calls (with one root). */
+void gen_fstab_free(void);
+
 #endif

@@ -18,6 +18,10 @@
 static int max_level = GEN_LOG_INFO;
 static bool level_from_env;
 static int kmsg_fd = -1;
+/* the kernel log is opened at the first message that goes there, not at start: on most
+ * boots there is none, and an open is microseconds at every boot */
+static bool kmsg_wanted;
+static const char *kmsg_root;
 
 int gen_log_level_parse(const char *s)
 {
@@ -48,18 +52,8 @@ void gen_log_open(const char *root)
 		kmsg = true;
 	else
 		kmsg = getenv("SYSTEMD_SCOPE") || getppid() == 1;
-	if (kmsg) {
-		struct stat st;
-
-		/* never blocking on a FIFO planted at dev/kmsg under a root; the device or a file
-		 */
-		kmsg_fd = hp_root_open(root, HP_P_KMSG, O_WRONLY | O_APPEND | O_NONBLOCK, 0);
-		if (kmsg_fd >= 0 &&
-		    (fstat(kmsg_fd, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISREG(st.st_mode)))) {
-			close(kmsg_fd);
-			kmsg_fd = -1;
-		}
-	}
+	kmsg_wanted = kmsg;
+	kmsg_root = root;
 	if (lvl && !level_from_env)
 		gen_log(GEN_LOG_WARNING, "SYSTEMD_LOG_LEVEL=%s: not a log level, ignored", lvl);
 }
@@ -95,6 +89,18 @@ void gen_log(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (kmsg_wanted) {
+		struct stat st;
+
+		kmsg_wanted = false;
+		/* never blocking on a FIFO planted at dev/kmsg under a root; a device or a file */
+		kmsg_fd = hp_root_open(kmsg_root, HP_P_KMSG, O_WRONLY | O_APPEND | O_NONBLOCK, 0);
+		if (kmsg_fd >= 0 &&
+		    (fstat(kmsg_fd, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISREG(st.st_mode)))) {
+			close(kmsg_fd);
+			kmsg_fd = -1;
+		}
+	}
 	if (kmsg_fd >= 0) {
 		char rec[1100];
 		int n = snprintf(rec, sizeof(rec), "<%d>hugeplan-generator[%d]: %s\n",
@@ -112,4 +118,5 @@ void gen_log_close(void)
 	if (kmsg_fd >= 0)
 		close(kmsg_fd);
 	kmsg_fd = -1;
+	kmsg_wanted = false;
 }

@@ -6,6 +6,7 @@
  * otherwise; $SYSTEMD_LOG_TARGET=kmsg or console forces one. The level is info unless
  * $SYSTEMD_LOG_LEVEL or, failing that, systemd.log_level= on the kernel command line says
  * otherwise (a name such as "debug" or a number 0-7). If /dev/kmsg cannot be opened, stderr.
+ * /dev/kmsg is opened at the first message, not at start: most boots log nothing.
  */
 #ifndef HP_GEN_LOG_H
 #define HP_GEN_LOG_H

@@ -27,23 +27,49 @@ static bool rel_ok(const char *rel)
 	return true;
 }
 
-/* dir/rel into buf, and its parent directories made under dir */
-static int prepare(const char *dir, const char *rel, char *buf, size_t len)
+/*
+ * The output directory, opened once: every name is then made relative to it (a path walk of
+ * one or two components, not of the whole /run/systemd/generator/... each time).
+ */
+static int out_fd = -1;
+static char out_dir[4096];
+
+static int dir_fd(const char *dir)
 {
-	size_t dl = strlen(dir);
+	if (out_fd >= 0 && !strcmp(dir, out_dir))
+		return out_fd;
+	gen_output_close();
+	if (strlen(dir) >= sizeof(out_dir))
+		return -ENAMETOOLONG;
+	out_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (out_fd < 0)
+		return -errno;
+	strcpy(out_dir, dir);
+	return out_fd;
+}
+
+void gen_output_close(void)
+{
+	if (out_fd >= 0)
+		close(out_fd);
+	out_fd = -1;
+	out_dir[0] = '\0';
+}
+
+/* rel's parent directories made under dirfd */
+static int prepare(int dirfd, const char *rel)
+{
+	char buf[4096];
 
 	if (!rel_ok(rel))
 		return -EINVAL;
-	if (snprintf(buf, len, "%s/%s", dir, rel) >= (int)len)
+	if (strlen(rel) >= sizeof(buf))
 		return -ENAMETOOLONG;
-	for (char *s = buf + dl + 1; (s = strchr(s, '/')); s++) {
+	strcpy(buf, rel);
+	for (char *s = buf; (s = strchr(s, '/')); s++) {
 		*s = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST) {
-			int r = -errno;
-
-			*s = '/';
-			return r;
-		}
+		if (mkdirat(dirfd, buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
 		*s = '/';
 	}
 	return 0;
@@ -52,13 +78,14 @@ static int prepare(const char *dir, const char *rel, char *buf, size_t len)
 int gen_write_file(const char *dir, const char *rel, const char *text)
 {
 	size_t len = strlen(text), done = 0;
-	char path[4096];
-	int fd, r;
+	int dfd = dir_fd(dir), fd, r;
 
-	r = prepare(dir, rel, path, sizeof(path));
+	if (dfd < 0)
+		return dfd;
+	r = prepare(dfd, rel);
 	if (r < 0)
 		return r;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = openat(dfd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	while (done < len) {
@@ -69,14 +96,14 @@ int gen_write_file(const char *dir, const char *rel, const char *text)
 		if (n <= 0) {
 			r = n < 0 ? -errno : -EIO;
 			close(fd);
-			unlink(path);
+			unlinkat(dfd, rel, 0);
 			return r;
 		}
 		done += (size_t)n;
 	}
 	if (close(fd) < 0) {
 		r = -errno;
-		unlink(path);
+		unlinkat(dfd, rel, 0);
 		return r;
 	}
 	return 0;
@@ -84,13 +111,14 @@ int gen_write_file(const char *dir, const char *rel, const char *text)
 
 int gen_symlink(const char *dir, const char *rel, const char *target)
 {
-	char path[4096];
-	int r;
+	int dfd = dir_fd(dir), r;
 
-	r = prepare(dir, rel, path, sizeof(path));
+	if (dfd < 0)
+		return dfd;
+	r = prepare(dfd, rel);
 	if (r < 0)
 		return r;
-	if (symlink(target, path) < 0)
+	if (symlinkat(target, dfd, rel) < 0)
 		return -errno;
 	return 0;
 }

@@ -18,4 +18,10 @@ int gen_write_file(const char *dir, const char *rel, const char *text);
 /* gen_symlink - dir/rel is a symlink to target. -EEXIST when rel exists. */
 int gen_symlink(const char *dir, const char *rel, const char *target);
 
+/*
+ * gen_output_close - the output directory is opened once, at the first write into it (the
+ * names are made relative to it); this closes it.
+ */
+void gen_output_close(void);
+
 #endif

@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 	/* one open of the root for every read beneath it; without it, each opens the root */
 	(void)hp_root_hold(root);
 	errpath[0] = '\0';
-	r = hp_pools_read(root, &run->pools, errpath, sizeof(errpath));
+	r = hp_pools_read_verdict(root, &run->pools, errpath, sizeof(errpath));
 	if (r < 0) {
 		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, errpath, hp_strerror(r));
 		return EXIT_ERROR;

@@ -15,6 +15,11 @@
  * on a machine other work keeps busy, it says what the command itself costs. The commands'
  * output goes to /dev/null; their exit status is not judged (a verifier exits 1 on a short
  * pool), but a signal or a failed exec is. Exit 0, or 2 if a run failed.
+ *
+ * $BENCH_RESET, if set, is a shell command run before every run of either command, outside
+ * the clock (its failure fails the bench): what a command leaves behind that the next one
+ * would not find at boot (a report in /run, a line appended to a captured kernel log) is put
+ * back as it was.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,6 +62,14 @@ static uint64_t run_once(char **argv, int argc, uint64_t *cpu)
 	int st;
 	pid_t pid;
 
+	if (getenv("BENCH_RESET")) {
+		int rs = system(getenv("BENCH_RESET"));
+
+		if (rs != 0) {
+			fprintf(stderr, "bench-spawn: BENCH_RESET failed (status %d)\n", rs);
+			return 0;
+		}
+	}
 	snprintf(dir, sizeof(dir), "%s/bench-spawn.XXXXXX", base);
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "bench-spawn: %s: %s\n", dir, strerror(errno));

@@ -84,13 +84,14 @@ echo "console=ttyS0" >"$T_TMP/root/proc/cmdline"
 "$V" --root "$T_TMP/root" >"$T_TMP/out" 2>"$T_TMP/err"
 t_eq "report unwritable, nothing asked: exit 2" 2 "$?"
 
-# a broken sysfs count is the verifier's own error: exit 2, the file named
+# a broken sysfs count is the verifier's own error: exit 2, the file named (a node's
+# nr_hugepages: its free and surplus are not read when the size's totals fix them)
 fresh
-echo "many" >"$T_TMP/root/sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages"
+echo "many" >"$T_TMP/root/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages"
 "$V" --root "$T_TMP/root" >"$T_TMP/out" 2>"$T_TMP/err"
 t_eq "bad count: exit 2" 2 "$?"
 t_eq "bad count: the message names the file" \
-	"hugeplan-verify: $T_TMP/root/sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages: Invalid argument" \
+	"hugeplan-verify: $T_TMP/root/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages: Invalid argument" \
 	"$(cat "$T_TMP/err")"
 
 # --- usage -------------------------------------------------------------------------------------------

@@ -151,17 +151,23 @@ conffile() {
 
 # writes TRACE OUT ROOT: the trace's writes that are not under OUT nor ROOT/dev/kmsg
 writes() {
+	# strace -y: a directory descriptor shows as FD<PATH>; a name relative to one is joined to it
 	awk -v out="$2" -v kmsg="$3/dev/kmsg" '
 	function bad(p) { return index(p, out "/") != 1 && p != out && p != kmsg }
+	function dirof(s,   m) {
+		if (!match(s, /[0-9]+<[^>]*>, *$/)) return ""
+		m = substr(s, RSTART, RLENGTH); sub(/^[0-9]+</, "", m); sub(/>, *$/, "", m); return m
+	}
+	function at(d, p) { return (p ~ /^\// || d == "") ? p : d "/" p }
 	# symlink(TARGET, PATH): what is made is the last path; the others: every path named
 	/^[0-9]+ +symlink(at)?\(/ {
-		n = split($0, q, "\""); if (bad(q[4])) print; next
+		n = split($0, q, "\""); if (bad(at(dirof(q[3]), q[4]))) print; next
 	}
 	/^[0-9]+ +(mkdir|mkdirat|link|linkat|rename|renameat2?|unlink|unlinkat|rmdir|truncate|chmod|fchmodat|chown|fchownat|mknod|mknodat)\(/ {
-		n = split($0, q, "\""); if (bad(q[2]) || (n > 4 && bad(q[4]))) print; next
+		n = split($0, q, "\""); if (bad(at(dirof(q[1]), q[2])) || (n > 4 && bad(at(dirof(q[3]), q[4])))) print; next
 	}
 	/^[0-9]+ +(open|openat|creat)\(/ && /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|creat\(/ {
-		split($0, q, "\""); if (bad(q[2])) print
+		split($0, q, "\""); if (bad(at(dirof(q[1]), q[2]))) print
 	}' "$1"
 }
 
@@ -201,7 +207,7 @@ while [ "$CASE" -le "$GEN_CASES" ]; do
 	[ "$R" = 0 ] && set -- "$@" SYSTEMD_LOG_LEVEL="$(pick "$T/values")"
 	(cd "$w/root" && find . ! -path ./dev/kmsg -printf '%p %y %s %T@\n' | LC_ALL=C sort) >"$w/before"
 	if [ -n "$TRACE" ]; then
-		set -- strace -f -qq -o "$w/trace" "$G"
+		set -- strace -f -qq -y -o "$w/trace" "$G"
 	else
 		set -- "$G"
 	fi

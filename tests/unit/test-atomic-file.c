@@ -412,6 +412,30 @@ static void test_mkdirs(void **state)
 	put(f->file, "x\n");
 	snprintf(path, sizeof(path), "%s/sub", f->file);
 	assert_int_equal(hp_root_mkdirs(NULL, path), -ENOTDIR);
+	/* every missing parent, whatever the slashes and "." say */
+	snprintf(path, sizeof(path), "%s//a/./b//c/", f->dir);
+	assert_int_equal(hp_root_mkdirs(NULL, path), 0);
+	snprintf(path, sizeof(path), "%s/a/b/c", f->dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	/* beneath a root: the same, the root's name as given */
+	assert_int_equal(hp_root_mkdirs(f->dir, "/r1/r2"), 0);
+	snprintf(path, sizeof(path), "%s/r1/r2", f->dir);
+	assert_int_equal(stat(path, &st), 0);
+	/* ".." anywhere, a relative path: refused, nothing made */
+	assert_int_equal(hp_root_mkdirs(f->dir, "/r1/../x"), -EINVAL);
+	assert_int_equal(hp_root_mkdirs(f->dir, "/r1/.."), -EINVAL);
+	assert_int_equal(hp_root_mkdirs(f->dir, "r1/y"), -EINVAL);
+	snprintf(path, sizeof(path), "%s/x", f->dir);
+	assert_int_equal(access(path, F_OK), -1);
+	/* "..x" is a name like any other */
+	assert_int_equal(hp_root_mkdirs(f->dir, "/r1/..x"), 0);
+	/* a dangling link on the way: -ENOENT, and nothing made at its target */
+	snprintf(path, sizeof(path), "%s/dangling", f->dir);
+	assert_int_equal(symlink("/nowhere/at/all", path), 0);
+	assert_int_equal(hp_root_mkdirs(f->dir, "/dangling"), -ENOENT);
+	snprintf(path, sizeof(path), "%s/nowhere", f->dir);
+	assert_int_equal(access(path, F_OK), -1);
 }
 
 int main(void)

@@ -48,6 +48,17 @@ static void test_render_format(void **state)
 	free(text);
 }
 
+/* equal states: byte for byte, but tokens as the string it is (core/state.h: its bytes past
+ * the string are not cleared by a parse) */
+static void assert_same_state(const struct hp_state *a, const struct hp_state *b)
+{
+	size_t t = offsetof(struct hp_state, tokens), after = t + sizeof(a->tokens);
+
+	assert_memory_equal(a, b, t);
+	assert_string_equal(a->tokens, b->tokens);
+	assert_memory_equal((const char *)a + after, (const char *)b + after, sizeof(*a) - after);
+}
+
 static void test_round_trip(void **state)
 {
 	struct hp_state s, back;
@@ -61,7 +72,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(hp_state_render(&s, &text), 0);
 		assert_int_equal(hp_state_parse(text, &back, NULL), 0);
 		free(text);
-		assert_memory_equal(&s, &back, sizeof(s));
+		assert_same_state(&s, &back);
 	}
 }
 
