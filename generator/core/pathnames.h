@@ -152,6 +152,7 @@
 #define HP_P_LIBVIRT_PID      "/run/libvirt/qemu/%s.pid"
 #define HP_P_LIBVIRT_STATUS   "/run/libvirt/qemu/%s.xml" /* a running domain's status */
 #define HP_P_NUMA_MAPS	      "/proc/%ld/numa_maps"
+#define HP_P_PROC_PID_EXE     "/proc/%ld/exe" /* the binary a process runs (a link) */
 /*
  * Proxmox VE's QEMU pid files: qemu-server's pidfile_name() (PVE/QemuServer/Helpers.pm) is
  * /var/run/qemu-server/VMID.pid, which its QEMU is given as -pidfile; /var/run is a link to

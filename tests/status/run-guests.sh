@@ -207,9 +207,7 @@ t_eq "metrics: no series for simple, which is not running" "absent" \
 	"$($PROM get "$T_TMP/down.prom" hugeplan_in_use_pages size=2M node=0 owner=simple)"
 
 # --- 3. a libvirt domain and a Proxmox VM of one name: one series for both -----------------------
-mkdir -p "$R/run/libvirt/qemu" "$R/proc/5005"
-echo 5005 >"$R/run/libvirt/qemu/8007.pid"
-echo "<domstatus state='running' pid='5005'/>" >"$R/run/libvirt/qemu/8007.xml"
+t_libvirt_guest "$R" 8007 5005
 maps "$R" 5005 0:50
 pool "$R" 2048 4096 3434 0 0 0 2048 1386 1 2048 2048
 "$HP" metrics --root "$R" >"$T_TMP/both.prom" 2>/dev/null
