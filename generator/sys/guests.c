@@ -57,9 +57,12 @@ static int exe_is(const char *root, long pid, const char *emulator)
 	    hp_root_stat(root, emulator, &sb, true) == 0 && sa.st_dev == sb.st_dev &&
 	    sa.st_ino == sb.st_ino)
 		return 0;
+	/* gone, or running no binary (a zombie, a kernel thread); not root: noted by the caller */
 	r = hp_root_readlink(root, exe, link, sizeof(link));
+	if (r == -ENOENT || r == -ESRCH || r == -EINVAL)
+		return -ENOENT;
 	if (r < 0)
-		return r == -ESRCH || r == -EINVAL || r == -EACCES || r == -EPERM ? -ENOENT : r;
+		return r;
 	n = hp_exe_undeleted(link);
 	link[n] = '\0';
 	if (link[0] != '/' || hp_root_resolve(root, link, a, sizeof(a)) < 0 ||
@@ -81,19 +84,19 @@ static int libvirt_pid(const char *root, hp_libvirt_status_fn status, struct hp_
 	bool ours;
 	int r;
 
-	/* a running domain has its status file beside its pid file; driver.pid, libvirtd's own
-	 * lock, has none */
+	g->source = HP_SRC_LIBVIRT;
+	r = read_pid(root, HP_P_LIBVIRT_PID, g->name, &g->pid);
+	if (r < 0)
+		return r;
+	/* a running domain has its status file beside its pid file (root's alone, 0600);
+	 * driver.pid, libvirtd's own lock, has none */
 	r = hp_read_text(root, &text, &len, STATUS_MAX, HP_P_LIBVIRT_STATUS, g->name);
 	if (r < 0)
-		return r == -ENOENT ? -ENOENT : r;
-	g->source = HP_SRC_LIBVIRT;
+		return r;
 	r = status(text, len, &spid, emulator, sizeof(emulator));
 	free(text);
 	if (r < 0)
 		return r == -EINVAL ? -ENOENT : r;
-	r = read_pid(root, HP_P_LIBVIRT_PID, g->name, &g->pid);
-	if (r < 0)
-		return r;
 	if (g->pid != spid)
 		return -ENOENT;
 	r = exe_is(root, g->pid, emulator);
