@@ -109,7 +109,8 @@ t_shared() {
 
 # t_libvirt_guest ROOT NAME PID [STATUS_EMULATOR [ARGV_NAME]]: a QEMU libvirtd runs for domain
 # NAME, as libvirt 9 leaves it (after t_shared): /run/libvirt/qemu/NAME.pid ("PID", no newline,
-# as virPidFileWritePath() writes it), the status file NAME.xml (<domstatus pid=PID> around the
+# as virPidFileWritePath() writes it; NAME escaped for XML as virPidFileBuildPath() does, & < >
+# " ' as entities: the runtime tier sees libvirtd do it), the status file NAME.xml (<domstatus pid=PID> around the
 # live definition: libvirt's qemuxmlconftest domain hugepages-default-2M.xml, renamed, with
 # <emulator> STATUS_EMULATOR, default /usr/bin/qemu-system-x86_64), /proc/PID/cmdline
 # (libvirt's own expected command line for that domain, hugepages-default-2M.x86_64-latest.args,
@@ -120,10 +121,11 @@ t_libvirt_guest() {
 	_q=$SH/libvirt/qemuxmlconfdata/hugepages-default-2M
 	mkdir -p "$1/run/libvirt/qemu" "$1/proc/$3" "$1/usr/bin"
 	[ -e "$1/usr/bin/qemu-system-x86_64" ] || printf '\177ELF' >"$1/usr/bin/qemu-system-x86_64"
-	printf '%s' "$3" >"$1/run/libvirt/qemu/$2.pid"
-	python3 -c 'import re, shlex, sys
+	python3 -c 'import os, re, shlex, sys
 from xml.sax.saxutils import escape
 q, name, pid, emu, argv_name, st, cl = sys.argv[1:]
+pf = escape(name, {"\"": "&quot;", "\x27": "&apos;"})
+open(os.path.join(os.path.dirname(st), pf + ".pid"), "w").write(pid)
 dom = open(q + ".xml").read()
 dom = re.sub(r"<name>[^<]*</name>", "<name>%s</name>" % escape(name), dom, count=1)
 dom = re.sub(r"<emulator>[^<]*</emulator>", "<emulator>%s</emulator>" % escape(emu), dom, count=1)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
 #include <string.h>
 
 #include "core/libvirtqemu.h"
@@ -97,4 +98,31 @@ size_t hp_exe_undeleted(const char *link)
 	size_t n = strlen(link), d = sizeof(DELETED) - 1;
 
 	return n > d && !strcmp(link + n - d, DELETED) ? n - d : n;
+}
+
+int hp_libvirt_pid_name(const char *name, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		const char *e = *p == '&'    ? "&amp;"
+				: *p == '<'  ? "&lt;"
+				: *p == '>'  ? "&gt;"
+				: *p == '"'  ? "&quot;"
+				: *p == '\'' ? "&apos;"
+					     : NULL;
+		size_t n = e ? strlen(e) : 1;
+
+		/* virBufferEscapeString()'s forbidden characters: 0x01-0x19 but \t, \n, \r */
+		if (!e && *p < 0x1a && *p != '\t' && *p != '\n' && *p != '\r')
+			continue;
+		if (o + n >= len)
+			return -ENAMETOOLONG;
+		memcpy(buf + o, e ? e : (const char *)p, n);
+		o += n;
+	}
+	if (o >= len)
+		return -ENAMETOOLONG;
+	buf[o] = '\0';
+	return 0;
 }

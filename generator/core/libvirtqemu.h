@@ -31,6 +31,14 @@
 bool hp_libvirt_qemu(const char *cmdline, size_t len, const char *name);
 
 /*
+ * hp_libvirt_pid_name - the name of domain name's pid file (without ".pid") into buf (len
+ * bytes): libvirt's virPidFileBuildPath() escapes the name for XML (virBufferEscapeString():
+ * & < > " ' as &amp; &lt; &gt; &quot; &apos;, other control characters than tab, newline and
+ * carriage return dropped), while its status file is NAME.xml as it is. 0, or -ENAMETOOLONG.
+ */
+int hp_libvirt_pid_name(const char *name, char *buf, size_t len);
+
+/*
  * hp_exe_undeleted - the length of link (the text of /proc/PID/exe) without the " (deleted)"
  * the kernel appends when the file was unlinked since the process ran it.
  */

@@ -78,18 +78,20 @@ static int exe_is(const char *root, long pid, const char *emulator)
  */
 static int libvirt_pid(const char *root, hp_libvirt_status_fn status, struct hp_guest *g)
 {
-	char emulator[PATH_MAX], *text;
+	char emulator[PATH_MAX], pidname[6 * HP_GUEST_NAME_MAX], *text;
 	long spid;
 	size_t len;
 	bool ours;
 	int r;
 
 	g->source = HP_SRC_LIBVIRT;
-	r = read_pid(root, HP_P_LIBVIRT_PID, g->name, &g->pid);
+	r = hp_libvirt_pid_name(g->name, pidname, sizeof(pidname));
+	if (r < 0)
+		return -ENOENT;
+	r = read_pid(root, HP_P_LIBVIRT_PID, pidname, &g->pid);
 	if (r < 0)
 		return r;
-	/* a running domain has its status file beside its pid file (root's alone, 0600);
-	 * driver.pid, libvirtd's own lock, has none */
+	/* the status file (root's alone, 0600) */
 	r = hp_read_text(root, &text, &len, STATUS_MAX, HP_P_LIBVIRT_STATUS, g->name);
 	if (r < 0)
 		return r;
@@ -172,8 +174,9 @@ static void note_add(char *note, size_t notelen, size_t *o, const char *fmt, ...
 }
 
 /*
- * The guests of one manager's pid file directory, appended to *gs: libvirt's NAME.pid, or
- * (pve) qemu-server's VMID.pid. 0, or -ENOMEM; a directory that cannot be read is noted.
+ * The guests of one manager's directory, appended to *gs: libvirt's running domains (a status
+ * file NAME.xml each; driver.pid, libvirtd's own lock, has none), or (pve) qemu-server's pid
+ * files VMID.pid. 0, or -ENOMEM; a directory that cannot be read is noted.
  */
 static int read_dir(const char *root, const struct hp_pools *pools, hp_libvirt_status_fn status,
 		    bool pve, struct hp_guest **gs, size_t *nr, size_t *cap, char *note,
@@ -197,7 +200,7 @@ static int read_dir(const char *root, const struct hp_pools *pools, hp_libvirt_s
 		size_t len = strlen(de->d_name);
 		struct hp_guest *g;
 
-		if (len <= 4 || strcmp(de->d_name + len - 4, ".pid") ||
+		if (len <= 4 || strcmp(de->d_name + len - 4, pve ? ".pid" : ".xml") ||
 		    len - 4 >= (pve ? sizeof(g->vmid) : HP_GUEST_NAME_MAX))
 			continue;
 		/* qemu-server's pid files are VMID.pid; its other files (VMID.qmp, .vnc) too */

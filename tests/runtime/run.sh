@@ -16,7 +16,8 @@
 #     then, one QEMU at a time, an unplanned domain on the pool, which status names as such;
 #     then a 1 GiB domain on the 1G page, when there is one; the pid hugeplan takes is one
 #     libvirt's test would (core/libvirtqemu.h: the status file's pid and <emulator>, QEMU's
-#     -name), and small2m's files naming intruder's QEMU (a crash, a pid reused) are no guest.
+#     -name), and small2m's files naming intruder's QEMU (a crash, a pid reused) are no guest;
+#     a domain named q&a, whose pid file libvirt names q&amp;a.pid, is found.
 # Every daemon and QEMU is stopped by PID (also on failure: the EXIT trap).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -46,7 +47,7 @@ in_ns() { nsenter -t "$HOLD" -m -- "$@"; }
 vsh() { in_ns virsh -q -c qemu:///system "$@"; }
 stop_all() {
 	if [ -n "$HOLD" ]; then
-		for d in small2m intruder small1g; do vsh destroy "$d" >/dev/null 2>&1 || :; done
+		for d in small2m intruder 'q&a' small1g; do vsh destroy "$d" >/dev/null 2>&1 || :; done
 	fi
 	for p in $PIDS; do kill "$p" 2>/dev/null || :; done
 	for p in $PIDS; do
@@ -239,6 +240,23 @@ t_eq "a pid file naming another domain's QEMU: only intruder runs" '[["intruder"
 	"$(jv "$T_TMP/reused.json" '[[g["name"], g["pid"]] for g in r["guests"]]')"
 in_ns rm -f /run/libvirt/qemu/small2m.pid /run/libvirt/qemu/small2m.xml
 vsh destroy intruder >/dev/null 2>&1
+
+# a domain whose name XML escapes: libvirt's pid file is q&amp;a.pid, its status file q&a.xml
+domain qa 128 2048 transient
+sed -i 's|<name>qa</name>|<name>q\&amp;a</name>|' "$T_TMP/qa.xml"
+if vsh create "$T_TMP/qa.xml" >"$T_TMP/start.log" 2>&1; then
+	t_ok "q&a (unplanned, 128 MiB on 2M) starts"
+else
+	t_fail "q&a (unplanned, 128 MiB on 2M) starts" "$(cat "$T_TMP/start.log")"
+fi
+t_eq "libvirt names the pid file by the name escaped for XML, the status file by the name" \
+	"q&a.xml q&amp;a.pid" \
+	"$(in_ns sh -c 'cd /run/libvirt/qemu && ls -d q*.xml q*.pid' | tr '\n' ' ' | sed 's/ $//')"
+pid=$(in_ns cat '/run/libvirt/qemu/q&amp;a.pid')
+st qa
+t_eq "status names q&a with its QEMU's pid" '[["q&a", '"$pid"']]' \
+	"$(jv "$T_TMP/qa.json" '[[g["name"], g["pid"]] for g in r["guests"]]')"
+vsh destroy 'q&a' >/dev/null 2>&1
 
 # --- 5. a 1G domain, where the machine gave a 1G page -------------------------------------------
 if [ "$GOT1" -ge 1 ]; then

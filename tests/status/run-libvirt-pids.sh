@@ -8,6 +8,8 @@
 #     same file, device and inode; or, when the binary was replaced since, the link's path less
 #     the kernel's " (deleted)" resolves to the binary's path); the binary of a domain's QEMU is
 #     its <emulator>, which the status file (<domstatus pid=...>) holds;
+#   - virPidFileBuildPath() names the pid file by the domain's name escaped for XML (& < > " '
+#     as entities), the status file NAME.xml by the name as it is;
 #   - qemuBuildNameCommandLine(): each domain's QEMU is started with -name guest=NAME (commas
 #     doubled), which tells one domain's QEMU from another's; the command lines are libvirt's
 #     own expected ones (tests/lib.sh t_libvirt_guest);
@@ -45,6 +47,9 @@ maps "$R" 4100 64
 # named with a comma: -name guest=db,,1 (qemuBuildNameCommandLine() doubles it)
 t_libvirt_guest "$R" "db,1" 4101
 maps "$R" 4101 32
+# named with characters XML escapes: its pid file is o&apos;neil&amp;co.pid (virPidFileBuildPath())
+t_libvirt_guest "$R" "o'neil&co" 4104
+maps "$R" 4104 4
 # the status file names /usr/bin/kvm, a link to the binary the process runs: the same file
 ln -s qemu-system-x86_64 "$R/usr/bin/kvm"
 t_libvirt_guest "$R" linked 4102 /usr/bin/kvm
@@ -54,16 +59,21 @@ t_libvirt_guest "$R" upgraded 4103
 maps "$R" 4103 8
 ln -sfn "/usr/bin/qemu-system-x86_64 (deleted)" "$R/proc/4103/exe"
 st good
-t_eq "libvirt's running domains listed: the plain one, a name with a comma, an emulator link, an upgraded binary" \
-	"$(printf 'db,1\nlinked\nupgraded\nweb')" "$(listed good)"
-t_eq "... each with its pages" "[64, 32, 16, 8]" \
+t_eq "libvirt's running domains listed: the plain one, a name with a comma, one XML escapes, an emulator link, an upgraded binary" \
+	"$(printf "db,1\nlinked\no'neil&co\nupgraded\nweb")" "$(listed good)"
+t_eq "... each with its pages" "[64, 32, 4, 16, 8]" \
 	"$(python3 -c 'import json, sys
 g = {x["name"]: x for x in json.load(open(sys.argv[1]))["guests"]}
-print(json.dumps([g[n]["pages"][0]["pages"] for n in ("web", "db,1", "linked", "upgraded")]))' "$T_TMP/good.json")"
+print(json.dumps([g[n]["pages"][0]["pages"] for n in ("web", "db,1", "o\x27neil&co", "linked", "upgraded")]))' "$T_TMP/good.json")"
 t_eq "... and nothing noted" null "$(python3 -c 'import json, sys
 print(json.dumps(json.load(open(sys.argv[1]))["guests_note"]))' "$T_TMP/good.json")"
 
 rm -rf "$R/run/libvirt/qemu" "$R"/proc/410?
+# a status file with no pid file beside it (libvirtd's driver.pid has no status file either)
+t_libvirt_guest "$R" nopid 4209
+maps "$R" 4209 64
+rm "$R/run/libvirt/qemu/nopid.pid"
+printf 4209 >"$R/run/libvirt/qemu/driver.pid"
 # a pid reused by a live process that is no QEMU: sshd, its binary another file
 t_libvirt_guest "$R" reused 4200
 printf '\177ELF' >"$R/usr/bin/sshd"
@@ -97,7 +107,7 @@ sed -i "s/ pid='4207'//" "$R/run/libvirt/qemu/starting.xml"
 t_libvirt_guest "$R" removed 4208 /usr/bin/qemu-system-removed
 maps "$R" 4208 64
 st bad
-t_eq "a pid reused (sshd, the binary without -name, another domain's QEMU), gone, disagreeing, starting, another binary: only other is a guest" \
+t_eq "a pid reused (sshd, the binary without -name, another domain's QEMU), gone, disagreeing, starting, another binary, no pid file: only other is a guest" \
 	"other" "$(listed bad)"
 t_eq "... other has its own pages, none of the reused pids' counted" "[10]" \
 	"$(python3 -c 'import json, sys

@@ -847,6 +847,19 @@ static void test_libvirt_qemu(void **state)
 	/* "-name" as argv[0] is no option; "x" is the value, "guest=small2m" is the next word */
 	n = argv_of(buf, sizeof(buf), argv0);
 	assert_false(hp_libvirt_qemu(buf, n, "small2m"));
+	/* virPidFileBuildPath(): the name escaped as virBufferEscapeString() escapes */
+	{
+		char pn[32];
+
+		assert_int_equal(hp_libvirt_pid_name("o'neil&co", pn, sizeof(pn)), 0);
+		assert_string_equal(pn, "o&apos;neil&amp;co");
+		assert_int_equal(hp_libvirt_pid_name("<\"a\x01\tb\">", pn, sizeof(pn)), 0);
+		assert_string_equal(pn, "&lt;&quot;a\tb&quot;&gt;");
+		assert_int_equal(hp_libvirt_pid_name("web", pn, 4), 0);
+		assert_int_equal(hp_libvirt_pid_name("web", pn, 3), -ENAMETOOLONG);
+		assert_int_equal(hp_libvirt_pid_name("&", pn, 5), -ENAMETOOLONG);
+		assert_int_equal(hp_libvirt_pid_name("&", pn, 6), 0);
+	}
 	assert_int_equal(hp_exe_undeleted("/usr/bin/qemu-system-x86_64 (deleted)"), 27);
 	assert_int_equal(hp_exe_undeleted("/usr/bin/qemu-system-x86_64"), 27);
 	assert_int_equal(hp_exe_undeleted(" (deleted)"), 10);
