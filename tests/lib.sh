@@ -107,6 +107,42 @@ t_shared() {
 	return 1
 }
 
+# t_libvirt_guest ROOT NAME PID [STATUS_EMULATOR [ARGV_NAME]]: a QEMU libvirtd runs for domain
+# NAME, as libvirt 9 leaves it (after t_shared): /run/libvirt/qemu/NAME.pid ("PID", no newline,
+# as virPidFileWritePath() writes it; NAME escaped for XML as virPidFileBuildPath() does, & < >
+# " ' as entities: the runtime tier sees libvirtd do it), the status file NAME.xml (<domstatus pid=PID> around the
+# live definition: libvirt's qemuxmlconftest domain hugepages-default-2M.xml, renamed, with
+# <emulator> STATUS_EMULATOR, default /usr/bin/qemu-system-x86_64), /proc/PID/cmdline
+# (libvirt's own expected command line for that domain, hugepages-default-2M.x86_64-latest.args,
+# its environment dropped, -name guest=ARGV_NAME (default NAME) with commas doubled as
+# qemuBuildNameCommandLine() writes them) and /proc/PID/exe, a link to the binary
+# /usr/bin/qemu-system-x86_64 (a file beneath ROOT). No numa_maps: the caller writes it.
+t_libvirt_guest() {
+	_q=$SH/libvirt/qemuxmlconfdata/hugepages-default-2M
+	mkdir -p "$1/run/libvirt/qemu" "$1/proc/$3" "$1/usr/bin"
+	[ -e "$1/usr/bin/qemu-system-x86_64" ] || printf '\177ELF' >"$1/usr/bin/qemu-system-x86_64"
+	python3 -c 'import os, re, shlex, sys
+from xml.sax.saxutils import escape
+q, name, pid, emu, argv_name, st, cl = sys.argv[1:]
+pf = escape(name, {"\"": "&quot;", "\x27": "&apos;"})
+open(os.path.join(os.path.dirname(st), pf + ".pid"), "w").write(pid)
+dom = open(q + ".xml").read()
+dom = re.sub(r"<name>[^<]*</name>", "<name>%s</name>" % escape(name), dom, count=1)
+dom = re.sub(r"<emulator>[^<]*</emulator>", "<emulator>%s</emulator>" % escape(emu), dom, count=1)
+dom = dom.replace("<domain type=\x27qemu\x27>", "<domain type=\x27qemu\x27 id=\x271\x27>", 1)
+open(st, "w").write("<domstatus state=\x27running\x27 reason=\x27booted\x27 pid=\x27%s\x27>\n" % pid
+    + "  <monitor path=\x27/var/lib/libvirt/qemu/domain-1-x/monitor.sock\x27 type=\x27unix\x27/>\n"
+    + dom + "</domstatus>\n")
+args = shlex.split(open(q + ".x86_64-latest.args").read().replace("\\\n", " "))
+args = args[next(i for i, a in enumerate(args) if a.startswith("/")):]
+i = args.index("-name") + 1
+args[i] = re.sub(r"^guest=[^,]*", lambda m: "guest=" + argv_name.replace(",", ",,"), args[i])
+open(cl, "wb").write(b"".join(a.encode() + b"\0" for a in args))' \
+		"$_q" "$2" "$3" "${4:-/usr/bin/qemu-system-x86_64}" "${5:-$2}" \
+		"$1/run/libvirt/qemu/$2.xml" "$1/proc/$3/cmdline"
+	ln -sfn /usr/bin/qemu-system-x86_64 "$1/proc/$3/exe"
+}
+
 # fnv TEXT: FNV-1a 64 of TEXT as 16 hex digits, written apart from hugeplan's code: the plan
 # id hugeplan puts in hugeplan.plan= for the tokens before it (core/render.h)
 fnv() {

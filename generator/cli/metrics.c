@@ -94,6 +94,7 @@ static int render(const struct hp_cli *o, char **text, size_t *len)
 			in.plan = &s->l.plan;
 			in.stale = &s->stale;
 			in.backing = s->backed ? &s->back : NULL;
+			in.usage = s->have_usage ? &s->usage : NULL;
 		}
 		in.applied_id = s->have_state ? s->state.plan_id : NULL;
 		in.guests = s->guests;

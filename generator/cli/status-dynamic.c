@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * hugeplan status, for the VMs that are not static: a dynamic VM is stopped (no record),
- * starting, or started (its record under /run/hugeplan/vms), and when its QEMU runs
- * (libvirt's /run/libvirt/qemu/NAME.pid) whether its huge page mappings are on its plan's
- * nodes (/proc/PID/numa_maps); a transparent VM needs nothing but THP. Kept apart from
- * status.c: which running QEMU uses which pages, for every VM, is another piece of work.
+ * starting, or started (its record under /run/hugeplan/vms), and when its QEMU runs (the
+ * running guest, libvirt's or Proxmox VE's, that status matched to it: sys/guests.h,
+ * core/usage.h) whether its huge page mappings are on its plan's nodes (that guest's
+ * /proc/PID/numa_maps); a transparent VM needs nothing but THP. A dynamic Proxmox VM has no
+ * record: qemu-server allocates its pages itself.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,23 +23,43 @@
 #include "core/pathnames.h"
 #include "core/preflight.h"
 #include "core/size.h"
+#include "core/usage.h"
 #include "sys/path.h"
 #include "sys/runtime.h"
 
-static void dyn_state(const struct status *s, struct hp_status_dyn *d)
+/* the running guest of plan VM vi (s->usage.guest_vm), or NULL */
+static const struct hp_guest *vm_guest(const struct status *s, size_t vi)
+{
+	for (size_t g = 0; s->have_usage && g < s->nr_guests; g++)
+		if (s->usage.guest_vm[g] == (int)vi)
+			return &s->guests[g];
+	return NULL;
+}
+
+static void dyn_state(const struct status *s, size_t vi, struct hp_status_dyn *d)
 {
 	const struct hp_vm_plan *vp = d->vp;
-	uint64_t pages[HP_MAX_NODES], need = 0;
+	const struct hp_guest *g = vm_guest(s, vi);
+	const uint64_t *pages = NULL;
+	bool pve = vp->vm->source == HP_SRC_PROXMOX;
+	uint64_t need = 0;
 	char tok[24];
 
 	hp_size_token(vp->page_size, tok, sizeof(tok));
-	d->qemu = hp_rt_qemu_pages(s->o.root, vp->vm->name, vp->page_size, &d->pid, pages) == 0;
+	d->qemu = g != NULL;
+	if (g) {
+		d->pid = g->pid;
+		for (size_t k = 0; k < s->pools.nr_pools && k < HP_MAX_SIZES; k++)
+			if (s->pools.pools[k].size == vp->page_size)
+				pages = g->pages[k];
+	}
 	for (unsigned k = 0; k < HP_MAX_NODES; k++) {
 		need += vp->node_pages[k];
-		if (d->qemu && vp->node_pages[k])
+		if (pages && vp->node_pages[k])
 			d->on_nodes += pages[k] < vp->node_pages[k] ? pages[k] : vp->node_pages[k];
 	}
-	if (!d->have_rec) {
+	/* qemu-server allocates a dynamic Proxmox VM's pages itself: no record, none needed */
+	if (!d->have_rec && !(pve && d->qemu)) {
 		if (d->qemu)
 			snprintf(
 				d->state, sizeof(d->state),
@@ -48,7 +69,7 @@ static void dyn_state(const struct status *s, struct hp_status_dyn *d)
 			snprintf(d->state, sizeof(d->state), "stopped: its pages are the host's");
 		return;
 	}
-	if (d->rec.state == HP_REC_STARTING) {
+	if (d->have_rec && d->rec.state == HP_REC_STARTING) {
 		snprintf(d->state, sizeof(d->state), "starting (hugeplan vm start, pid %ld)",
 			 d->rec.pid);
 		return;
@@ -60,9 +81,9 @@ static void dyn_state(const struct status *s, struct hp_status_dyn *d)
 			added += d->rec.parts[i].added;
 		snprintf(
 			d->state, sizeof(d->state),
-			"started, but no QEMU of it runs (%s): `hugeplan vm stop %s` gives back the %" PRIu64
+			"started, but no QEMU of it runs: `hugeplan vm stop %s` gives back the %" PRIu64
 			" pages its start added",
-			"libvirt's pid file", vp->vm->name, added);
+			vp->vm->name, added);
 		return;
 	}
 	d->on_pages = d->on_nodes >= need;
@@ -127,7 +148,7 @@ int hp_status_dynamic(struct status *s)
 				d->rec = recs[k];
 				d->have_rec = true;
 			}
-		dyn_state(s, d);
+		dyn_state(s, i, d);
 	}
 	free(recs);
 	return 0;

@@ -27,6 +27,7 @@
 
 #include "cli/status.h"
 #include "core/size.h"
+#include "sources/libvirt.h"
 #include "sys/host.h"
 #include "sys/boot-verdict.h"
 #include "sys/guests.h"
@@ -545,8 +546,8 @@ static int gather(struct status *s)
 	if (r < 0)
 		return r;
 	/* who maps the pool: libvirt's and Proxmox VE's running guests (their QEMU's numa_maps) */
-	r = hp_guests_read(s->o.root, &s->pools, &s->guests, &s->nr_guests, s->guests_note,
-			   sizeof(s->guests_note));
+	r = hp_guests_read(s->o.root, &s->pools, hp_libvirt_status, &s->guests, &s->nr_guests,
+			   s->guests_note, sizeof(s->guests_note));
 	if (r < 0)
 		return r;
 	if (!s->planned) {

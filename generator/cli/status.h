@@ -41,7 +41,7 @@ struct hp_status_dyn {
 	const struct hp_vm_plan *vp;
 	bool have_rec;
 	struct hp_rt_record rec;
-	bool qemu; /* a QEMU of its name runs (libvirt's pid file) */
+	bool qemu; /* a running guest is this VM's (status's guests, core/usage.h) */
 	long pid;
 	uint64_t on_nodes; /* its QEMU's huge pages of its size on its plan's nodes */
 	bool on_pages;	   /* dynamic and running on all of its pages */

@@ -43,6 +43,7 @@ enum fam {
 	F_SURPLUS,
 	F_IN_USE,
 	F_UNPLANNED,
+	F_HELD,
 	F_COMMITTED,
 	F_OVERCOMMIT,
 	F_BOOT_SHORT,
@@ -79,6 +80,7 @@ static const struct {
 	[F_SURPLUS] = { "hugeplan_surplus_pages", "Surplus pages (surplus_hugepages): allocated by overcommit beyond the persistent pool, per size and node." },
 	[F_IN_USE] = { "hugeplan_in_use_pages", "Pages in use (nr_hugepages less free_hugepages), per size and node, by owner: owner=NAME, what the running guest NAME (libvirt domain, Proxmox VE VM) maps there, only where it maps pages; owner=unattributed, the rest (in use by no guest seen)." },
 	[F_UNPLANNED] = { "hugeplan_unplanned_pages", "Pages of the persistent pool that no planned VM is given (reserved for nobody), per size and node." },
+	[F_HELD] = { "hugeplan_held_pages", "Free pages held for the planned VMs that are not running (what they are given of the free pages, as hugeplan status's HELD), per size and node." },
 	[F_COMMITTED] = { "hugeplan_committed_pages", "Free pages already promised to mappings that have not touched them yet (resv_hugepages), per size." },
 	[F_OVERCOMMIT] = { "hugeplan_overcommit_pages", "The most surplus pages the kernel may add beyond the pool (nr_overcommit_hugepages), per size." },
 	[F_BOOT_SHORT] = { "hugeplan_boot_short_pages", "Pages of what this boot's kernel command line asks that the kernel did not reserve (the early-boot check), per size." },
@@ -486,6 +488,30 @@ static void unplanned(struct hp_text *o, const struct hp_metrics_in *in)
 	}
 }
 
+/* the free pages held for planned VMs that are not running, per size and node (core/usage.h) */
+static void held(struct hp_text *o, const struct hp_metrics_in *in)
+{
+	struct labels l;
+
+	if (!in->plan || !in->usage)
+		return;
+	family(o, F_HELD);
+	for (size_t i = 0; i < in->pools->nr_pools; i++) {
+		const struct hp_pool *p = &in->pools->pools[i];
+
+		for (size_t k = 0; k < p->nr_nodes; k++) {
+			unsigned id = p->nodes[k].id;
+
+			start(&l);
+			label_size(&l, p->size);
+			label_u(&l, "node", id);
+			series_u(o, F_HELD, &l,
+				 i < HP_MAX_SIZES && id < HP_MAX_NODES ? in->usage->cell[i][id].held
+								       : 0);
+		}
+	}
+}
+
 static void size_counts(struct hp_text *o, const struct hp_metrics_in *in)
 {
 	struct labels l;
@@ -636,6 +662,7 @@ int hp_metrics_render(const struct hp_metrics_in *in, char **out, size_t *len)
 		requested(&o, in, &z);
 		pools(&o, in);
 		unplanned(&o, in);
+		held(&o, in);
 		size_counts(&o, in);
 		boot_short(&o, in, &z);
 		budget(&o, in);

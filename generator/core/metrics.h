@@ -19,8 +19,9 @@
  *                       (in->guests: libvirt, Proxmox VE) on each size and node it maps
  *                       pages on, guests of one name in one series, beside
  *                       owner="unattributed" (the rest, never below 0; a guest named so is
- *                       counted in it); later hugeplan_held_pages{size,node} for pages held
- *                       for planned VMs that are not running
+ *                       counted in it); (done) hugeplan_held_pages{size,node}, the free
+ *                       pages held for planned VMs that are not running (in->usage's held,
+ *                       status's HELD), with a plan (S N more series)
  *   dynamic backing     (done) hugeplan_planned_pages{backing="dynamic"} beside "static",
  *                       hugeplan_budget_dynamic_peak_bytes{node},
  *                       hugeplan_budget_ordinary_bytes{node}: only when the plan has dynamic
@@ -32,7 +33,7 @@
  * per-VM series exist only for VMs the pool cannot back and for running guests, one per size
  * and node a guest maps pages on (each stands for at least one page in use). With S page
  * sizes, N nodes, V VMs of which X are short, and G such (guest, size, node) series, the
- * series are at most 19 + 4 S + 7 S N + 6 N + X + G, plus 3 per size the command line names
+ * series are at most 19 + 4 S + 8 S N + 6 N + X + G, plus 3 per size the command line names
  * that the host does not have, plus 2 when libvirt or Proxmox VE define planned VMs.
  */
 #ifndef HP_METRICS_H
@@ -68,6 +69,7 @@ struct hp_metrics_in {
 	const char *applied_id;		  /* apply's state's plan id; NULL: no state */
 	const struct hp_guest *guests;	  /* the running guests, sorted by name (sys/guests.h) */
 	size_t nr_guests;
+	const struct hp_usage *usage; /* with plan: who uses the pool (hp_usage_compute()) */
 };
 
 /*

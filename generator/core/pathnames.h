@@ -29,9 +29,6 @@
 #define HP_P_VM_RECORDS	    "/run/hugeplan/vms"
 #define HP_P_VM_RECORD	    "/run/hugeplan/vms/%s.record"
 #define HP_P_VM_LOCK	    "/run/hugeplan/vm.lock"
-/* a libvirt guest's QEMU, and its memory per node */
-#define HP_P_LIBVIRT_PID    "/run/libvirt/qemu/%s.pid"
-#define HP_P_NUMA_MAPS	    "/proc/%ld/numa_maps"
 #define HP_P_KMSG	    "/dev/kmsg"
 #define HP_P_DEVNULL	    "/dev/null" /* stdin of what apply runs; a symlink to it masks */
 #define HP_P_SH		    "/bin/sh"	/* sources the GRUB settings for a dry run */
@@ -147,11 +144,12 @@
 #define HP_P_CONF_RUN "/run/hugeplan"
 #define HP_P_CONF_LIB "/usr/lib/hugeplan"
 
-/* Running guests: libvirt's QEMU pid files, and each process's mappings (status). */
+/* Running guests: libvirt's status and pid files, and each process's binary and mappings. */
 #define HP_P_LIBVIRT_QEMU_RUN "/run/libvirt/qemu"
 #define HP_P_LIBVIRT_PID      "/run/libvirt/qemu/%s.pid"
 #define HP_P_LIBVIRT_STATUS   "/run/libvirt/qemu/%s.xml" /* a running domain's status */
 #define HP_P_NUMA_MAPS	      "/proc/%ld/numa_maps"
+#define HP_P_PROC_PID_EXE     "/proc/%ld/exe" /* the binary a process runs (a link) */
 /*
  * Proxmox VE's QEMU pid files: qemu-server's pidfile_name() (PVE/QemuServer/Helpers.pm) is
  * /var/run/qemu-server/VMID.pid, which its QEMU is given as -pidfile; /var/run is a link to

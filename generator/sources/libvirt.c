@@ -848,3 +848,38 @@ int hp_libvirt_parse(const char *path, const char *text, size_t len, struct hp_v
 	}
 	return r;
 }
+
+int hp_libvirt_status(const char *text, size_t len, long *pid, char *emulator, size_t emulen)
+{
+	xmlParserCtxt *ctxt;
+	xmlNode *root, *em;
+	const char *p;
+	xmlDoc *doc;
+	char *end;
+	long v;
+	int r = -EINVAL;
+
+	if (len > INT32_MAX || memmem(text, len, "<!DOCTYPE", 9) ||
+	    memmem(text, len, "<!ENTITY", 8) || memchr(text, '\0', len))
+		return -EINVAL;
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		return -ENOMEM;
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, NULL, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS | XML_PARSE_COMPACT);
+	root = doc && !doc->intSubset && !doc->extSubset ? xmlDocGetRootElement(doc) : NULL;
+	if (root && is(root, "domstatus") && (p = attr(root, "pid")) && *p >= '1' && *p <= '9') {
+		errno = 0;
+		v = strtol(p, &end, 10);
+		em = child(child(child(root, "domain"), "devices"), "emulator");
+		if (!*end && !errno && v <= INT32_MAX && em && text_of(em, emulator, emulen) == 0 &&
+		    emulator[0] == '/') {
+			*pid = v;
+			r = 0;
+		}
+	}
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return r;
+}

@@ -72,4 +72,15 @@ int hp_libvirt_scale(const char *value, const char *unit, uint64_t *kib);
  */
 int hp_libvirt_nodeset(const char *s, uint64_t *mask);
 
+/*
+ * hp_libvirt_status - what a running domain's status file (/run/libvirt/qemu/NAME.xml, which
+ * libvirtd writes for each domain it runs and reloads when it restarts) says of its QEMU: the
+ * pid libvirtd recorded (<domstatus pid=>, a positive decimal) and the binary it started, the
+ * live definition's <domain><devices><emulator> (an absolute path, emulen bytes at most).
+ * Parsed as hp_libvirt_parse() parses (no network, DTD or entity). 0; -EINVAL when the file
+ * is not such a status (libvirtd would not load it, or the domain is still starting and has
+ * no pid yet); -ENOMEM.
+ */
+int hp_libvirt_status(const char *text, size_t len, long *pid, char *emulator, size_t emulen);
+
 #endif

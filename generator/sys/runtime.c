@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/numamaps.h"
 #include "sys/atomic-file.h"
 #include "sys/path.h"
 #include "sys/root.h"
@@ -252,25 +251,4 @@ int hp_rt_lock(const char *root, unsigned wait_ms)
 		usleep(20 * 1000);
 	}
 	return fd;
-}
-
-int hp_rt_qemu_pages(const char *root, const char *vm, uint64_t size, long *pid, uint64_t *pages)
-{
-	char *text;
-	uint64_t p;
-	int r;
-
-	memset(pages, 0, HP_MAX_NODES * sizeof(*pages));
-	r = hp_read_u64(root, &p, HP_P_LIBVIRT_PID, vm);
-	if (r < 0)
-		return r == -EINVAL ? -ENOENT : r;
-	if (!p || p > INT32_MAX)
-		return -ENOENT;
-	*pid = (long)p;
-	r = hp_read_text(root, &text, NULL, 64U << 20, HP_P_NUMA_MAPS, *pid);
-	if (r < 0)
-		return r == -ENOENT || r == -ESRCH ? -ENOENT : r;
-	hp_numa_maps_huge(text, size, pages);
-	free(text);
-	return 0;
 }

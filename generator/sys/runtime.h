@@ -58,11 +58,4 @@ int hp_rt_record_remove(const char *root, const char *vm);
  */
 int hp_rt_lock(const char *root, unsigned wait_ms);
 
-/*
- * hp_rt_qemu_pages - a libvirt guest's QEMU (its pid file) and its hugetlbfs mappings'
- * pages per node from /proc/PID/numa_maps: pages[node] of page size `size`. -ENOENT when
- * the guest has no running QEMU.
- */
-int hp_rt_qemu_pages(const char *root, const char *vm, uint64_t size, long *pid, uint64_t *pages);
-
 #endif

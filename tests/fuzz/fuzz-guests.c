@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * What status reads of the running guests from /proc, any bytes: a process's cmdline judged
- * by qemu-server's rule (core/pveqemu.h) and a numa_maps (core/numamaps.h). Input: the first
+ * by qemu-server's rule (core/pveqemu.h) and by libvirt's (core/libvirtqemu.h), and a
+ * numa_maps (core/numamaps.h). Input: the first
  * byte picks the VMID and the name buffer's length, the rest is the cmdline, and also (up to
  * a NUL) the numa_maps text.
  *
@@ -10,8 +11,11 @@
  * - a QEMU of that VM has the pid file's name, as qemu-server writes it or through /run, as
  *   a whole argument in its first line, and a name that is the VMID or one hugeplan takes
  *   (hp_vm_name_valid()), NUL-terminated inside any buffer length;
+ * - a libvirt domain's QEMU has a whole argument -name or --name, and the domain's name
+ *   somewhere after it;
  * - numa_maps: at most one counted mapping per line, and only lines that say "huge".
  */
+#include "core/libvirtqemu.h"
 #include "core/numamaps.h"
 #include "core/pveqemu.h"
 #include "core/vm.h"
@@ -32,6 +36,18 @@ static bool has_arg(const char *b, size_t len, const char *arg)
 		    (i + al == len || b[i + al] == '\0'))
 			return true;
 	return false;
+}
+
+/* the offset just past the first whole argument -name or --name of b (len bytes), or 0 */
+static size_t name_opt(const char *b, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (i == 0 || b[i - 1] == '\0')
+			for (size_t k = 5; k <= 6; k++)
+				if (i + k < len && !memcmp(b + i, k == 5 ? "-name" : "--name", k) &&
+				    b[i + k] == '\0')
+					return i + k;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -65,6 +81,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  "name \"%s\" is neither the VMID nor valid", name);
 		for (size_t i = namelen; i < sizeof(name); i++)
 			FZ_ASSERT(name[i] == 'x', "name written past %zu bytes", namelen);
+	}
+	{
+		const char *dom = (sel & 4) ? "small2m" : "a";
+		size_t at;
+
+		if (hp_libvirt_qemu(b, in.n, dom)) {
+			at = name_opt(b, in.n);
+			FZ_ASSERT(at, "domain %s's QEMU without -name", dom);
+			FZ_ASSERT(memmem(b + at, in.n - at, dom, strlen(dom)),
+				  "domain %s's QEMU without its name after -name", dom);
+		}
 	}
 	memcpy(t, in.p, in.n);
 	t[in.n] = '\0';

@@ -14,7 +14,10 @@
 #  4. a 128 MiB TCG domain on 2M pages, planned, starts; status names it, its pages per node
 #     (libvirt's answer: 128 MiB / 2 MiB = 64, and virsh freepages for the free remainder);
 #     then, one QEMU at a time, an unplanned domain on the pool, which status names as such;
-#     then a 1 GiB domain on the 1G page, when there is one.
+#     then a 1 GiB domain on the 1G page, when there is one; the pid hugeplan takes is one
+#     libvirt's test would (core/libvirtqemu.h: the status file's pid and <emulator>, QEMU's
+#     -name), and small2m's files naming intruder's QEMU (a crash, a pid reused) are no guest;
+#     a domain named q&a, whose pid file libvirt names q&amp;a.pid, is found.
 # Every daemon and QEMU is stopped by PID (also on failure: the EXIT trap).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -44,7 +47,7 @@ in_ns() { nsenter -t "$HOLD" -m -- "$@"; }
 vsh() { in_ns virsh -q -c qemu:///system "$@"; }
 stop_all() {
 	if [ -n "$HOLD" ]; then
-		for d in small2m intruder small1g; do vsh destroy "$d" >/dev/null 2>&1 || :; done
+		for d in small2m intruder 'q&a' small1g; do vsh destroy "$d" >/dev/null 2>&1 || :; done
 	fi
 	for p in $PIDS; do kill "$p" 2>/dev/null || :; done
 	for p in $PIDS; do
@@ -188,6 +191,16 @@ else
 	t_fail "small2m (128 MiB on 2M, planned) starts on pages allocated at runtime" "$(cat "$T_TMP/start.log")"
 fi
 pid=$(in_ns cat /run/libvirt/qemu/small2m.pid)
+# what hugeplan's test of a recorded pid relies on (core/libvirtqemu.h), as this libvirt does it
+in_ns cat /run/libvirt/qemu/small2m.xml >"$T_TMP/small2m-status.xml"
+t_eq "libvirt's status file records the pid file's pid and the emulator /proc/PID/exe runs" \
+	"$pid $(readlink /proc/"$pid"/exe)" \
+	"$(python3 -c 'import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot()
+print(r.get("pid"), r.find("domain/devices/emulator").text)' "$T_TMP/small2m-status.xml")"
+t_eq "libvirt starts QEMU with -name guest=small2m,debug-threads=on and no -pidfile" \
+	"guest=small2m,debug-threads=on none" \
+	"$(tr '\0' '\n' </proc/"$pid"/cmdline | sed -n '/^-name$/{n;p;}') $(tr '\0' '\n' </proc/"$pid"/cmdline | grep -c '^-pidfile$' | sed 's/^0$/none/')"
 st planned
 t_eq "status names small2m, planned, with its QEMU's pid" "[\"small2m\", $pid, true]" \
 	"$(jv "$T_TMP/planned.json" '[[g["name"], g["pid"], g["planned"]] for g in r["guests"]][0]')"
@@ -217,7 +230,33 @@ t_grep "status says intruder is no planned VM" "intruder \(pid $pid\) is no plan
 	"$T_TMP/unplanned.json"
 t_eq "status: small2m, not running, is short of the 64 pages intruder took" "64" \
 	"$(jv "$T_TMP/unplanned.json" '[v["short_pages"] for v in r["vms"] if v["name"] == "small2m"][0]')"
+# small2m's files left behind by a libvirtd that crashed, its pid now intruder's QEMU (the same
+# binary): small2m is not running, intruder's pages are not small2m's
+# shellcheck disable=SC2016 # the inner shell's $1
+in_ns sh -c 'printf %s "$1" >/run/libvirt/qemu/small2m.pid &&
+	sed "s|<name>intruder</name>|<name>small2m</name>|" /run/libvirt/qemu/intruder.xml >/run/libvirt/qemu/small2m.xml' sh "$pid"
+st reused
+t_eq "a pid file naming another domain's QEMU: only intruder runs" '[["intruder", '"$pid"']]' \
+	"$(jv "$T_TMP/reused.json" '[[g["name"], g["pid"]] for g in r["guests"]]')"
+in_ns rm -f /run/libvirt/qemu/small2m.pid /run/libvirt/qemu/small2m.xml
 vsh destroy intruder >/dev/null 2>&1
+
+# a domain whose name XML escapes: libvirt's pid file is q&amp;a.pid, its status file q&a.xml
+domain qa 128 2048 transient
+sed -i 's|<name>qa</name>|<name>q\&amp;a</name>|' "$T_TMP/qa.xml"
+if vsh create "$T_TMP/qa.xml" >"$T_TMP/start.log" 2>&1; then
+	t_ok "q&a (unplanned, 128 MiB on 2M) starts"
+else
+	t_fail "q&a (unplanned, 128 MiB on 2M) starts" "$(cat "$T_TMP/start.log")"
+fi
+t_eq "libvirt names the pid file by the name escaped for XML, the status file by the name" \
+	"q&a.xml q&amp;a.pid" \
+	"$(in_ns sh -c 'cd /run/libvirt/qemu && ls -d q*.xml q*.pid' | tr '\n' ' ' | sed 's/ $//')"
+pid=$(in_ns cat '/run/libvirt/qemu/q&amp;a.pid')
+st qa
+t_eq "status names q&a with its QEMU's pid" '[["q&a", '"$pid"']]' \
+	"$(jv "$T_TMP/qa.json" '[[g["name"], g["pid"]] for g in r["guests"]]')"
+vsh destroy 'q&a' >/dev/null 2>&1
 
 # --- 5. a 1G domain, where the machine gave a 1G page -------------------------------------------
 if [ "$GOT1" -ge 1 ]; then

@@ -139,6 +139,23 @@ t_eq "JSON usage: per node in_use = by_guests, nothing unattributed" \
 t_eq "JSON guests_note" "VMID 8011 (pid 7011): Is a directory" \
 	"$(jv "$T_TMP/running-json.out" 'r["guests_note"]')"
 
+# the same VM, Backing=dynamic (a vms.d override: qemu-server allocates its pages at each start,
+# hugeplan vm start leaves it alone, so there is no start record): its QEMU runs on them
+printf '[VM]\nBacking=dynamic\n' >"$R/etc/hugeplan/vms.d/simple.conf"
+st dynamic --root "$R"
+t_grep "dynamic Proxmox VM running: the dynamic section says running on its pages, its pid" \
+	'^simple +dynamic +2M +4096 +0:2048 1:2048 +running on its pages \(pid 6006\)$' "$T_TMP/dynamic.out"
+st dynamic-json --root "$R" --json
+t_eq "... JSON backings: no record, running, on its pages, 4096 on its nodes" \
+	'[["simple", "none", true, true, 4096]]' \
+	"$(jv "$T_TMP/dynamic-json.out" 'json.dumps([[b["name"], b["record"], b["running"], b["on_its_pages"], b["pages_on_its_nodes"]] for b in r["backings"]])')"
+mv "$R/proc/6006" "$R/proc/6006.off"
+st dynamic-down --root "$R"
+t_grep "... its QEMU gone (the pid file stale): stopped" \
+	'^simple +dynamic +2M +4096 +0:2048 1:2048 +stopped: its pages are the host.s$' "$T_TMP/dynamic-down.out"
+mv "$R/proc/6006.off" "$R/proc/6006"
+rm "$R/etc/hugeplan/vms.d/simple.conf"
+
 # renamed since it started (qm set --name while it runs): still the planned VM of its VMID
 sed -i 's/^name: simple$/name: renamed/' "$R/etc/pve/qemu-server/8006.conf"
 st renamed --root "$R" --json
@@ -207,9 +224,7 @@ t_eq "metrics: no series for simple, which is not running" "absent" \
 	"$($PROM get "$T_TMP/down.prom" hugeplan_in_use_pages size=2M node=0 owner=simple)"
 
 # --- 3. a libvirt domain and a Proxmox VM of one name: one series for both -----------------------
-mkdir -p "$R/run/libvirt/qemu" "$R/proc/5005"
-echo 5005 >"$R/run/libvirt/qemu/8007.pid"
-echo "<domstatus state='running' pid='5005'/>" >"$R/run/libvirt/qemu/8007.xml"
+t_libvirt_guest "$R" 8007 5005
 maps "$R" 5005 0:50
 pool "$R" 2048 4096 3434 0 0 0 2048 1386 1 2048 2048
 "$HP" metrics --root "$R" >"$T_TMP/both.prom" 2>/dev/null

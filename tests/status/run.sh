@@ -9,6 +9,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 t_init
+t_shared || exit 1
 HP=$B/hugeplan
 V=$B/hugeplan-verify
 F=$TOP/tests/fixtures
@@ -589,10 +590,8 @@ t_eq "Node=0, one node: JSON nodes [0], [] for the unpinned" "[0] []" \
 # mappings beside them must not count.
 RESG="hugepagesz=2M hugepages=128 hugepagesz=1G hugepages=1"
 IDG=$(fnv "$RESG")
-guest() { # ROOT NAME PID NUMA_MAPS_LINES...: a running libvirt guest
-	mkdir -p "$1/run/libvirt/qemu" "$1/proc/$3"
-	printf '%s\n' "$3" >"$1/run/libvirt/qemu/$2.pid"
-	echo "<domstatus state='running' pid='$3'/>" >"$1/run/libvirt/qemu/$2.xml"
+guest() { # ROOT NAME PID NUMA_MAPS_LINES...: a running libvirt guest (tests/lib.sh)
+	t_libvirt_guest "$1" "$2" "$3"
 	gr=$1 gp=$3
 	shift 3
 	{

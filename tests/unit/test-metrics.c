@@ -21,6 +21,7 @@
 
 struct fixture {
 	struct hp_pools pools;
+	struct hp_usage usage; /* zero: nothing held */
 	struct hp_verdict check;
 	struct hp_plan plan;
 	struct hp_stale stale;
@@ -584,9 +585,100 @@ static void test_in_use_owners(void **state)
 }
 
 /*
+ * hugeplan_held_pages: core/usage.h's held per size and node, the free pages the planned VMs
+ * that are not running are given, worked out here by its rules. The host (test-status's
+ * test_usage): 2M node 0 100 reserved, 40 free, an unplanned guest "other" maps the 60 in
+ * use; node 1 100, all free. 1G node 0 2 reserved, 1 free, the guest of db (1G, pinned to
+ * node 0) maps the other. web, 128 MiB on 2M on any node, does not run: it is covered from
+ * the pool less what the guests map (node 0 40, node 1 100), whole on the roomier node 1
+ * (core/backing.h): held 64 on 2M node 1 and 0 on node 0; db runs on what it maps: nothing
+ * held on 1G. Without a plan, or without the usage, no series.
+ */
+static void test_held(void **state)
+{
+	static const uint64_t n2m[2][3] = { { 100, 40, 0 }, { 100, 100, 0 } };
+	static const uint64_t n1g[2][3] = { { 2, 1, 0 }, { 0, 0, 0 } };
+	struct hp_vm_pages parts[] = { { M2, -1, 64, false, false }, { G1, 0, 1, true, false } };
+	struct fixture *f = fx_new();
+	struct hp_guest *g = calloc(2, sizeof(*g));
+	struct hp_backing b;
+	struct hp_usage u;
+
+	(void)state;
+	assert_non_null(g);
+	pool(f, M2, 0, 0, 2, n2m);
+	pool(f, G1, 0, 0, 2, n1g);
+	snprintf(f->vms[0].name, sizeof(f->vms[0].name), "web");
+	f->vms[0].memory = 128 * HP_MIB;
+	snprintf(f->vms[1].name, sizeof(f->vms[1].name), "db");
+	f->vms[1].memory = G1;
+	f->vms[1].nodes = 1;
+	for (size_t i = 0; i < 2; i++) {
+		f->vms[i].instances = 1;
+		f->vms[i].enabled = true;
+		f->vps[i] = (struct hp_vm_plan){ .vm = &f->vms[i],
+						 .page_size = parts[i].size,
+						 .pages = parts[i].pages,
+						 .bytes = parts[i].pages * parts[i].size,
+						 .nodes = f->vms[i].nodes,
+						 .parts = &parts[i],
+						 .nr_parts = 1 };
+	}
+	f->plan.vms = f->vps;
+	f->plan.nr_vms = 2;
+	f->plan.nodes[1].id = 1;
+	f->plan.nr_nodes = 2;
+	f->plan.node_form = true;
+	f->plan.feasible = true;
+	f->in.plan = &f->plan;
+	f->in.stale = &f->stale;
+	/* sorted by name, as sys/guests.h gives them */
+	snprintf(g[0].name, sizeof(g[0].name), "db");
+	g[0].pages[1][0] = 1;
+	snprintf(g[1].name, sizeof(g[1].name), "other");
+	g[1].pages[0][0] = 60;
+	assert_int_equal(hp_usage_compute(&f->pools, &f->plan, g, 2, &u, &b), 0);
+	f->in.guests = g;
+	f->in.nr_guests = 2;
+	f->in.backing = &b;
+	f->in.usage = &u;
+	render(f);
+	well_formed(f);
+	expect(f, "hugeplan_held_pages{size=\"2M\",node=\"0\"}", "0");
+	expect(f, "hugeplan_held_pages{size=\"2M\",node=\"1\"}", "64");
+	expect(f, "hugeplan_held_pages{size=\"1G\",node=\"0\"}", "0");
+	expect(f, "hugeplan_held_pages{size=\"1G\",node=\"1\"}", "0");
+	assert_non_null(strstr(f->text, "# TYPE hugeplan_held_pages gauge\n"));
+	/* web runs in other's place (64 on node 0, 36 free there): no planned VM is off,
+	 * nothing is held */
+	snprintf(g[1].name, sizeof(g[1].name), "web");
+	g[1].pages[0][0] = 64;
+	f->pools.pools[0].nodes[0].free = 36;
+	f->pools.pools[0].free = 136;
+	hp_backing_free(&b);
+	hp_usage_free(&u);
+	assert_int_equal(hp_usage_compute(&f->pools, &f->plan, g, 2, &u, &b), 0);
+	render(f);
+	expect(f, "hugeplan_held_pages{size=\"2M\",node=\"0\"}", "0");
+	expect(f, "hugeplan_held_pages{size=\"2M\",node=\"1\"}", "0");
+	f->in.usage = NULL;
+	render(f);
+	absent(f, "hugeplan_held_pages");
+	f->in.usage = &u;
+	f->in.plan = NULL;
+	render(f);
+	absent(f, "hugeplan_held_pages");
+	hp_backing_free(&b);
+	hp_usage_free(&u);
+	free(g);
+	fx_free(f);
+}
+
+/*
  * hugeplan(8)'s worst case: 8 nodes, 2 sizes asked per node, 500 planned VMs of which all are
- * short: 19 + 4 S + 7 S N + 6 N + X = 19 + 8 + 112 + 48 + 500 = 687 series; and the same
- * 500 all running, none short, each on one size and node: + G = 500, X = 0, 687 again.
+ * short: 19 + 4 S + 8 S N + 6 N + X = 19 + 8 + 128 + 48 + 500 = 703 series; all backed, none
+ * running: X = 0, 203; and the same 500 all running, none short, each on one size and node:
+ * + G = 500, X = 0, 703 again.
  */
 static void test_worst_case(void **state)
 {
@@ -621,10 +713,16 @@ static void test_worst_case(void **state)
 	}
 	f->back = (struct hp_backing){ .vms = f->bvs, .nr_vms = 500, .nr_short = 500 };
 	f->in.backing = &f->back;
+	f->in.usage = &f->usage;
 	render(f);
 	well_formed(f);
-	assert_int_equal(count_series(f), 687);
-	/* none short, all 500 running, each on one size and node: X = 0, G = 500, 687 again */
+	assert_int_equal(count_series(f), 703);
+	for (size_t i = 0; i < 500; i++)
+		f->bvs[i].short_pages = 0;
+	f->back.nr_short = 0;
+	render(f);
+	assert_int_equal(count_series(f), 203);
+	/* none short, all 500 running, each on one size and node: X = 0, G = 500, 703 again */
 	{
 		struct hp_guest *g = calloc(500, sizeof(*g));
 
@@ -640,7 +738,7 @@ static void test_worst_case(void **state)
 		f->in.nr_guests = 500;
 		render(f);
 		well_formed(f);
-		assert_int_equal(count_series(f), 687);
+		assert_int_equal(count_series(f), 703);
 		free(g);
 	}
 	fx_free(f);
@@ -654,7 +752,7 @@ int main(void)
 		cmocka_unit_test(test_dynamic),	      cmocka_unit_test(test_backing),
 		cmocka_unit_test(test_escape),	      cmocka_unit_test(test_nothing_read),
 		cmocka_unit_test(test_report_time),   cmocka_unit_test(test_worst_case),
-		cmocka_unit_test(test_in_use_owners),
+		cmocka_unit_test(test_in_use_owners), cmocka_unit_test(test_held),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

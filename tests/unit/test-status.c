@@ -13,11 +13,13 @@
 
 #include "hp-test.h"
 #include "core/backing.h"
+#include "core/libvirtqemu.h"
 #include "core/pveqemu.h"
 #include "core/render.h"
 #include "core/size.h"
 #include "core/stale.h"
 #include "core/usage.h"
+#include "sources/libvirt.h"
 
 #define M2 (2 * HP_MIB)
 #define G1 HP_GIB
@@ -785,6 +787,130 @@ static void test_pve_qemu(void **state)
 }
 
 /*
+ * libvirt's QEMU of a domain: -name guest=NAME as qemuBuildNameCommandLine() writes it (the
+ * command line of libvirt 9 on Debian 12, as /proc/PID/cmdline showed it in the runtime tier),
+ * commas doubled; read with QEMU's option syntax (the implied key, ",,", merged -name options).
+ */
+static void test_libvirt_qemu(void **state)
+{
+	static const char *const real[] = { "/usr/bin/qemu-system-x86_64",
+					    "-name",
+					    "guest=small2m,debug-threads=on",
+					    "-S",
+					    "-object",
+					    "{\"qom-type\":\"secret\",\"id\":\"masterKey0\"}",
+					    "-uuid",
+					    "b8a6abbe-39af-4a6b-a6bd-d1013d20b1c7",
+					    NULL };
+	static const char *const comma[] = { "/usr/bin/qemu-system-x86_64", "-name",
+					     "guest=db,,1,debug-threads=on", NULL };
+	static const char *const implied[] = { "qemu-kvm", "--name", "small2m,process=qemu:x",
+					       NULL };
+	static const char *const merged[] = { "/usr/bin/qemu-system-x86_64",
+					      "-name",
+					      "guest=other",
+					      "-name",
+					      "debug-threads=on",
+					      "-name",
+					      "guest=small2m",
+					      NULL };
+	static const char *const sshd[] = { "/usr/sbin/sshd", "-D", NULL };
+	static const char *const novalue[] = { "/usr/bin/qemu-system-x86_64", "-name", NULL };
+	static const char *const argv0[] = { "-name", "x", "guest=small2m", NULL };
+	char buf[1024];
+	size_t n;
+
+	(void)state;
+	n = argv_of(buf, sizeof(buf), real);
+	assert_true(hp_libvirt_qemu(buf, n, "small2m"));
+	/* another domain's QEMU; a prefix; a longer name */
+	assert_false(hp_libvirt_qemu(buf, n, "small2"));
+	assert_false(hp_libvirt_qemu(buf, n, "small2mx"));
+	assert_false(hp_libvirt_qemu(buf, n, ""));
+	/* a zombie's cmdline is empty; without the last NUL it is the same */
+	assert_false(hp_libvirt_qemu(buf, 0, "small2m"));
+	assert_true(hp_libvirt_qemu(buf, n - 1, "small2m"));
+	n = argv_of(buf, sizeof(buf), comma);
+	assert_true(hp_libvirt_qemu(buf, n, "db,1"));
+	assert_false(hp_libvirt_qemu(buf, n, "db"));
+	assert_false(hp_libvirt_qemu(buf, n, "db,,1"));
+	n = argv_of(buf, sizeof(buf), implied);
+	assert_true(hp_libvirt_qemu(buf, n, "small2m"));
+	/* every -name sets its keys over the ones before: the last guest= wins */
+	n = argv_of(buf, sizeof(buf), merged);
+	assert_true(hp_libvirt_qemu(buf, n, "small2m"));
+	assert_false(hp_libvirt_qemu(buf, n, "other"));
+	n = argv_of(buf, sizeof(buf), sshd);
+	assert_false(hp_libvirt_qemu(buf, n, "small2m"));
+	n = argv_of(buf, sizeof(buf), novalue);
+	assert_false(hp_libvirt_qemu(buf, n, "small2m"));
+	/* "-name" as argv[0] is no option; "x" is the value, "guest=small2m" is the next word */
+	n = argv_of(buf, sizeof(buf), argv0);
+	assert_false(hp_libvirt_qemu(buf, n, "small2m"));
+	/* virPidFileBuildPath(): the name escaped as virBufferEscapeString() escapes */
+	{
+		char pn[32];
+
+		assert_int_equal(hp_libvirt_pid_name("o'neil&co", pn, sizeof(pn)), 0);
+		assert_string_equal(pn, "o&apos;neil&amp;co");
+		assert_int_equal(hp_libvirt_pid_name("<\"a\x01\tb\">", pn, sizeof(pn)), 0);
+		assert_string_equal(pn, "&lt;&quot;a\tb&quot;&gt;");
+		assert_int_equal(hp_libvirt_pid_name("web", pn, 4), 0);
+		assert_int_equal(hp_libvirt_pid_name("web", pn, 3), -ENAMETOOLONG);
+		assert_int_equal(hp_libvirt_pid_name("&", pn, 5), -ENAMETOOLONG);
+		assert_int_equal(hp_libvirt_pid_name("&", pn, 6), 0);
+	}
+	assert_int_equal(hp_exe_undeleted("/usr/bin/qemu-system-x86_64 (deleted)"), 27);
+	assert_int_equal(hp_exe_undeleted("/usr/bin/qemu-system-x86_64"), 27);
+	assert_int_equal(hp_exe_undeleted(" (deleted)"), 10);
+}
+
+/* libvirt's status file: <domstatus pid=> and the live definition's <emulator> */
+static void test_libvirt_status(void **state)
+{
+	static const char ok[] =
+		"<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE.\n-->\n\n"
+		"<domstatus state='running' reason='booted' pid='26938'>\n"
+		"  <monitor path='/var/lib/libvirt/qemu/domain-1-small2m/monitor.sock' type='unix'/>\n"
+		"  <domain type='qemu' id='1'>\n    <name>small2m</name>\n"
+		"    <devices>\n      <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+		"    </devices>\n  </domain>\n</domstatus>\n";
+	static const char *const bad[] = {
+		"<domstatus state='running'><domain><devices><emulator>/usr/bin/q</emulator>"
+		"</devices></domain></domstatus>",
+		"<domstatus pid='0'><domain><devices><emulator>/usr/bin/q</emulator></devices>"
+		"</domain></domstatus>",
+		"<domstatus pid='12x'><domain><devices><emulator>/usr/bin/q</emulator></devices>"
+		"</domain></domstatus>",
+		"<domstatus pid='-5'><domain><devices><emulator>/usr/bin/q</emulator></devices>"
+		"</domain></domstatus>",
+		"<domstatus pid='99999999999'><domain><devices><emulator>/usr/bin/q</emulator>"
+		"</devices></domain></domstatus>",
+		"<domstatus pid='5'><domain><devices/></domain></domstatus>",
+		"<domstatus pid='5'><domain><devices><emulator>qemu</emulator></devices></domain>"
+		"</domstatus>",
+		"<domain pid='5'><devices><emulator>/usr/bin/q</emulator></devices></domain>",
+		"<domstatus pid='5'><domain><devices><emulator>/usr/bin/q</emulator></devices>",
+		"<!DOCTYPE d [<!ENTITY e \"/usr/bin/q\">]><domstatus pid='5'><domain><devices>"
+		"<emulator>&e;</emulator></devices></domain></domstatus>",
+		"<domstatus/>",
+		"",
+	};
+	char emu[64];
+	long pid = 0;
+
+	(void)state;
+	assert_int_equal(hp_libvirt_status(ok, sizeof(ok) - 1, &pid, emu, sizeof(emu)), 0);
+	assert_int_equal(pid, 26938);
+	assert_string_equal(emu, "/usr/bin/qemu-system-x86_64");
+	/* an emulator longer than the buffer */
+	assert_int_equal(hp_libvirt_status(ok, sizeof(ok) - 1, &pid, emu, 10), -EINVAL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(hp_libvirt_status(bad[i], strlen(bad[i]), &pid, emu, sizeof(emu)),
+				 -EINVAL);
+}
+
+/*
  * A Proxmox guest is the planned Proxmox VM of its VMID, whatever its name; not a vms.d VM of
  * another VMID's name. A libvirt guest of a Proxmox VM's name is not that VM.
  */
@@ -850,6 +976,8 @@ int main(void)
 		cmocka_unit_test(test_records_from_plan),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_pve_qemu),
+		cmocka_unit_test(test_libvirt_qemu),
+		cmocka_unit_test(test_libvirt_status),
 		cmocka_unit_test(test_usage_proxmox),
 	};
 
