@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,29 +88,31 @@ static bool our_temp(const char *name, const char *base)
 	return !strcmp(name + TEMP_TAG_LEN, "~");
 }
 
+struct stale {
+	int fd;
+	const char *base;
+};
+
+static int drop_one(const struct dirent64 *e, void *ctx)
+{
+	const struct stale *st = ctx;
+
+	if (our_temp(e->d_name, st->base))
+		unlinkat(st->fd, e->d_name, 0);
+	return 0;
+}
+
 /*
  * Remove what our_temp() matches in the directory fd; best effort: the write does not need it.
- * getdents64() on fd itself into the stack (its offset is used by nothing else here): a DIR
- * (a duplicate, its fstat and fcntl calls, a 32 KiB buffer) cost the verifier's report write
- * at every boot more than the write.
+ * Listed on fd itself (its offset is used by nothing else here) by hp_dir_each(): a DIR (a
+ * duplicate, its fstat and fcntl calls, a 32 KiB buffer) cost the verifier's report write at
+ * every boot more than the write.
  */
 static void drop_stale_temps(int fd, const char *base)
 {
-	char buf[2048];
+	struct stale st = { fd, base };
 
-	for (;;) {
-		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-
-		if (k <= 0)
-			return;
-		for (long off = 0; off < k;) {
-			const struct dirent64 *e = (const struct dirent64 *)(buf + off);
-
-			off += e->d_reclen;
-			if (our_temp(e->d_name, base))
-				unlinkat(fd, e->d_name, 0);
-		}
-	}
+	(void)hp_dir_each(fd, drop_one, &st);
 }
 
 /*

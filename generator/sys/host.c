@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/size.h"
@@ -97,11 +96,33 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct sizes {
+	uint64_t *v;
+	size_t max, *n;
+	char *bad;
+	size_t badlen;
+};
+
+static int add_size(const struct dirent64 *de, void *ctx)
+{
+	struct sizes *z = ctx;
+	uint64_t size;
+	int r = hp_hstate_dir_size(de->d_name, &size);
+
+	if (r == -ERANGE) {
+		snprintf(z->bad, z->badlen, "%s", de->d_name);
+		return r;
+	}
+	if (r == 0 && size && *z->n < z->max)
+		z->v[(*z->n)++] = size;
+	return 0;
+}
+
 int hp_hstate_sizes(const char *root, uint64_t *sizes, size_t max, size_t *n, char *bad,
 		    size_t badlen)
 {
-	char buf[2048];
-	int fd;
+	struct sizes z = { sizes, max, n, bad, badlen };
+	int fd, r;
 
 	*n = 0;
 	if (badlen)
@@ -109,29 +130,11 @@ int hp_hstate_sizes(const char *root, uint64_t *sizes, size_t max, size_t *n, ch
 	fd = hp_root_open(root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return fd == -ENOENT ? 0 : fd;
-	for (;;) {
-		/* an error ends the listing, as readdir() does */
-		long k = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-
-		if (k <= 0)
-			break;
-		for (long off = 0; off < k;) {
-			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
-			uint64_t size;
-			int r;
-
-			off += de->d_reclen;
-			r = hp_hstate_dir_size(de->d_name, &size);
-			if (r == -ERANGE) {
-				snprintf(bad, badlen, "%s", de->d_name);
-				close(fd);
-				return r;
-			}
-			if (r == 0 && size && *n < max)
-				sizes[(*n)++] = size;
-		}
-	}
+	r = hp_dir_each(fd, add_size, &z);
 	close(fd);
+	/* a failed read ends the listing, as readdir() does; a size too large is an error */
+	if (r == -ERANGE)
+		return r;
 	qsort(sizes, *n, sizeof(sizes[0]), cmp_u64);
 	return 0;
 }

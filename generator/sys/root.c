@@ -371,35 +371,60 @@ int hp_root_open_file_in(const char *root, int dirfd, const char *path, const ch
 	return fd < 0 ? -errno : still_that(fd, st, &first.st_dev, first.st_ino);
 }
 
-int hp_root_dir_regular(int dirfd, const char *const *names, size_t n, ino_t *inos, unsigned *mask)
+int hp_dir_each(int dirfd, int (*fn)(const struct dirent64 *e, void *ctx), void *ctx)
 {
 	char buf[2048];
-	unsigned found = 0, want = n >= 32 ? ~0U : (1U << n) - 1;
 
-	*mask = 0;
-	while (found != want) {
+	for (;;) {
 		long k = syscall(SYS_getdents64, dirfd, buf, sizeof(buf));
 
 		if (k < 0)
 			return -errno;
 		if (k == 0)
-			break;
+			return 0;
 		for (long off = 0; off < k;) {
 			const struct dirent64 *e = (const struct dirent64 *)(buf + off);
+			int r;
 
-			for (size_t i = 0; i < n && i < 32; i++) {
-				if (strcmp(e->d_name, names[i]))
-					continue;
-				found |= 1U << i;
-				if (e->d_type == DT_REG) {
-					*mask |= 1U << i;
-					inos[i] = (ino_t)e->d_ino;
-				}
-			}
 			off += e->d_reclen;
+			r = fn(e, ctx);
+			if (r)
+				return r;
 		}
 	}
-	return 0;
+}
+
+struct regular {
+	const char *const *names;
+	size_t n;
+	ino_t *inos;
+	unsigned *mask, found, want;
+};
+
+static int judge_entry(const struct dirent64 *e, void *ctx)
+{
+	struct regular *g = ctx;
+
+	for (size_t i = 0; i < g->n && i < 32; i++) {
+		if (strcmp(e->d_name, g->names[i]))
+			continue;
+		g->found |= 1U << i;
+		if (e->d_type == DT_REG) {
+			*g->mask |= 1U << i;
+			g->inos[i] = (ino_t)e->d_ino;
+		}
+	}
+	return g->found == g->want; /* all seen: the rest of the listing is not read */
+}
+
+int hp_root_dir_regular(int dirfd, const char *const *names, size_t n, ino_t *inos, unsigned *mask)
+{
+	struct regular g = { names, n, inos, mask, 0, n >= 32 ? ~0U : (1U << n) - 1 };
+	int r;
+
+	*mask = 0;
+	r = hp_dir_each(dirfd, judge_entry, &g);
+	return r < 0 ? r : 0;
 }
 
 int hp_root_open_judged(int dirfd, const char *name, ino_t ino, struct stat *st)

@@ -61,6 +61,15 @@ int hp_root_open_file_in(const char *root, int dirfd, const char *path, const ch
 			 struct stat *st);
 
 /*
+ * hp_dir_each - fn for each entry of the open directory dirfd (its offset moves), read with
+ * getdents64() into a buffer on the stack: a DIR's 32 KiB buffer is pages written, at every
+ * boot for the programs that run then. A nonzero return of fn stops the walk and is returned;
+ * a failed read is -errno (what was read before it was shown); 0 at the end.
+ */
+struct dirent64;
+int hp_dir_each(int dirfd, int (*fn)(const struct dirent64 *e, void *ctx), void *ctx);
+
+/*
  * hp_root_dir_regular - which of names (at most 32) the entries of the directory dirfd
  * (opened O_RDONLY | O_DIRECTORY beneath a root) list as regular files (d_type: judged
  * without a call per file): bit i of *mask, and inos[i] its inode number. An entry absent,
