@@ -50,6 +50,18 @@ int conf_lstat(struct loader *ld, const char *path, struct stat *st)
 	return ld->lstat_r;
 }
 
+/* search path directory i was found missing by check_dirs(): nothing in it is looked for */
+static bool dir_absent(const struct loader *ld, size_t i)
+{
+	return i < 8 * sizeof(ld->dirs_absent) && ((ld->dirs_absent >> i) & 1);
+}
+
+static void set_dir_absent(struct loader *ld, size_t i)
+{
+	if (i < 8 * sizeof(ld->dirs_absent))
+		ld->dirs_absent |= 1UL << i;
+}
+
 static const char *file_type(mode_t m)
 {
 	return S_ISDIR(m)    ? "a directory"
@@ -251,7 +263,7 @@ static int gather(struct loader *ld, const char *sub, struct entry **out, size_t
 		struct stat st;
 		DIR *d;
 
-		if (i < 8 * sizeof(ld->dirs_absent) && ((ld->dirs_absent >> i) & 1))
+		if (dir_absent(ld, i))
 			continue;
 		if (snprintf(dir, sizeof(dir), "%s/%s", c->dirs[i], sub) >= (int)sizeof(dir)) {
 			free_entries(v, n);
@@ -326,7 +338,7 @@ int conf_load_host(struct loader *ld)
 	for (size_t i = 0; i < c->nr_dirs; i++) {
 		char path[4096];
 
-		if (i < 8 * sizeof(ld->dirs_absent) && ((ld->dirs_absent >> i) & 1))
+		if (dir_absent(ld, i))
 			continue;
 		snprintf(path, sizeof(path), "%s/hugeplan.conf", c->dirs[i]);
 		r = check_masked(ld, path, &absent);
@@ -468,8 +480,7 @@ static int check_dirs(struct loader *ld, bool explicit)
 			if (r != -ENOENT)
 				return conf_open_failed(ld->err, dir, r);
 			if (!explicit) {
-				if (i < 8 * sizeof(ld->dirs_absent))
-					ld->dirs_absent |= 1UL << i;
+				set_dir_absent(ld, i);
 				continue;
 			}
 			hp_diag_set(ld->err, &loc, "configuration directory not found");

@@ -226,10 +226,8 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	return 0;
 }
 
-static int pools_read(struct ctx *cp, struct hp_pools *out)
+static int pools_read(struct ctx *c, struct hp_pools *out)
 {
-	struct ctx c = *cp;
-	const char *root = c.root;
 	char *text;
 	int r;
 
@@ -238,27 +236,27 @@ static int pools_read(struct ctx *cp, struct hp_pools *out)
 	 * they are read: clearing all (16 KiB) writes every page, a fault each, at every boot.
 	 */
 	memset(&out->nr_pools, 0, sizeof(*out) - offsetof(struct hp_pools, nr_pools));
-	r = list_sizes(&c, out);
+	r = list_sizes(c, out);
 	if (r < 0)
 		return r;
 
-	r = hp_read_text(root, &text, NULL, 4096, HP_P_NODE_ONLINE);
+	r = hp_read_text(c->root, &text, NULL, 4096, HP_P_NODE_ONLINE);
 	if (r == -ENOENT) {
 		out->online_mask = 1;
 	} else if (r < 0) {
-		return fail(&c, r, HP_P_NODE_ONLINE);
+		return fail(c, r, HP_P_NODE_ONLINE);
 	} else {
 		r = hp_nodelist_parse(text, &out->online_mask, &out->nodes_beyond, NULL);
 		free(text);
 		if (r < 0)
-			return fail(&c, r, HP_P_NODE_ONLINE);
+			return fail(c, r, HP_P_NODE_ONLINE);
 		out->numa_sysfs = true;
 	}
 
 	for (size_t i = 0; i < out->nr_pools; i++) {
 		struct hp_pool *p = &out->pools[i];
 
-		r = read_pool(&c, p);
+		r = read_pool(c, p);
 		if (r < 0)
 			return r;
 		if (!out->numa_sysfs) {
@@ -269,7 +267,7 @@ static int pools_read(struct ctx *cp, struct hp_pools *out)
 		for (unsigned n = 0; n < HP_MAX_NODES; n++) {
 			if (!((out->online_mask >> n) & 1))
 				continue;
-			r = read_node(&c, p, n);
+			r = read_node(c, p, n);
 			if (r < 0)
 				return r;
 		}
