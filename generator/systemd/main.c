@@ -267,7 +267,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	/* static: its 36 KiB are written only where used, not cleared whole by calloc() */
+	/* static: no allocation to fail or to free; its pages are written only where used */
 	static struct gen the_gen;
 	struct gen *g = &the_gen;
 	int r;
