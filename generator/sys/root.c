@@ -333,6 +333,16 @@ static int still_that(int fd, struct stat *st, const dev_t *dev, ino_t ino)
 	return fd;
 }
 
+/*
+ * The running system's /proc and /sys: the kernel's own filesystems, where there is no device
+ * node or FIFO to open, and nothing but root mounts over them. O_NONBLOCK and the look after
+ * the open still refuse what is not a regular file, without a hang.
+ */
+static bool kernel_file(const char *root, const char *path)
+{
+	return hp_root_is_host(root) && (!strncmp(path, "/proc/", 6) || !strncmp(path, "/sys/", 5));
+}
+
 /* what is there is judged before it is opened: opening a device can act on it */
 int hp_root_open_file(const char *root, const char *path, struct stat *st)
 {
@@ -341,6 +351,17 @@ int hp_root_open_file(const char *root, const char *path, struct stat *st)
 
 	if (!st)
 		st = &buf;
+	if (kernel_file(root, path)) {
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+		r = regular(fd, st);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+		return fd;
+	}
 	fd = hp_root_open(root, path, O_PATH, 0);
 	if (fd < 0)
 		return fd;

@@ -47,7 +47,10 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode);
  * is looked at first (an O_PATH open, which never acts on a device): anything but a regular
  * file is refused, unopened, with -HP_ENOTREG (-EISDIR for a directory). It is then opened
  * O_NONBLOCK (a FIFO swapped in meanwhile never blocks) and must still be that file
- * (-ESTALE otherwise). st, if given, gets its fstat(). Returns the fd or -errno.
+ * (-ESTALE otherwise). The running system's own /proc and /sys (root NULL, "" or "/") are
+ * opened without the look: no device or FIFO is there to act on, and the fstat() after the
+ * open still refuses anything but a regular file. st, if given, gets its fstat(). Returns
+ * the fd or -errno.
  */
 int hp_root_open_file(const char *root, const char *path, struct stat *st);
 
