@@ -14,7 +14,7 @@
 int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp_host *h, char *err,
 		       size_t errlen)
 {
-	char *text;
+	char text[HP_ATTR_MAX];
 	int r;
 
 	/* not the command line and the error text, strings written as read: two pages fewer */
@@ -33,12 +33,10 @@ int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp
 		return r;
 	}
 	/* an unknown version makes the simulation assume a recent kernel; a broken one is said */
-	r = hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE);
+	r = hp_read_line(root, HP_P_OSRELEASE, text, sizeof(text), NULL);
 	if (r == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
+		snprintf(h->kver_str, sizeof(h->kver_str), "%.*s", (int)sizeof(h->kver_str) - 1, text);
 		h->kver = hp_kver_parse(text);
-		free(text);
 	} else if (r != -ENOENT) {
 		snprintf(err, errlen, "%s: %s", HP_P_OSRELEASE, hp_strerror(r));
 		return r;

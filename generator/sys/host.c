@@ -68,24 +68,16 @@ const char *hp_cmdline_strerror(int r)
 int hp_read_cmdline(const char *root, char *buf, size_t len)
 {
 	size_t n;
-	char *text;
 	int r;
 
-	buf[0] = '\0';
 	/* the line and its newline: len - 1 bytes of words at most */
-	r = hp_read_text(root, &text, &n, len, HP_P_CMDLINE);
-	if (r == -EFBIG)
-		return -E2BIG;
+	r = hp_read_line(root, HP_P_CMDLINE, buf, len, &n);
 	if (r < 0)
-		return r;
-	if (n && text[n - 1] == '\n')
-		text[--n] = '\0';
-	if (n >= len || strlen(text) != n) {
-		free(text);
-		return n >= len ? -E2BIG : -EINVAL;
+		return r == -EFBIG ? -E2BIG : r;
+	if (strlen(buf) != n) {
+		buf[0] = '\0';
+		return -EINVAL;
 	}
-	memcpy(buf, text, n + 1);
-	free(text);
 	return 0;
 }
 
@@ -180,10 +172,10 @@ static void read_cpuinfo(const char *root, struct hp_host *h)
 /* the online node ids; without NUMA in sysfs, one node 0 */
 static int read_online(const char *root, struct hp_host *h)
 {
-	char *text;
+	char text[HP_ATTR_MAX];
 	int r;
 
-	r = hp_read_text(root, &text, NULL, 4096, HP_P_NODE_ONLINE);
+	r = hp_read_line(root, HP_P_NODE_ONLINE, text, sizeof(text), NULL);
 	if (r == -ENOENT) {
 		/* no NUMA in this kernel: one node holding everything */
 		h->numa_sysfs = false;
@@ -197,7 +189,6 @@ static int read_online(const char *root, struct hp_host *h)
 	h->numa_sysfs = true;
 	/* nodes from 64 up are counted, not read: the plan never uses them (core/plan.h) */
 	r = hp_nodelist_parse(text, &h->online_mask, &h->nodes_beyond, &h->first_beyond);
-	free(text);
 	if (r < 0)
 		return fail(h, r, HP_P_NODE_ONLINE,
 			    r == -ERANGE ? "node id of 65536 or more" : "malformed node list");
@@ -241,15 +232,13 @@ static int read_nodes(const char *root, struct hp_host *h)
  */
 static int read_kernel(const char *root, struct hp_host *h)
 {
-	char *text;
+	char text[HP_ATTR_MAX];
 	int r;
 
-	r = hp_read_text(root, &text, NULL, 4096, HP_P_OSRELEASE);
+	r = hp_read_line(root, HP_P_OSRELEASE, text, sizeof(text), NULL);
 	if (r == 0) {
-		text[strcspn(text, "\n")] = '\0';
-		snprintf(h->kver_str, sizeof(h->kver_str), "%s", text);
+		snprintf(h->kver_str, sizeof(h->kver_str), "%.*s", (int)sizeof(h->kver_str) - 1, text);
 		h->kver = hp_kver_parse(text);
-		free(text);
 	} else if (r != -ENOENT) {
 		return fail(h, r, HP_P_OSRELEASE, NULL);
 	}

@@ -175,6 +175,50 @@ int hp_read_text_until(const char *root, char **out, size_t *len, size_t max,
 	return r;
 }
 
+int hp_read_line(const char *root, const char *path, char *buf, size_t len, size_t *out)
+{
+	size_t n = 0;
+	int fd, r = 0;
+
+	if (!len)
+		return -EFBIG;
+	fd = hp_root_open_file(root, path, NULL);
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		ssize_t k = read(fd, buf + n, len - n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (k == 0) {
+			r = n < len ? 0 : -EFBIG;
+			break;
+		}
+		n += (size_t)k;
+		if (buf[n - 1] == '\n') {
+			n--;
+			break;
+		}
+		if (n == len) {
+			r = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (r < 0) {
+		buf[0] = '\0';
+		return r;
+	}
+	buf[n] = '\0';
+	if (out)
+		*out = n;
+	return 0;
+}
+
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 {
 	char p[4096], *text, *end;

@@ -49,6 +49,19 @@ int hp_read_fd(int fd, char **out, size_t *len, size_t max);
 /* hp_read_fd_until - the same, ending before the first line that begins with one of stops. */
 int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *const *stops);
 
+/* hp_read_line()'s buffer for a sysfs attribute: a page at most, its newline in it, and a NUL */
+#define HP_ATTR_MAX 4097
+
+/*
+ * hp_read_line - the one-line kernel file at path beneath root (/proc/cmdline, a sysctl, a
+ * sysfs attribute), its line without the newline, into buf of len bytes: at most len - 1
+ * bytes and the newline. No allocation. Such a file gives all it holds to one read(), so a
+ * read that ends in a newline ends it, without the read that would return 0; text without a
+ * newline is read to its end. *n (if given) gets the length. 0, -EFBIG when it does not fit,
+ * or -errno.
+ */
+int hp_read_line(const char *root, const char *path, char *buf, size_t len, size_t *n);
+
 /* hp_read_u64 - a file holding one decimal number (sysfs style). -EINVAL if it does not. */
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

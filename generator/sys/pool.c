@@ -228,7 +228,7 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 
 static int pools_read(struct ctx *c, struct hp_pools *out)
 {
-	char *text;
+	char text[HP_ATTR_MAX];
 	int r;
 
 	/*
@@ -240,14 +240,13 @@ static int pools_read(struct ctx *c, struct hp_pools *out)
 	if (r < 0)
 		return r;
 
-	r = hp_read_text(c->root, &text, NULL, 4096, HP_P_NODE_ONLINE);
+	r = hp_read_line(c->root, HP_P_NODE_ONLINE, text, sizeof(text), NULL);
 	if (r == -ENOENT) {
 		out->online_mask = 1;
 	} else if (r < 0) {
 		return fail(c, r, HP_P_NODE_ONLINE);
 	} else {
 		r = hp_nodelist_parse(text, &out->online_mask, &out->nodes_beyond, NULL);
-		free(text);
 		if (r < 0)
 			return fail(c, r, HP_P_NODE_ONLINE);
 		out->numa_sysfs = true;
