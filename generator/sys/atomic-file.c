@@ -122,7 +122,7 @@ static void drop_stale_temps(int fd, const char *base)
  * (kill -9, a crash, a power cut) and is removed: they cannot pile up. Where flock is refused
  * (some network file systems), nothing is removed and the write goes on unlocked.
  */
-static int open_dir(const char *root, const char *dir, const char *base)
+static int open_dir(const char *root, const char *dir, const char *base, bool fresh)
 {
 	int fd = hp_root_open(root, dir, O_RDONLY | O_DIRECTORY, 0);
 
@@ -131,7 +131,8 @@ static int open_dir(const char *root, const char *dir, const char *base)
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return fd;
-	drop_stale_temps(fd, base);
+	if (!fresh)
+		drop_stale_temps(fd, base);
 	return fd;
 }
 
@@ -238,8 +239,8 @@ static int create_temp(int dfd, const char *base, mode_t mode, char *tmp, size_t
 	return -EEXIST;
 }
 
-int hp_atomic_write(const char *root, const char *path, const void *data, size_t len, mode_t mode,
-		    enum hp_af_step *step)
+static int write_file(const char *root, const char *path, const void *data, size_t len,
+		      mode_t mode, bool fresh, enum hp_af_step *step)
 {
 	char dir[PATH_MAX], tmp[NAME_MAX + 1];
 	const char *base;
@@ -248,10 +249,10 @@ int hp_atomic_write(const char *root, const char *path, const void *data, size_t
 	r = split_dir(path, dir, sizeof(dir), &base);
 	if (r < 0)
 		return fail(step, HP_AF_CREATE, r);
-	dfd = open_dir(root, dir, base);
+	dfd = open_dir(root, dir, base, fresh);
 	if (dfd < 0)
 		return fail(step, HP_AF_OPEN_DIR, dfd);
-	r = same_content(dfd, base, data, len, mode);
+	r = fresh ? 0 : same_content(dfd, base, data, len, mode);
 	if (r != 0) {
 		r = r < 0 ? fail(step, HP_AF_READ, r) : HP_AF_UNCHANGED;
 		goto unlock;
@@ -299,6 +300,18 @@ unlock:
 	return r;
 }
 
+int hp_atomic_write(const char *root, const char *path, const void *data, size_t len, mode_t mode,
+		    enum hp_af_step *step)
+{
+	return write_file(root, path, data, len, mode, false, step);
+}
+
+int hp_atomic_write_new_dir(const char *root, const char *path, const void *data, size_t len,
+			    mode_t mode, enum hp_af_step *step)
+{
+	return write_file(root, path, data, len, mode, true, step);
+}
+
 /* unlink path (or, dir true, rmdir it) beneath root and fsync its directory, under its lock */
 static int remove_entry(const char *root, const char *path, bool dir_, enum hp_af_step *step)
 {
@@ -310,7 +323,7 @@ static int remove_entry(const char *root, const char *path, bool dir_, enum hp_a
 	r = split_dir(path, dir, sizeof(dir), &base);
 	if (r < 0)
 		return fail(step, what, r);
-	dfd = open_dir(root, dir, base);
+	dfd = open_dir(root, dir, base, false);
 	if (dfd < 0)
 		return dfd == -ENOENT ? HP_AF_ABSENT : fail(step, HP_AF_OPEN_DIR, dfd);
 	if (unlinkat(dfd, base, dir_ ? AT_REMOVEDIR : 0) < 0) {

@@ -61,6 +61,14 @@ enum {
 int hp_atomic_write(const char *root, const char *path, const void *data, size_t len, mode_t mode,
 		    enum hp_af_step *step);
 
+/*
+ * hp_atomic_write_new_dir - hp_atomic_write() into a directory the caller has just made
+ * (hp_root_mkdirs_made()): no temporary file left by a writer that died can be in it, nor an
+ * old file to compare, so neither is looked for (the boot report, into the /run of a boot).
+ */
+int hp_atomic_write_new_dir(const char *root, const char *path, const void *data, size_t len,
+			    mode_t mode, enum hp_af_step *step);
+
 /* hp_atomic_remove - unlink path and fsync its directory. HP_AF_ABSENT if it did not exist. */
 int hp_atomic_remove(const char *root, const char *path, enum hp_af_step *step);
 

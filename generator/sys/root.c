@@ -523,14 +523,25 @@ int hp_root_readlink(const char *root, const char *path, char *buf, size_t len)
  * Make dir (a copy of the path, changed and restored here) beneath root, its missing parents
  * first: the directory itself is tried first, so one that exists costs one open, and each
  * missing one a look, its parent's open and a mkdirat(). With want, an O_PATH descriptor of
- * dir is returned (for a child's mkdirat()), else 0.
+ * dir is returned (for a child's mkdirat()), else 0, and *made says whether this call made
+ * dir itself.
  */
-static int mkdirs(const char *root, char *dir, bool want)
+static int mkdirs(const char *root, char *dir, bool want, bool *made)
 {
 	char *slash;
 	bool existed;
 	int fd, parent;
 
+	*made = false;
+	/* on the running system, one mkdir() where the parents are there (the /run of a boot) */
+	if (!want && hp_root_is_host(root)) {
+		if (mkdir(dir, 0755) == 0) {
+			*made = true;
+			return 0;
+		}
+		if (errno != EEXIST && errno != ENOENT)
+			return -errno;
+	}
 	fd = hp_root_open(root, dir, O_PATH | O_DIRECTORY, 0);
 	if (fd != -ENOENT) {
 		if (fd >= 0 && !want) {
@@ -543,8 +554,8 @@ static int mkdirs(const char *root, char *dir, bool want)
 	if (slash == dir && !slash[1])
 		return fd; /* the root itself is missing */
 	*slash = '\0';
-	parent =
-		dir[0] ? mkdirs(root, dir, true) : hp_root_open(root, "/", O_PATH | O_DIRECTORY, 0);
+	parent = dir[0] ? mkdirs(root, dir, true, made)
+			: hp_root_open(root, "/", O_PATH | O_DIRECTORY, 0);
 	*slash = '/';
 	if (parent < 0)
 		return parent;
@@ -555,6 +566,7 @@ static int mkdirs(const char *root, char *dir, bool want)
 		return fd;
 	}
 	close(parent);
+	*made = !existed;
 	/* made, or there meanwhile (or a dangling link: -ENOENT): judged as any path is */
 	if (!want && !existed)
 		return 0;
@@ -566,9 +578,10 @@ static int mkdirs(const char *root, char *dir, bool want)
 	return fd;
 }
 
-int hp_root_mkdirs(const char *root, const char *dir)
+int hp_root_mkdirs_made(const char *root, const char *dir, bool *made)
 {
 	char path[PATH_MAX];
+	bool made_buf;
 	size_t len = strlen(dir), o = 0;
 
 	if (len == 0 || len >= sizeof(path))
@@ -593,7 +606,12 @@ int hp_root_mkdirs(const char *root, const char *dir)
 	if (!o)
 		path[o++] = '/';
 	path[o] = '\0';
-	return mkdirs(root, path, false);
+	return mkdirs(root, path, false, made ? made : &made_buf);
+}
+
+int hp_root_mkdirs(const char *root, const char *dir)
+{
+	return hp_root_mkdirs_made(root, dir, NULL);
 }
 
 /* --- the chain of trust */

@@ -121,6 +121,9 @@ int hp_root_readlink(const char *root, const char *path, char *buf, size_t len);
  */
 int hp_root_mkdirs(const char *root, const char *dir);
 
+/* hp_root_mkdirs_made - the same; *made (if given) says whether this call made dir itself. */
+int hp_root_mkdirs_made(const char *root, const char *dir, bool *made);
+
 /* What hp_root_walk() shows its callback. */
 enum hp_walk_kind {
 	HP_WALK_DIR,  /* a directory on the way (the root and those above it included) */

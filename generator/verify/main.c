@@ -61,12 +61,14 @@ static void usage(FILE *f)
 static int write_report(const char *root, const char *json, size_t len)
 {
 	enum hp_af_step step;
+	bool made;
 	int r;
 
-	r = hp_root_mkdirs(root, HP_P_RUN_DIR);
+	r = hp_root_mkdirs_made(root, HP_P_RUN_DIR, &made);
 	if (r < 0)
 		return r;
-	r = hp_atomic_write(root, HP_P_BOOT_REPORT, json, len, 0644, &step);
+	r = made ? hp_atomic_write_new_dir(root, HP_P_BOOT_REPORT, json, len, 0644, &step)
+		 : hp_atomic_write(root, HP_P_BOOT_REPORT, json, len, 0644, &step);
 	return r < 0 ? r : 0;
 }
 
