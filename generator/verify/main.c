@@ -122,7 +122,8 @@ int main(int argc, char **argv)
 	unsigned level;
 	int c, r, ret;
 
-	while ((c = getopt_long(argc, argv, "r:hV", opts, NULL)) != -1) {
+	/* at boot it has no arguments: getopt_long() and its getenv() would be two more pages */
+	while (argc > 1 && (c = getopt_long(argc, argv, "r:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			root = optarg;
