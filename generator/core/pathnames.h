@@ -14,6 +14,7 @@
 #define HP_P_CMDLINE	    "/proc/cmdline"
 #define HP_P_CPUINFO	    "/proc/cpuinfo"
 #define HP_P_OSRELEASE	    "/proc/sys/kernel/osrelease"
+#define HP_P_NODE_DIR	    "/sys/devices/system/node"
 #define HP_P_NODE_ONLINE    "/sys/devices/system/node/online"
 #define HP_P_NODE_MEMINFO   "/sys/devices/system/node/node%u/meminfo"
 #define HP_P_HUGEPAGES	    "/sys/kernel/mm/hugepages"

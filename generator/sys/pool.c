@@ -15,12 +15,65 @@
 #include "sys/pool.h"
 #include "sys/root.h"
 
+/*
+ * On the running system, the two sysfs directories every count is read beneath, held (O_PATH)
+ * for the reads: a path from "/" walks each sysfs component again, and sysfs revalidates its
+ * entries at every lookup (kernfs_dop_revalidate(), never in RCU mode).
+ */
+struct held {
+	const char *prefix; /* with its trailing '/' */
+	size_t len;
+	int fd; /* -1: not held */
+};
+
 struct ctx {
 	const char *root;
 	char *errpath;
 	size_t errlen;
 	bool counts_only; /* hp_pools_read_verdict(): no resv, no overcommit */
+	struct held held[2];
 };
+
+static void hold_dirs(struct ctx *c)
+{
+	static const char *const dirs[] = { HP_P_HUGEPAGES "/", HP_P_NODE_DIR "/" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct held *h = &c->held[i];
+		char path[64];
+
+		h->prefix = dirs[i];
+		h->len = strlen(dirs[i]);
+		h->fd = -1;
+		if (!hp_root_is_host(c->root) || h->len >= sizeof(path))
+			continue;
+		memcpy(path, dirs[i], h->len - 1);
+		path[h->len - 1] = '\0';
+		h->fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+}
+
+static void release_dirs(struct ctx *c)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (c->held[i].fd >= 0)
+			close(c->held[i].fd);
+}
+
+/* path on the running system, opened beneath a held directory when it is in one */
+static int open_host(const struct ctx *c, const char *path)
+{
+	for (size_t i = 0; i < 2; i++) {
+		const struct held *h = &c->held[i];
+
+		if (h->fd >= 0 && !strncmp(path, h->prefix, h->len)) {
+			int fd = openat(h->fd, path + h->len, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+			return fd < 0 ? -errno : fd;
+		}
+	}
+	return hp_root_open(NULL, path, O_RDONLY, 0);
+}
 
 static int fail(struct ctx *c, int r, const char *path)
 {
@@ -93,7 +146,7 @@ __attribute__((format(printf, 8, 9))) static int read_count(struct ctx *c, const
 		return -ENAMETOOLONG;
 	/* under a root, what is there is judged first (a FIFO, a device); sysfs itself is safe */
 	if (hp_root_is_host(c->root))
-		fd = hp_root_open(NULL, rel, O_RDONLY, 0);
+		fd = open_host(c, rel);
 	else if (d->fd < 0)
 		fd = hp_root_open_file(c->root, rel, NULL);
 	else if (!((d->judged >> i) & 1) ||
@@ -277,13 +330,21 @@ static int pools_read(struct ctx *c, struct hp_pools *out)
 int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
 {
 	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen };
+	int r;
 
-	return pools_read(&c, out);
+	hold_dirs(&c);
+	r = pools_read(&c, out);
+	release_dirs(&c);
+	return r;
 }
 
 int hp_pools_read_verdict(const char *root, struct hp_pools *out, char *errpath, size_t errlen)
 {
 	struct ctx c = { .root = root, .errpath = errpath, .errlen = errlen, .counts_only = true };
+	int r;
 
-	return pools_read(&c, out);
+	hold_dirs(&c);
+	r = pools_read(&c, out);
+	release_dirs(&c);
+	return r;
 }
