@@ -81,11 +81,17 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *le
 {
 	const struct hp_config *c = ld->c;
 	struct hp_loc loc = { path, 0 };
-	struct stat st;
+	struct stat st, looked;
 	int fd, r;
 
-	/* hp_root_open_file() looks at what is there before it opens it */
-	fd = hp_root_open_file(c->root, conf_in_root(c, path), &st);
+	/*
+	 * hp_root_open_file() looks at what is there before it opens it; the look taken for the
+	 * mask (check_masked()) serves, when it found a regular file
+	 */
+	if (conf_lstat(ld, path, &looked) == 0 && S_ISREG(looked.st_mode))
+		fd = hp_root_open_looked(c->root, conf_in_root(c, path), &looked, &st);
+	else
+		fd = hp_root_open_file(c->root, conf_in_root(c, path), &st);
 	if ((fd == -HP_ENOTREG || fd == -EISDIR) &&
 	    hp_root_stat(c->root, conf_in_root(c, path), &st, true) == 0 && !S_ISREG(st.st_mode)) {
 		hp_diag_set(ld->err, &loc, "not a regular file (%s)", file_type(st.st_mode));
@@ -108,7 +114,7 @@ static int read_file(struct loader *ld, const char *path, char **out, size_t *le
 			    (long long)st.st_size, HP_CONF_FILE_MAX);
 		return -EFBIG;
 	}
-	r = hp_read_fd(fd, out, len, HP_CONF_FILE_MAX);
+	r = hp_read_fd_st(fd, &st, out, len, HP_CONF_FILE_MAX);
 	close(fd);
 	if (r == -EFBIG)
 		hp_diag_set(ld->err, &loc, "file too large (more than %u bytes)", HP_CONF_FILE_MAX);

@@ -70,7 +70,9 @@ static size_t last_line(const char *text, size_t from, size_t n)
 	return from;
 }
 
-int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *const *stops)
+/* expect: a regular file's size, whose bytes read end it (0: read until read() says the end) */
+static int read_fd(int fd, char **out, size_t *len, size_t max, const char *const *stops,
+		   size_t expect)
 {
 	size_t cap = 4096, n = 0, scanned = 0;
 	char *buf = malloc(cap + 1);
@@ -121,6 +123,8 @@ int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *co
 			free(buf);
 			return -EFBIG;
 		}
+		if (expect && n == expect)
+			break;
 	}
 	if (stops)
 		n = stop_line(buf, scanned, n, stops);
@@ -131,23 +135,40 @@ int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *co
 	return 0;
 }
 
+int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *const *stops)
+{
+	return read_fd(fd, out, len, max, stops, 0);
+}
+
+/* a size that ends the read: a regular file's (sysfs's 4096 is a page's, never reached) */
+static size_t file_size(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_size > 0 ? (size_t)st->st_size : 0;
+}
+
 int hp_read_fd(int fd, char **out, size_t *len, size_t max)
 {
 	return hp_read_fd_until(fd, out, len, max, NULL);
+}
+
+int hp_read_fd_st(int fd, const struct stat *st, char **out, size_t *len, size_t max)
+{
+	return read_fd(fd, out, len, max, NULL, file_size(st));
 }
 
 static int vread_text(const char *root, char **out, size_t *len, size_t max,
 		      const char *const *stops, const char *fmt, va_list ap)
 {
 	char p[4096];
+	struct stat st;
 	int fd, r;
 
 	if (vsnprintf(p, sizeof(p), fmt, ap) >= (int)sizeof(p))
 		return -ENAMETOOLONG;
-	fd = hp_root_open_file(root, p, NULL);
+	fd = hp_root_open_file(root, p, &st);
 	if (fd < 0)
 		return fd;
-	r = hp_read_fd_until(fd, out, len, max, stops);
+	r = read_fd(fd, out, len, max, stops, file_size(&st));
 	close(fd);
 	return r;
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "core/pathnames.h"
 
@@ -45,6 +46,13 @@ int hp_read_text_until(const char *root, char **out, size_t *len, size_t max,
 
 /* hp_read_fd - the rest of an open file, as hp_read_text() reads it. The caller closes fd. */
 int hp_read_fd(int fd, char **out, size_t *len, size_t max);
+
+/*
+ * hp_read_fd_st - hp_read_fd() of a file whose fstat() is st: a regular file ends once its
+ * st_size bytes are read, without the read that would return 0 (hp_read_text() does the
+ * same). A file that grew since is read as it was.
+ */
+int hp_read_fd_st(int fd, const struct stat *st, char **out, size_t *len, size_t max);
 
 /* hp_read_fd_until - the same, ending before the first line that begins with one of stops. */
 int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *const *stops);

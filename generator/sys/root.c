@@ -374,6 +374,20 @@ int hp_root_open_file(const char *root, const char *path, struct stat *st)
 	return fd < 0 ? fd : still_that(fd, st, &first.st_dev, first.st_ino);
 }
 
+int hp_root_open_looked(const char *root, const char *path, const struct stat *looked,
+			struct stat *st)
+{
+	struct stat buf;
+	int fd;
+
+	if (!st)
+		st = &buf;
+	if (!S_ISREG(looked->st_mode))
+		return S_ISDIR(looked->st_mode) ? -EISDIR : -HP_ENOTREG;
+	fd = hp_root_open(root, path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0);
+	return fd < 0 ? fd : still_that(fd, st, &looked->st_dev, looked->st_ino);
+}
+
 int hp_root_open_file_in(const char *root, int dirfd, const char *path, const char *name,
 			 struct stat *st)
 {

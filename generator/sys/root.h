@@ -55,6 +55,15 @@ int hp_root_open(const char *root, const char *path, int flags, mode_t mode);
 int hp_root_open_file(const char *root, const char *path, struct stat *st);
 
 /*
+ * hp_root_open_looked - hp_root_open_file() of path, whose lstat beneath root the caller has
+ * just taken (looked): a regular file is opened (O_NONBLOCK, O_NOFOLLOW) without a second
+ * look, and must still be that file (-ESTALE otherwise); anything else is refused unopened,
+ * as hp_root_open_file() refuses it.
+ */
+int hp_root_open_looked(const char *root, const char *path, const struct stat *looked,
+			struct stat *st);
+
+/*
  * hp_root_open_file_in - hp_root_open_file() of path, a file directly in a directory already
  * opened beneath root (dirfd, any mode, O_PATH too), where it is name: judged with fstatat()
  * (its own lstat; the directory was resolved inside the root), so no path is walked again. A
