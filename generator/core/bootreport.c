@@ -85,30 +85,47 @@ void hp_verdict_json(struct hp_json *j, const struct hp_verdict *v, uint64_t def
 	hp_json_end(j);
 }
 
+/* the report into j, initialized: hp_json_finish()'s answer */
+static int render_json(struct hp_json *j, const struct hp_verdict *v,
+		       const struct hp_report_meta *m, char **out, size_t *len)
+{
+	hp_json_object(j, NULL);
+	hp_json_u64(j, "schema", HP_VERDICT_SCHEMA);
+	hp_json_str(j, "generator", m->generator);
+	hp_json_str(j, "kernel", m->kernel);
+	hp_json_str(j, "cmdline", m->cmdline);
+	hp_json_str(j, "plan", m->plan_id && *m->plan_id ? m->plan_id : NULL);
+	hp_verdict_json(j, v, m->default_size);
+	hp_json_str(j, "kmsg", m->kmsg_state);
+	hp_json_object(j, "simulation");
+	hp_json_str(j, "kernel_series", v->series);
+	if (v->prediction == HP_PRED_YES || v->prediction == HP_PRED_NO)
+		hp_json_bool(j, "messages_predicted", v->prediction == HP_PRED_YES);
+	else
+		hp_json_str(j, "messages_predicted", NULL);
+	hp_json_end(j);
+	hp_json_u64(j, "elapsed_us", m->elapsed_us);
+	hp_json_end(j);
+	return hp_json_finish(j, out, len);
+}
+
 int hp_report_json(const struct hp_verdict *v, const struct hp_report_meta *m, char **out,
 		   size_t *len)
 {
 	struct hp_json j;
 
 	hp_json_init(&j);
-	hp_json_object(&j, NULL);
-	hp_json_u64(&j, "schema", HP_VERDICT_SCHEMA);
-	hp_json_str(&j, "generator", m->generator);
-	hp_json_str(&j, "kernel", m->kernel);
-	hp_json_str(&j, "cmdline", m->cmdline);
-	hp_json_str(&j, "plan", m->plan_id && *m->plan_id ? m->plan_id : NULL);
-	hp_verdict_json(&j, v, m->default_size);
-	hp_json_str(&j, "kmsg", m->kmsg_state);
-	hp_json_object(&j, "simulation");
-	hp_json_str(&j, "kernel_series", v->series);
-	if (v->prediction == HP_PRED_YES || v->prediction == HP_PRED_NO)
-		hp_json_bool(&j, "messages_predicted", v->prediction == HP_PRED_YES);
-	else
-		hp_json_str(&j, "messages_predicted", NULL);
-	hp_json_end(&j);
-	hp_json_u64(&j, "elapsed_us", m->elapsed_us);
-	hp_json_end(&j);
-	return hp_json_finish(&j, out, len);
+	return render_json(&j, v, m, out, len);
+}
+
+int hp_report_json_in(const struct hp_verdict *v, const struct hp_report_meta *m, char *buf,
+		      size_t cap, size_t *len)
+{
+	struct hp_json j;
+	char *out;
+
+	hp_json_init_fixed(&j, buf, cap);
+	return render_json(&j, v, m, &out, len);
 }
 
 static const char *plural(uint64_t n)
@@ -175,10 +192,10 @@ static void size_line(struct hp_text *f, const struct hp_verdict *v, const struc
 	}
 }
 
-int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m, char **out)
+/* the summary into f, initialized: hp_text_finish()'s answer */
+static int render_summary(struct hp_text *f, const struct hp_verdict *v,
+			  const struct hp_report_meta *m, char **out)
 {
-	struct hp_text text = HP_TEXT_INIT, *f = &text;
-
 	switch (v->status) {
 	case HP_V_NOTHING:
 		hp_text_printf(
@@ -220,6 +237,23 @@ int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m
 	if (m->report_path)
 		hp_text_printf(f, "  report: %s\n", m->report_path);
 	return hp_text_finish(f, out, NULL);
+}
+
+int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m, char **out)
+{
+	struct hp_text text = HP_TEXT_INIT;
+
+	return render_summary(&text, v, m, out);
+}
+
+int hp_report_summary_in(const struct hp_verdict *v, const struct hp_report_meta *m, char *buf,
+			 size_t cap)
+{
+	struct hp_text text;
+	char *out;
+
+	hp_text_init_fixed(&text, buf, cap);
+	return render_summary(&text, v, m, &out);
 }
 
 void hp_report_kmsg_line(const struct hp_verdict *v, const struct hp_report_meta *m, char *buf,

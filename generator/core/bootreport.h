@@ -63,6 +63,15 @@ int hp_report_json(const struct hp_verdict *v, const struct hp_report_meta *m, c
 int hp_report_summary(const struct hp_verdict *v, const struct hp_report_meta *m, char **out);
 
 /*
+ * hp_report_json_in, hp_report_summary_in - the same, written into buf (cap bytes,
+ * NUL-terminated): nothing allocated. -ENOBUFS when it does not fit (then take the others).
+ */
+int hp_report_json_in(const struct hp_verdict *v, const struct hp_report_meta *m, char *buf,
+		      size_t cap, size_t *len);
+int hp_report_summary_in(const struct hp_verdict *v, const struct hp_report_meta *m, char *buf,
+			 size_t cap);
+
+/*
  * hp_report_kmsg_line - one line for the kernel log, "hugeplan: ..." and its level: 4
  * (warning) when short, 6 (info) otherwise.
  */

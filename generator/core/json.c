@@ -13,6 +13,12 @@ void hp_json_init(struct hp_json *j)
 	memset(j, 0, sizeof(*j));
 }
 
+void hp_json_init_fixed(struct hp_json *j, char *buf, size_t cap)
+{
+	memset(j, 0, sizeof(*j));
+	hp_text_init_fixed(&j->out, buf, cap);
+}
+
 void hp_json_free(struct hp_json *j)
 {
 	hp_text_free(&j->out);

@@ -28,6 +28,8 @@ struct hp_json {
 };
 
 void hp_json_init(struct hp_json *j);
+/* hp_json_init_fixed - the document is written into buf (hp_text_init_fixed()) */
+void hp_json_init_fixed(struct hp_json *j, char *buf, size_t cap);
 /* key is NULL for array elements and the top-level value */
 void hp_json_object(struct hp_json *j, const char *key);
 void hp_json_array(struct hp_json *j, const char *key);

@@ -19,6 +19,10 @@ static bool reserve(struct hp_text *t, size_t n)
 		return false;
 	if (t->len + n + 1 <= t->cap)
 		return true;
+	if (t->fixed) {
+		t->err = -ENOBUFS;
+		return false;
+	}
 	while (t->len + n + 1 > cap) {
 		if (cap > SIZE_MAX / 2) {
 			t->err = -ENOMEM;
@@ -34,6 +38,12 @@ static bool reserve(struct hp_text *t, size_t n)
 	t->buf = nb;
 	t->cap = cap;
 	return true;
+}
+
+void hp_text_init_fixed(struct hp_text *t, char *buf, size_t cap)
+{
+	*t = (struct hp_text){ .buf = buf, .cap = cap, .fixed = true };
+	buf[0] = '\0';
 }
 
 void hp_text_put(struct hp_text *t, const char *s, size_t n)
@@ -83,7 +93,8 @@ void hp_text_printf(struct hp_text *t, const char *fmt, ...)
 
 void hp_text_free(struct hp_text *t)
 {
-	free(t->buf);
+	if (!t->fixed)
+		free(t->buf);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -12,18 +12,28 @@
 #ifndef HP_TEXT_H
 #define HP_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hp_text {
 	char *buf; /* NUL-terminated once anything was added */
 	size_t len, cap;
 	int err;
+	bool fixed; /* hp_text_init_fixed(): buf is the caller's and never grows */
 };
 
 #define HP_TEXT_INIT                                                                               \
 	{                                                                                          \
 		.buf = NULL                                                                        \
 	}
+
+/*
+ * hp_text_init_fixed - t is written into buf (cap bytes, cap > 0) and never grows: what would
+ * not fit is an error (-ENOBUFS), so a text is never cut. hp_text_finish() then hands back buf
+ * itself (nothing to free) and hp_text_free() leaves it alone. For the verifier at boot: its
+ * report fits pages it has anyway, and no allocator is started for it.
+ */
+void hp_text_init_fixed(struct hp_text *t, char *buf, size_t cap);
 
 /* hp_text_put - append n bytes of s. */
 void hp_text_put(struct hp_text *t, const char *s, size_t n);
@@ -36,7 +46,8 @@ void hp_text_printf(struct hp_text *t, const char *fmt, ...) __attribute__((form
 
 /*
  * hp_text_finish - hand the text over: 0 and *out (malloc'd, "" when nothing was added; free()
- * it), *len (if given) its length; or -ENOMEM and nothing to free. t is empty afterwards.
+ * it; a fixed text's own buffer), *len (if given) its length; or -ENOMEM (-ENOBUFS) and
+ * nothing to free. t is empty afterwards.
  */
 int hp_text_finish(struct hp_text *t, char **out, size_t *len);
 

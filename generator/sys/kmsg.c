@@ -27,13 +27,12 @@ static int parse_one(const char *buf, size_t len, hp_kmsg_fn fn, void *ctx)
 	return fn(&rec, ctx);
 }
 
+/* the buffers on the stack: at boot the verifier allocates nothing (its main.c) */
 static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
 {
-	char *buf = malloc(RECBUF);
+	char buf[RECBUF];
 	int r = 0;
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
 		ssize_t n = read(fd, buf, RECBUF);
 
@@ -50,7 +49,6 @@ static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
 		if (r)
 			break;
 	}
-	free(buf);
 	return r;
 }
 
@@ -64,15 +62,12 @@ static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
 static int walk_file(int fd, const struct stat *st, hp_kmsg_fn fn, void *ctx)
 {
 	size_t cap = FILEBUF, have = 0, total = 0;
-	char *buf;
+	char first[FILEBUF], *buf = first;
 	bool eof = false;
 	int r = 0;
 
 	if (st->st_size > (off_t)FILE_MAX)
 		return -EFBIG;
-	buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
 	while (!r) {
 		size_t off = 0;
 
@@ -106,17 +101,23 @@ static int walk_file(int fd, const struct stat *st, hp_kmsg_fn fn, void *ctx)
 		memmove(buf, buf + off, have - off);
 		have -= off;
 		if (have == cap) {
-			char *nb = cap > FILE_MAX ? NULL : realloc(buf, cap * 2);
+			/* a record longer than the buffer: it moves to the heap */
+			char *nb = cap > FILE_MAX	? NULL
+				   : buf == first ? malloc(cap * 2)
+						  : realloc(buf, cap * 2);
 
 			if (!nb) {
 				r = cap > FILE_MAX ? -EFBIG : -ENOMEM;
 				break;
 			}
+			if (buf == first)
+				memcpy(nb, first, have);
 			buf = nb;
 			cap *= 2;
 		}
 	}
-	free(buf);
+	if (buf != first)
+		free(buf);
 	return r;
 }
 

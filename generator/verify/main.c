@@ -38,6 +38,12 @@ static struct run {
 	struct hp_pools pools;
 	struct hp_verdict verdict;
 	char err[300];
+	/*
+	 * The report and the summary, written where they stay: with no allocation at all on
+	 * the way, malloc() is never started (its getrandom() and brk() calls, its heap's
+	 * pages). A page of either costs only once written; what does not fit is allocated.
+	 */
+	char json[64 << 10], summary[16 << 10];
 } the_run;
 
 static void usage(FILE *f)
@@ -115,6 +121,7 @@ int main(int argc, char **argv)
 	const char *root = NULL, *rp;
 	char errpath[4200], kline[1024], kmsg_state[128] = "read";
 	char *json = NULL, *summary = NULL;
+	const char *report = NULL, *text = NULL;
 	struct hp_report_meta meta = { 0 };
 	struct hp_verdict_in in = { 0 };
 	struct run *run = &the_run;
@@ -181,9 +188,13 @@ int main(int argc, char **argv)
 	meta.kmsg_state = kmsg_state;
 	meta.report_path = HP_P_BOOT_REPORT;
 	meta.elapsed_us = now_us() - t0;
-	r = hp_report_json(&run->verdict, &meta, &json, &json_len);
+	r = hp_report_json_in(&run->verdict, &meta, run->json, sizeof(run->json), &json_len);
 	if (r == 0)
-		r = write_report(root, json, json_len);
+		report = run->json;
+	else if (r == -ENOBUFS && (r = hp_report_json(&run->verdict, &meta, &json, &json_len)) == 0)
+		report = json;
+	if (r == 0)
+		r = write_report(root, report, json_len);
 	if (r < 0) {
 		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, HP_P_BOOT_REPORT,
 			hp_strerror(r));
@@ -192,8 +203,11 @@ int main(int argc, char **argv)
 			ret = EXIT_ERROR;
 	}
 
-	if (hp_report_summary(&run->verdict, &meta, &summary) < 0)
-		summary = NULL;
+	r = hp_report_summary_in(&run->verdict, &meta, run->summary, sizeof(run->summary));
+	if (r == 0)
+		text = run->summary;
+	else if (r == -ENOBUFS && hp_report_summary(&run->verdict, &meta, &summary) == 0)
+		text = summary;
 	hp_report_kmsg_line(&run->verdict, &meta, kline, sizeof(kline), &level);
 	r = hp_kmsg_log(root, level, kline);
 	if (r < 0)
@@ -201,7 +215,7 @@ int main(int argc, char **argv)
 			hp_strerror(r), kline);
 	/* at the end, as stdio flushed it, but one write(): stdio's buffer and its look at the
 	 * terminal cost a page and two system calls; a summary not written all is an error */
-	if (summary && write_out(summary, strlen(summary)) < 0 && !ret)
+	if (text && write_out(text, strlen(text)) < 0 && !ret)
 		ret = EXIT_ERROR;
 	free(summary);
 	free(json);
