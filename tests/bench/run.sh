@@ -76,8 +76,8 @@ if ns_why=$(sh "$BOOT_NS" "$T/probe-root" -- true 2>&1); then
 	boot_ns=1
 else
 	boot_ns=0
-	ns_why=$(echo "$ns_why" | tail -n 1)
-	echo "As at boot: not measured: $ns_why (the rooted test mode only)"
+	ns_why=$(echo "$ns_why" | tail -n 1 | sed "s/^boot-ns.sh: //")
+	echo "As at boot: not measured ($ns_why): the rooted test mode only"
 	echo
 fi
 
