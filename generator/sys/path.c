@@ -196,16 +196,13 @@ int hp_read_text_until(const char *root, char **out, size_t *len, size_t max,
 	return r;
 }
 
-int hp_read_line(const char *root, const char *path, char *buf, size_t len, size_t *out)
+int hp_read_line_fd(int fd, char *buf, size_t len, size_t *out)
 {
 	size_t n = 0;
-	int fd, r = 0;
+	int r = 0;
 
 	if (!len)
 		return -EFBIG;
-	fd = hp_root_open_file(root, path, NULL);
-	if (fd < 0)
-		return fd;
 	for (;;) {
 		ssize_t k = read(fd, buf + n, len - n);
 
@@ -229,7 +226,6 @@ int hp_read_line(const char *root, const char *path, char *buf, size_t len, size
 			break;
 		}
 	}
-	close(fd);
 	if (r < 0) {
 		buf[0] = '\0';
 		return r;
@@ -238,6 +234,22 @@ int hp_read_line(const char *root, const char *path, char *buf, size_t len, size
 	if (out)
 		*out = n;
 	return 0;
+}
+
+int hp_read_line(const char *root, const char *path, char *buf, size_t len, size_t *n)
+{
+	int fd, r;
+
+	if (!len)
+		return -EFBIG;
+	fd = hp_root_open_file(root, path, NULL);
+	if (fd < 0) {
+		buf[0] = '\0';
+		return fd;
+	}
+	r = hp_read_line_fd(fd, buf, len, n);
+	close(fd);
+	return r;
 }
 
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)

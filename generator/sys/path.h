@@ -48,9 +48,10 @@ int hp_read_text_until(const char *root, char **out, size_t *len, size_t max,
 int hp_read_fd(int fd, char **out, size_t *len, size_t max);
 
 /*
- * hp_read_fd_st - hp_read_fd() of a file whose fstat() is st: a regular file ends once its
- * st_size bytes are read, without the read that would return 0 (hp_read_text() does the
- * same). A file that grew since is read as it was.
+ * hp_read_fd_st - hp_read_fd() of a file whose fstat() is st: a regular file ends once the
+ * reads have brought its st_size bytes, without the read that would return 0 (hp_read_text()
+ * does the same); when they bring more (it grew, or its size is not its length: sysfs gives
+ * a page), it is read to its end.
  */
 int hp_read_fd_st(int fd, const struct stat *st, char **out, size_t *len, size_t max);
 
@@ -69,6 +70,9 @@ int hp_read_fd_until(int fd, char **out, size_t *len, size_t max, const char *co
  * or -errno.
  */
 int hp_read_line(const char *root, const char *path, char *buf, size_t len, size_t *n);
+
+/* hp_read_line_fd - the same from fd, opened: what hp_read_line() does once it is. */
+int hp_read_line_fd(int fd, char *buf, size_t len, size_t *n);
 
 /* hp_read_u64 - a file holding one decimal number (sysfs style). -EINVAL if it does not. */
 int hp_read_u64(const char *root, uint64_t *out, const char *fmt, ...)

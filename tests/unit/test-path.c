@@ -7,16 +7,25 @@
  * the start of a longer key (not a stop); nothing after the stop is read; max still applies
  * to what is read. The reads come from a SOCK_SEQPACKET pair: each read() returns one packet,
  * so the test decides where each read ends (a packet longer than the read is cut: none is).
+ *
+ * hp_read_line_fd() (issue 20: /proc/cmdline and the like in one read, no allocation): a read
+ * that ends in a newline ends the text, whatever would follow; text without one is read to
+ * its end, in as many reads as it comes in; the newline is dropped; len - 1 bytes and the
+ * newline fit, one more is -EFBIG (text or newline). hp_read_fd_st(): a regular file ends
+ * where the reads bring the size its fstat() gave (what follows is not read); a size no read
+ * lands on (sysfs gives a page), none (/proc), or another type: read to the end.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -173,6 +182,103 @@ static void test_no_stops_reads_all(void **state)
 	close(fd);
 }
 
+/* what hp_read_line_fd() gives for packets into len bytes; *left: a packet was left unread */
+static int line(const char *const *packets, size_t len, char *buf, size_t *n, bool *left)
+{
+	int fd = feed(packets, NULL), r;
+	char rest[64];
+
+	/* the end was written: what it reads past the line would be the next packet */
+	r = hp_read_line_fd(fd, buf, len, n);
+	*left = recv(fd, rest, sizeof(rest), MSG_DONTWAIT) > 0;
+	close(fd);
+	return r;
+}
+
+static void test_line_one_read(void **state)
+{
+	const char *const p[] = { "0-1\n", "and more\n", NULL };
+	char buf[16];
+	size_t n = 0;
+	bool left;
+
+	(void)state;
+	assert_int_equal(line(p, sizeof(buf), buf, &n, &left), 0);
+	assert_string_equal(buf, "0-1");
+	assert_int_equal(n, 3);
+	/* the read that ended the line was the last: the next packet is still there */
+	assert_true(left);
+}
+
+static void test_line_without_newline(void **state)
+{
+	const char *const p[] = { "6.1.0-", "27-amd64", NULL };
+	char buf[16];
+	size_t n = 0;
+	bool left;
+
+	(void)state;
+	/* read on to the end, in the two reads it comes in */
+	assert_int_equal(line(p, sizeof(buf), buf, &n, &left), 0);
+	assert_false(left);
+	assert_string_equal(buf, "6.1.0-27-amd64");
+	assert_int_equal(n, 14);
+	/* a newline inside a read that does not end in one is text, kept */
+	{
+		const char *const q[] = { "a\nb", NULL };
+
+		assert_int_equal(line(q, sizeof(buf), buf, &n, &left), 0);
+		assert_string_equal(buf, "a\nb");
+	}
+}
+
+static void test_line_fits(void **state)
+{
+	const char *const fits[] = { "0123456\n", NULL };  /* 7 bytes and the newline in 8 */
+	const char *const over[] = { "01234567\n", NULL }; /* 8 and the newline */
+	const char *const long_[] = { "01234567", NULL };  /* 8 without a newline */
+	const char *const split[] = { "0123", "4567", "\n", NULL };
+	char buf[8];
+	size_t n = 0;
+	bool left;
+
+	(void)state;
+	assert_int_equal(line(fits, sizeof(buf), buf, &n, &left), 0);
+	assert_string_equal(buf, "0123456");
+	assert_int_equal(line(over, sizeof(buf), buf, &n, &left), -EFBIG);
+	assert_string_equal(buf, "");
+	assert_int_equal(line(long_, sizeof(buf), buf, &n, &left), -EFBIG);
+	assert_int_equal(line(split, sizeof(buf), buf, &n, &left), -EFBIG);
+}
+
+/* hp_read_fd_st() of packets, as from a file whose fstat() gave mode and size */
+static void fd_st(mode_t mode, off_t size, const char *want, bool left_want)
+{
+	const char *const p[] = { "[Host]\n", "ReserveMemory=6G\n", NULL };
+	struct stat st = { .st_mode = mode, .st_size = size };
+	int fd = feed(p, NULL);
+	char *text = NULL, rest[64];
+
+	assert_int_equal(hp_read_fd_st(fd, &st, &text, NULL, 1U << 20), 0);
+	assert_string_equal(text, want);
+	assert_int_equal(recv(fd, rest, sizeof(rest), MSG_DONTWAIT) > 0, left_want);
+	free(text);
+	close(fd);
+}
+
+static void test_fd_st_size(void **state)
+{
+	(void)state;
+	/* the size's bytes read: the end, without a read to see it (the rest is not read) */
+	fd_st(S_IFREG | 0644, 7, "[Host]\n", true);
+	/* a size no read lands on (sysfs: a page; more than there is): read to the end */
+	fd_st(S_IFREG | 0644, 4096, "[Host]\nReserveMemory=6G\n", false);
+	fd_st(S_IFREG | 0644, 10, "[Host]\nReserveMemory=6G\n", false);
+	/* no size (/proc), or not a regular file: read to the end */
+	fd_st(S_IFREG | 0444, 0, "[Host]\nReserveMemory=6G\n", false);
+	fd_st(S_IFIFO | 0644, 7, "[Host]\nReserveMemory=6G\n", false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +290,10 @@ int main(void)
 		cmocka_unit_test(test_rest_not_read),
 		cmocka_unit_test(test_max),
 		cmocka_unit_test(test_no_stops_reads_all),
+		cmocka_unit_test(test_line_one_read),
+		cmocka_unit_test(test_line_without_newline),
+		cmocka_unit_test(test_line_fits),
+		cmocka_unit_test(test_fd_st_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
