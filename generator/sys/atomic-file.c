@@ -239,8 +239,8 @@ static int create_temp(int dfd, const char *base, mode_t mode, char *tmp, size_t
 	return -EEXIST;
 }
 
-static int write_file(const char *root, const char *path, const void *data, size_t len,
-		      mode_t mode, bool fresh, enum hp_af_step *step)
+static int write_file(const char *root, const char *path, const void *data, size_t len, mode_t mode,
+		      bool fresh, enum hp_af_step *step)
 {
 	char dir[PATH_MAX], tmp[NAME_MAX + 1];
 	const char *base;

@@ -35,7 +35,8 @@ int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp
 	/* an unknown version makes the simulation assume a recent kernel; a broken one is said */
 	r = hp_read_line(root, HP_P_OSRELEASE, text, sizeof(text), NULL);
 	if (r == 0) {
-		snprintf(h->kver_str, sizeof(h->kver_str), "%.*s", (int)sizeof(h->kver_str) - 1, text);
+		snprintf(h->kver_str, sizeof(h->kver_str), "%.*s", (int)sizeof(h->kver_str) - 1,
+			 text);
 		h->kver = hp_kver_parse(text);
 	} else if (r != -ENOENT) {
 		snprintf(err, errlen, "%s: %s", HP_P_OSRELEASE, hp_strerror(r));

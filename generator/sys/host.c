@@ -237,7 +237,8 @@ static int read_kernel(const char *root, struct hp_host *h)
 
 	r = hp_read_line(root, HP_P_OSRELEASE, text, sizeof(text), NULL);
 	if (r == 0) {
-		snprintf(h->kver_str, sizeof(h->kver_str), "%.*s", (int)sizeof(h->kver_str) - 1, text);
+		snprintf(h->kver_str, sizeof(h->kver_str), "%.*s", (int)sizeof(h->kver_str) - 1,
+			 text);
 		h->kver = hp_kver_parse(text);
 	} else if (r != -ENOENT) {
 		return fail(h, r, HP_P_OSRELEASE, NULL);

@@ -102,7 +102,7 @@ static int walk_file(int fd, const struct stat *st, hp_kmsg_fn fn, void *ctx)
 		have -= off;
 		if (have == cap) {
 			/* a record longer than the buffer: it moves to the heap */
-			char *nb = cap > FILE_MAX	? NULL
+			char *nb = cap > FILE_MAX ? NULL
 				   : buf == first ? malloc(cap * 2)
 						  : realloc(buf, cap * 2);
 

@@ -438,6 +438,68 @@ static void test_mkdirs(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* hp_root_mkdirs_made(): whether this call made the directory itself, on the host or not */
+static void test_mkdirs_made(void **state)
+{
+	struct fx *f = *state;
+	char path[400];
+	bool made = true;
+
+	/* the running system: one mkdir() where the parent is there, the walk where it is not */
+	snprintf(path, sizeof(path), "%s/run", f->dir);
+	assert_int_equal(hp_root_mkdirs_made(NULL, path, &made), 0);
+	assert_true(made);
+	assert_int_equal(hp_root_mkdirs_made(NULL, path, &made), 0);
+	assert_false(made);
+	snprintf(path, sizeof(path), "%s/p/q/r", f->dir);
+	assert_int_equal(hp_root_mkdirs_made(NULL, path, &made), 0);
+	assert_true(made);
+	/* its parents made but not itself: not made (there meanwhile) */
+	snprintf(path, sizeof(path), "%s/p/q", f->dir);
+	assert_int_equal(hp_root_mkdirs_made(NULL, path, &made), 0);
+	assert_false(made);
+	/* a file, a dangling link there: no directory, said as before */
+	put(f->file, "x\n");
+	assert_int_equal(hp_root_mkdirs_made(NULL, f->file, &made), -ENOTDIR);
+	snprintf(path, sizeof(path), "%s/dangling", f->dir);
+	assert_int_equal(symlink("/nowhere/at/all", path), 0);
+	assert_int_equal(hp_root_mkdirs_made(NULL, path, &made), -ENOENT);
+	assert_int_equal(access("/nowhere", F_OK), -1);
+	/* beneath a root */
+	assert_int_equal(hp_root_mkdirs_made(f->dir, "/s1/s2", &made), 0);
+	assert_true(made);
+	assert_int_equal(hp_root_mkdirs_made(f->dir, "/s1/s2", &made), 0);
+	assert_false(made);
+	assert_int_equal(hp_root_mkdirs_made(f->dir, "/s1", &made), 0);
+	assert_false(made);
+}
+
+/* into a directory just made: written as hp_atomic_write() writes, with nothing looked for */
+static void test_write_new_dir(void **state)
+{
+	struct fx *f = *state;
+	enum hp_af_step step;
+	char dir[400], path[460];
+	struct stat st;
+	bool made;
+
+	snprintf(dir, sizeof(dir), "%s/fresh", f->dir);
+	assert_int_equal(hp_root_mkdirs_made(NULL, dir, &made), 0);
+	assert_true(made);
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	assert_int_equal(hp_atomic_write_new_dir(NULL, path, "{}\n", 3, 0644, &step),
+			 HP_AF_WRITTEN);
+	assert_file(path, "{}\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(entries(dir), 1);
+	/* the same content again: it did not compare, so it wrote (and still one entry) */
+	assert_int_equal(hp_atomic_write_new_dir(NULL, path, "{}\n", 3, 0644, &step),
+			 HP_AF_WRITTEN);
+	assert_int_equal(hp_atomic_write(NULL, path, "{}\n", 3, 0644, &step), HP_AF_UNCHANGED);
+	assert_int_equal(entries(dir), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_temps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_writer_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mkdirs_made, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_new_dir, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

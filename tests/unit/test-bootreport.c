@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
@@ -124,12 +125,38 @@ static void test_json(void **state)
 	free(j);
 }
 
+/* the texts written into a buffer are the allocated ones, byte for byte; never cut */
+static void test_in_buffer(void **state)
+{
+	char *j, *s, buf[16 << 10], small[64];
+	size_t len, blen = 0;
+
+	(void)state;
+	numa_verdict();
+	assert_int_equal(hp_report_json(&v, &meta, &j, &len), 0);
+	assert_int_equal(hp_report_json_in(&v, &meta, buf, sizeof(buf), &blen), 0);
+	assert_int_equal(blen, len);
+	assert_string_equal(buf, j);
+	/* exactly the text and its NUL fit; a byte less does not */
+	assert_int_equal(hp_report_json_in(&v, &meta, buf, len + 1, &blen), 0);
+	assert_string_equal(buf, j);
+	assert_int_equal(hp_report_json_in(&v, &meta, buf, len, &blen), -ENOBUFS);
+	assert_int_equal(hp_report_json_in(&v, &meta, small, sizeof(small), &blen), -ENOBUFS);
+	free(j);
+	assert_int_equal(hp_report_summary(&v, &meta, &s), 0);
+	assert_int_equal(hp_report_summary_in(&v, &meta, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, s);
+	assert_int_equal(hp_report_summary_in(&v, &meta, buf, strlen(s)), -ENOBUFS);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kmsg_line),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_in_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
