@@ -20,19 +20,23 @@ struct hp_pool_node {
 	uint64_t nr, free, surplus; /* node<N>/hugepages/hugepages-<kB>kB/ has only these three */
 };
 
+/*
+ * The counts first, the arrays last (here and in struct hp_pools): what a boot writes is then
+ * in as few pages as can hold it, and each page written is a fault (issue 20).
+ */
 struct hp_pool {
 	uint64_t size; /* bytes */
 	uint64_t nr, free, resv, surplus, overcommit;
-	struct hp_pool_node nodes[HP_MAX_NODES]; /* ascending id; online nodes with the size */
 	size_t nr_nodes;
+	struct hp_pool_node nodes[HP_MAX_NODES]; /* ascending id; online nodes with the size */
 };
 
 struct hp_pools {
-	struct hp_pool pools[HP_MAX_SIZES]; /* ascending size: one per hugepages-<kB>kB dir */
 	size_t nr_pools;
 	uint64_t online_mask;  /* bit N: node N online; node 0 alone without NUMA in sysfs */
 	unsigned nodes_beyond; /* online nodes of ids from HP_MAX_NODES up: not read */
 	bool numa_sysfs;       /* per-node counts come from sysfs (else node 0 mirrors the total) */
+	struct hp_pool pools[HP_MAX_SIZES]; /* ascending size: one per hugepages-<kB>kB dir */
 };
 
 /* hp_pools_find - the pool of that size, or NULL when sysfs has no directory for it. */

@@ -507,9 +507,6 @@ static enum hp_prediction judge_prediction(const struct ctx *c)
 static void clear(struct hp_verdict *v)
 {
 	memset(v, 0, offsetof(struct hp_verdict, sizes));
-	v->nr_sizes = 0;
-	v->nr_ignored = 0;
-	memset(&v->nr_kmsgs, 0, sizeof(*v) - offsetof(struct hp_verdict, nr_kmsgs));
 }
 
 void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)

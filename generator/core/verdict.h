@@ -90,18 +90,19 @@ struct hp_ignored {
 
 /* hp_verdict_compute() clears each entry of sizes, ignored and kmsgs as it adds it, and every
  * other field whole: a new field goes before sizes or after nr_kmsgs, never between them */
+/* the scalars first, the arrays last: a boot writes few pages of it, each a fault (issue 20) */
 struct hp_verdict {
 	enum hp_overall status;
 	uint64_t short_bytes;
-	struct hp_vsize sizes[HP_VERDICT_MAX_SIZES]; /* ascending size */
 	size_t nr_sizes;
-	struct hp_ignored ignored[HP_MAX_KMSGS];
 	size_t nr_ignored;
-	char kmsgs[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN]; /* the kernel's HugeTLB lines, in order */
 	size_t nr_kmsgs;
 	bool kmsg_read; /* the kernel log was readable */
 	enum hp_prediction prediction;
 	const char *series; /* the kernel series the simulation modelled (hp_kcmdline_series()) */
+	struct hp_vsize sizes[HP_VERDICT_MAX_SIZES]; /* ascending size */
+	struct hp_ignored ignored[HP_MAX_KMSGS];
+	char kmsgs[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN]; /* the kernel's HugeTLB lines, in order */
 };
 
 /* kmsg state of a check that had nothing for the kernel log to explain (met, nothing ignored) */

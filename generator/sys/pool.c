@@ -105,7 +105,6 @@ static int list_sizes(struct ctx *c, struct hp_pools *out)
 
 		/* its nodes are written as they are read (see hp_pools_read()) */
 		memset(p, 0, offsetof(struct hp_pool, nodes));
-		p->nr_nodes = 0;
 		p->size = sizes[i];
 	}
 	return 0;
@@ -288,7 +287,7 @@ static int pools_read(struct ctx *c, struct hp_pools *out)
 	 * Not the pools themselves, cleared as they are listed, nor their nodes, written whole as
 	 * they are read: clearing all (16 KiB) writes every page, a fault each, at every boot.
 	 */
-	memset(&out->nr_pools, 0, sizeof(*out) - offsetof(struct hp_pools, nr_pools));
+	memset(out, 0, offsetof(struct hp_pools, pools));
 	r = list_sizes(c, out);
 	if (r < 0)
 		return r;
