@@ -221,8 +221,14 @@ static int open_root(const char *root)
 }
 
 /* hp_root_hold()'s root: its name as given, and its descriptor (-1: none held) */
-static char *held_root;
-static int held_fd = -1;
+/*
+ * Initialized, so in .data with the rest of the page the program writes first: in .bss, the
+ * verifier's release at every boot wrote a page of its own (a fault) for a NULL
+ */
+static struct {
+	int fd;
+	char *root;
+} held = { -1, NULL };
 
 int hp_root_hold(const char *root)
 {
@@ -234,29 +240,29 @@ int hp_root_hold(const char *root)
 	fd = open_root(root);
 	if (fd < 0)
 		return fd;
-	held_root = strdup(root);
-	if (!held_root) {
+	held.root = strdup(root);
+	if (!held.root) {
 		close(fd);
 		return -ENOMEM;
 	}
-	held_fd = fd;
+	held.fd = fd;
 	return 0;
 }
 
 void hp_root_release(void)
 {
-	if (held_fd >= 0)
-		close(held_fd);
-	held_fd = -1;
-	free(held_root);
-	held_root = NULL;
+	if (held.fd >= 0)
+		close(held.fd);
+	held.fd = -1;
+	free(held.root);
+	held.root = NULL;
 }
 
 /* root's descriptor: the held one, or a new one the caller closes (*own) */
 static int root_fd(const char *root, bool *own)
 {
-	*own = !(held_fd >= 0 && !strcmp(root, held_root));
-	return *own ? open_root(root) : held_fd;
+	*own = !(held.fd >= 0 && !strcmp(root, held.root));
+	return *own ? open_root(root) : held.fd;
 }
 
 static int walk_open(int rootfd, const char *path, int flags, mode_t mode)
