@@ -10,6 +10,9 @@
 #ifndef HP_PATHNAMES_H
 #define HP_PATHNAMES_H
 
+/* the kernel's own filesystems on the running system (sys/root.c: opened without a look) */
+#define HP_P_PROC_PREFIX    "/proc/"
+#define HP_P_SYS_PREFIX	    "/sys/"
 #define HP_P_MEMINFO	    "/proc/meminfo"
 #define HP_P_CMDLINE	    "/proc/cmdline"
 #define HP_P_CPUINFO	    "/proc/cpuinfo"

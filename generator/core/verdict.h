@@ -88,9 +88,11 @@ struct hp_ignored {
 	bool predicted;	  /* the simulation expected it (else only the kernel printed it) */
 };
 
-/* hp_verdict_compute() clears each entry of sizes, ignored and kmsgs as it adds it, and every
- * other field whole: a new field goes before sizes or after nr_kmsgs, never between them */
-/* the scalars first, the arrays last: a boot writes few pages of it, each a fault (issue 20) */
+/*
+ * hp_verdict_compute() clears each entry of sizes, ignored and kmsgs as it adds it, and every
+ * other field whole: the scalars first, the arrays last (a new field goes before sizes), so
+ * that a boot writes few pages of it, each page a fault (issue 20)
+ */
 struct hp_verdict {
 	enum hp_overall status;
 	uint64_t short_bytes;

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/pathnames.h"
 #include "sys/root.h"
 
 #define MAX_LINKS 40  /* the kernel's MAXSYMLINKS */
@@ -220,10 +221,10 @@ static int open_root(const char *root)
 	return fd < 0 ? -errno : fd;
 }
 
-/* hp_root_hold()'s root: its name as given, and its descriptor (-1: none held) */
 /*
- * Initialized, so in .data with the rest of the page the program writes first: in .bss, the
- * verifier's release at every boot wrote a page of its own (a fault) for a NULL
+ * hp_root_hold()'s root: its descriptor (-1: none held) and its name as given. Initialized,
+ * so in .data with the rest of the page the program writes first: in .bss, the verifier's
+ * release at every boot wrote a page of its own (a fault) for a NULL.
  */
 static struct {
 	int fd;
@@ -346,7 +347,9 @@ static int still_that(int fd, struct stat *st, const dev_t *dev, ino_t ino)
  */
 static bool kernel_file(const char *root, const char *path)
 {
-	return hp_root_is_host(root) && (!strncmp(path, "/proc/", 6) || !strncmp(path, "/sys/", 5));
+	return hp_root_is_host(root) &&
+	       (!strncmp(path, HP_P_PROC_PREFIX, sizeof(HP_P_PROC_PREFIX) - 1) ||
+		!strncmp(path, HP_P_SYS_PREFIX, sizeof(HP_P_SYS_PREFIX) - 1));
 }
 
 /* what is there is judged before it is opened: opening a device can act on it */
