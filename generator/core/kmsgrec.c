@@ -37,6 +37,15 @@ static int field(const char **p, const char *end, const char *ends, uint64_t *v,
 	return 0;
 }
 
+bool hp_kmsg_rec_text_starts(const char *buf, size_t len, const char *prefix)
+{
+	/* the header ("PRIO,SEQ,USEC,FLAGS[,...];") holds no ';' before its end */
+	const char *semi = memchr(buf, ';', len);
+	size_t n = strlen(prefix);
+
+	return semi && (size_t)(buf + len - (semi + 1)) >= n && !memcmp(semi + 1, prefix, n);
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -11,6 +11,7 @@
 #ifndef HP_KMSGREC_H
 #define HP_KMSGREC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,5 +40,13 @@ size_t hp_kmsg_rec_len(const char *buf, size_t len);
  * (then *rec is untouched). Any bytes are accepted; text is always NUL-terminated.
  */
 int hp_kmsg_rec_parse(const char *buf, size_t len, struct hp_kmsg_rec *rec);
+
+/*
+ * hp_kmsg_rec_text_starts - whether the text of the record buf[0..len) (as for
+ * hp_kmsg_rec_parse()) begins with prefix, looked at where it is, unparsed: a prefix of
+ * printable ASCII other than a backslash, which the kernel never escapes, reads the same
+ * before and after unescaping. false for a record without a header's ';'.
+ */
+bool hp_kmsg_rec_text_starts(const char *buf, size_t len, const char *prefix);
 
 #endif

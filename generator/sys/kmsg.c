@@ -18,17 +18,27 @@
 /* a captured log's buffer to begin with: a page (records are rarely over 1 KiB; it grows) */
 #define FILEBUF 4096
 
-static int parse_one(const char *buf, size_t len, hp_kmsg_fn fn, void *ctx)
+/* what a walk calls back for: the records whose text begins with prefix (NULL: every one) */
+struct want {
+	const char *prefix;
+	hp_kmsg_fn fn;
+	void *ctx;
+};
+
+static int parse_one(const char *buf, size_t len, const struct want *w)
 {
 	struct hp_kmsg_rec rec;
 
+	/* most of a boot's log is no one's business: its text is not even copied out */
+	if (w->prefix && !hp_kmsg_rec_text_starts(buf, len, w->prefix))
+		return 0;
 	if (hp_kmsg_rec_parse(buf, len, &rec) < 0)
 		return 0;
-	return fn(&rec, ctx);
+	return w->fn(&rec, w->ctx);
 }
 
 /* the buffers on the stack: at boot the verifier allocates nothing (its main.c) */
-static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
+static int walk_device(int fd, const struct want *w)
 {
 	char buf[RECBUF];
 	int r = 0;
@@ -45,7 +55,7 @@ static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
 		}
 		if (n == 0)
 			break;
-		r = parse_one(buf, (size_t)n, fn, ctx);
+		r = parse_one(buf, (size_t)n, w);
 		if (r)
 			break;
 	}
@@ -59,7 +69,7 @@ static int walk_device(int fd, hp_kmsg_fn fn, void *ctx)
  * A record ends at a newline that no " KEY=VALUE" line follows: one ending the buffer is
  * complete only once the next byte (or the end of the file) is seen.
  */
-static int walk_file(int fd, const struct stat *st, hp_kmsg_fn fn, void *ctx)
+static int walk_file(int fd, const struct stat *st, const struct want *w)
 {
 	size_t cap = FILEBUF, have = 0, total = 0;
 	char first[FILEBUF], *buf = first;
@@ -93,7 +103,7 @@ static int walk_file(int fd, const struct stat *st, hp_kmsg_fn fn, void *ctx)
 
 			if (off + n == have && !eof)
 				break; /* its end, or what follows it, is still to come */
-			r = parse_one(buf + off, n, fn, ctx);
+			r = parse_one(buf + off, n, w);
 			off += n;
 		}
 		if (r || (eof && off == have))
@@ -139,8 +149,9 @@ static int open_log(const char *root, int flags, struct stat *st)
 	return fd;
 }
 
-int hp_kmsg_foreach(const char *root, hp_kmsg_fn fn, void *ctx)
+int hp_kmsg_foreach_prefix(const char *root, const char *prefix, hp_kmsg_fn fn, void *ctx)
 {
+	const struct want w = { prefix, fn, ctx };
 	struct stat st;
 	int fd, r;
 
@@ -148,9 +159,14 @@ int hp_kmsg_foreach(const char *root, hp_kmsg_fn fn, void *ctx)
 	if (fd < 0)
 		return fd;
 	/* a device gives one record per read; a captured log many, split on record boundaries */
-	r = S_ISCHR(st.st_mode) ? walk_device(fd, fn, ctx) : walk_file(fd, &st, fn, ctx);
+	r = S_ISCHR(st.st_mode) ? walk_device(fd, &w) : walk_file(fd, &st, &w);
 	close(fd);
 	return r;
+}
+
+int hp_kmsg_foreach(const char *root, hp_kmsg_fn fn, void *ctx)
+{
+	return hp_kmsg_foreach_prefix(root, NULL, fn, ctx);
 }
 
 int hp_kmsg_log(const char *root, unsigned level, const char *text)

@@ -21,6 +21,13 @@ typedef int (*hp_kmsg_fn)(const struct hp_kmsg_rec *rec, void *ctx);
 int hp_kmsg_foreach(const char *root, hp_kmsg_fn fn, void *ctx);
 
 /*
+ * hp_kmsg_foreach_prefix - hp_kmsg_foreach(), calling fn only for the records whose text
+ * begins with prefix (printable ASCII, no backslash: hp_kmsg_rec_text_starts()); the others
+ * are not parsed. NULL: every record.
+ */
+int hp_kmsg_foreach_prefix(const char *root, const char *prefix, hp_kmsg_fn fn, void *ctx);
+
+/*
  * hp_kmsg_log - write text as one record at level (0 emerg .. 7 debug, facility user) to
  * root's /dev/kmsg. Never creates the file. Returns 0 or -errno.
  */

@@ -186,6 +186,32 @@ static void stops_where_told(void **state)
 	free(t);
 }
 
+/* hp_kmsg_foreach_prefix(): the records whose text begins so, and only those, in order */
+static void only_the_prefix(void **state)
+{
+	struct fx *f = *state;
+	static struct seen all, got;
+	size_t n, kept = 0;
+	char *t = make_log(&n, &all);
+	uint64_t want[4096];
+
+	write_file(f->log, t, n);
+	for (size_t off = 0; off < n;) {
+		size_t k = hp_kmsg_rec_len(t + off, n - off);
+		struct hp_kmsg_rec rec;
+
+		if (hp_kmsg_rec_parse(t + off, k, &rec) == 0 && !strncmp(rec.text, "HugeTLB", 7))
+			want[kept++] = rec.seq;
+		off += k;
+	}
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hp_kmsg_foreach_prefix(f->root, "HugeTLB", collect, &got), 0);
+	assert_int_equal(kept, 1500);
+	assert_int_equal(got.n, kept);
+	assert_memory_equal(got.seq, want, kept * sizeof(want[0]));
+	free(t);
+}
+
 static void too_large(void **state)
 {
 	struct fx *f = *state;
@@ -205,6 +231,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(streamed_as_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(stops_where_told, setup, teardown),
+		cmocka_unit_test_setup_teardown(only_the_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_large, setup, teardown),
 	};
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <cmocka.h>
 #include <errno.h>
 #include <string.h>
@@ -119,6 +120,41 @@ static void test_long_text_truncated(void **state)
 	assert_int_equal(strlen(rec.text), HP_KMSG_TEXT_MAX - 1);
 }
 
+/* hp_kmsg_rec_text_starts(): the text's start, looked at unparsed, as the parse would give it */
+static void test_text_starts(void **state)
+{
+	static const struct {
+		const char *rec;
+		bool starts;
+	} rows[] = {
+		{ "6,112,2313,-;HugeTLB: registered 2.00 MiB page size, pre-allocated 96 pages\n",
+		  true },
+		{ "4,86,58669,-;HugeTLB: allocating 1 of page size 1.00 GiB failed node1.\n",
+		  true },
+		{ "6,1,0,-;HugeTLB registered 1 GB page size\n", true }, /* before about 5.19 */
+		{ "6,1,0,c,caller=T1;HugeTLB: x\n", true },		 /* flags, a newer field */
+		{ "6,1,0,-;HugeTLB", true },				 /* all there is */
+		{ "6,1,0,-;HugeTL", false },				 /* shorter */
+		{ "6,1,0,-;hugetlb: x\n", false },
+		{ "6,1,0,-; HugeTLB: x\n", false },
+		{ "6,1,0,-;x\n HugeTLB=y\n", false }, /* in the dictionary only */
+		{ "HugeTLB: no header\n", false },
+		{ "", false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t len = strlen(rows[i].rec);
+		struct hp_kmsg_rec rec;
+
+		assert_int_equal(hp_kmsg_rec_text_starts(rows[i].rec, len, "HugeTLB"),
+				 rows[i].starts);
+		/* where it says so, the parsed text says the same */
+		if (hp_kmsg_rec_parse(rows[i].rec, len, &rec) == 0)
+			assert_int_equal(!strncmp(rec.text, "HugeTLB", 7), rows[i].starts);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_long_text_truncated),
+		cmocka_unit_test(test_text_starts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
