@@ -61,10 +61,11 @@ enum hp_kcma hp_bootcheck_cma(const char *root, const char *cmdline)
 	return cma;
 }
 
+/* the counts first, then the pointers and the lines: the few kept share a page with them */
 struct klines {
-	char lines[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN];
-	const char *ptrs[HP_VERDICT_MAX_KMSGS];
 	size_t n, registered, sizes;
+	const char *ptrs[HP_VERDICT_MAX_KMSGS];
+	char lines[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN];
 };
 
 /*
@@ -88,8 +89,15 @@ static int keep_hugetlb(const struct hp_kmsg_rec *rec, void *ctx)
 int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
 			 char *kmsg_state, size_t len)
 {
+	/*
+	 * Static, not cleared: only the lines kept are written, and each page written is a
+	 * fault; on the stack its 12 KiB pushed the log's walk below them to pages of their own,
+	 * and malloc() would start an allocator the verifier otherwise never needs at boot. One
+	 * check per process reads the log (the verifier, hugeplan status).
+	 */
+	static struct klines lines;
 	struct hp_verdict_in with = *in;
-	struct klines lines, *k = &lines;
+	struct klines *k = &lines;
 	int r;
 
 	/*
@@ -105,14 +113,11 @@ int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struc
 		snprintf(kmsg_state, len, "%s", HP_KMSG_UNNEEDED);
 		return 0;
 	}
-	/*
-	 * On the stack, not cleared: only the lines kept are written, and each page written is
-	 * a fault; nor malloc()'d: at boot the verifier starts no allocator (its main.c)
-	 */
 	k->n = k->registered = 0;
 	k->sizes = in->pools->nr_pools;
 	/* no kernel log (no /dev/kmsg, no permission) costs the reasons, not the verdict */
-	r = hp_kmsg_foreach(root, keep_hugetlb, k);
+	/* keep_hugetlb() wants hp_kmsg_is_hugetlb()'s lines: "HugeTLB:" and "HugeTLB " */
+	r = hp_kmsg_foreach_prefix(root, "HugeTLB", keep_hugetlb, k);
 	if (r < 0)
 		snprintf(kmsg_state, len, "%s: %s", HP_P_KMSG, strerror(-r));
 	else
