@@ -110,25 +110,36 @@ static int add_size(const struct dirent64 *de, void *ctx)
 	return 0;
 }
 
-int hp_hstate_sizes(const char *root, uint64_t *sizes, size_t max, size_t *n, char *bad,
-		    size_t badlen)
+int hp_hstate_sizes_fd(int fd, uint64_t *sizes, size_t max, size_t *n, char *bad, size_t badlen)
 {
 	struct sizes z = { sizes, max, n, bad, badlen };
-	int fd, r;
+	int r;
 
 	*n = 0;
 	if (badlen)
 		bad[0] = '\0';
-	fd = hp_root_open(root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;
 	r = hp_dir_each(fd, add_size, &z);
-	close(fd);
 	/* a failed read ends the listing, as readdir() does; a size too large is an error */
 	if (r == -ERANGE)
 		return r;
 	qsort(sizes, *n, sizeof(sizes[0]), cmp_u64);
 	return 0;
+}
+
+int hp_hstate_sizes(const char *root, uint64_t *sizes, size_t max, size_t *n, char *bad,
+		    size_t badlen)
+{
+	int fd = hp_root_open(root, HP_P_HUGEPAGES, O_RDONLY | O_DIRECTORY, 0), r;
+
+	if (fd < 0) {
+		*n = 0;
+		if (badlen)
+			bad[0] = '\0';
+		return fd == -ENOENT ? 0 : fd;
+	}
+	r = hp_hstate_sizes_fd(fd, sizes, max, n, bad, badlen);
+	close(fd);
+	return r;
 }
 
 static int read_sizes(const char *root, struct hp_host *h)

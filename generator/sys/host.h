@@ -50,4 +50,7 @@ int hp_hstate_dir_size(const char *name, uint64_t *size);
 int hp_hstate_sizes(const char *root, uint64_t *sizes, size_t max, size_t *n, char *bad,
 		    size_t badlen);
 
+/* hp_hstate_sizes_fd - the same from the directory fd, open for reading (its offset moves). */
+int hp_hstate_sizes_fd(int fd, uint64_t *sizes, size_t max, size_t *n, char *bad, size_t badlen);
+
 #endif

@@ -16,9 +16,10 @@
 #include "sys/root.h"
 
 /*
- * On the running system, the two sysfs directories every count is read beneath, held (O_PATH)
- * for the reads: a path from "/" walks each sysfs component again, and sysfs revalidates its
- * entries at every lookup (kernfs_dop_revalidate(), never in RCU mode).
+ * On the running system, the two sysfs directories every count is read beneath, held for the
+ * reads: a path from "/" walks each sysfs component again, and sysfs revalidates its entries
+ * at every lookup (kernfs_dop_revalidate(), never in RCU mode). The sizes' directory is open
+ * for reading, and listed through the same fd; the nodes' is an O_PATH one.
  */
 struct held {
 	const char *prefix; /* with its trailing '/' */
@@ -49,7 +50,8 @@ static void hold_dirs(struct ctx *c)
 			continue;
 		memcpy(path, dirs[i], h->len - 1);
 		path[h->len - 1] = '\0';
-		h->fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		/* the sizes' directory is listed through its fd too (list_sizes()) */
+		h->fd = open(path, (i == 0 ? O_RDONLY : O_PATH) | O_DIRECTORY | O_CLOEXEC);
 	}
 }
 
@@ -95,7 +97,9 @@ static int list_sizes(struct ctx *c, struct hp_pools *out)
 	size_t n;
 	int r;
 
-	r = hp_hstate_sizes(c->root, sizes, HP_MAX_SIZES, &n, bad, sizeof(bad));
+	r = c->held[0].fd >= 0
+		    ? hp_hstate_sizes_fd(c->held[0].fd, sizes, HP_MAX_SIZES, &n, bad, sizeof(bad))
+		    : hp_hstate_sizes(c->root, sizes, HP_MAX_SIZES, &n, bad, sizeof(bad));
 	if (r < 0) {
 		snprintf(path, sizeof(path), "%s%s%s", HP_P_HUGEPAGES, bad[0] ? "/" : "", bad);
 		return fail(c, r, path);
