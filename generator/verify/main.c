@@ -37,13 +37,16 @@ static struct run {
 	struct hp_kreq req;
 	struct hp_pools pools;
 	struct hp_verdict verdict;
-	char err[300];
+	/* the messages: here, not in main()'s frame, which every call below would sit under */
+	char err[300], errpath[4200], kline[1024];
 	/*
-	 * The report and the summary, written where they stay: with no allocation at all on
-	 * the way, malloc() is never started (its getrandom() and brk() calls, its heap's
-	 * pages). A page of either costs only once written; what does not fit is allocated.
+	 * The report, then the summary right after it: written where they stay, with no
+	 * allocation at all on the way, malloc() is never started (its getrandom() and brk()
+	 * calls, its heap's pages), and the two share their pages with each other and with the
+	 * kernel log's line just before. A page costs only once written; what does not fit is
+	 * allocated.
 	 */
-	char json[64 << 10], summary[16 << 10];
+	char texts[80 << 10];
 } the_run;
 
 static void usage(FILE *f)
@@ -119,13 +122,13 @@ int main(int argc, char **argv)
 	};
 	uint64_t t0 = now_us();
 	const char *root = NULL, *rp;
-	char errpath[4200], kline[1024], kmsg_state[128] = "read";
+	char kmsg_state[128] = "read";
 	char *json = NULL, *summary = NULL;
 	const char *report = NULL, *text = NULL;
 	struct hp_report_meta meta = { 0 };
 	struct hp_verdict_in in = { 0 };
 	struct run *run = &the_run;
-	size_t json_len;
+	size_t json_len, used;
 	unsigned level;
 	int c, r, ret;
 
@@ -151,10 +154,9 @@ int main(int argc, char **argv)
 
 	/* one open of the root for every read beneath it; without it, each opens the root */
 	(void)hp_root_hold(root);
-	errpath[0] = '\0';
-	r = hp_pools_read_verdict(root, &run->pools, errpath, sizeof(errpath));
+	r = hp_pools_read_verdict(root, &run->pools, run->errpath, sizeof(run->errpath));
 	if (r < 0) {
-		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, errpath, hp_strerror(r));
+		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, run->errpath, hp_strerror(r));
 		return EXIT_ERROR;
 	}
 	r = hp_bootcheck_facts(root, &run->pools, &run->host, run->err, sizeof(run->err));
@@ -188,9 +190,9 @@ int main(int argc, char **argv)
 	meta.kmsg_state = kmsg_state;
 	meta.report_path = HP_P_BOOT_REPORT;
 	meta.elapsed_us = now_us() - t0;
-	r = hp_report_json_in(&run->verdict, &meta, run->json, sizeof(run->json), &json_len);
+	r = hp_report_json_in(&run->verdict, &meta, run->texts, sizeof(run->texts), &json_len);
 	if (r == 0)
-		report = run->json;
+		report = run->texts;
 	else if (r == -ENOBUFS && (r = hp_report_json(&run->verdict, &meta, &json, &json_len)) == 0)
 		report = json;
 	if (r == 0)
@@ -203,16 +205,19 @@ int main(int argc, char **argv)
 			ret = EXIT_ERROR;
 	}
 
-	r = hp_report_summary_in(&run->verdict, &meta, run->summary, sizeof(run->summary));
+	/* after the report's NUL when the report is there, else the whole buffer */
+	used = report == run->texts ? json_len + 1 : 0;
+	r = hp_report_summary_in(&run->verdict, &meta, run->texts + used,
+				 sizeof(run->texts) - used);
 	if (r == 0)
-		text = run->summary;
+		text = run->texts + used;
 	else if (r == -ENOBUFS && hp_report_summary(&run->verdict, &meta, &summary) == 0)
 		text = summary;
-	hp_report_kmsg_line(&run->verdict, &meta, kline, sizeof(kline), &level);
-	r = hp_kmsg_log(root, level, kline);
+	hp_report_kmsg_line(&run->verdict, &meta, run->kline, sizeof(run->kline), &level);
+	r = hp_kmsg_log(root, level, run->kline);
 	if (r < 0)
 		fprintf(stderr, "hugeplan-verify: %s%s: %s (not logged: %s)\n", rp, HP_P_KMSG,
-			hp_strerror(r), kline);
+			hp_strerror(r), run->kline);
 	/* at the end, as stdio flushed it, but one write(): stdio's buffer and its look at the
 	 * terminal cost a page and two system calls; a summary not written all is an error */
 	if (text && write_out(text, strlen(text)) < 0 && !ret)
