@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "hp-test.h"
 
 #include "sys/atomic-file.h"
 #include "sys/root.h"
@@ -36,9 +36,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "%s/hp-atomic.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (hp_test_tmpdir(f->dir, sizeof(f->dir), "hp-atomic") < 0)
 		return -1;
 	snprintf(f->file, sizeof(f->file), "%s/99-hugeplan.cfg", f->dir);
 	*state = f;
@@ -48,13 +46,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[300];
+	int r = hp_test_rmtree(f->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return r;
 }
 
 static size_t entries(const char *dir)

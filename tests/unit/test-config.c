@@ -46,18 +46,13 @@ static void link_null(const char *rel)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "%s/hp-config-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(root) ? 0 : -1;
+	return hp_test_tmpdir(root, sizeof(root), "hp-config");
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
+	return hp_test_rmtree(root);
 }
 
 static const struct hp_vm *find(const struct hp_config *c, const char *name)

@@ -12,7 +12,7 @@
 #include <setjmp.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "hp-test.h"
 
 #include "preflight/kmod.h"
 
@@ -56,7 +56,6 @@ static void write_file(const char *rel, const char *text)
  */
 static int setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	char cmd[1024];
 
 	(void)state;
@@ -64,8 +63,7 @@ static int setup(void **state)
 		fprintf(stderr, "run from the top of the source tree: %s not found\n", MKTREE);
 		return -1;
 	}
-	snprintf(root, sizeof(root), "%s/hugeplan-kmod.XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(root))
+	if (hp_test_tmpdir(root, sizeof(root), "hugeplan-kmod") < 0)
 		return -1;
 	snprintf(cmd, sizeof(cmd),
 		 MKTREE " '%s' " KVER " builtin:kernel/arch/x86/kvm/kvm.ko"
@@ -87,11 +85,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
+	return hp_test_rmtree(root);
 }
 
 static void query(const char *name, struct hp_modinfo *mi)

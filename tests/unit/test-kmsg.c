@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "hp-test.h"
 
 #include "core/kmsgrec.h"
 #include "sys/kmsg.h"
@@ -33,9 +33,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	char dev[300];
 
-	snprintf(f->root, sizeof(f->root), "%s/hp-kmsg.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(f->root))
+	if (hp_test_tmpdir(f->root, sizeof(f->root), "hp-kmsg") < 0)
 		return -1;
 	snprintf(dev, sizeof(dev), "%s/dev", f->root);
 	if (mkdir(dev, 0755) < 0)
@@ -48,13 +46,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[300];
+	int r = hp_test_rmtree(f->root);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return r;
 }
 
 struct seen {

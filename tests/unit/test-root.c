@@ -10,18 +10,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
+#include "hp-test.h"
 #include "sys/root.h"
 
 struct fx {
@@ -33,9 +26,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "%s/hp-root.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (hp_test_tmpdir(f->dir, sizeof(f->dir), "hp-root") < 0)
 		return -1;
 	snprintf(f->file, sizeof(f->file), "%s/hugeplan.conf", f->dir);
 	snprintf(f->other, sizeof(f->other), "%s/other", f->dir);
@@ -47,13 +38,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[300];
+	int r = hp_test_rmtree(f->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
 	free(f);
-	return 0;
+	return r;
 }
 
 static void put(const char *path, const char *text)
