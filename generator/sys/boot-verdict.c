@@ -86,8 +86,8 @@ static int keep_hugetlb(const struct hp_kmsg_rec *rec, void *ctx)
 	return 0;
 }
 
-int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
-			 char *kmsg_state, size_t len)
+void hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
+			  char *kmsg_state, size_t len)
 {
 	/*
 	 * Static, not cleared: only the lines kept are written, and each page written is a
@@ -111,7 +111,7 @@ int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struc
 	hp_verdict_compute(&with, out);
 	if (out->status != HP_V_SHORT && in->req->nr_msgs == 0) {
 		snprintf(kmsg_state, len, "%s", HP_KMSG_UNNEEDED);
-		return 0;
+		return;
 	}
 	k->n = k->registered = 0;
 	k->sizes = in->pools->nr_pools;
@@ -126,5 +126,4 @@ int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struc
 	with.nr_kmsgs = k->n;
 	with.kmsg_read = r >= 0;
 	hp_verdict_compute(&with, out);
-	return 0;
 }

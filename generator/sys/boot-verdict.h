@@ -35,10 +35,10 @@ enum hp_kcma hp_bootcheck_cma(const char *root, const char *cmdline);
  * hp_bootcheck_verdict - hp_verdict_compute() over in (its kmsgs ignored); the kernel log is
  * read, and the verdict computed again with its HugeTLB lines, only when there is something
  * to explain (a shortfall or an ignored parameter). kmsg_state tells what happened to the
- * log: "read", "not read: nothing to explain", or the error. Allocates nothing; returns 0
- * (an int for the callers that once saw -ENOMEM).
+ * log: "read", "not read: nothing to explain", or the error. Allocates nothing, so it cannot
+ * fail.
  */
-int hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
-			 char *kmsg_state, size_t len);
+void hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
+			  char *kmsg_state, size_t len);
 
 #endif
