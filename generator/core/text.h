@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct hp_text {
 	char *buf; /* NUL-terminated once anything was added */
@@ -53,5 +54,25 @@ int hp_text_finish(struct hp_text *t, char **out, size_t *len);
 
 /* hp_text_free - drop the text. */
 void hp_text_free(struct hp_text *t);
+
+/*
+ * hp_copy_n - what snprintf(buf, len, "%.*s", (int)n, s) writes: at most n bytes of s, up to
+ * its NUL, cut to len - 1, NUL-terminated (nothing when len is 0). Without printf: a boot's
+ * check copies every word of the command line and every kernel line it keeps (issue 20).
+ */
+static inline void hp_copy_n(char *buf, size_t len, const char *s, size_t n)
+{
+	if (!len)
+		return;
+	n = strnlen(s, n < len - 1 ? n : len - 1);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* hp_copy - what snprintf(buf, len, "%s", s) writes */
+static inline void hp_copy(char *buf, size_t len, const char *s)
+{
+	hp_copy_n(buf, len, s, len);
+}
 
 #endif
