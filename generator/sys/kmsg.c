@@ -149,17 +149,56 @@ static int open_log(const char *root, int flags, struct stat *st)
 	return fd;
 }
 
+/*
+ * The log held open by hp_kmsg_hold(): read and written through one descriptor, opened
+ * O_RDWR | O_APPEND (a captured file's lines go at its end, wherever its reading stopped).
+ */
+static struct {
+	int fd;
+	bool walked; /* read once: the next walk starts over (SEEK_SET 0 is the first record) */
+	struct stat st;
+} held = { .fd = -1 };
+
+int hp_kmsg_hold(const char *root)
+{
+	int fd;
+
+	hp_kmsg_release();
+	fd = open_log(root, O_RDWR | O_APPEND, &held.st);
+	if (fd < 0)
+		return fd;
+	held.fd = fd;
+	held.walked = false;
+	return 0;
+}
+
+void hp_kmsg_release(void)
+{
+	if (held.fd >= 0)
+		close(held.fd);
+	held.fd = -1;
+}
+
+static int walk(int fd, const struct stat *st, const struct want *w)
+{
+	/* a device gives one record per read; a captured log many, split on record boundaries */
+	return S_ISCHR(st->st_mode) ? walk_device(fd, w) : walk_file(fd, st, w);
+}
+
 int hp_kmsg_foreach_prefix(const char *root, const char *prefix, hp_kmsg_fn fn, void *ctx)
 {
 	const struct want w = { prefix, fn, ctx };
 	struct stat st;
 	int fd, r;
 
+	if (held.fd >= 0 && (!held.walked || lseek(held.fd, 0, SEEK_SET) == 0)) {
+		held.walked = true;
+		return walk(held.fd, &held.st, &w);
+	}
 	fd = open_log(root, O_RDONLY, &st);
 	if (fd < 0)
 		return fd;
-	/* a device gives one record per read; a captured log many, split on record boundaries */
-	r = S_ISCHR(st.st_mode) ? walk_device(fd, &w) : walk_file(fd, &st, &w);
+	r = walk(fd, &st, &w);
 	close(fd);
 	return r;
 }
@@ -183,7 +222,7 @@ int hp_kmsg_log(const char *root, unsigned level, const char *text)
 		n = (int)sizeof(line) - 1;
 		line[n - 1] = '\n';
 	}
-	fd = open_log(root, O_WRONLY | O_APPEND, &st);
+	fd = held.fd >= 0 ? held.fd : open_log(root, O_WRONLY | O_APPEND, &st);
 	if (fd < 0)
 		return fd;
 	/* one write() is one record for the device */
@@ -191,7 +230,7 @@ int hp_kmsg_log(const char *root, unsigned level, const char *text)
 		w = write(fd, line, (size_t)n);
 	} while (w < 0 && errno == EINTR);
 	r = w < 0 ? -errno : (w != n ? -EIO : 0);
-	if (close(fd) < 0 && !r)
+	if (fd != held.fd && close(fd) < 0 && !r)
 		r = -errno;
 	return r;
 }

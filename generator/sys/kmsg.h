@@ -33,4 +33,15 @@ int hp_kmsg_foreach_prefix(const char *root, const char *prefix, hp_kmsg_fn fn, 
  */
 int hp_kmsg_log(const char *root, unsigned level, const char *text);
 
+/*
+ * hp_kmsg_hold - open root's /dev/kmsg once, for reading and writing (O_RDWR | O_APPEND |
+ * O_NONBLOCK), for the calls above until hp_kmsg_release(): the verifier's walk and its line
+ * then cost one open instead of two. The calls must be given the same root. When it cannot
+ * be held (-errno: no log, not readable), each call opens the log as it did.
+ */
+int hp_kmsg_hold(const char *root);
+
+/* hp_kmsg_release - close the log hp_kmsg_hold() held, if any. */
+void hp_kmsg_release(void);
+
 #endif

@@ -154,6 +154,8 @@ int main(int argc, char **argv)
 
 	/* one open of the root for every read beneath it; without it, each opens the root */
 	(void)hp_root_hold(root);
+	/* and one of the kernel log, for its reading and for the line written at the end */
+	(void)hp_kmsg_hold(root);
 	r = hp_pools_read_verdict(root, &run->pools, run->errpath, sizeof(run->errpath));
 	if (r < 0) {
 		fprintf(stderr, "hugeplan-verify: %s%s: %s\n", rp, run->errpath, hp_strerror(r));
@@ -221,6 +223,7 @@ int main(int argc, char **argv)
 		ret = EXIT_ERROR;
 	free(summary);
 	free(json);
+	hp_kmsg_release();
 	hp_root_release();
 	return ret;
 }

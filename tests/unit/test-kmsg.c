@@ -5,7 +5,9 @@
  * hp_kmsg_rec_len(), in order, however the records fall on the buffer's edges: a record ending
  * exactly there, a dictionary line (" KEY=VALUE") starting right after it, a record longer
  * than the buffer, a last record without its newline. A nonzero return stops the walk there;
- * a log over 16 MiB is -EFBIG, as when it was read whole.
+ * a log over 16 MiB is -EFBIG, as when it was read whole. A log held (hp_kmsg_hold()) is read
+ * from its start at every walk, and a line logged through it goes at the end of a captured
+ * log, wherever the last walk stopped.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,6 +224,72 @@ static void too_large(void **state)
 	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), -EFBIG);
 }
 
+static size_t open_fds(void)
+{
+	size_t n = 0;
+
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+static void held_log(void **state)
+{
+	struct fx *f = *state;
+	static struct seen want, got;
+	size_t n, fds = open_fds();
+	char *t = make_log(&n, &want), *back;
+	struct stat st;
+	FILE *fp;
+
+	write_file(f->log, t, n);
+	assert_int_equal(hp_kmsg_hold(f->root), 0);
+	assert_int_equal(open_fds(), fds + 1);
+	/* a walk that stops early, then a whole one: from the first record again */
+	memset(&got, 0, sizeof(got));
+	got.stop_at = 40;
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), 1);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), 0);
+	assert_int_equal(got.n, want.n);
+	assert_int_equal(got.hash, want.hash);
+	/* after a walk that stopped early, the line goes at the end, the capture whole */
+	memset(&got, 0, sizeof(got));
+	got.stop_at = 3;
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), 1);
+	assert_int_equal(hp_kmsg_log(f->root, 4, "hugeplan: held"), 0);
+	assert_int_equal(stat(f->log, &st), 0);
+	assert_int_equal((size_t)st.st_size, n + strlen("<12>hugeplan: held\n"));
+	back = malloc((size_t)st.st_size);
+	assert_non_null(back);
+	fp = fopen(f->log, "r");
+	assert_non_null(fp);
+	assert_int_equal(fread(back, 1, (size_t)st.st_size, fp), (size_t)st.st_size);
+	fclose(fp);
+	assert_memory_equal(back, t, n);
+	assert_memory_equal(back + n, "<12>hugeplan: held\n", strlen("<12>hugeplan: held\n"));
+	hp_kmsg_release();
+	assert_int_equal(open_fds(), fds);
+	/* released: each call opens the log again (and finds the line just logged) */
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), 0);
+	assert_int_equal(got.n, want.n);
+	free(back);
+	free(t);
+}
+
+/* nothing to hold: no log there, and the calls say so as they did */
+static void nothing_to_hold(void **state)
+{
+	struct fx *f = *state;
+	struct seen got = { 0 };
+
+	assert_int_equal(hp_kmsg_hold(f->root), -ENOENT);
+	assert_int_equal(hp_kmsg_foreach(f->root, collect, &got), -ENOENT);
+	assert_int_equal(hp_kmsg_log(f->root, 4, "x"), -ENOENT);
+	hp_kmsg_release();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +297,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stops_where_told, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_the_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_large, setup, teardown),
+		cmocka_unit_test_setup_teardown(held_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(nothing_to_hold, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
