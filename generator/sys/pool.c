@@ -198,7 +198,8 @@ __attribute__((format(printf, 5, 6))) static void open_attr_dir(struct ctx *c, s
 		d->fd = -1;
 }
 
-static int read_pool(struct ctx *c, struct hp_pool *p)
+/* the size's totals from all[first] on (1: not nr_hugepages, which its nodes summed gave) */
+static int read_pool_from(struct ctx *c, struct hp_pool *p, size_t first)
 {
 	static const char *const all[] = { "nr_hugepages", "free_hugepages", "surplus_hugepages",
 					   "resv_hugepages", "nr_overcommit_hugepages" };
@@ -211,7 +212,7 @@ static int read_pool(struct ctx *c, struct hp_pool *p)
 
 	p->resv = p->overcommit = 0;
 	open_attr_dir(c, &d, all, n, HP_P_HSTATE_ATTR, kb, "");
-	for (size_t i = 0; i < n && r == 0; i++) {
+	for (size_t i = first; i < n && r == 0; i++) {
 		r = read_count(c, &d, all, i, vals[i], rel, sizeof(rel), HP_P_HSTATE_ATTR, kb,
 			       all[i]);
 		if (r < 0)
@@ -241,15 +242,18 @@ static unsigned node_attrs_needed(const struct ctx *c, const struct hp_pool *p)
 	return want;
 }
 
-/* a node without this size's directory (memoryless, or a fixture that left it out) is skipped */
-static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
+/*
+ * The counts of node n named in want (bit 0 nr_hugepages, 1 free_, 2 surplus_) into node:
+ * 1 when the node has no directory for the size (memoryless, or a fixture that left it out),
+ * else 0 or -errno (its path in errpath).
+ */
+static int read_node_attrs(struct ctx *c, const struct hp_pool *p, struct hp_pool_node *node,
+			   unsigned n, unsigned want)
 {
 	static const char *const attrs[] = { "nr_hugepages", "free_hugepages",
 					     "surplus_hugepages" };
-	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
 	uint64_t *vals[] = { &node->nr, &node->free, &node->surplus };
 	unsigned long long kb = p->size / 1024;
-	unsigned want = node_attrs_needed(c, p);
 	struct attr_dir d;
 	char rel[256];
 	int r = 0;
@@ -271,6 +275,16 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 	}
 	if (d.fd >= 0)
 		close(d.fd);
+	return r;
+}
+
+/* a node without this size's directory is skipped */
+static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
+{
+	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
+	unsigned want = node_attrs_needed(c, p);
+	int r = read_node_attrs(c, p, node, n, want);
+
 	if (r)
 		return r < 0 ? r : 0;
 	if (!((want >> 1) & 1))
@@ -279,6 +293,67 @@ static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 		node->surplus = 0;
 	node->id = n;
 	p->nr_nodes++;
+	return 0;
+}
+
+/*
+ * The verdict's read of a size on a NUMA host, with a system call or three fewer per size
+ * (at boot each sysfs file is an open, a read and a close, and they are most of the check's
+ * time). The kernel keeps a size's counts the sums of its nodes' counts, each changed with
+ * its total under hugetlb_lock (mm/hugetlb.c: nr_huge_pages_node[], free_, surplus_), and
+ * every online node has a directory for each size (hugetlb_register_all_nodes()):
+ *  - one online node holds every page: its counts are the size's, and its files need no
+ *    reading (as without NUMA in sysfs);
+ *  - with more, the size's nr_hugepages is its nodes' sum: each node's is read, not the
+ *    total; where a node has no directory (a fixture), the total is read after all.
+ * Then free and surplus, and the nodes' own only when those say a node's may differ
+ * (node_attrs_needed()).
+ */
+static int read_pool_by_nodes(struct ctx *c, const struct hp_pools *out, struct hp_pool *p)
+{
+	uint64_t mask = out->online_mask, sum = 0;
+	bool missing = false;
+	int r;
+
+	if (mask && !(mask & (mask - 1))) {
+		r = read_pool_from(c, p, 0);
+		if (r < 0)
+			return r;
+		p->nodes[0] = (struct hp_pool_node){ (unsigned)__builtin_ctzll(mask), p->nr, p->free,
+						     p->surplus };
+		p->nr_nodes = 1;
+		return 0;
+	}
+	for (unsigned n = 0; n < HP_MAX_NODES; n++) {
+		struct hp_pool_node *node = &p->nodes[p->nr_nodes];
+
+		if (!((mask >> n) & 1))
+			continue;
+		r = read_node_attrs(c, p, node, n, 1U << 0);
+		if (r < 0)
+			return r;
+		if (r) {
+			missing = true;
+			continue;
+		}
+		node->id = n;
+		sum = sum + node->nr < sum ? UINT64_MAX : sum + node->nr;
+		p->nr_nodes++;
+	}
+	p->nr = sum;
+	r = read_pool_from(c, p, missing ? 0 : 1);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < p->nr_nodes; i++) {
+		struct hp_pool_node *node = &p->nodes[i];
+		unsigned want = node_attrs_needed(c, p) & ~(1U << 0);
+
+		node->free = node->nr;
+		node->surplus = 0;
+		/* without nr_hugepages in want, a missing file is an error, never 1 */
+		if (want && (r = read_node_attrs(c, p, node, node->id, want)) < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -311,7 +386,13 @@ static int pools_read(struct ctx *c, struct hp_pools *out)
 	for (size_t i = 0; i < out->nr_pools; i++) {
 		struct hp_pool *p = &out->pools[i];
 
-		r = read_pool(c, p);
+		if (c->counts_only && out->numa_sysfs && !out->nodes_beyond) {
+			r = read_pool_by_nodes(c, out, p);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		r = read_pool_from(c, p, 0);
 		if (r < 0)
 			return r;
 		if (!out->numa_sysfs) {

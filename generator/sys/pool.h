@@ -24,6 +24,8 @@ int hp_pools_read(const char *root, struct hp_pools *out, char *errpath, size_t 
  * has neither; an unreadable one is no reason for it to fail); and a node's free or surplus
  * count is not read when the size's totals fix it (free equal to nr: each node's free is its
  * nr; no surplus: none on any node), as they do at boot: two files fewer per node and size.
+ * On a NUMA host a size's nr_hugepages is its nodes' sum, not read (unless a node lacks the
+ * size's directory); with one node online, that node's counts are the size's, not read.
  */
 int hp_pools_read_verdict(const char *root, struct hp_pools *out, char *errpath, size_t errlen);
 
