@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/text.h"
 #include "sys/atomic-file.h"
 #include "sys/root.h"
 
@@ -58,15 +59,15 @@ static int split_dir(const char *path, char *dir, size_t dlen, const char **base
 	const char *slash = strrchr(path, '/');
 
 	if (!slash) {
-		snprintf(dir, dlen, ".");
+		hp_copy(dir, dlen, ".");
 		*base = path;
 	} else if (slash == path) {
-		snprintf(dir, dlen, "/");
+		hp_copy(dir, dlen, "/");
 		*base = slash + 1;
 	} else {
 		if ((size_t)(slash - path) >= dlen)
 			return -ENAMETOOLONG;
-		snprintf(dir, dlen, "%.*s", (int)(slash - path), path);
+		hp_copy_n(dir, dlen, path, (size_t)(slash - path));
 		*base = slash + 1;
 	}
 	return **base ? 0 : -EINVAL;
@@ -152,7 +153,10 @@ static int sync_dir(int fd)
  * (owned by us, one link, exactly mode) holding exactly data. 0 when it differs or does not
  * exist, -errno when it cannot be read.
  */
-static int same_content(int dfd, const char *base, const void *data, size_t len, mode_t mode)
+/* not inlined: its 8 KiB buffer would sit in write_file()'s frame, pages of stack deeper at
+ * every write, where a fresh directory's never compares (a fault a page at boot: issue 20) */
+__attribute__((noinline)) static int same_content(int dfd, const char *base, const void *data,
+						  size_t len, mode_t mode)
 {
 	struct stat st;
 	char buf[8192];
@@ -240,6 +244,53 @@ static int create_temp(int dfd, const char *base, mode_t mode, char *tmp, size_t
 	return -EEXIST;
 }
 
+/*
+ * Into a directory just made: the file written unnamed (O_TMPFILE) and linked in whole, so
+ * readers see it complete or not at all, as after a rename, with no temporary name to make
+ * and rename (the link costs half the rename: issue 20). -EAGAIN when that cannot be done
+ * here, nothing left behind: no O_TMPFILE on the filesystem, no CAP_DAC_READ_SEARCH for
+ * linkat(AT_EMPTY_PATH) (ENOENT), the name taken meanwhile (EEXIST); the caller writes the
+ * usual way then. Else HP_AF_WRITTEN, or what write_file() fails with where it fails so.
+ */
+static int write_unnamed(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+			 enum hp_af_step *step)
+{
+	int fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode), r;
+
+	if (fd < 0)
+		return -EAGAIN;
+	/* the mode asked for, whatever the umask */
+	if (fchmod(fd, mode) < 0) {
+		r = fail(step, HP_AF_CREATE, -errno);
+		goto out;
+	}
+	r = write_all(fd, data, len);
+	if (r < 0) {
+		fail(step, HP_AF_WRITE, r);
+		goto out;
+	}
+	if (fsync(fd) < 0) {
+		r = fail(step, HP_AF_FSYNC, -errno);
+		goto out;
+	}
+	if (linkat(fd, "", dfd, base, AT_EMPTY_PATH) < 0) {
+		r = -EAGAIN;
+		goto out;
+	}
+	r = close(fd);
+	fd = -1;
+	if (r < 0) {
+		r = fail(step, HP_AF_CLOSE, -errno);
+		unlinkat(dfd, base, 0);
+		goto out;
+	}
+	r = HP_AF_WRITTEN;
+out:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 static int write_file(const char *root, const char *path, const void *data, size_t len, mode_t mode,
 		      bool fresh, enum hp_af_step *step)
 {
@@ -257,6 +308,12 @@ static int write_file(const char *root, const char *path, const void *data, size
 	if (r != 0) {
 		r = r < 0 ? fail(step, HP_AF_READ, r) : HP_AF_UNCHANGED;
 		goto unlock;
+	}
+	if (fresh && (r = write_unnamed(dfd, base, data, len, mode, step)) != -EAGAIN) {
+		if (r < 0)
+			goto unlock;
+		r = sync_dir(dfd);
+		return r < 0 ? fail(step, HP_AF_DIR_SYNC, r) : HP_AF_WRITTEN;
 	}
 
 	fd = create_temp(dfd, base, mode, tmp, sizeof(tmp));

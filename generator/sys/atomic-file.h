@@ -65,6 +65,8 @@ int hp_atomic_write(const char *root, const char *path, const void *data, size_t
  * hp_atomic_write_new_dir - hp_atomic_write() into a directory the caller has just made
  * (hp_root_mkdirs_made()): no temporary file left by a writer that died can be in it, nor an
  * old file to compare, so neither is looked for (the boot report, into the /run of a boot).
+ * The file is written unnamed (O_TMPFILE) and linked in once whole where the filesystem and
+ * the caller's capabilities allow it (tmpfs, root), else through a temporary name.
  */
 int hp_atomic_write_new_dir(const char *root, const char *path, const void *data, size_t len,
 			    mode_t mode, enum hp_af_step *step);

@@ -495,6 +495,30 @@ static void test_write_new_dir(void **state)
 	assert_int_equal(entries(dir), 1);
 }
 
+/* written unnamed and linked in (O_TMPFILE): exactly the mode asked for under any umask */
+static void test_write_new_dir_umask(void **state)
+{
+	struct fx *f = *state;
+	enum hp_af_step step;
+	char dir[400], path[460];
+	struct stat st;
+	mode_t old;
+	bool made;
+
+	snprintf(dir, sizeof(dir), "%s/fresh", f->dir);
+	assert_int_equal(hp_root_mkdirs_made(NULL, dir, &made), 0);
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	old = umask(0277);
+	assert_int_equal(hp_atomic_write_new_dir(NULL, path, "{}\n", 3, 0644, &step),
+			 HP_AF_WRITTEN);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(st.st_nlink, 1);
+	assert_file(path, "{}\n");
+	assert_int_equal(entries(dir), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +537,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdirs_made, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_new_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_new_dir_umask, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
