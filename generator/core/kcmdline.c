@@ -8,6 +8,7 @@
 
 #include "core/kcmdline.h"
 #include "core/size.h"
+#include "core/text.h"
 
 const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *val, size_t vlen,
 			     bool *has_val)
@@ -37,11 +38,11 @@ const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *v
 		vend = i - 1;
 	*has_val = equals != 0;
 	if (!equals) {
-		snprintf(param, plen, "%.*s", (int)(vend - pstart), args);
+		hp_copy_n(param, plen, args, vend - pstart);
 		if (vlen)
 			val[0] = '\0';
 	} else {
-		snprintf(param, plen, "%.*s", (int)equals, args);
+		hp_copy_n(param, plen, args, equals);
 		vstart = equals + 1;
 		if (args[vstart] == '"') {
 			vstart++;
@@ -50,7 +51,7 @@ const char *hp_kcmdline_next(const char *args, char *param, size_t plen, char *v
 		}
 		if (vend < vstart)
 			vend = vstart;
-		snprintf(val, vlen, "%.*s", (int)(vend - vstart), args + vstart);
+		hp_copy_n(val, vlen, args + vstart, vend - vstart);
 	}
 	args += i;
 	if (*args)
@@ -561,7 +562,7 @@ int hp_kcmdline_simulate(const char *cmdline, const struct hp_karch *arch, struc
 		} else if (hp_param_eq(param, "hugetlb_free_vmemmap")) {
 			out->free_vmemmap = kstrtobool_true(val);
 		} else if (hp_param_eq(param, "hugeplan.plan")) {
-			snprintf(out->plan_id, sizeof(out->plan_id), "%.64s", val);
+			hp_copy_n(out->plan_id, sizeof(out->plan_id), val, 64);
 		}
 	}
 	/* without CONFIG_CMA the kernel has no such parameter: it goes to init */

@@ -7,6 +7,7 @@
 
 #include "core/macro.h"
 #include "core/size.h"
+#include "core/text.h"
 #include "core/verdict.h"
 
 struct ctx {
@@ -42,7 +43,7 @@ static void normalise(const char *s, char *out, size_t len)
 	while (isspace((unsigned char)*s))
 		s++;
 	if (!strncmp(s, "HugeTLB ", 8) && strncmp(s, "HugeTLB: ", 9)) {
-		snprintf(out, len, "HugeTLB:");
+		hp_copy(out, len, "HugeTLB:");
 		o = strlen(out);
 		s += 7;
 	}
@@ -97,22 +98,21 @@ static bool skip_lit(const char **p, const char *lit)
 	return true;
 }
 
-bool hp_kmsg_alloc_failed(const char *text, uint64_t *asked, uint64_t *got, int *node,
-			  char *size_text, size_t len)
+/* hp_kmsg_alloc_failed() on a line normalise() already made */
+static bool alloc_failed_normalised(const char *t, uint64_t *asked, uint64_t *got, int *node,
+				    char *size_text, size_t len)
 {
-	char t[HP_KMSG_LEN * 2];
 	const char *p = t, *f;
 	uint64_t a, g, k;
 	int nd = -1;
 
-	normalise(text, t, sizeof(t));
 	if (!skip_lit(&p, "HugeTLB: allocating ") || !scan_u64(&p, &a) ||
 	    !skip_lit(&p, " of page size "))
 		return false;
 	f = strstr(p, " failed");
 	if (!f)
 		return false;
-	snprintf(size_text, len, "%.*s", (int)(f - p), p);
+	hp_copy_n(size_text, len, p, (size_t)(f - p));
 	p = f + 7;
 	if (skip_lit(&p, " node")) {
 		if (!scan_u64(&p, &k) || k > 1U << 20)
@@ -125,6 +125,15 @@ bool hp_kmsg_alloc_failed(const char *text, uint64_t *asked, uint64_t *got, int 
 	*got = g;
 	*node = nd;
 	return true;
+}
+
+bool hp_kmsg_alloc_failed(const char *text, uint64_t *asked, uint64_t *got, int *node,
+			  char *size_text, size_t len)
+{
+	char t[HP_KMSG_LEN * 2];
+
+	normalise(text, t, sizeof(t));
+	return alloc_failed_normalised(t, asked, got, node, size_text, len);
 }
 
 bool hp_kmsg_names_size(const char *s, uint64_t bytes)
@@ -312,23 +321,69 @@ static void add_reason(struct hp_vsize *s, unsigned k)
 		s->reasons[s->nr_reasons++] = k;
 }
 
-/* "HugeTLB: <pre>X<post>": X into out, blanks normalised */
-static bool between(const char *text, const char *pre, const char *post, char *out, size_t len)
+/* "HugeTLB: <pre>X<post>": X into out; t is normalise()d, tl its length */
+static bool between(const char *t, size_t tl, const char *pre, const char *post, char *out,
+		    size_t len)
 {
-	char t[HP_KMSG_LEN * 2];
-	size_t pl = strlen(pre), tl, ql = strlen(post);
+	size_t pl = strlen(pre), ql = strlen(post);
 
-	normalise(text, t, sizeof(t));
-	tl = strlen(t);
 	/* an empty X at the end: normalising took the blank before it ("parameter ") */
 	if (!ql && pl && pre[pl - 1] == ' ' && tl == pl - 1 && !strncmp(t, pre, pl - 1)) {
-		snprintf(out, len, "%s", "");
+		hp_copy(out, len, "");
 		return true;
 	}
 	if (strncmp(t, pre, pl) || tl < pl + ql || strcmp(t + tl - ql, post))
 		return false;
-	snprintf(out, len, "%.*s", (int)(tl - pl - ql), t + pl);
+	hp_copy_n(out, len, t + pl, tl - pl - ql);
 	return true;
+}
+
+/* what a kernel line can say about a size, in the order the lines are told apart */
+enum kline_kind {
+	KL_NONE,
+	KL_ALLOC_FAILED,  /* "allocating N of page size S failed": size text and node */
+	KL_IGNORING,	  /* "Ignoring hugepages=X page size": X */
+	KL_CMA,		  /* "hugetlb_cma is enabled" */
+	KL_INVALID,	  /* "Invalid hugepages parameter X": X, the value from where it stopped */
+	KL_SIZE_PARAM,	  /* a hugepagesz= or default_hugepagesz= refused: X, that size */
+	KL_DROPPED_COUNT, /* a hugepages= dropped: X, that count */
+};
+
+/*
+ * The kind of a kernel line, and what it quotes (into x, or the size into sz and the node):
+ * worked out once per line, not once per line and size, for each of which every test of the
+ * chain normalised the line again (issue 20: most of a short boot's verdict).
+ */
+static enum kline_kind classify(const char *text, char *x, size_t xlen, char *sz, size_t szlen,
+				int *node)
+{
+	char t[HP_KMSG_LEN * 2];
+	uint64_t asked, got;
+	size_t tl;
+
+	normalise(text, t, sizeof(t));
+	tl = strlen(t);
+	if (alloc_failed_normalised(t, &asked, &got, node, sz, szlen))
+		return KL_ALLOC_FAILED;
+	if (between(t, tl, "HugeTLB: Ignoring hugepages=", " page size", x, xlen))
+		return KL_IGNORING;
+	if (strstr(text, "hugetlb_cma is enabled"))
+		return KL_CMA;
+	if (between(t, tl, "HugeTLB: Invalid hugepages parameter ", "", x, xlen))
+		return KL_INVALID;
+	if (between(t, tl, "HugeTLB: unsupported hugepagesz=", "", x, xlen) ||
+	    between(t, tl, "HugeTLB: unsupported default_hugepagesz=", "", x, xlen) ||
+	    between(t, tl, "HugeTLB: hugepagesz=", " specified twice, ignoring", x, xlen) ||
+	    between(t, tl, "HugeTLB: default_hugepagesz previously specified, ignoring ", "", x,
+		    xlen))
+		return KL_SIZE_PARAM;
+	if (between(t, tl, "HugeTLB: hugepages=", " does not follow a valid hugepagesz, ignoring",
+		    x, xlen) ||
+	    between(t, tl,
+		    "HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=",
+		    "", x, xlen))
+		return KL_DROPPED_COUNT;
+	return KL_NONE;
 }
 
 static void attach_reasons(struct ctx *c)
@@ -336,11 +391,12 @@ static void attach_reasons(struct ctx *c)
 	struct hp_verdict *v = c->v;
 
 	for (unsigned k = 0; k < v->nr_kmsgs; k++) {
-		const char *t = v->kmsgs[k];
 		char x[HP_KMSG_LEN * 2], sz[64];
-		uint64_t asked, got;
-		int node;
+		int node = -1;
+		enum kline_kind kind = classify(v->kmsgs[k], x, sizeof(x), sz, sizeof(sz), &node);
 
+		if (kind == KL_NONE)
+			continue;
 		for (size_t i = 0; i < v->nr_sizes; i++) {
 			struct hp_vsize *s = &v->sizes[i];
 			const struct hp_klost *dropped = lost_for(c, s->size);
@@ -348,49 +404,33 @@ static void attach_reasons(struct ctx *c)
 			bool lost = s->status == HP_ST_ZEROED || s->status == HP_ST_IGNORED ||
 				    s->status == HP_ST_UNSUPPORTED;
 
-			if (hp_kmsg_alloc_failed(t, &asked, &got, &node, sz, sizeof(sz))) {
+			if (kind == KL_ALLOC_FAILED) {
 				if (hp_kmsg_names_size(sz, s->size)) {
 					add_reason(s, k);
 					if (node >= 0)
 						s->hint_node = node;
 				}
-			} else if (between(t, "HugeTLB: Ignoring hugepages=", " page size", x,
-					   sizeof(x))) {
+			} else if (kind == KL_IGNORING) {
 				const char *w = strstr(x, " associated with ");
 
 				if (w && hp_kmsg_names_size(w + 17, s->size))
 					add_reason(s, k);
-			} else if (strstr(t, "hugetlb_cma is enabled")) {
+			} else if (kind == KL_CMA) {
 				if (s->cma_skipped)
 					add_reason(s, k);
 			} else if (!lost) {
 				continue;
-			} else if (between(t, "HugeTLB: Invalid hugepages parameter ", "", x,
-					   sizeof(x))) {
+			} else if (kind == KL_INVALID) {
 				/* the kernel prints the value from where it stopped reading */
 				size_t vl = kp ? strlen(kp->zeroed_val) : 0, xl = strlen(x);
 
 				if (s->status == HP_ST_ZEROED && xl <= vl &&
 				    !strcmp(kp->zeroed_val + vl - xl, x))
 					add_reason(s, k);
-			} else if (
-				between(t, "HugeTLB: unsupported hugepagesz=", "", x, sizeof(x)) ||
-				between(t, "HugeTLB: unsupported default_hugepagesz=", "", x,
-					sizeof(x)) ||
-				between(t, "HugeTLB: hugepagesz=", " specified twice, ignoring", x,
-					sizeof(x)) ||
-				between(t,
-					"HugeTLB: default_hugepagesz previously specified, ignoring ",
-					"", x, sizeof(x))) {
+			} else if (kind == KL_SIZE_PARAM) {
 				if (s->status != HP_ST_ZEROED && hp_memparse(x, NULL) == s->size)
 					add_reason(s, k);
-			} else if (
-				between(t, "HugeTLB: hugepages=",
-					" does not follow a valid hugepagesz, ignoring", x,
-					sizeof(x)) ||
-				between(t,
-					"HugeTLB: hugepages= specified twice without interleaving hugepagesz=, ignoring hugepages=",
-					"", x, sizeof(x))) {
+			} else if (kind == KL_DROPPED_COUNT) {
 				/* the count dropped for this size; not one a zeroed size lost */
 				if (s->status != HP_ST_ZEROED && dropped &&
 				    !strcmp(x, dropped->val))
@@ -433,14 +473,14 @@ static void list_ignored(struct ctx *c)
 		struct hp_ignored *g = &v->ignored[v->nr_ignored++];
 
 		memset(g, 0, sizeof(*g));
-		snprintf(g->text, sizeof(g->text), "%s", req->msgs[i]);
+		hp_copy(g->text, sizeof(g->text), req->msgs[i]);
 		g->predicted = true;
 		for (size_t k = 0; k < v->nr_kmsgs; k++) {
 			if (used[k] || !hp_kmsg_same(v->kmsgs[k], req->msgs[i]))
 				continue;
 			used[k] = true;
 			g->from_kernel = true;
-			snprintf(g->text, sizeof(g->text), "%s", v->kmsgs[k]);
+			hp_copy(g->text, sizeof(g->text), v->kmsgs[k]);
 			break;
 		}
 	}
@@ -451,7 +491,7 @@ static void list_ignored(struct ctx *c)
 			continue;
 		g = &v->ignored[v->nr_ignored++];
 		memset(g, 0, sizeof(*g));
-		snprintf(g->text, sizeof(g->text), "%s", v->kmsgs[k]);
+		hp_copy(g->text, sizeof(g->text), v->kmsgs[k]);
 		g->from_kernel = true;
 		g->predicted = false;
 	}
@@ -517,9 +557,16 @@ void hp_verdict_compute(const struct hp_verdict_in *in, struct hp_verdict *out)
 	clear(out);
 	out->kmsg_read = in->kmsg_read;
 	out->series = hp_kcmdline_series(in->arch->kver);
-	for (size_t i = 0; i < in->nr_kmsgs && out->nr_kmsgs < HP_VERDICT_MAX_KMSGS; i++)
-		if (in->kmsgs[i] && hp_kmsg_is_hugetlb(in->kmsgs[i]))
-			snprintf(out->kmsgs[out->nr_kmsgs++], HP_KMSG_LEN, "%s", in->kmsgs[i]);
+	/* a line may already be where it goes (in->kmsgs into out->kmsgs: hp_verdict_in) */
+	for (size_t i = 0; i < in->nr_kmsgs && out->nr_kmsgs < HP_VERDICT_MAX_KMSGS; i++) {
+		char *to = out->kmsgs[out->nr_kmsgs];
+
+		if (!in->kmsgs[i] || !hp_kmsg_is_hugetlb(in->kmsgs[i]))
+			continue;
+		if (in->kmsgs[i] != to)
+			hp_copy(to, HP_KMSG_LEN, in->kmsgs[i]);
+		out->nr_kmsgs++;
+	}
 
 	for (size_t i = 0; i < in->pools->nr_pools; i++)
 		row(&c, in->pools->pools[i].size);

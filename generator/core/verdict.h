@@ -115,7 +115,11 @@ struct hp_verdict_in {
 	const struct hp_karch *arch;
 	const struct hp_kreq *req; /* hp_kcmdline_simulate(cmdline, arch) */
 	const struct hp_pools *pools;
-	const char *const *kmsgs; /* kernel log lines (any; non-HugeTLB ones are skipped) */
+	/*
+	 * kernel log lines (any; non-HugeTLB ones are skipped); they may be out->kmsgs' own
+	 * lines, in order (the boot check reads the log into them): those stay where they are
+	 */
+	const char *const *kmsgs;
 	size_t nr_kmsgs;
 	bool kmsg_read; /* false: the log was unreadable, kmsgs is empty */
 };

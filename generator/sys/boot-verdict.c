@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "sys/boot-verdict.h"
 #include "sys/host.h"
 #include "sys/kmsg.h"
@@ -35,8 +36,7 @@ int hp_bootcheck_facts(const char *root, const struct hp_pools *pools, struct hp
 	/* an unknown version makes the simulation assume a recent kernel; a broken one is said */
 	r = hp_read_line(root, HP_P_OSRELEASE, text, sizeof(text), NULL);
 	if (r == 0) {
-		snprintf(h->kver_str, sizeof(h->kver_str), "%.*s", (int)sizeof(h->kver_str) - 1,
-			 text);
+		hp_copy(h->kver_str, sizeof(h->kver_str), text);
 		h->kver = hp_kver_parse(text);
 	} else if (r != -ENOENT) {
 		snprintf(err, errlen, "%s: %s", HP_P_OSRELEASE, hp_strerror(r));
@@ -61,11 +61,14 @@ enum hp_kcma hp_bootcheck_cma(const char *root, const char *cmdline)
 	return cma;
 }
 
-/* the counts first, then the pointers and the lines: the few kept share a page with them */
+/*
+ * The lines kept are read straight into the verdict's own (hp_verdict.kmsgs), which
+ * hp_verdict_compute() then finds where they go: no copy, and no page of their own to write.
+ */
 struct klines {
 	size_t n, registered, sizes;
+	char (*lines)[HP_KMSG_LEN];
 	const char *ptrs[HP_VERDICT_MAX_KMSGS];
-	char lines[HP_VERDICT_MAX_KMSGS][HP_KMSG_LEN];
 };
 
 /*
@@ -78,7 +81,7 @@ static int keep_hugetlb(const struct hp_kmsg_rec *rec, void *ctx)
 
 	if (!hp_kmsg_is_hugetlb(rec->text) || k->n >= HP_VERDICT_MAX_KMSGS)
 		return 0;
-	snprintf(k->lines[k->n], HP_KMSG_LEN, "%.191s", rec->text);
+	hp_copy_n(k->lines[k->n], HP_KMSG_LEN, rec->text, HP_KMSG_LEN - 1);
 	k->ptrs[k->n] = k->lines[k->n];
 	k->n++;
 	if (strstr(rec->text, " page size, pre-allocated ") && ++k->registered >= k->sizes)
@@ -89,15 +92,8 @@ static int keep_hugetlb(const struct hp_kmsg_rec *rec, void *ctx)
 void hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, struct hp_verdict *out,
 			  char *kmsg_state, size_t len)
 {
-	/*
-	 * Static, not cleared: only the lines kept are written, and each page written is a
-	 * fault; on the stack its 12 KiB pushed the log's walk below them to pages of their own,
-	 * and malloc() would start an allocator the verifier otherwise never needs at boot. One
-	 * check per process reads the log (the verifier, hugeplan status).
-	 */
-	static struct klines lines;
 	struct hp_verdict_in with = *in;
-	struct klines *k = &lines;
+	struct klines lines, *k = &lines;
 	int r;
 
 	/*
@@ -110,18 +106,19 @@ void hp_bootcheck_verdict(const char *root, const struct hp_verdict_in *in, stru
 	with.kmsg_read = false;
 	hp_verdict_compute(&with, out);
 	if (out->status != HP_V_SHORT && in->req->nr_msgs == 0) {
-		snprintf(kmsg_state, len, "%s", HP_KMSG_UNNEEDED);
+		hp_copy(kmsg_state, len, HP_KMSG_UNNEEDED);
 		return;
 	}
 	k->n = k->registered = 0;
 	k->sizes = in->pools->nr_pools;
+	k->lines = out->kmsgs;
 	/* no kernel log (no /dev/kmsg, no permission) costs the reasons, not the verdict */
 	/* keep_hugetlb() wants hp_kmsg_is_hugetlb()'s lines: "HugeTLB:" and "HugeTLB " */
 	r = hp_kmsg_foreach_prefix(root, "HugeTLB", keep_hugetlb, k);
 	if (r < 0)
 		snprintf(kmsg_state, len, "%s: %s", HP_P_KMSG, strerror(-r));
 	else
-		snprintf(kmsg_state, len, "read");
+		hp_copy(kmsg_state, len, "read");
 	with.kmsgs = k->ptrs;
 	with.nr_kmsgs = k->n;
 	with.kmsg_read = r >= 0;
