@@ -169,7 +169,11 @@ void hp_size_human(uint64_t size, char *buf, size_t len)
 		size += 1;
 	}
 	if (j) {
-		snprintf(tmp, sizeof(tmp), ".%03u", remainder);
+		/* ".%03u" by hand: printf's zero padding is code of libc the check touches only here */
+		tmp[0] = '.';
+		tmp[1] = (char)('0' + remainder / 100);
+		tmp[2] = (char)('0' + remainder / 10 % 10);
+		tmp[3] = (char)('0' + remainder % 10);
 		tmp[j + 1] = '\0';
 	}
 out:
