@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/host.h"
+#include "core/parse-util.h"
 #include "core/size.h"
 
 unsigned hp_kver_parse(const char *s)
 {
-	unsigned long a, b, c = 0;
-	char *e;
+	uint64_t a, b, c = 0;
+	const char *e;
 
-	if (!s || !isdigit((unsigned char)*s))
+	if (!s || !hp_isdigit((unsigned char)*s))
 		return 0;
-	a = strtoul(s, &e, 10);
-	if (*e != '.' || !isdigit((unsigned char)e[1]))
+	a = hp_dec_u64(s, &e, NULL);
+	if (*e != '.' || !hp_isdigit((unsigned char)e[1]))
 		return 0;
-	b = strtoul(e + 1, &e, 10);
-	if (*e == '.' && isdigit((unsigned char)e[1]))
-		c = strtoul(e + 1, &e, 10);
+	b = hp_dec_u64(e + 1, &e, NULL);
+	if (*e == '.' && hp_isdigit((unsigned char)e[1]))
+		c = hp_dec_u64(e + 1, &e, NULL);
 	if (a > 255 || b > 255)
 		return 0;
 	return HP_KVER(a, b, c > 255 ? 255 : c);
@@ -32,17 +32,17 @@ int hp_nodelist_parse(const char *s, uint64_t *mask, unsigned *beyond, unsigned 
 	const char *p = s;
 
 	while (*p && *p != '\n') {
-		unsigned long a, b;
-		char *e;
+		uint64_t a, b;
+		const char *e;
 
-		if (!isdigit((unsigned char)*p))
+		if (!hp_isdigit((unsigned char)*p))
 			return -EINVAL;
-		a = strtoul(p, &e, 10);
+		a = hp_dec_u64(p, &e, NULL);
 		b = a;
 		if (*e == '-') {
-			if (!isdigit((unsigned char)e[1]))
+			if (!hp_isdigit((unsigned char)e[1]))
 				return -EINVAL;
-			b = strtoul(e + 1, &e, 10);
+			b = hp_dec_u64(e + 1, &e, NULL);
 		}
 		if (b < a)
 			return -EINVAL;

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +6,7 @@
 #include <string.h>
 
 #include "core/kcmdline.h"
+#include "core/parse-util.h"
 #include "core/size.h"
 #include "core/text.h"
 
@@ -115,9 +115,9 @@ static bool scan_ulong(const char *p, uint64_t *v, size_t *count)
 
 	while (hp_kisspace((unsigned char)*s))
 		s++;
-	if (!isdigit((unsigned char)*s))
+	if (!hp_isdigit((unsigned char)*s))
 		return false;
-	for (; isdigit((unsigned char)*s); s++)
+	for (; hp_isdigit((unsigned char)*s); s++)
 		n = n * 10 + (uint64_t)(*s - '0');
 	*v = n;
 	*count = (size_t)(s - p);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/macro.h"
+#include "core/parse-util.h"
 #include "core/size.h"
 
 static int unit_shift(char c)
@@ -36,9 +36,9 @@ int hp_size_parse(const char *s, uint64_t *bytes, int *unit_err)
 
 	if (unit_err)
 		*unit_err = 0;
-	if (!s || !isdigit((unsigned char)*p))
+	if (!s || !hp_isdigit((unsigned char)*p))
 		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
+	for (; hp_isdigit((unsigned char)*p); p++) {
 		unsigned d = (unsigned)(*p - '0');
 
 		if (v > (UINT64_MAX - d) / 10)
@@ -68,7 +68,7 @@ static uint64_t kernel_strtoull(const char *s, const char **end)
 	uint64_t v = 0;
 
 	if (s[0] == '0') {
-		if (tolower((unsigned char)s[1]) == 'x' && isxdigit((unsigned char)s[2])) {
+		if (hp_tolower((unsigned char)s[1]) == 'x' && hp_isxdigit((unsigned char)s[2])) {
 			base = 16;
 			s += 2;
 		} else {
@@ -80,8 +80,8 @@ static uint64_t kernel_strtoull(const char *s, const char **end)
 
 		if (c >= '0' && c <= '9')
 			d = c - '0';
-		else if (tolower((int)c) >= 'a' && tolower((int)c) <= 'f')
-			d = (unsigned)(tolower((int)c) - 'a' + 10);
+		else if (hp_tolower((int)c) >= 'a' && hp_tolower((int)c) <= 'f')
+			d = (unsigned)(hp_tolower((int)c) - 'a' + 10);
 		else
 			break;
 		if (d >= base)
@@ -188,9 +188,9 @@ int hp_kb_bytes(const char *s, const char **end, uint64_t *bytes)
 	uint64_t kb = 0;
 	bool over = false;
 
-	if (!isdigit((unsigned char)*s))
+	if (!hp_isdigit((unsigned char)*s))
 		return -EINVAL;
-	for (; isdigit((unsigned char)*s); s++) {
+	for (; hp_isdigit((unsigned char)*s); s++) {
 		unsigned d = (unsigned)(*s - '0');
 
 		if (kb > (UINT64_MAX / 1024 - d) / 10)

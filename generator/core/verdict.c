@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/macro.h"
+#include "core/parse-util.h"
 #include "core/size.h"
 #include "core/text.h"
 #include "core/verdict.h"
@@ -40,7 +40,7 @@ static void normalise(const char *s, char *out, size_t len)
 
 	if (!len)
 		return;
-	while (isspace((unsigned char)*s))
+	while (hp_isspace((unsigned char)*s))
 		s++;
 	if (!strncmp(s, "HugeTLB ", 8) && strncmp(s, "HugeTLB: ", 9)) {
 		hp_copy(out, len, "HugeTLB:");
@@ -48,7 +48,7 @@ static void normalise(const char *s, char *out, size_t len)
 		s += 7;
 	}
 	for (; *s && o + 1 < len; s++) {
-		if (isspace((unsigned char)*s)) {
+		if (hp_isspace((unsigned char)*s)) {
 			blank = true;
 			continue;
 		}
@@ -79,9 +79,9 @@ static bool scan_u64(const char **p, uint64_t *v)
 	const char *s = *p;
 	uint64_t n = 0;
 
-	if (!isdigit((unsigned char)*s))
+	if (!hp_isdigit((unsigned char)*s))
 		return false;
-	for (; isdigit((unsigned char)*s); s++)
+	for (; hp_isdigit((unsigned char)*s); s++)
 		n = n > UINT64_MAX / 10 ? UINT64_MAX : n * 10 + (uint64_t)(*s - '0');
 	*p = s;
 	*v = n;
@@ -146,15 +146,25 @@ bool hp_kmsg_names_size(const char *s, uint64_t bytes)
 		{ "MiB", HP_MIB }, { "MB", HP_MIB },  { "GiB", HP_GIB }, { "GB", HP_GIB },
 		{ "TiB", HP_TIB }, { "TB", HP_TIB },
 	};
-	char want[32], *end;
+	const char *end;
+	char want[32];
 	double v;
 
 	hp_size_human(bytes, want, sizeof(want));
 	if (hp_kmsg_same(s, want))
 		return true;
 	/* other spellings ("2048 kB", "1024 MB"): equal within the three digits printed */
-	v = strtod(s, &end);
-	if (end == s || v <= 0)
+	/* "D[.DDD]" as the kernel prints it, not strtod(): no locale, no page of libc for it */
+	if (!hp_isdigit(*s))
+		return false;
+	v = (double)hp_dec_u64(s, &end, NULL);
+	if (*end == '.') {
+		double place = 1;
+
+		for (end++; hp_isdigit(*end); end++)
+			v += (place /= 10) * (*end - '0');
+	}
+	if (v <= 0)
 		return false;
 	while (*end == ' ')
 		end++;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/parse-util.h"
 #include "sys/host.h"
 #include "sys/path.h"
 #include "sys/pool.h"
@@ -136,8 +137,10 @@ __attribute__((format(printf, 8, 9))) static int read_count(struct ctx *c, const
 							    uint64_t *v, char *rel, size_t rlen,
 							    const char *fmt, ...)
 {
-	char buf[32], *end;
-	unsigned long long n;
+	const char *end;
+	char buf[32];
+	uint64_t n;
+	bool over;
 	va_list ap;
 	ssize_t k;
 	int fd, r;
@@ -165,9 +168,9 @@ __attribute__((format(printf, 8, 9))) static int read_count(struct ctx *c, const
 	if (r < 0)
 		return r;
 	buf[k] = '\0';
-	errno = 0;
-	n = strtoull(buf, &end, 10);
-	if (errno || end == buf || buf[0] == '-' || (*end && *end != '\n'))
+	/* digits, as the kernel writes a count (%lu): not strtoull() (see core/parse-util.h) */
+	n = hp_dec_u64(buf, &end, &over);
+	if (over || end == buf || (*end && *end != '\n'))
 		return -EINVAL;
 	*v = n;
 	return 0;

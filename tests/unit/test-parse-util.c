@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* hp_parse_boolean(): the words of systemd's parse_boolean() (src/basic/parse-util.c). */
+/*
+ * hp_parse_boolean(): the words of systemd's parse_boolean() (src/basic/parse-util.c). The
+ * ASCII classes and hp_dec_u64(): what <ctype.h> and strtoull() of the C locale answer.
+ */
+#include <ctype.h>
 #include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "hp-test.h"
 
@@ -33,10 +41,51 @@ static void test_boolean(void **state)
 	assert_int_equal(hp_parse_boolean(NULL), -EINVAL);
 }
 
+/* every byte, against the C locale's own table */
+static void test_classes(void **state)
+{
+	(void)state;
+	assert_non_null(setlocale(LC_ALL, "C"));
+	for (int c = -1; c < 256; c++) {
+		print_message("%d\n", c);
+		assert_int_equal(hp_isdigit(c), !!isdigit(c));
+		assert_int_equal(hp_isxdigit(c), !!isxdigit(c));
+		assert_int_equal(hp_isspace(c), !!isspace(c));
+		assert_int_equal(hp_tolower(c), tolower(c));
+	}
+}
+
+/* strings that begin with a digit, as the callers check first, up to and past UINT64_MAX */
+static void test_dec_u64(void **state)
+{
+	static const char *const t[] = {
+		"0",	      "7",	    "42\n",	  "000123abc",		  "4294967296",
+		"18446744073709551614", "18446744073709551615", "18446744073709551616",
+		"99999999999999999999999", "1.5 GiB", "2-3",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		const char *end;
+		char *want_end;
+		bool over;
+		unsigned long long want;
+
+		print_message("%s\n", t[i]);
+		errno = 0;
+		want = strtoull(t[i], &want_end, 10);
+		assert_int_equal(hp_dec_u64(t[i], &end, &over), want);
+		assert_ptr_equal(end, want_end);
+		assert_int_equal(over, errno == ERANGE);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_boolean),
+		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_dec_u64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -733,6 +733,12 @@ static void test_message_helpers(void **state)
 	assert_true(hp_kmsg_names_size("512 MiB", 512 * HP_MIB));
 	assert_true(hp_kmsg_names_size("64.0 KiB", 64 * HP_KIB));
 	assert_true(hp_kmsg_names_size("1024 MB", G1));
+	/* read as numbers: a fraction, and kB */
+	assert_true(hp_kmsg_names_size("1.5 GiB", 1536 * HP_MIB));
+	assert_true(hp_kmsg_names_size("0.5 GiB", 512 * HP_MIB));
+	assert_true(hp_kmsg_names_size("2048 kB", M2));
+	assert_false(hp_kmsg_names_size("1.5 GiB", G1));
+	assert_false(hp_kmsg_names_size("0 GiB", G1));
 	assert_false(hp_kmsg_names_size("2.00 MiB", G1));
 	assert_false(hp_kmsg_names_size("1.00 GiB", 2 * G1));
 	assert_false(hp_kmsg_names_size("x", G1));
