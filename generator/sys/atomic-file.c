@@ -244,6 +244,21 @@ static int create_temp(int dfd, const char *base, mode_t mode, char *tmp, size_t
 	return -EEXIST;
 }
 
+/* a file just made: the mode asked for whatever the umask, then data, on disk; 0 or -errno */
+static int fill(int fd, const void *data, size_t len, mode_t mode, enum hp_af_step *step)
+{
+	int r;
+
+	if (fchmod(fd, mode) < 0)
+		return fail(step, HP_AF_CREATE, -errno);
+	r = write_all(fd, data, len);
+	if (r < 0)
+		return fail(step, HP_AF_WRITE, r);
+	if (fsync(fd) < 0)
+		return fail(step, HP_AF_FSYNC, -errno);
+	return 0;
+}
+
 /*
  * Into a directory just made: the file written unnamed (O_TMPFILE) and linked in whole, so
  * readers see it complete or not at all, as after a rename, with no temporary name to make
@@ -259,20 +274,9 @@ static int write_unnamed(int dfd, const char *base, const void *data, size_t len
 
 	if (fd < 0)
 		return -EAGAIN;
-	/* the mode asked for, whatever the umask */
-	if (fchmod(fd, mode) < 0) {
-		r = fail(step, HP_AF_CREATE, -errno);
+	r = fill(fd, data, len, mode, step);
+	if (r < 0)
 		goto out;
-	}
-	r = write_all(fd, data, len);
-	if (r < 0) {
-		fail(step, HP_AF_WRITE, r);
-		goto out;
-	}
-	if (fsync(fd) < 0) {
-		r = fail(step, HP_AF_FSYNC, -errno);
-		goto out;
-	}
 	if (linkat(fd, "", dfd, base, AT_EMPTY_PATH) < 0) {
 		r = -EAGAIN;
 		goto out;
@@ -321,20 +325,9 @@ static int write_file(const char *root, const char *path, const void *data, size
 		r = fail(step, HP_AF_CREATE, fd);
 		goto unlock;
 	}
-	/* the mode asked for, whatever the umask */
-	if (fchmod(fd, mode) < 0) {
-		r = fail(step, HP_AF_CREATE, -errno);
+	r = fill(fd, data, len, mode, step);
+	if (r < 0)
 		goto drop;
-	}
-	r = write_all(fd, data, len);
-	if (r < 0) {
-		fail(step, HP_AF_WRITE, r);
-		goto drop;
-	}
-	if (fsync(fd) < 0) {
-		r = fail(step, HP_AF_FSYNC, -errno);
-		goto drop;
-	}
 	r = close(fd);
 	fd = -1;
 	if (r < 0) {
