@@ -169,7 +169,7 @@ void hp_size_human(uint64_t size, char *buf, size_t len)
 		size += 1;
 	}
 	if (j) {
-		/* ".%03u" by hand: printf's zero padding is code of libc the check touches only here */
+		/* ".%03u" by hand: printf's zero padding is libc code touched only here */
 		tmp[0] = '.';
 		tmp[1] = (char)('0' + remainder / 100);
 		tmp[2] = (char)('0' + remainder / 10 % 10);

@@ -322,8 +322,8 @@ static int read_pool_by_nodes(struct ctx *c, const struct hp_pools *out, struct 
 		r = read_pool_from(c, p, 0);
 		if (r < 0)
 			return r;
-		p->nodes[0] = (struct hp_pool_node){ (unsigned)__builtin_ctzll(mask), p->nr, p->free,
-						     p->surplus };
+		p->nodes[0] = (struct hp_pool_node){ (unsigned)__builtin_ctzll(mask), p->nr,
+						     p->free, p->surplus };
 		p->nr_nodes = 1;
 		return 0;
 	}

@@ -63,7 +63,7 @@ static void put(const struct fx *f, const char *rel, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
-#define HS "sys/kernel/mm/hugepages/hugepages-2048kB/"
+#define HS	"sys/kernel/mm/hugepages/hugepages-2048kB/"
 #define NODE(n) "sys/devices/system/node/node" #n "/hugepages/hugepages-2048kB/"
 
 /* one 2 MiB size: totals nr, free, surplus; nodes 0 and 1 with theirs */
