@@ -246,9 +246,10 @@ static unsigned node_attrs_needed(const struct ctx *c, const struct hp_pool *p)
 }
 
 /*
- * The counts of node n named in want (bit 0 nr_hugepages, 1 free_, 2 surplus_) into node:
- * 1 when the node has no directory for the size (memoryless, or a fixture that left it out),
- * else 0 or -errno (its path in errpath).
+ * The counts of node n named in want (bit 0 nr_hugepages, 1 free_, 2 surplus_) into node;
+ * free and surplus left out of want are what the size's totals fix (node_attrs_needed()):
+ * free equal to nr, no surplus. 1 when the node has no directory for the size (memoryless,
+ * or a fixture that left it out), else 0 or -errno (its path in errpath).
  */
 static int read_node_attrs(struct ctx *c, const struct hp_pool *p, struct hp_pool_node *node,
 			   unsigned n, unsigned want)
@@ -278,25 +279,33 @@ static int read_node_attrs(struct ctx *c, const struct hp_pool *p, struct hp_poo
 	}
 	if (d.fd >= 0)
 		close(d.fd);
-	return r;
+	if (r)
+		return r;
+	if (!((want >> 1) & 1))
+		node->free = node->nr;
+	if (!((want >> 2) & 1))
+		node->surplus = 0;
+	return 0;
 }
 
 /* a node without this size's directory is skipped */
 static int read_node(struct ctx *c, struct hp_pool *p, unsigned n)
 {
 	struct hp_pool_node *node = &p->nodes[p->nr_nodes];
-	unsigned want = node_attrs_needed(c, p);
-	int r = read_node_attrs(c, p, node, n, want);
+	int r = read_node_attrs(c, p, node, n, node_attrs_needed(c, p));
 
 	if (r)
 		return r < 0 ? r : 0;
-	if (!((want >> 1) & 1))
-		node->free = node->nr;
-	if (!((want >> 2) & 1))
-		node->surplus = 0;
 	node->id = n;
 	p->nr_nodes++;
 	return 0;
+}
+
+/* one node, id, holds all of the size's pages: its counts are the size's */
+static void mirror_totals(struct hp_pool *p, unsigned id)
+{
+	p->nodes[0] = (struct hp_pool_node){ id, p->nr, p->free, p->surplus };
+	p->nr_nodes = 1;
 }
 
 /*
@@ -316,15 +325,14 @@ static int read_pool_by_nodes(struct ctx *c, const struct hp_pools *out, struct 
 {
 	uint64_t mask = out->online_mask, sum = 0;
 	bool missing = false;
+	unsigned want;
 	int r;
 
 	if (mask && !(mask & (mask - 1))) {
 		r = read_pool_from(c, p, 0);
 		if (r < 0)
 			return r;
-		p->nodes[0] = (struct hp_pool_node){ (unsigned)__builtin_ctzll(mask), p->nr,
-						     p->free, p->surplus };
-		p->nr_nodes = 1;
+		mirror_totals(p, (unsigned)__builtin_ctzll(mask));
 		return 0;
 	}
 	for (unsigned n = 0; n < HP_MAX_NODES; n++) {
@@ -347,14 +355,12 @@ static int read_pool_by_nodes(struct ctx *c, const struct hp_pools *out, struct 
 	r = read_pool_from(c, p, missing ? 0 : 1);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < p->nr_nodes; i++) {
-		struct hp_pool_node *node = &p->nodes[i];
-		unsigned want = node_attrs_needed(c, p) & ~(1U << 0);
-
-		node->free = node->nr;
-		node->surplus = 0;
+	/* the nodes' free and surplus only where the totals leave them open */
+	want = node_attrs_needed(c, p) & ~(1U << 0);
+	for (size_t i = 0; want && i < p->nr_nodes; i++) {
 		/* without nr_hugepages in want, a missing file is an error, never 1 */
-		if (want && (r = read_node_attrs(c, p, node, node->id, want)) < 0)
+		r = read_node_attrs(c, p, &p->nodes[i], p->nodes[i].id, want);
+		if (r < 0)
 			return r;
 	}
 	return 0;
@@ -399,8 +405,7 @@ static int pools_read(struct ctx *c, struct hp_pools *out)
 		if (r < 0)
 			return r;
 		if (!out->numa_sysfs) {
-			p->nodes[0] = (struct hp_pool_node){ 0, p->nr, p->free, p->surplus };
-			p->nr_nodes = 1;
+			mirror_totals(p, 0);
 			continue;
 		}
 		for (unsigned n = 0; n < HP_MAX_NODES; n++) {
