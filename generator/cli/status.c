@@ -81,7 +81,7 @@ void hp_status_split(const struct hp_plan *p, const uint64_t *node, bool known, 
 /* --- gathering ----------------------------------------------------------------------------- */
 
 /* the verifier's check, now: the same functions hugeplan-verify runs at boot */
-static int check_now(struct status *s)
+static void check_now(struct status *s)
 {
 	struct hp_verdict_in in = { 0 };
 
@@ -90,7 +90,6 @@ static int check_now(struct status *s)
 	in.req = &s->req;
 	in.pools = &s->pools;
 	hp_bootcheck_verdict(s->o.root, &in, &s->verdict, s->kmsg_state, sizeof(s->kmsg_state));
-	return 0;
 }
 
 /* the early-boot report when it is this boot's, else the check now */
@@ -124,8 +123,10 @@ static int boot_check(struct status *s)
 		snprintf(s->check_note, sizeof(s->check_note),
 			 "no early-boot report (%s): checked now", HP_P_BOOT_REPORT);
 	}
-	if (!s->from_report)
-		return check_now(s);
+	if (!s->from_report) {
+		check_now(s);
+		return 0;
+	}
 	snprintf(s->kmsg_state, sizeof(s->kmsg_state), "%s", s->info.kmsg);
 	return 0;
 }
