@@ -74,17 +74,12 @@ bool hp_kmsg_is_hugetlb(const char *text)
 	return !strncmp(text, "HugeTLB:", 8) || !strncmp(text, "HugeTLB ", 8);
 }
 
+/* the digits at *p, saturating at UINT64_MAX; *p moves past them; false when none */
 static bool scan_u64(const char **p, uint64_t *v)
 {
-	const char *s = *p;
-	uint64_t n = 0;
-
-	if (!hp_isdigit((unsigned char)*s))
+	if (!hp_isdigit((unsigned char)**p))
 		return false;
-	for (; hp_isdigit((unsigned char)*s); s++)
-		n = n > UINT64_MAX / 10 ? UINT64_MAX : n * 10 + (uint64_t)(*s - '0');
-	*p = s;
-	*v = n;
+	*v = hp_dec_u64(*p, p, NULL);
 	return true;
 }
 

@@ -724,6 +724,13 @@ static void test_message_helpers(void **state)
 	assert_int_equal(a, 128512);
 	assert_int_equal(g, 128074);
 	assert_int_equal(node, -1);
+	/* a count past 2^64 - 1 stays there: it does not wrap to a small one */
+	assert_true(hp_kmsg_alloc_failed(
+		"HugeTLB: allocating 18446744073709551616 of page size "
+		"2.00 MiB failed.  Only allocated 99999999999999999999 hugepages.",
+		&a, &g, &node, s, sizeof(s)));
+	assert_true(a == UINT64_MAX);
+	assert_true(g == UINT64_MAX);
 	assert_false(hp_kmsg_alloc_failed(REG("2.00 MiB", 1), &a, &g, &node, s, sizeof(s)));
 
 	/* sizes as string_get_size() prints them (KERNEL-NOTES), and older "MB" spellings */
